@@ -1,0 +1,51 @@
+//! Everything in PrivexBot's contracts that differs between Secret Network and vanilla
+//! CosmWasm lives here, so the contracts themselves are written once.
+//!
+//! - [`cosmwasm_std`]: the standard library of the selected target (`vanilla`: cosmwasm-std 1.5,
+//!   `secret`: secret-cosmwasm-std 1.1). Contracts import it from here, never directly.
+//! - [`storage`]: typed storage handles that never iterate over ranges (Secret has no iterator).
+//! - [`entry_points!`]: the wasm exports of a contract, for both targets.
+
+#[cfg(all(feature = "vanilla", feature = "secret"))]
+compile_error!("features `vanilla` and `secret` are exclusive: build with --no-default-features --features secret");
+#[cfg(not(any(feature = "vanilla", feature = "secret")))]
+compile_error!("enable exactly one of the features `vanilla` (default) or `secret`");
+
+#[cfg(feature = "vanilla")]
+pub use cosmwasm_std;
+#[cfg(feature = "secret")]
+pub use secret_cosmwasm_std as cosmwasm_std;
+#[cfg(feature = "secret")]
+pub use secret_toolkit;
+
+pub mod storage;
+
+/// Declares the wasm exports of a contract whose module `$m` has `instantiate`, `execute` and
+/// `query` with the usual signatures. Written as a macro rather than cosmwasm's
+/// `#[entry_point]` because that attribute expands to paths under `::cosmwasm_std`, which is
+/// not the crate name on the Secret target.
+#[macro_export]
+macro_rules! entry_points {
+    ($m:path) => {
+        #[cfg(target_arch = "wasm32")]
+        mod __wasm_exports {
+            use $m as contract;
+            use $crate::cosmwasm_std::{do_execute, do_instantiate, do_query};
+
+            #[no_mangle]
+            extern "C" fn instantiate(env_ptr: u32, info_ptr: u32, msg_ptr: u32) -> u32 {
+                do_instantiate(&contract::instantiate, env_ptr, info_ptr, msg_ptr)
+            }
+
+            #[no_mangle]
+            extern "C" fn execute(env_ptr: u32, info_ptr: u32, msg_ptr: u32) -> u32 {
+                do_execute(&contract::execute, env_ptr, info_ptr, msg_ptr)
+            }
+
+            #[no_mangle]
+            extern "C" fn query(env_ptr: u32, msg_ptr: u32) -> u32 {
+                do_query(&contract::query, env_ptr, msg_ptr)
+            }
+        }
+    };
+}

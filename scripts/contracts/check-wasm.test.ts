@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkWasm } from './check-wasm.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'check-wasm-'));
+
+/** A module with the CosmWasm exports; `extra` is spliced into the module body. */
+function contractWasm(
+  name: string,
+  extra: string,
+  imports = '(import "env" "db_read" (func (param i32) (result i32)))',
+) {
+  const wat = `(module ${imports}
+    (memory (export "memory") 1)
+    (func (export "interface_version_8"))
+    (func (export "allocate") (param i32) (result i32) (i32.const 0))
+    (func (export "deallocate") (param i32))
+    (func (export "instantiate") (param i32 i32 i32) (result i32) (i32.const 0))
+    (func (export "execute") (param i32 i32 i32) (result i32) (i32.const 0))
+    (func (export "query") (param i32 i32) (result i32) (i32.const 0))
+    ${extra})`;
+  const watFile = join(dir, `${name}.wat`);
+  const wasmFile = join(dir, `${name}.wasm`);
+  writeFileSync(watFile, wat);
+  execFileSync('wat2wasm', ['--enable-all', watFile, '-o', wasmFile]);
+  return wasmFile;
+}
+
+describe('checkWasm', () => {
+  it('accepts a minimal MVP contract', () => {
+    expect(() => checkWasm(contractWasm('ok', ''), 'vanilla')).not.toThrow();
+  });
+
+  it('refuses floating point', () => {
+    const file = contractWasm(
+      'float',
+      '(func (param f64) (result f64) (f64.add (local.get 0) (local.get 0)))',
+    );
+    expect(() => checkWasm(file, 'vanilla')).toThrow(/floating point/);
+  });
+
+  it('refuses post-MVP instructions', () => {
+    const file = contractWasm('signext', '(func (param i32) (result i32) (i32.extend8_s (local.get 0)))');
+    expect(() => checkWasm(file, 'secret')).toThrow(/MVP validation/);
+  });
+
+  it('refuses imports the target VM lacks', () => {
+    const secretOnly = contractWasm('gas', '', '(import "env" "check_gas" (func (result i64)))');
+    expect(() => checkWasm(secretOnly, 'secret')).not.toThrow();
+    expect(() => checkWasm(secretOnly, 'vanilla')).toThrow(/does not provide/);
+  });
+
+  it('refuses a missing entry point', () => {
+    const watFile = join(dir, 'noquery.wat');
+    writeFileSync(watFile, '(module (memory (export "memory") 1) (func (export "interface_version_8")))');
+    const wasmFile = join(dir, 'noquery.wasm');
+    execFileSync('wat2wasm', [watFile, '-o', wasmFile]);
+    expect(() => checkWasm(wasmFile, 'vanilla')).toThrow(/missing export `instantiate`/);
+  });
+});

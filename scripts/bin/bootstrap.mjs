@@ -74,6 +74,12 @@ function systemRequirements({ browser }) {
         pkg: 'rust-web-src',
       },
       { what: 'wasm-ld-19', ok: () => commandExists('wasm-ld-19'), pkg: 'lld-19' },
+      // The Secret build compiles libsecp256k1 (C, via secret-toolkit) to wasm32.
+      {
+        what: 'clang-19 and llvm-ar-19',
+        ok: () => commandExists('clang-19') && commandExists('llvm-ar-19'),
+        pkg: 'clang-19 llvm-19',
+      },
     );
   }
   if (!commandExists('cargo'))

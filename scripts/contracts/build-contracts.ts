@@ -83,7 +83,12 @@ function detectToolchain(): Toolchain {
       extraArgs: [],
     };
   }
-  if (existsSync('/usr/bin/rustc') && existsSync('/usr/lib/rustlib/src/rust/library') && has('wasm-ld-19')) {
+  if (
+    existsSync('/usr/bin/rustc') &&
+    existsSync('/usr/lib/rustlib/src/rust/library') &&
+    has('wasm-ld-19') &&
+    has('clang-19')
+  ) {
     // Debian's rustc-web with its std sources: build std ourselves (TOOLCHAIN.md).
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -91,6 +96,9 @@ function detectToolchain(): Toolchain {
       RUSTC: '/usr/bin/rustc',
       RUSTC_BOOTSTRAP: '1',
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER: 'wasm-ld-19',
+      // secret-toolkit's permit and viewing-key crates pull in libsecp256k1 (C) for wasm32.
+      CC_wasm32_unknown_unknown: 'clang-19',
+      AR_wasm32_unknown_unknown: 'llvm-ar-19',
       CARGO_TARGET_DIR: targetDir,
       RUSTFLAGS,
     };
@@ -105,7 +113,7 @@ function detectToolchain(): Toolchain {
   }
   throw new Error(
     'No Rust toolchain that can build wasm32 was found. Either `rustup target add wasm32-unknown-unknown`, ' +
-      'or on Debian (as root): apt-get install -y rustc-web cargo-web rust-web-src lld-19 binaryen wabt',
+      'or on Debian (as root): apt-get install -y rustc-web cargo-web rust-web-src lld-19 clang-19 llvm-19 binaryen wabt',
   );
 }
 

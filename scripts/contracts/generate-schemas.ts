@@ -4,7 +4,7 @@
  * current. Usage: tsx scripts/contracts/generate-schemas.ts [--check]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, repoRoot } from '../lib/paths.ts';
@@ -16,6 +16,15 @@ const env = {
 };
 
 export const schemaDir = (contract: string) => join(repoRoot, 'schema', 'json', contract);
+
+/** Paths of all files below `dir`, relative to it. */
+function filesBelow(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? filesBelow(full, `${prefix}${name}/`) : [`${prefix}${name}`];
+  });
+}
 
 function generateInto(contract: string, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
@@ -47,10 +56,7 @@ export function checkSchemasFresh(): void {
       const fresh = join(tmp, c);
       generateInto(c, fresh);
       const committed = schemaDir(c);
-      const names = new Set([
-        ...readdirSync(fresh),
-        ...(existsSync(committed) ? readdirSync(committed) : []),
-      ]);
+      const names = new Set([...filesBelow(fresh), ...filesBelow(committed)]);
       for (const name of names) {
         const a = join(fresh, name);
         const b = join(committed, name);

@@ -5,6 +5,10 @@
 //!   `secret`: secret-cosmwasm-std 1.1). Contracts import it from here, never directly.
 //! - [`storage`]: typed storage handles that never iterate over ranges (Secret has no iterator).
 //! - [`entry_points!`]: the wasm exports of a contract, for both targets.
+//! - [`token`]: payment tokens: CW20 vs SNIP-20 `receive` callbacks, transfers, and SNIP-20
+//!   `register_receive`.
+//! - [`permit`], [`viewing_key`]: SNIP-24 query permits and viewing keys, one API on both
+//!   targets (secret-toolkit on Secret, the same checks written out on vanilla).
 
 #[cfg(all(feature = "vanilla", feature = "secret"))]
 compile_error!("features `vanilla` and `secret` are exclusive: build with --no-default-features --features secret");
@@ -18,7 +22,10 @@ pub use secret_cosmwasm_std as cosmwasm_std;
 #[cfg(feature = "secret")]
 pub use secret_toolkit;
 
+pub mod permit;
 pub mod storage;
+pub mod token;
+pub mod viewing_key;
 
 /// Declares the wasm exports of a contract whose module `$m` has `instantiate`, `execute` and
 /// `query` with the usual signatures. Written as a macro rather than cosmwasm's

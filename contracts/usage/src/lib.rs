@@ -1,1 +1,22 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+
+mod access;
+mod admin;
+pub mod attestation;
+mod batches;
+mod billing;
+pub mod bot_id;
+pub mod contract;
+mod counters;
+mod error;
+pub mod msg;
+mod relayers;
+mod signers;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub use crate::error::ContractError;
+
+#[cfg(not(feature = "library"))]
+privexbot_shared::entry_points!(crate::contract);

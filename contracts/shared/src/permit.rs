@@ -1,0 +1,446 @@
+//! SNIP-24 query permits, checked the same way on both targets.
+//!
+//! A permit is an account's offline signature (Keplr `signAmino`) over an amino sign doc
+//! naming the contracts it may be shown to (`allowed_tokens`) and what it allows
+//! (`permissions`). The contract derives the account's address from the signing key, so a
+//! permit proves an address without a transaction.
+//!
+//! - `secret`: the types and the check are secret-toolkit's (`secret_toolkit::permit`).
+//! - `vanilla`: secret-toolkit is built on secret-cosmwasm-std and cannot be used with
+//!   cosmwasm-std 1.5, so the same JSON types and the same check are written here:
+//!   amino JSON sign doc → SHA-256 → `secp256k1_verify` → address
+//!   `bech32(prefix, ripemd160(sha256(pubkey)))`.
+//!
+//! Contracts call [`verify_permit`] and [`revoke_permit`] only; both behave alike on both
+//! targets (revocations are stored under the same keys as secret-toolkit's).
+
+use crate::cosmwasm_std::{Deps, Storage};
+
+#[cfg(feature = "secret")]
+pub use secret_toolkit::permit::{Permissions, Permit, PermitParams, PermitSignature, PubKey};
+#[cfg(feature = "vanilla")]
+pub use vanilla_types::{Permissions, Permit, PermitParams, PermitSignature, PubKey};
+
+/// Storage prefix of revoked permit names, followed by `account + permit_name` as in
+/// secret-toolkit.
+pub const REVOKED_PERMITS_PREFIX: &str = "revoked_permits";
+
+/// Why a permit was refused. The messages never repeat the signature.
+#[derive(thiserror::Error, Debug, PartialEq, Eq, Clone)]
+pub enum PermitError {
+    #[error("permit is not valid for this contract ({contract})")]
+    WrongContract { contract: String },
+    #[error("permit {name:?} was revoked by {account}")]
+    Revoked { name: String, account: String },
+    #[error("permit public key must be a 33-byte compressed secp256k1 key")]
+    InvalidPubkey {},
+    #[error("permit signature does not verify")]
+    InvalidSignature {},
+    #[error("invalid address prefix {prefix:?}")]
+    InvalidPrefix { prefix: String },
+}
+
+/// The address (with bech32 prefix `hrp`) of the account whose key signed the permit, if the
+/// permit names `this_contract`, is not revoked and its signature verifies.
+pub fn verify_permit<P: Permissions>(
+    deps: Deps,
+    permit: &Permit<P>,
+    this_contract: &str,
+    hrp: &str,
+) -> Result<String, PermitError> {
+    if !permit
+        .params
+        .allowed_tokens
+        .iter()
+        .any(|t| t == this_contract)
+    {
+        return Err(PermitError::WrongContract {
+            contract: this_contract.to_string(),
+        });
+    }
+    let pubkey = permit.signature.pub_key.value.as_slice();
+    if pubkey.len() != 33 || !(pubkey[0] == 2 || pubkey[0] == 3) {
+        return Err(PermitError::InvalidPubkey {});
+    }
+    let account = account_from_pubkey(pubkey, hrp)?;
+    if is_revoked(deps.storage, &account, &permit.params.permit_name) {
+        return Err(PermitError::Revoked {
+            name: permit.params.permit_name.clone(),
+            account,
+        });
+    }
+    verify_signature(deps, permit, this_contract, hrp)?;
+    Ok(account)
+}
+
+/// Refuses every later use of the sender's permit named `permit_name`.
+pub fn revoke_permit(storage: &mut dyn Storage, account: &str, permit_name: &str) {
+    #[cfg(feature = "secret")]
+    secret_toolkit::permit::RevokedPermits::revoke_permit(
+        storage,
+        REVOKED_PERMITS_PREFIX,
+        account,
+        permit_name,
+    );
+    #[cfg(feature = "vanilla")]
+    storage.set(&revoked_key(account, permit_name), b"_");
+}
+
+fn is_revoked(storage: &dyn Storage, account: &str, permit_name: &str) -> bool {
+    #[cfg(feature = "secret")]
+    return secret_toolkit::permit::RevokedPermits::is_permit_revoked(
+        storage,
+        REVOKED_PERMITS_PREFIX,
+        account,
+        permit_name,
+    );
+    #[cfg(feature = "vanilla")]
+    return storage.get(&revoked_key(account, permit_name)).is_some();
+}
+
+#[cfg(feature = "vanilla")]
+fn revoked_key(account: &str, permit_name: &str) -> Vec<u8> {
+    [REVOKED_PERMITS_PREFIX, account, permit_name]
+        .concat()
+        .into_bytes()
+}
+
+/// `bech32(hrp, ripemd160(sha256(pubkey)))`: the Cosmos SDK account address of a secp256k1 key.
+pub fn account_from_pubkey(pubkey: &[u8], hrp: &str) -> Result<String, PermitError> {
+    use bech32::ToBase32;
+    use ripemd::Ripemd160;
+    use sha2::{Digest, Sha256};
+
+    let hash = Ripemd160::digest(Sha256::digest(pubkey));
+    bech32::encode(hrp, hash.to_base32(), bech32::Variant::Bech32).map_err(|_| {
+        PermitError::InvalidPrefix {
+            prefix: hrp.to_string(),
+        }
+    })
+}
+
+/// The bech32 prefix (human-readable part) of an address, e.g. `secret` for `secret1...`.
+pub fn bech32_prefix(address: &str) -> Option<String> {
+    bech32::decode(address).ok().map(|(hrp, _, _)| hrp)
+}
+
+/// Refuses a prefix that cannot start a bech32 address.
+pub fn validate_prefix(prefix: &str) -> Result<(), PermitError> {
+    if prefix.is_empty()
+        || prefix
+            .chars()
+            .any(|c| !c.is_ascii_lowercase() && !c.is_ascii_digit())
+    {
+        return Err(PermitError::InvalidPrefix {
+            prefix: prefix.to_string(),
+        });
+    }
+    account_from_pubkey(&[2u8; 33], prefix).map(|_| ())
+}
+
+#[cfg(feature = "secret")]
+fn verify_signature<P: Permissions>(
+    deps: Deps,
+    permit: &Permit<P>,
+    this_contract: &str,
+    hrp: &str,
+) -> Result<(), PermitError> {
+    // The checks above already passed, so any error left is the signature's.
+    secret_toolkit::permit::validate(
+        deps,
+        REVOKED_PERMITS_PREFIX,
+        permit,
+        this_contract.to_string(),
+        Some(hrp),
+    )
+    .map(|_| ())
+    .map_err(|_| PermitError::InvalidSignature {})
+}
+
+#[cfg(feature = "vanilla")]
+fn verify_signature<P: Permissions>(
+    deps: Deps,
+    permit: &Permit<P>,
+    _this_contract: &str,
+    _hrp: &str,
+) -> Result<(), PermitError> {
+    use sha2::{Digest, Sha256};
+
+    let sign_doc = vanilla_types::SignDoc::of(&permit.params);
+    let bytes =
+        crate::storage::to_json_bytes(&sign_doc).map_err(|_| PermitError::InvalidSignature {})?;
+    let digest = Sha256::digest(&bytes);
+    match deps.api.secp256k1_verify(
+        &digest,
+        permit.signature.signature.as_slice(),
+        permit.signature.pub_key.value.as_slice(),
+    ) {
+        Ok(true) => Ok(()),
+        _ => Err(PermitError::InvalidSignature {}),
+    }
+}
+
+#[cfg(feature = "vanilla")]
+mod vanilla_types {
+    //! The JSON shapes of secret-toolkit's permit types, over cosmwasm-std 1.5.
+
+    use schemars::JsonSchema;
+    use serde::{Deserialize, Serialize};
+
+    use crate::cosmwasm_std::{Binary, Uint128};
+
+    /// Anything usable as a permit's permission list element.
+    pub trait Permissions:
+        Clone + PartialEq + Serialize + for<'d> Deserialize<'d> + JsonSchema
+    {
+    }
+    impl<T> Permissions for T where
+        T: Clone + PartialEq + Serialize + for<'d> Deserialize<'d> + JsonSchema
+    {
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub struct Permit<Permission: Permissions> {
+        #[serde(bound = "")]
+        pub params: PermitParams<Permission>,
+        pub signature: PermitSignature,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub struct PermitParams<Permission: Permissions> {
+        pub allowed_tokens: Vec<String>,
+        pub permit_name: String,
+        pub chain_id: String,
+        #[serde(bound = "")]
+        pub permissions: Vec<Permission>,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub struct PermitSignature {
+        pub pub_key: PubKey,
+        pub signature: Binary,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub struct PubKey {
+        /// "tendermint/PubKeySecp256k1" (not checked, as on Secret).
+        pub r#type: String,
+        /// 33-byte compressed secp256k1 public key.
+        pub value: Binary,
+    }
+
+    // The amino JSON sign doc that Keplr signs for a permit. Field order is alphabetical at
+    // every level, because amino JSON sorts keys and the signature covers the exact bytes.
+    #[derive(Serialize)]
+    pub(super) struct SignDoc<'a, P: Permissions> {
+        account_number: Uint128,
+        chain_id: &'a str,
+        fee: Fee,
+        memo: &'a str,
+        msgs: [PermitMsg<'a, P>; 1],
+        sequence: Uint128,
+    }
+
+    #[derive(Serialize)]
+    struct Fee {
+        amount: [Coin; 1],
+        gas: Uint128,
+    }
+
+    #[derive(Serialize)]
+    struct Coin {
+        amount: Uint128,
+        denom: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct PermitMsg<'a, P: Permissions> {
+        r#type: &'static str,
+        value: PermitContent<'a, P>,
+    }
+
+    #[derive(Serialize)]
+    struct PermitContent<'a, P: Permissions> {
+        allowed_tokens: &'a [String],
+        permissions: &'a [P],
+        permit_name: &'a str,
+    }
+
+    impl<'a, P: Permissions> SignDoc<'a, P> {
+        pub(super) fn of(params: &'a PermitParams<P>) -> Self {
+            SignDoc {
+                account_number: Uint128::zero(),
+                chain_id: &params.chain_id,
+                fee: Fee {
+                    amount: [Coin {
+                        amount: Uint128::zero(),
+                        denom: "uscrt",
+                    }],
+                    gas: Uint128::one(),
+                },
+                memo: "",
+                msgs: [PermitMsg {
+                    r#type: "query_permit",
+                    value: PermitContent {
+                        allowed_tokens: &params.allowed_tokens,
+                        permissions: &params.permissions,
+                        permit_name: &params.permit_name,
+                    },
+                }],
+                sequence: Uint128::zero(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cosmwasm_std::testing::mock_dependencies;
+    use crate::cosmwasm_std::Binary;
+    use k256::ecdsa::{signature::hazmat::PrehashSigner, Signature, SigningKey};
+    use sha2::{Digest, Sha256};
+
+    #[derive(
+        serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+    )]
+    #[serde(rename_all = "snake_case")]
+    enum Perm {
+        History,
+        Usage,
+    }
+
+    /// A permit signed by Keplr on pulsar-2, published in secret-toolkit's permit tests: the
+    /// vanilla implementation must accept exactly what Secret Network accepts.
+    fn keplr_permit() -> Permit<Perm> {
+        let token = "secret1rf03820fp8gngzg2w02vd30ns78qkc8rg8dxaq".to_string();
+        Permit {
+            params: PermitParams {
+                allowed_tokens: vec![token.clone()],
+                permit_name: format!("memo_{token}"),
+                chain_id: "pulsar-2".to_string(),
+                permissions: vec![Perm::History],
+            },
+            signature: PermitSignature {
+                pub_key: PubKey {
+                    r#type: "tendermint/PubKeySecp256k1".to_string(),
+                    value: Binary::from_base64("A5M49l32ZrV+SDsPnoRv8fH7ivNC4gEX9prvd4RwvRaL").unwrap(),
+                },
+                signature: Binary::from_base64(
+                    "hw/Mo3ZZYu1pEiDdymElFkuCuJzg9soDHw+4DxK7cL9rafiyykh7VynS+guotRAKXhfYMwCiyWmiznc6R+UlsQ==",
+                )
+                .unwrap(),
+            },
+        }
+    }
+
+    const TOKEN: &str = "secret1rf03820fp8gngzg2w02vd30ns78qkc8rg8dxaq";
+
+    #[test]
+    fn a_keplr_signed_permit_verifies_and_yields_the_signer_address() {
+        let deps = mock_dependencies();
+        let permit = keplr_permit();
+        assert_eq!(
+            verify_permit(deps.as_ref(), &permit, TOKEN, "secret").unwrap(),
+            "secret1399pyvvk3hvwgxwt3udkslsc5jl3rqv4yshfrl"
+        );
+        assert_eq!(
+            verify_permit(deps.as_ref(), &permit, TOKEN, "cosmos").unwrap(),
+            "cosmos1399pyvvk3hvwgxwt3udkslsc5jl3rqv4x4rq7r"
+        );
+    }
+
+    #[test]
+    fn altered_wrong_contract_and_revoked_permits_are_refused() {
+        let mut deps = mock_dependencies();
+        let mut altered = keplr_permit();
+        altered.params.chain_id = "secret-4".into();
+        assert_eq!(
+            verify_permit(deps.as_ref(), &altered, TOKEN, "secret"),
+            Err(PermitError::InvalidSignature {})
+        );
+        let mut more = keplr_permit();
+        more.params.permissions.push(Perm::Usage);
+        assert_eq!(
+            verify_permit(deps.as_ref(), &more, TOKEN, "secret"),
+            Err(PermitError::InvalidSignature {})
+        );
+        assert_eq!(
+            verify_permit(deps.as_ref(), &keplr_permit(), "secret1other", "secret"),
+            Err(PermitError::WrongContract {
+                contract: "secret1other".into()
+            })
+        );
+        let mut short_key = keplr_permit();
+        short_key.signature.pub_key.value = Binary::from(vec![3u8; 32]);
+        assert_eq!(
+            verify_permit(deps.as_ref(), &short_key, TOKEN, "secret"),
+            Err(PermitError::InvalidPubkey {})
+        );
+
+        let account = "secret1399pyvvk3hvwgxwt3udkslsc5jl3rqv4yshfrl";
+        revoke_permit(
+            deps.as_mut().storage,
+            account,
+            &keplr_permit().params.permit_name,
+        );
+        assert_eq!(
+            verify_permit(deps.as_ref(), &keplr_permit(), TOKEN, "secret"),
+            Err(PermitError::Revoked {
+                name: keplr_permit().params.permit_name,
+                account: account.into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_permit_signed_with_k256_over_the_amino_doc_verifies() {
+        let deps = mock_dependencies();
+        let key = SigningKey::from_bytes(&[5u8; 32].into()).unwrap();
+        let pubkey = key
+            .verifying_key()
+            .to_encoded_point(true)
+            .as_bytes()
+            .to_vec();
+        // The sign doc exactly as Keplr serializes it (sorted keys, no spaces).
+        let doc = format!(
+            r#"{{"account_number":"0","chain_id":"secret-4","fee":{{"amount":[{{"amount":"0","denom":"uscrt"}}],"gas":"1"}},"memo":"","msgs":[{{"type":"query_permit","value":{{"allowed_tokens":["{TOKEN}"],"permissions":["usage"],"permit_name":"p"}}}}],"sequence":"0"}}"#
+        );
+        let sig: Signature = key.sign_prehash(&Sha256::digest(doc.as_bytes())).unwrap();
+        let permit = Permit {
+            params: PermitParams {
+                allowed_tokens: vec![TOKEN.to_string()],
+                permit_name: "p".into(),
+                chain_id: "secret-4".into(),
+                permissions: vec![Perm::Usage],
+            },
+            signature: PermitSignature {
+                pub_key: PubKey {
+                    r#type: "tendermint/PubKeySecp256k1".into(),
+                    value: Binary::from(pubkey.clone()),
+                },
+                signature: Binary::from(sig.to_bytes().to_vec()),
+            },
+        };
+        assert_eq!(
+            verify_permit(deps.as_ref(), &permit, TOKEN, "secret").unwrap(),
+            account_from_pubkey(&pubkey, "secret").unwrap()
+        );
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(
+            bech32_prefix("secret1399pyvvk3hvwgxwt3udkslsc5jl3rqv4yshfrl").as_deref(),
+            Some("secret")
+        );
+        assert_eq!(bech32_prefix("contract0"), None);
+        assert!(validate_prefix("cosmwasm").is_ok());
+        assert!(validate_prefix("").is_err());
+        assert!(validate_prefix("Secret").is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! Who may read an org's usage: the caller proves an address with a viewing key or a SNIP-24
+//! permit (the shared crate checks both the same way on both targets), and the billing
+//! contract says whether that address is the org's owner, an admin or an auditor.
+
+use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response};
+use privexbot_shared::permit::{revoke_permit, verify_permit};
+use privexbot_shared::viewing_key::{check_viewing_key, create_viewing_key, set_viewing_key};
+
+use crate::billing::query_org_roles;
+use crate::contract::to_binary;
+use crate::error::ContractError;
+use crate::msg::{QueryAuth, UsagePermission, ViewingKeyResponse};
+use crate::state::CONFIG;
+
+/// The address that `auth` proves.
+pub fn authenticate(deps: Deps, env: &Env, auth: &QueryAuth) -> Result<String, ContractError> {
+    match auth {
+        QueryAuth::ViewingKey { address, key } => {
+            let address = deps.api.addr_validate(address)?.to_string();
+            if check_viewing_key(deps.storage, &address, key) {
+                Ok(address)
+            } else {
+                Err(ContractError::InvalidViewingKey { address })
+            }
+        }
+        QueryAuth::Permit(permit) => {
+            let grants_usage = permit
+                .params
+                .permissions
+                .iter()
+                .any(|p| matches!(p, UsagePermission::Usage | UsagePermission::Owner));
+            if !grants_usage {
+                return Err(ContractError::PermitMissingPermission {});
+            }
+            let prefix = CONFIG.load(deps.storage)?.address_prefix;
+            Ok(verify_permit(
+                deps,
+                permit,
+                env.contract.address.as_str(),
+                &prefix,
+            )?)
+        }
+    }
+}
+
+/// Refuses unless `auth` proves an owner, admin or auditor of `org_id`.
+pub fn ensure_may_read_usage(
+    deps: Deps,
+    env: &Env,
+    auth: &QueryAuth,
+    org_id: u64,
+) -> Result<(), ContractError> {
+    let address = authenticate(deps, env, auth)?;
+    let billing = CONFIG.load(deps.storage)?.billing;
+    if query_org_roles(deps, &billing, org_id)?.may_read_usage(&address) {
+        Ok(())
+    } else {
+        Err(ContractError::NotAllowedToReadUsage { address, org_id })
+    }
+}
+
+pub fn execute_set_viewing_key(
+    deps: DepsMut,
+    info: MessageInfo,
+    key: String,
+) -> Result<Response, ContractError> {
+    set_viewing_key(deps.storage, info.sender.as_str(), &key);
+    Ok(Response::new().add_attribute("action", "set_viewing_key"))
+}
+
+pub fn execute_create_viewing_key(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    entropy: String,
+) -> Result<Response, ContractError> {
+    let key = create_viewing_key(
+        deps.storage,
+        &env,
+        &info,
+        info.sender.as_str(),
+        entropy.as_bytes(),
+    );
+    Ok(Response::new()
+        .add_attribute("action", "create_viewing_key")
+        .set_data(to_binary(&ViewingKeyResponse { key })?))
+}
+
+pub fn execute_revoke_permit(
+    deps: DepsMut,
+    info: MessageInfo,
+    permit_name: String,
+) -> Result<Response, ContractError> {
+    revoke_permit(deps.storage, info.sender.as_str(), &permit_name);
+    Ok(Response::new()
+        .add_attribute("action", "revoke_permit")
+        .add_attribute("permit_name", permit_name))
+}

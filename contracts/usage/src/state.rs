@@ -1,0 +1,74 @@
+//! Storage handles of the usage contract and the structs they hold. No handle is ever
+//! iterated: lists that must be read back are append-only lists kept beside the maps.
+
+use serde::{Deserialize, Serialize};
+
+use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp};
+use privexbot_shared::storage::{AppendList, Item, Map};
+
+use crate::bot_id::BotId;
+use crate::msg::{BatchHeader, SignerMode, UsageCounters};
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Config {
+    pub admin: Addr,
+    pub billing: BillingLink,
+    pub max_batch_size: u32,
+    pub max_future_skew_secs: u64,
+    pub address_prefix: String,
+}
+
+/// The billing contract, validated; `code_hash` is empty on vanilla CosmWasm.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct BillingLink {
+    pub address: Addr,
+    pub code_hash: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Signer {
+    pub pubkey: Binary,
+    pub attestation_hash: Binary,
+    pub mode: SignerMode,
+    pub registered_by: Addr,
+    pub registered_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    /// Last accepted sequence; 0 before the first batch. Kept here so that a batch reads and
+    /// writes one entry for the signer.
+    pub last_seq: u64,
+}
+
+pub const CONFIG: Item<Config> = Item::new("config");
+pub const PENDING_ADMIN: Item<Option<Addr>> = Item::new("pending_admin");
+
+/// Signers by their 33-byte public key.
+pub const SIGNERS: Map<[u8], Signer> = Map::new("signers");
+/// Signer public keys in registration order.
+pub fn signer_list() -> AppendList<Binary> {
+    AppendList::new("signer_list")
+}
+
+/// `true` while allowed; `false` once removed (the address stays in `relayer_list`).
+pub const RELAYERS: Map<Addr, bool> = Map::new("relayers");
+pub fn relayer_list() -> AppendList<Addr> {
+    AppendList::new("relayer_list")
+}
+
+/// Batch headers; a header's id is its index.
+pub fn batches() -> AppendList<BatchHeader> {
+    AppendList::new("batches")
+}
+
+/// Sums over every accepted attestation.
+pub const TOTALS: Item<UsageCounters> = Item::new("totals");
+
+/// Counters per (org, UTC day).
+pub const ORG_DAY: Map<(u64, u32), UsageCounters> = Map::new("org_day");
+/// Counters per (org, bot, UTC day).
+pub const BOT_DAY: Map<(u64, BotId, u32), UsageCounters> = Map::new("bot_day");
+/// Whether a bot already appears in its org's `org_bots` list.
+pub const ORG_BOT_SEEN: Map<(u64, BotId), bool> = Map::new("org_bot_seen");
+/// The bots of one org (UUID strings) in order of first usage.
+pub fn org_bots(org_id: u64) -> AppendList<String> {
+    AppendList::new("org_bots").suffixed(&org_id)
+}

@@ -1,0 +1,446 @@
+//! Unit tests over mock dependencies, run on both targets (`cargo test -p privexbot-usage` and
+//! `... --no-default-features --features secret`). They cover what multi-test cannot reach
+//! (a counter overflow) and what only the Secret build does (secret-toolkit permits and
+//! viewing keys, response padding, the billing code hash on the org query).
+
+use k256::ecdsa::{signature::hazmat::PrehashSigner, Signature, SigningKey};
+use sha2::{Digest, Sha256};
+
+use privexbot_shared::cosmwasm_std::testing::{
+    mock_dependencies, mock_env, mock_info, MockApi, MockQuerier, MockStorage, MOCK_CONTRACT_ADDR,
+};
+use privexbot_shared::cosmwasm_std::{
+    Binary, ContractResult, Env, OwnedDeps, SystemResult, Timestamp, Uint64, WasmQuery,
+};
+use privexbot_shared::permit::{
+    account_from_pubkey, Permit, PermitParams, PermitSignature, PubKey,
+};
+use privexbot_shared::storage::from_json_bytes;
+
+use crate::attestation::Attestation;
+use crate::contract::{execute, instantiate, query};
+use crate::msg::*;
+use crate::state::ORG_DAY;
+use crate::ContractError;
+
+const PREFIX: &str = "secret";
+const BILLING_HASH: &str = "2f1e8a6c9b0d4e3f7a5c1b2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5";
+const ORG: u64 = 5;
+
+type Deps = OwnedDeps<MockStorage, MockApi, MockQuerier>;
+
+struct Key(SigningKey);
+
+impl Key {
+    fn new(seed: u8) -> Self {
+        Key(SigningKey::from_bytes(&[seed; 32].into()).unwrap())
+    }
+    fn pubkey(&self) -> [u8; 33] {
+        self.0
+            .verifying_key()
+            .to_encoded_point(true)
+            .as_bytes()
+            .try_into()
+            .unwrap()
+    }
+    fn sign(&self, digest: &[u8]) -> [u8; 64] {
+        let sig: Signature = self.0.sign_prehash(digest).unwrap();
+        sig.to_bytes().into()
+    }
+    fn address(&self) -> String {
+        account_from_pubkey(&self.pubkey(), PREFIX).unwrap()
+    }
+    /// A SNIP-24 permit over the amino JSON that Keplr signs (serde_json sorts the keys).
+    fn permit(&self, name: &str, allowed: &str) -> Permit<UsagePermission> {
+        let doc = serde_json::json!({
+            "account_number": "0", "chain_id": "secret-4",
+            "fee": { "amount": [{ "amount": "0", "denom": "uscrt" }], "gas": "1" },
+            "memo": "",
+            "msgs": [{ "type": "query_permit", "value": {
+                "allowed_tokens": [allowed], "permissions": ["usage"], "permit_name": name } }],
+            "sequence": "0",
+        });
+        let sig = self.sign(&Sha256::digest(serde_json::to_vec(&doc).unwrap()));
+        Permit {
+            params: PermitParams {
+                allowed_tokens: vec![allowed.to_string()],
+                permit_name: name.to_string(),
+                chain_id: "secret-4".to_string(),
+                permissions: vec![UsagePermission::Usage],
+            },
+            signature: PermitSignature {
+                pub_key: PubKey {
+                    r#type: "tendermint/PubKeySecp256k1".into(),
+                    value: Binary::from(self.pubkey().to_vec()),
+                },
+                signature: Binary::from(sig.to_vec()),
+            },
+        }
+    }
+}
+
+fn env_at(ts: u64) -> Env {
+    let mut env = mock_env();
+    env.block.time = Timestamp::from_seconds(ts);
+    env
+}
+
+/// Instantiated with a billing contract whose org `ORG` is owned by `owner`; the mock billing
+/// answers only when the query carries the configured code hash (on Secret).
+fn setup(owner: String, gateway: &Key) -> Deps {
+    let mut deps = mock_dependencies();
+    deps.querier.update_wasm(move |q| match q {
+        #[cfg(feature = "secret")]
+        WasmQuery::Smart {
+            contract_addr,
+            code_hash,
+            msg,
+        } if contract_addr == "billing" => {
+            if code_hash != BILLING_HASH {
+                return SystemResult::Ok(ContractResult::Err(format!(
+                    "wrong code hash {code_hash}"
+                )));
+            }
+            org_answer(msg, &owner)
+        }
+        #[cfg(feature = "vanilla")]
+        WasmQuery::Smart { contract_addr, msg } if contract_addr == "billing" => {
+            org_answer(msg, &owner)
+        }
+        _ => SystemResult::Ok(ContractResult::Err("no such contract".into())),
+    });
+    let msg = InstantiateMsg {
+        admin: None,
+        billing: BillingContract {
+            address: "billing".into(),
+            code_hash: Some(BILLING_HASH.into()),
+        },
+        relayers: vec!["relayer".into()],
+        max_batch_size: None,
+        max_future_skew_secs: None,
+        address_prefix: Some(PREFIX.into()),
+    };
+    instantiate(deps.as_mut(), mock_env(), mock_info("admin", &[]), msg).unwrap();
+    let register = ExecuteMsg::RegisterSigner {
+        pubkey: Binary::from(gateway.pubkey().to_vec()),
+        attestation_hash: Binary::from(vec![1u8; 32]),
+        mode: SignerMode::Tee,
+    };
+    execute(deps.as_mut(), mock_env(), mock_info("admin", &[]), register).unwrap();
+    deps
+}
+
+fn org_answer(msg: &Binary, owner: &str) -> privexbot_shared::cosmwasm_std::QuerierResult {
+    let asked: serde_json::Value = serde_json::from_slice(msg.as_slice()).unwrap();
+    if asked != serde_json::json!({ "org": { "id": ORG } }) {
+        return SystemResult::Ok(ContractResult::Err("org not found".into()));
+    }
+    let org = serde_json::json!({
+        "id": ORG, "name": "Acme", "owner": owner, "admins": [], "members": [], "auditors": [],
+        "pending_owner": null,
+    });
+    SystemResult::Ok(ContractResult::Ok(Binary::from(
+        serde_json::to_vec(&org).unwrap(),
+    )))
+}
+
+fn batch(gateway: &Key, first_seq: u64, atts: &[Attestation]) -> ExecuteMsg {
+    ExecuteMsg::SubmitBatch {
+        signer: Binary::from(gateway.pubkey().to_vec()),
+        first_seq: Uint64::new(first_seq),
+        attestations: atts
+            .iter()
+            .map(|a| Binary::from(a.wire_record(&gateway.sign(&a.hash()))))
+            .collect(),
+    }
+}
+
+fn attestation(gateway: &Key, seq: u64, ts: u64) -> Attestation {
+    Attestation {
+        signer: gateway.pubkey(),
+        seq,
+        org: ORG,
+        bot: [3u8; 16],
+        ts,
+        prompt_tokens: 10,
+        completion_tokens: 20,
+        req_hash: [4u8; 32],
+        model: "model".into(),
+    }
+}
+
+const NOW: u64 = 1_795_348_800;
+
+#[test]
+fn a_counter_overflow_is_refused_and_writes_nothing() {
+    let gateway = Key::new(1);
+    let mut deps = setup("owner".into(), &gateway);
+    let day = (NOW / 86_400) as u32;
+    // A history that already fills the org's message counter for today.
+    let full = UsageCounters {
+        messages: Uint64::MAX,
+        ..Default::default()
+    };
+    ORG_DAY
+        .save(deps.as_mut().storage, &(ORG, day), &full)
+        .unwrap();
+    let msg = batch(&gateway, 1, &[attestation(&gateway, 1, NOW)]);
+    let err = execute(deps.as_mut(), env_at(NOW), mock_info("relayer", &[]), msg).unwrap_err();
+    assert_eq!(err, ContractError::Overflow {});
+    // Nothing of the batch was written: counters, sequence and batch list are as before.
+    assert_eq!(ORG_DAY.load(&deps.storage, &(ORG, day)).unwrap(), full);
+    let seq: LastSeqResponse = from_json_bytes(
+        &query(
+            deps.as_ref(),
+            mock_env(),
+            QueryMsg::LastSeq {
+                signer: Binary::from(gateway.pubkey().to_vec()),
+            },
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(seq.last_seq, Uint64::zero());
+    let totals: TotalsResponse =
+        from_json_bytes(&query(deps.as_ref(), mock_env(), QueryMsg::Totals {}).unwrap()).unwrap();
+    assert_eq!(totals.batches, 0);
+}
+
+#[test]
+fn instantiate_refuses_bad_config() {
+    let mut deps = mock_dependencies();
+    let base = InstantiateMsg {
+        admin: None,
+        billing: BillingContract {
+            address: "billing".into(),
+            code_hash: Some(BILLING_HASH.into()),
+        },
+        relayers: vec![],
+        max_batch_size: None,
+        max_future_skew_secs: None,
+        address_prefix: None,
+    };
+    // The mock contract address is not bech32, so the prefix must be given.
+    let err = instantiate(
+        deps.as_mut(),
+        mock_env(),
+        mock_info("admin", &[]),
+        base.clone(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, ContractError::InvalidConfig { .. }),
+        "{err:?}"
+    );
+    let bad_prefix = InstantiateMsg {
+        address_prefix: Some("Bad Prefix".into()),
+        ..base.clone()
+    };
+    let err = instantiate(
+        deps.as_mut(),
+        mock_env(),
+        mock_info("admin", &[]),
+        bad_prefix,
+    )
+    .unwrap_err();
+    assert!(matches!(err, ContractError::Permit(_)), "{err:?}");
+    let zero = InstantiateMsg {
+        address_prefix: Some(PREFIX.into()),
+        max_batch_size: Some(0),
+        ..base
+    };
+    let err = instantiate(deps.as_mut(), mock_env(), mock_info("admin", &[]), zero).unwrap_err();
+    assert!(
+        matches!(err, ContractError::InvalidConfig { .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_permit_signed_by_a_real_key_reads_usage_and_a_tampered_one_does_not() {
+    let gateway = Key::new(1);
+    let owner = Key::new(2);
+    let mut deps = setup(owner.address(), &gateway);
+    execute(
+        deps.as_mut(),
+        env_at(NOW),
+        mock_info("relayer", &[]),
+        batch(&gateway, 1, &[attestation(&gateway, 1, NOW)]),
+    )
+    .unwrap();
+    let day = (NOW / 86_400) as u32;
+    let ask = |permit| QueryMsg::OrgUsage {
+        org_id: ORG,
+        from_day: day,
+        to_day: day,
+        auth: QueryAuth::Permit(permit),
+    };
+
+    let permit = owner.permit("dash", MOCK_CONTRACT_ADDR);
+    let usage: UsageResponse =
+        from_json_bytes(&query(deps.as_ref(), mock_env(), ask(permit.clone())).unwrap()).unwrap();
+    assert_eq!(usage.total.messages, Uint64::new(1));
+
+    let mut tampered = permit.clone();
+    tampered.params.permit_name = "dash2".into();
+    assert_eq!(
+        query(deps.as_ref(), mock_env(), ask(tampered)).unwrap_err(),
+        ContractError::Permit(privexbot_shared::permit::PermitError::InvalidSignature {})
+    );
+    let elsewhere = owner.permit("dash", "secret1other");
+    assert!(matches!(
+        query(deps.as_ref(), mock_env(), ask(elsewhere)).unwrap_err(),
+        ContractError::Permit(privexbot_shared::permit::PermitError::WrongContract { .. })
+    ));
+    let other = Key::new(3).permit("dash", MOCK_CONTRACT_ADDR);
+    assert_eq!(
+        query(deps.as_ref(), mock_env(), ask(other)).unwrap_err(),
+        ContractError::NotAllowedToReadUsage {
+            address: Key::new(3).address(),
+            org_id: ORG
+        }
+    );
+    execute(
+        deps.as_mut(),
+        mock_env(),
+        mock_info(&owner.address(), &[]),
+        ExecuteMsg::RevokePermit {
+            permit_name: "dash".into(),
+            padding: None,
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        query(deps.as_ref(), mock_env(), ask(permit)).unwrap_err(),
+        ContractError::Permit(privexbot_shared::permit::PermitError::Revoked { .. })
+    ));
+}
+
+#[test]
+fn viewing_keys_read_usage() {
+    let gateway = Key::new(1);
+    let mut deps = setup("owner".into(), &gateway);
+    let set = ExecuteMsg::SetViewingKey {
+        key: "vk".into(),
+        padding: None,
+    };
+    execute(deps.as_mut(), mock_env(), mock_info("owner", &[]), set).unwrap();
+    let ask = |key: &str| QueryMsg::OrgBots {
+        org_id: ORG,
+        start: None,
+        limit: None,
+        auth: QueryAuth::ViewingKey {
+            address: "owner".into(),
+            key: key.into(),
+        },
+    };
+    assert!(query(deps.as_ref(), mock_env(), ask("vk")).is_ok());
+    assert_eq!(
+        query(deps.as_ref(), mock_env(), ask("wrong")).unwrap_err(),
+        ContractError::InvalidViewingKey {
+            address: "owner".into()
+        }
+    );
+}
+
+#[test]
+fn the_org_query_reaches_billing_with_its_code_hash() {
+    // `setup`'s billing answers only with the right code hash on Secret; reading usage through
+    // it proves the hash was sent. With another configured hash the same query fails.
+    let gateway = Key::new(1);
+    let mut deps = setup("owner".into(), &gateway);
+    execute(
+        deps.as_mut(),
+        mock_env(),
+        mock_info("owner", &[]),
+        ExecuteMsg::SetViewingKey {
+            key: "vk".into(),
+            padding: None,
+        },
+    )
+    .unwrap();
+    let ask = || QueryMsg::OrgBots {
+        org_id: ORG,
+        start: None,
+        limit: None,
+        auth: QueryAuth::ViewingKey {
+            address: "owner".into(),
+            key: "vk".into(),
+        },
+    };
+    assert!(query(deps.as_ref(), mock_env(), ask()).is_ok());
+    let other_hash = "0".repeat(64);
+    let update = ExecuteMsg::UpdateConfig {
+        billing: Some(BillingContract {
+            address: "billing".into(),
+            code_hash: Some(other_hash.clone()),
+        }),
+        max_batch_size: None,
+        max_future_skew_secs: None,
+    };
+    execute(deps.as_mut(), mock_env(), mock_info("admin", &[]), update).unwrap();
+    let result = query(deps.as_ref(), mock_env(), ask());
+    if cfg!(feature = "secret") {
+        let err = result.unwrap_err();
+        assert!(
+            matches!(&err, ContractError::BillingQueryFailed { reason, .. } if reason.contains(&format!("wrong code hash {other_hash}"))),
+            "{err:?}"
+        );
+    } else {
+        assert!(result.is_ok(), "vanilla chains have no code hash");
+    }
+}
+
+#[cfg(feature = "secret")]
+mod secret_only {
+    use super::*;
+
+    #[test]
+    fn responses_are_padded_to_256_byte_blocks() {
+        let gateway = Key::new(1);
+        let mut deps = setup("owner".into(), &gateway);
+        let res = execute(
+            deps.as_mut(),
+            mock_env(),
+            mock_info("owner", &[]),
+            ExecuteMsg::CreateViewingKey {
+                entropy: "e".into(),
+                padding: None,
+            },
+        )
+        .unwrap();
+        let data = res.data.unwrap();
+        assert_eq!(data.len() % 256, 0);
+        let key: ViewingKeyResponse = from_json_bytes(data.as_slice()).unwrap();
+        assert!(key.key.starts_with("api_key_"));
+        for attr in res.attributes.iter().filter(|a| a.encrypted) {
+            assert_eq!(attr.key.len() % 256, 0);
+            assert_eq!(attr.value.len() % 256, 0);
+        }
+        let answer = query(deps.as_ref(), mock_env(), QueryMsg::Totals {}).unwrap();
+        assert_eq!(answer.len() % 256, 0);
+        let totals: TotalsResponse = from_json_bytes(answer.as_slice()).unwrap();
+        assert_eq!(totals.batches, 0);
+    }
+
+    #[test]
+    fn instantiate_requires_the_billing_code_hash() {
+        let mut deps = mock_dependencies();
+        let msg = InstantiateMsg {
+            admin: None,
+            billing: BillingContract {
+                address: "billing".into(),
+                code_hash: None,
+            },
+            relayers: vec![],
+            max_batch_size: None,
+            max_future_skew_secs: None,
+            address_prefix: Some(PREFIX.into()),
+        };
+        let err = instantiate(deps.as_mut(), mock_env(), mock_info("admin", &[]), msg).unwrap_err();
+        assert!(
+            matches!(err, ContractError::InvalidConfig { .. }),
+            "{err:?}"
+        );
+    }
+}

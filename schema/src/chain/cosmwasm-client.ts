@@ -1,0 +1,233 @@
+/**
+ * ChainClient for any CosmWasm chain (the vanilla build of the contracts, cw20 as the payment
+ * token) through @cosmjs/cosmwasm-stargate.
+ */
+import type { StdFee } from '@cosmjs/amino';
+import {
+  CosmWasmClient,
+  type DeliverTxResponse,
+  type IndexedTx,
+  type MsgExecuteContractEncodeObject,
+  type MsgInstantiateContractEncodeObject,
+  type MsgStoreCodeEncodeObject,
+  SigningCosmWasmClient,
+} from '@cosmjs/cosmwasm-stargate';
+import { toBase64, toUtf8 } from '@cosmjs/encoding';
+import type { OfflineSigner } from '@cosmjs/proto-signing';
+import type {
+  ChainClient,
+  Coin,
+  ExecuteOptions,
+  InstantiateParams,
+  InstantiateResult,
+  QueryAuth,
+  TokenSendParams,
+  TxResult,
+  UploadResult,
+  WaitForTxOptions,
+} from './chain-client.js';
+import { NATIVE_DENOM } from './chain-client.js';
+import {
+  ChainError,
+  classifyChainFailure,
+  failureText,
+  InvalidRequestError,
+  SignerRequiredError,
+  TimeoutError,
+} from './errors.js';
+import { cw20SendMsg } from './token-messages.js';
+
+export interface CosmWasmClientOptions {
+  /** Tendermint RPC URL, e.g. http://localhost:26657 */
+  rpcUrl: string;
+  /** a cosmjs signer (DirectSecp256k1HdWallet, Keplr's getOfflineSigner); omit for read-only */
+  signer?: OfflineSigner;
+  /** e.g. "0.025ustake"; required with a signer (fees are estimated by simulation) */
+  gasPrice?: string;
+  /** the chain's native denom for `nativeBalance` defaults */
+  nativeDenom?: string;
+}
+
+export function buildExecuteMessage(params: {
+  sender: string;
+  contract: string;
+  msg: object;
+  funds?: Coin[];
+}): MsgExecuteContractEncodeObject {
+  return {
+    typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract',
+    value: {
+      sender: params.sender,
+      contract: params.contract,
+      msg: toUtf8(JSON.stringify(params.msg)),
+      funds: [...(params.funds ?? [])],
+    },
+  };
+}
+
+export async function connectCosmWasm(options: CosmWasmClientOptions): Promise<ChainClient> {
+  if (options.signer && !options.gasPrice)
+    throw new InvalidRequestError('a signing CosmWasm client needs gasPrice');
+  let reader: CosmWasmClient;
+  let writer: SigningCosmWasmClient | undefined;
+  let address: string | undefined;
+  try {
+    if (options.signer) {
+      writer = await SigningCosmWasmClient.connectWithSigner(options.rpcUrl, options.signer);
+      reader = writer;
+      address = (await options.signer.getAccounts())[0]?.address;
+    } else {
+      reader = await CosmWasmClient.connect(options.rpcUrl);
+    }
+  } catch (error) {
+    throw asChainError(error);
+  }
+  const chainId = await guard(() => reader.getChainId());
+  const gasPrice = options.gasPrice ? parseGasPrice(options.gasPrice) : undefined;
+  const nativeDenom = options.nativeDenom ?? NATIVE_DENOM;
+
+  function signing(action: string): { signer: SigningCosmWasmClient; sender: string; price: GasPriceValue } {
+    if (!writer || !address || !gasPrice) throw new SignerRequiredError(action);
+    return { signer: writer, sender: address, price: gasPrice };
+  }
+
+  async function execute(contract: string, msg: object, execute: ExecuteOptions = {}): Promise<TxResult> {
+    const { signer: signingClient, sender, price } = signing(`execute on ${contract}`);
+    const message = buildExecuteMessage({
+      sender,
+      contract,
+      msg,
+      ...(execute.funds ? { funds: execute.funds } : {}),
+    });
+    const memo = execute.memo ?? '';
+    const response = await guard(async () => {
+      const fee = feeFor(await signingClient.simulate(sender, [message], memo), price);
+      return signingClient.signAndBroadcast(sender, [message], fee, memo);
+    });
+    return toTxResult(response);
+  }
+
+  const client: ChainClient = {
+    chainId,
+    address,
+    nativeBalance: (owner, denom = nativeDenom) => guard(() => reader.getBalance(owner, denom)),
+    async tokenBalance(token: string, owner: string, _auth?: QueryAuth) {
+      const { balance } = await client.query<{ balance: string }>(token, { balance: { address: owner } });
+      return balance;
+    },
+    query: <T>(contract: string, msg: object) =>
+      guard(() => reader.queryContractSmart(contract, msg) as Promise<T>),
+    execute,
+    async upload(wasm: Uint8Array): Promise<UploadResult> {
+      const { signer: signingClient, sender, price } = signing('upload');
+      const message: MsgStoreCodeEncodeObject = {
+        typeUrl: '/cosmwasm.wasm.v1.MsgStoreCode',
+        value: { sender, wasmByteCode: wasm },
+      };
+      const result = await guard(async () => {
+        const fee = feeFor(await signingClient.simulate(sender, [message], ''), price);
+        return signingClient.upload(sender, wasm, fee);
+      });
+      return { codeId: result.codeId, codeHash: result.checksum, txHash: result.transactionHash };
+    },
+    async instantiate(params: InstantiateParams): Promise<InstantiateResult> {
+      const { signer: signingClient, sender, price } = signing('instantiate');
+      const funds = [...(params.funds ?? [])];
+      const message: MsgInstantiateContractEncodeObject = {
+        typeUrl: '/cosmwasm.wasm.v1.MsgInstantiateContract',
+        value: {
+          sender,
+          codeId: BigInt(params.codeId),
+          label: params.label,
+          msg: toUtf8(JSON.stringify(params.msg)),
+          funds,
+          admin: params.admin ?? '',
+        },
+      };
+      const result = await guard(async () => {
+        const fee = feeFor(await signingClient.simulate(sender, [message], ''), price);
+        return signingClient.instantiate(
+          sender,
+          params.codeId,
+          params.msg as Record<string, unknown>,
+          params.label,
+          fee,
+          {
+            funds,
+            ...(params.admin ? { admin: params.admin } : {}),
+          },
+        );
+      });
+      return { address: result.contractAddress, txHash: result.transactionHash };
+    },
+    sendToken: (params: TokenSendParams) =>
+      execute(params.token, cw20SendMsg(params), params.memo ? { memo: params.memo } : {}),
+    async waitForTx(txHash: string, wait: WaitForTxOptions = {}) {
+      const deadline = Date.now() + (wait.timeoutMs ?? 60_000);
+      for (;;) {
+        const tx = await guard(() => reader.getTx(txHash));
+        if (tx) return toTxResult(tx);
+        if (Date.now() >= deadline) throw new TimeoutError(`transaction ${txHash} was not found in time`);
+        await new Promise((resolve) => setTimeout(resolve, wait.pollIntervalMs ?? 1_000));
+      }
+    },
+  };
+  return client;
+}
+
+export interface GasPriceValue {
+  amount: number;
+  denom: string;
+}
+
+/** "0.025ustake" → { amount: 0.025, denom: "ustake" } */
+export function parseGasPrice(text: string): GasPriceValue {
+  const match = /^(\d+(?:\.\d+)?)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(text.trim());
+  if (!match) throw new InvalidRequestError(`not a gas price like 0.025ustake: ${text}`);
+  return { amount: Number(match[1]), denom: match[2] as string };
+}
+
+/**
+ * Fee for a simulated gas amount with a 1.4 safety margin (what cosmjs's "auto" does), written
+ * here so this package needs only @cosmjs/cosmwasm-stargate, not @cosmjs/stargate's GasPrice.
+ */
+export function feeFor(simulatedGas: number, gasPrice: GasPriceValue): StdFee {
+  const gas = Math.ceil(simulatedGas * 1.4);
+  return {
+    amount: [{ denom: gasPrice.denom, amount: String(Math.ceil(gas * gasPrice.amount)) }],
+    gas: String(gas),
+  };
+}
+
+function toTxResult(response: DeliverTxResponse | IndexedTx): TxResult {
+  const txHash = 'transactionHash' in response ? response.transactionHash : response.hash;
+  if (response.code !== 0) {
+    throw classifyChainFailure(response.rawLog ?? `transaction failed with code ${response.code}`, {
+      details: { txHash },
+    });
+  }
+  const data = 'msgResponses' in response ? response.msgResponses[0]?.value : undefined;
+  return {
+    txHash,
+    height: response.height,
+    gasUsed: Number(response.gasUsed),
+    events: response.events.map((event) => ({
+      type: event.type,
+      attributes: event.attributes.map(({ key, value }) => ({ key, value })),
+    })),
+    ...(data && data.length > 0 ? { data: toBase64(data) } : {}),
+  };
+}
+
+function asChainError(error: unknown): ChainError {
+  if (error instanceof ChainError) return error;
+  return classifyChainFailure(failureText(error), { cause: error });
+}
+
+async function guard<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw asChainError(error);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * `npm start`: the whole product on one machine with no external service.
+ *
+ *   embedded PostgreSQL (PGlite + pgvector over the wire protocol)  unless DATABASE_URL is set
+ *   devnet (cw-simulate running the contracts' real wasm)
+ *   inference gateway (offline answerer unless GATEWAY_UPSTREAM_BASE_URL is set)
+ *   api (serves the widget; Vite serves the dapp in development)
+ *   relayer (attestations → usage contract)
+ *   dapp dev server
+ *
+ * State lives in `.data/` (PRIVEXBOT_DATA_DIR) and survives restarts; Ctrl-C stops everything
+ * in reverse order. Development secrets shared between the services are generated once into
+ * `.data/dev-secrets.json` (mode 0600); production sets them through the environment.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
+import { usageClient } from '@privexbot/schema/contracts';
+import { buildWidget } from '../../dapp/widget/build-widget.ts';
+import { buildContracts } from '../contracts/build-contracts.ts';
+import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.ts';
+import { repoRoot } from '../lib/paths.ts';
+import { type RunningService, startService } from './supervise-process.ts';
+
+const dataDir = resolve(repoRoot, process.env.PRIVEXBOT_DATA_DIR ?? '.data');
+const host = '127.0.0.1';
+const ports = {
+  db: Number(process.env.PRIVEXBOT_DB_PORT ?? 54329),
+  devnet: Number(process.env.PRIVEXBOT_DEVNET_PORT ?? 26680),
+  gateway: Number(process.env.GATEWAY_PORT ?? 8787),
+  api: Number(process.env.PORT ?? 8080),
+  relayer: Number(process.env.RELAYER_PORT ?? 8790),
+  dapp: Number(process.env.PRIVEXBOT_DAPP_PORT ?? 5173),
+};
+
+interface DevSecrets {
+  gatewayPlatformSecret: string;
+  gatewayFeedToken: string;
+  leadEncryptionKey: string;
+}
+
+function loadDevSecrets(): DevSecrets {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const secrets: DevSecrets = {
+    gatewayPlatformSecret: randomBytes(32).toString('base64url'),
+    gatewayFeedToken: randomBytes(32).toString('base64url'),
+    leadEncryptionKey: randomBytes(32).toString('base64'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Registers the gateway's signer key in the usage contract (dev mode) if it is not yet. */
+async function registerGatewaySigner(devnetUrl: string, gatewayUrl: string): Promise<void> {
+  const info = (await (await fetch(`${gatewayUrl}/attestation`)).json()) as { signer_base64: string };
+  const chain = await connectDevnet({
+    url: devnetUrl,
+    signer: await mnemonicSigner(devOnlyAccount('operator').mnemonic),
+  });
+  const usage = (await chain.status()).contracts.usage?.address;
+  if (!usage) throw new Error('the devnet has no usage contract');
+  const client = usageClient(chain, usage);
+  const existing = await client.query('signer', { pubkey: info.signer_base64 }).catch(() => undefined);
+  if (existing) return;
+  // In dev mode there is no TEE report; the hash names the key itself.
+  const { createHash } = await import('node:crypto');
+  const attestationHash = createHash('sha256')
+    .update(Buffer.from(info.signer_base64, 'base64'))
+    .digest('base64');
+  await client.registerSigner({ pubkey: info.signer_base64, attestationHash, mode: 'dev' });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = loadDevSecrets();
+  const running: RunningService[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping...');
+    for (const service of running.reverse()) await service.stop();
+    await embeddedDb?.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  buildContracts();
+  await buildWidget();
+
+  let embeddedDb: { url: string; close(): Promise<void> } | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    embeddedDb = await spawnEmbeddedDatabase({ dataDir: join(dataDir, 'db'), port: ports.db, host });
+    databaseUrl = embeddedDb.url;
+    console.log(`database   embedded PGlite at ${databaseUrl}`);
+  }
+
+  try {
+    const devnetUrl = `http://${host}:${ports.devnet}`;
+    running.push(
+      await startService({
+        name: 'devnet',
+        entry: 'scripts/devnet/main.ts',
+        args: ['--data-dir', join(dataDir, 'devnet'), '--port', String(ports.devnet), '--host', host],
+        healthUrl: `${devnetUrl}/status`,
+      }),
+    );
+    const status = (await (await fetch(`${devnetUrl}/status`)).json()) as {
+      contracts: Record<string, { address: string } | undefined>;
+    };
+
+    const gatewayUrl = `http://${host}:${ports.gateway}`;
+    running.push(
+      await startService({
+        name: 'gateway',
+        entry: 'api/src/gateway/main.ts',
+        env: {
+          GATEWAY_HOST: host,
+          GATEWAY_PORT: String(ports.gateway),
+          GATEWAY_DATA_DIR: join(dataDir, 'gateway'),
+          GATEWAY_PLATFORM_SECRET: secrets.gatewayPlatformSecret,
+          GATEWAY_FEED_TOKEN: secrets.gatewayFeedToken,
+        },
+        healthUrl: `${gatewayUrl}/healthz`,
+      }),
+    );
+    await registerGatewaySigner(devnetUrl, gatewayUrl);
+
+    const apiUrl = `http://${host}:${ports.api}`;
+    running.push(
+      await startService({
+        name: 'api',
+        entry: 'api/src/main.ts',
+        env: {
+          HOST: host,
+          PORT: String(ports.api),
+          DATABASE_URL: databaseUrl,
+          DEVNET_URL: devnetUrl,
+          GATEWAY_URL: gatewayUrl,
+          GATEWAY_PLATFORM_SECRET: secrets.gatewayPlatformSecret,
+          LEAD_ENCRYPTION_KEY: process.env.LEAD_ENCRYPTION_KEY ?? secrets.leadEncryptionKey,
+        },
+        healthUrl: `${apiUrl}/healthz`,
+      }),
+    );
+
+    const usage = status.contracts.usage?.address;
+    if (usage) {
+      running.push(
+        await startService({
+          name: 'relayer',
+          entry: 'relayer/src/main.ts',
+          env: {
+            DATABASE_URL: databaseUrl,
+            RELAYER_HOST: host,
+            RELAYER_PORT: String(ports.relayer),
+            RELAYER_CHAIN_URL: devnetUrl,
+            RELAYER_USAGE_CONTRACT: usage,
+            RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
+            RELAYER_PUBLISH_DIR: join(dataDir, 'batches'),
+            RELAYER_GATEWAYS: JSON.stringify([{ url: gatewayUrl, token: secrets.gatewayFeedToken }]),
+          },
+          healthUrl: `http://${host}:${ports.relayer}/healthz`,
+        }),
+      );
+    }
+
+    if (existsSync(join(repoRoot, 'dapp', 'index.html'))) {
+      running.push(
+        await startService({
+          name: 'dapp',
+          entry: 'node_modules/vite/bin/vite.js',
+          args: ['dapp', '--host', host, '--port', String(ports.dapp), '--strictPort'],
+          env: { PRIVEXBOT_API_URL: apiUrl },
+          healthUrl: `http://${host}:${ports.dapp}/`,
+        }),
+      );
+    }
+
+    console.log(`
+PrivexBot is running (data in ${dataDir}; Ctrl-C stops it):
+  dapp      http://${host}:${ports.dapp}/
+  api       ${apiUrl}   (widget: ${apiUrl}/widget.js, OpenAPI: ${apiUrl}/openapi.json)
+  gateway   ${gatewayUrl}
+  relayer   http://${host}:${ports.relayer}/
+  devnet    ${devnetUrl}/status
+DEV-ONLY accounts (public mnemonics; worthless anywhere else):
+  operator  ${devOnlyAccount('operator').address}
+  alice     ${devOnlyAccount('alice').address}
+  bob       ${devOnlyAccount('bob').address}
+`);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await stopAll(1);
+  }
+}
+
+await main();

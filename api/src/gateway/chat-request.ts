@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** Body of `POST /v1/chat`, sent by the api platform. */
+export const chatRequestSchema = z.object({
+  org: z.union([
+    z.string().regex(/^(0|[1-9]\d{0,19})$/, 'must be a decimal u64'),
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  ]),
+  bot: z.uuid(),
+  model: z.string().min(1).max(64),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'user', 'assistant']),
+        content: z.string().max(100_000),
+      }),
+    )
+    .min(1)
+    .max(200),
+  max_tokens: z.number().int().min(1).max(32_768).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  passages: z
+    .array(z.object({ text: z.string().min(1).max(20_000), source: z.string().max(500).optional() }))
+    .max(50)
+    .optional(),
+});
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+export type ChatMessage = ChatRequest['messages'][number];
+export type Passage = NonNullable<ChatRequest['passages']>[number];
+
+export const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * req_hash = SHA-256("privexbot-req-hash/1" || salt || SHA-256(request) || SHA-256(answer)).
+ * The per-gateway secret salt makes the hash useless for confirming a guessed conversation;
+ * the request digest covers the validated request fields in a fixed order.
+ */
+export function hashRequestAndAnswer(salt: Uint8Array, request: ChatRequest, answer: string): Uint8Array {
+  const requestDigest = createHash('sha256')
+    .update(
+      JSON.stringify([
+        String(request.org),
+        request.bot.toLowerCase(),
+        request.model,
+        request.messages.map((m) => [m.role, m.content]),
+        (request.passages ?? []).map((p) => [p.text, p.source ?? null]),
+        request.max_tokens ?? null,
+        request.temperature ?? null,
+      ]),
+    )
+    .digest();
+  const answerDigest = createHash('sha256').update(answer).digest();
+  return createHash('sha256')
+    .update('privexbot-req-hash/1')
+    .update(salt)
+    .update(requestDigest)
+    .update(answerDigest)
+    .digest();
+}

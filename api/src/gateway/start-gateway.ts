@@ -1,0 +1,237 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAttestationSigner } from '@privexbot/schema/attestation';
+import { type Logger, pino } from 'pino';
+import { answerOffline } from './answer-offline.js';
+import { createUpstreamAnswerer } from './answer-with-upstream.js';
+import { AttestationLog } from './attestation-log.js';
+import {
+  fetchTeeQuote,
+  type InsecureQuote,
+  insecureDevQuote,
+  readTeeQuoteFile,
+  type TeeQuote,
+} from './fetch-tee-quote.js';
+import { GatewayError, sendError } from './gateway-error.js';
+import { createGatewayMetrics } from './gateway-metrics.js';
+import { handleChat } from './handle-chat.js';
+import type { GatewayConfig } from './load-gateway-config.js';
+import { loadSignerKey, readPemPrivateKey } from './load-signer-key.js';
+import { PlatformRequestVerifier } from './verify-platform-request.js';
+
+export interface Gateway {
+  /** Base URL, e.g. http://127.0.0.1:8787 */
+  url: string;
+  port: number;
+  signerHex: string;
+  quote: TeeQuote | InsecureQuote;
+  close(): Promise<void>;
+}
+
+export interface GatewayRuntime {
+  logger?: Logger;
+  now?: () => number;
+}
+
+const MAX_PAGE = 1000;
+
+/**
+ * Starts the inference gateway: loads (or creates) its signer key, opens its attestation log,
+ * obtains its TEE quote (refusing to start if a configured SecretVM quote does not bind the
+ * key), and serves the routes below with node:http. No framework: the code running in the TEE
+ * stays small enough to read in one sitting.
+ *
+ *   POST /v1/chat                  api platform (HMAC)   → SSE token… then done | error
+ *   GET  /attestations?after&limit relayers (bearer)     → signed attestations in seq order
+ *   GET  /attestation              anyone                → signer key + TEE quote (or insecure: true)
+ *   GET  /healthz, /metrics        operators
+ */
+export async function startGateway(config: GatewayConfig, runtime: GatewayRuntime = {}): Promise<Gateway> {
+  const logger = runtime.logger ?? pino({ name: 'inference-gateway' });
+  const now = runtime.now ?? Date.now;
+  const importedKey = config.signerKeyPemFile
+    ? readPemPrivateKey(await readFile(config.signerKeyPemFile, 'utf8'))
+    : undefined;
+  const key = loadSignerKey(config.dataDir, config.sealKey, importedKey);
+  const signerHex = Buffer.from(key.publicKey).toString('hex');
+  if (key.created) logger.info({ signer: signerHex }, 'generated a new signer key');
+  if (!key.sealed) {
+    logger.warn(
+      { signer: signerHex },
+      '!!! INSECURE DEV MODE: the signer key is stored UNENCRYPTED (mode 0600) in the data directory. Set GATEWAY_SEAL_KEY, and run in a TEE in production. !!!',
+    );
+  }
+  const log = await AttestationLog.open(config.dataDir, signerHex);
+  if (log.repairedBytes > 0)
+    logger.warn({ bytes: log.repairedBytes }, 'cut a torn last line off the attestation log');
+
+  let quote: TeeQuote | InsecureQuote;
+  if (config.teeQuoteFile || config.secretVmAttestationUrl) {
+    // A configured TEE whose quote does not bind the key is fatal: never sign under a false claim.
+    const loading = config.teeQuoteFile
+      ? readTeeQuoteFile(config.teeQuoteFile, key.publicKey)
+      : fetchTeeQuote(config.secretVmAttestationUrl as string, config.secretVmQuotePath, key.publicKey);
+    quote = await loading.catch(async (error: unknown) => {
+      await log.close();
+      throw error;
+    });
+    logger.info(
+      { kind: quote.kind, source: quote.source, binding: quote.binding },
+      'TEE quote binds the signer key',
+    );
+  } else {
+    quote = insecureDevQuote();
+    logger.warn(quote.reason);
+  }
+
+  const metrics = createGatewayMetrics();
+  metrics.lastSeq.set(Number(log.lastSeq));
+  const verifier = new PlatformRequestVerifier(config.platformSecret, config.authWindowMs, now);
+  const answer = config.upstream ? createUpstreamAnswerer(config.upstream) : answerOffline;
+  if (!config.upstream)
+    logger.warn('no upstream configured: answers come from the offline extractive answerer');
+  const signer = createAttestationSigner(key.privateKey);
+  const chatDeps = {
+    key,
+    signer,
+    log,
+    verifier,
+    answer,
+    modelMap: config.upstream?.modelMap,
+    metrics,
+    logger,
+    now,
+  };
+  const feedTokenDigest = digest(config.feedToken);
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const endpoint = `${req.method} ${url.pathname}`;
+    switch (endpoint) {
+      case 'POST /v1/chat': {
+        const body = await readBody(req, config.maxBodyBytes);
+        try {
+          return await handleChat(chatDeps, req, res, body, requestId);
+        } catch (error) {
+          if (error instanceof GatewayError) metrics.chatRequests.inc({ outcome: 'rejected' });
+          throw error;
+        }
+      }
+      case 'GET /attestations':
+        return sendAttestations(req, res, url);
+      case 'GET /attestation':
+        return sendJson(res, 200, {
+          signer: signerHex,
+          signer_base64: Buffer.from(key.publicKey).toString('base64'),
+          last_seq: log.lastSeq.toString(),
+          key_sealed: key.sealed,
+          insecure: quote.insecure,
+          tee: quote,
+        });
+      case 'GET /healthz':
+        // 503 once the attestation log cannot be written: answers could no longer be attested.
+        return sendJson(res, log.failure ? 503 : 200, {
+          status: log.failure ? 'failing' : 'ok',
+          ...(log.failure ? { reason: log.failure } : {}),
+          signer: signerHex,
+          last_seq: log.lastSeq.toString(),
+          answerer: config.upstream ? 'upstream' : 'offline',
+          insecure: quote.insecure,
+        });
+      case 'GET /metrics': {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
+      default: {
+        const known = ['/v1/chat', '/attestations', '/attestation', '/healthz', '/metrics'].includes(
+          url.pathname,
+        );
+        throw known
+          ? new GatewayError('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`)
+          : new GatewayError('not_found', `no route ${url.pathname}`);
+      }
+    }
+  }
+
+  async function sendAttestations(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
+    // Compare digests so the comparison takes the same time whatever the token's length.
+    if (!timingSafeEqual(digest(token), feedTokenDigest)) {
+      throw new GatewayError('unauthorized', 'a valid bearer token is required');
+    }
+    const afterText = url.searchParams.get('after') ?? '0';
+    const limitText = url.searchParams.get('limit') ?? '100';
+    if (!/^(0|[1-9]\d{0,19})$/.test(afterText))
+      throw new GatewayError('invalid_request', 'after must be a decimal u64');
+    if (!/^[1-9]\d{0,3}$/.test(limitText) || Number(limitText) > MAX_PAGE) {
+      throw new GatewayError('invalid_request', `limit must be an integer in 1..${MAX_PAGE}`);
+    }
+    const after = BigInt(afterText);
+    const lines = await log.readAfter(after, Number(limitText));
+    const lastSeq = log.lastSeq;
+    const nextAfter = after + BigInt(lines.length);
+    // The lines are already the JSON form: splice them in rather than parse and re-serialize.
+    const body = `{"signer":"${signerHex}","last_seq":"${lastSeq}","next_after":"${nextAfter}","attestations":[${lines.join(',')}]}`;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = requestIdOf(req);
+    route(req, res, requestId).catch((error: unknown) => {
+      if (error instanceof GatewayError) return sendError(res, error, requestId);
+      logger.error({ requestId, err: error }, 'unexpected error');
+      if (res.headersSent) res.destroy();
+      else sendError(res, new GatewayError('internal_error', 'internal error'), requestId);
+    });
+  });
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, signer: signerHex, last_seq: log.lastSeq.toString() }, 'inference gateway listening');
+  return {
+    url: `http://${config.host}:${port}`,
+    port,
+    signerHex,
+    quote,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await log.close();
+    },
+  };
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new GatewayError('payload_too_large', `the body exceeds ${maxBytes} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new GatewayError('payload_too_large', `the body exceeds ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

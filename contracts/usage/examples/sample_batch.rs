@@ -11,13 +11,27 @@ use sha2::{Digest, Sha256};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let count: u64 = args.next().map(|a| a.parse().expect("N is a number")).unwrap_or(100);
-    let ts: u64 = args.next().map(|a| a.parse().expect("T is unix seconds")).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
-    });
+    let count: u64 = args
+        .next()
+        .map(|a| a.parse().expect("N is a number"))
+        .unwrap_or(100);
+    let ts: u64 = args
+        .next()
+        .map(|a| a.parse().expect("T is unix seconds"))
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+        });
     let secret: [u8; 32] = Sha256::digest(b"privexbot sample batch key (test only)").into();
     let key = SigningKey::from_bytes(&secret.into()).expect("valid scalar");
-    let pubkey: [u8; 33] = key.verifying_key().to_encoded_point(true).as_bytes().try_into().unwrap();
+    let pubkey: [u8; 33] = key
+        .verifying_key()
+        .to_encoded_point(true)
+        .as_bytes()
+        .try_into()
+        .unwrap();
 
     let records = (1..=count)
         .map(|seq| {

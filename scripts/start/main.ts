@@ -138,6 +138,9 @@ async function main(): Promise<void> {
         env: {
           HOST: host,
           PORT: String(ports.api),
+          // Sign-in messages name the origin users open: the dapp (its dev server proxies the api).
+          PUBLIC_URL: process.env.PUBLIC_URL ?? `http://${host}:${ports.dapp}`,
+          CHAIN_KIND: 'devnet',
           DATABASE_URL: databaseUrl,
           DEVNET_URL: devnetUrl,
           GATEWAY_URL: gatewayUrl,

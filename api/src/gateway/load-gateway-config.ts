@@ -71,7 +71,9 @@ export function parseModelMap(text: string | undefined): Record<string, string> 
 }
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable means unset (compose files and shells often pass `VAR=`).
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     // Messages name the variable, never its value: some of them are secrets.
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

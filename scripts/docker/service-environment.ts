@@ -1,0 +1,35 @@
+/**
+ * What a container's service sees: the deployment file's addresses and code hashes under the
+ * names each service reads (api, relayer, dapp build), the compose environment on top (an
+ * explicit non-empty value always wins), and on local chains the published DEV-ONLY relayer
+ * key, so `docker compose up` on LocalSecret needs no hand-made account.
+ */
+import { devOnlyAccount } from '@privexbot/schema/chain';
+import { type DeploymentFile, deploymentEnvironment } from '../deploy/deployment-file.js';
+
+export function serviceEnvironment(
+  deployment: DeploymentFile,
+  env: Record<string, string | undefined>,
+): Record<string, string> {
+  const { billing, usage, token } = deployment.contracts;
+  const local = deployment.network === 'localsecret' || deployment.network === 'devnet';
+  const fromDeployment: Record<string, string> = {
+    ...deploymentEnvironment(deployment),
+    // The dapp bakes these in at build time (dapp/README.md).
+    VITE_CHAIN_ID: deployment.chainId,
+    VITE_BILLING_CONTRACT: billing.address,
+    VITE_USAGE_CONTRACT: usage.address,
+    ...(token ? { VITE_TOKEN_CONTRACT: token.address } : {}),
+    ...(local ? { RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic } : {}),
+  };
+  return { ...fromDeployment, ...withoutEmpty(env) };
+}
+
+/** The variables that have a value: an empty one counts as not set. */
+export function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+}

@@ -1,6 +1,6 @@
 /**
  * Regenerates the contracts' JSON Schemas (cosmwasm-schema, through each contract's
- * `examples/schema.rs`) into schema/json/<contract>/, or checks that the committed ones are
+ * `examples/<contract>_schema.rs`) into schema/json/<contract>/, or checks that the committed ones are
  * current. Usage: tsx scripts/contracts/generate-schemas.ts [--check]
  */
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,7 @@ function generateInto(contract: string, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
   execFileSync(
     'cargo',
-    ['run', '--quiet', '--locked', '-p', `privexbot-${contract}`, '--example', 'schema', '--', outDir],
+    ['run', '--quiet', '--locked', '-p', `privexbot-${contract}`, '--example', `${contract}_schema`, '--', outDir],
     {
       cwd: repoRoot,
       env,

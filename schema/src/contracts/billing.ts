@@ -455,7 +455,7 @@ export interface StakingSettings {
   validator?: string | null;
 }
 /**
- * Cw20ReceiveMsg should be de/serialized under `Receive()` variant in a ExecuteMsg
+ * What a CW20 token sends to a contract after `Send`.
  *
  * This interface was referenced by `BillingMessages`'s JSON-Schema
  * via the `definition` "Cw20ReceiveMsg".
@@ -463,6 +463,9 @@ export interface StakingSettings {
 export interface Cw20ReceiveMsg {
   amount: Uint128;
   msg: Binary;
+  /**
+   * Who executed the `Send` (the owner, or a spender with an allowance).
+   */
   sender: string;
 }
 /**

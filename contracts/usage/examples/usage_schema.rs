@@ -1,6 +1,6 @@
 //! Writes the usage contract's cosmwasm-schema API JSON (`usage.json` and `raw/*.json`) into the
 //! directory given as first argument, by default `schema/json/usage` at the repository root:
-//! `cargo run -p privexbot-usage --example schema`.
+//! `cargo run -p privexbot-usage --example usage_schema`.
 
 use std::fs::{create_dir_all, write};
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! Writes the billing contract's API as JSON Schema (cosmwasm-schema's format) into the
 //! directory given as the first argument, by default `schema/json/billing` at the repository
-//! root: `cargo run -p privexbot-billing --example schema`.
+//! root: `cargo run -p privexbot-billing --example billing_schema`.
 //!
 //! Output: `billing.json` (the whole API), `raw/*.json` (one schema per message and
 //! response) and `raw/receive_msg.json` (the inner `msg` of a token `Send` to this contract).

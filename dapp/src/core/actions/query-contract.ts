@@ -1,0 +1,32 @@
+import { getChainClient } from '../chain/get-chain-client.js';
+import { toDappError } from '../chain/to-dapp-error.js';
+import type { DappConfig } from '../config.js';
+import { resolveContract } from './get-contracts.js';
+import { getQueryPermit, withPermitAuth } from './get-query-permit.js';
+
+export interface QueryContractParameters {
+  /** an address, or 'billing' | 'usage' | 'token' */
+  contract: string;
+  msg: object;
+  /** a private query: the connected account's query permit is added as `auth` */
+  private?: boolean;
+}
+
+export async function queryContract<T = unknown>(
+  config: DappConfig,
+  parameters: QueryContractParameters,
+): Promise<T> {
+  try {
+    const client = await getChainClient(config, { signing: false });
+    let msg = parameters.msg;
+    if (parameters.private) {
+      const contract = parameters.contract;
+      if (contract !== 'billing' && contract !== 'usage')
+        throw new Error('private queries name their contract');
+      msg = withPermitAuth(msg, await getQueryPermit(config, contract));
+    }
+    return await client.query<T>(await resolveContract(config, parameters.contract), msg);
+  } catch (error) {
+    throw toDappError(error);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Shapes of the api's `/v1` resources as the dapp reads them. They follow DESIGN.md's data
+ * model; the api's OpenAPI document (`/openapi.json`) is the authority where they differ.
+ */
+export type BotPosition = 'bottom-right' | 'bottom-left';
+
+export interface Bot {
+  id: string;
+  orgId: string;
+  name: string;
+  systemPrompt: string;
+  model: string;
+  temperature: number;
+  welcomeMessage: string;
+  color: string;
+  position: BotPosition;
+  allowedOrigins: string[];
+  createdAt?: string;
+}
+
+export type BotInput = Omit<Bot, 'id' | 'orgId' | 'createdAt'>;
+
+export type SourceStatus = 'pending' | 'processing' | 'ready' | 'failed';
+
+export interface KnowledgeSource {
+  id: string;
+  botId: string;
+  type: 'text' | 'file' | 'url';
+  name: string;
+  citable: boolean;
+  status: SourceStatus;
+  /** ingestion progress, 0..100 */
+  progress: number;
+  bytes?: number;
+  error?: string;
+}
+
+export interface Citation {
+  sourceId: string;
+  title: string;
+  url?: string;
+  snippet?: string;
+}
+
+/** What an org API key may do (the api's `apiKeyScopes`). */
+export const API_KEY_SCOPES = [
+  'org:read',
+  'audit:read',
+  'bots:read',
+  'bots:write',
+  'knowledge:write',
+  'conversations:read',
+  'chat',
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** the first characters, to recognise it; the key is shown once, at creation */
+  prefix: string;
+  scopes: string[];
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  createdAt: string;
+}
+
+/** Off-chain counters of one UTC day (the api's UsageDaily). */
+export interface OffChainUsageDay {
+  /** unix seconds / 86400, as the usage contract counts days */
+  day: number;
+  conversations: number;
+  messages: number;
+  promptTokens: number;
+  completionTokens: number;
+  leads: number;
+}

@@ -1,0 +1,95 @@
+/**
+ * Query options of the api's resources. Every key carries the signed-in address; queries stay
+ * disabled until there is a session and their ids are known.
+ */
+import { getOnChainUsage } from '../actions/get-on-chain-usage.js';
+import { getBot, listBots } from '../api/bot-actions.js';
+import { getOffChainUsage } from '../api/get-off-chain-usage.js';
+import { listApiKeys, listWebhooks } from '../api/settings-actions.js';
+import { listSources } from '../api/source-actions.js';
+import type { DappConfig } from '../config.js';
+import { queryKeys } from './query-keys.js';
+
+const sessionAddress = (config: DappConfig) => config.session.get()?.address ?? '';
+
+export function botsQueryOptions(config: DappConfig, parameters: { orgId: string | undefined }) {
+  const { orgId } = parameters;
+  return {
+    queryKey: queryKeys.bots({ address: sessionAddress(config), orgId: orgId ?? '' }),
+    queryFn: () => listBots(config, { orgId: orgId! }),
+    enabled: Boolean(orgId && config.session.get()),
+  };
+}
+
+export function botQueryOptions(config: DappConfig, parameters: { botId: string | undefined }) {
+  const { botId } = parameters;
+  return {
+    queryKey: queryKeys.bot({ address: sessionAddress(config), botId: botId ?? '' }),
+    queryFn: () => getBot(config, { botId: botId! }),
+    enabled: Boolean(botId && config.session.get()),
+  };
+}
+
+export function sourcesQueryOptions(config: DappConfig, parameters: { botId: string | undefined }) {
+  const { botId } = parameters;
+  return {
+    queryKey: queryKeys.sources({ address: sessionAddress(config), botId: botId ?? '' }),
+    queryFn: () => listSources(config, { botId: botId! }),
+    enabled: Boolean(botId && config.session.get()),
+  };
+}
+
+export function apiKeysQueryOptions(config: DappConfig, parameters: { orgId: string | undefined }) {
+  const { orgId } = parameters;
+  return {
+    queryKey: queryKeys.apiKeys({ address: sessionAddress(config), orgId: orgId ?? '' }),
+    queryFn: () => listApiKeys(config, { orgId: orgId! }),
+    enabled: Boolean(orgId && config.session.get()),
+  };
+}
+
+export function webhooksQueryOptions(config: DappConfig, parameters: { orgId: string | undefined }) {
+  const { orgId } = parameters;
+  return {
+    queryKey: queryKeys.webhooks({ address: sessionAddress(config), orgId: orgId ?? '' }),
+    queryFn: () => listWebhooks(config, { orgId: orgId! }),
+    enabled: Boolean(orgId && config.session.get()),
+  };
+}
+
+export function offChainUsageQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; fromDay: number; toDay: number },
+) {
+  const { orgId, fromDay, toDay } = parameters;
+  return {
+    queryKey: queryKeys.offChainUsage({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      fromDay,
+      toDay,
+    }),
+    queryFn: () => getOffChainUsage(config, { orgId: orgId!, fromDay, toDay }),
+    enabled: Boolean(orgId && config.session.get()),
+  };
+}
+
+export function onChainUsageQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; fromDay: number; toDay: number },
+) {
+  const { orgId, fromDay, toDay } = parameters;
+  const account = config.account.get();
+  const address = account.status === 'connected' ? account.address : '';
+  return {
+    queryKey: queryKeys.onChainUsage({
+      chainId: config.chain.chainId,
+      address,
+      orgId: orgId ?? '',
+      fromDay,
+      toDay,
+    }),
+    queryFn: () => getOnChainUsage(config, { orgId: orgId!, fromDay, toDay }),
+    enabled: Boolean(orgId && address),
+  };
+}

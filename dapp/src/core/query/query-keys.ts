@@ -1,0 +1,29 @@
+/**
+ * Every query key of the dapp, in one place. Keys are `[name, { ...parameters }]`, so one
+ * `invalidateQueries({ queryKey: [name, { chainId }] })` reaches every query of that name on a
+ * chain (TanStack Query matches object keys partially). Chain keys carry the chain id; api
+ * keys carry the signed-in address, so one account never sees another's cached data.
+ */
+export const queryKeys = {
+  contracts: (p: { chainId: string }) => ['contracts', p] as const,
+  balance: (p: { chainId: string; address: string; denom?: string; token?: string }) =>
+    ['balance', p] as const,
+  /** `viewer`: the account whose permit answers a private query */
+  contractQuery: (p: { chainId: string; contract: string; msg: object; viewer?: string }) =>
+    ['contractQuery', p] as const,
+  waitForTx: (p: { chainId: string; txHash: string }) => ['waitForTx', p] as const,
+
+  bots: (p: { address: string; orgId: string }) => ['bots', p] as const,
+  bot: (p: { address: string; botId: string }) => ['bot', p] as const,
+  sources: (p: { address: string; botId: string }) => ['sources', p] as const,
+  apiKeys: (p: { address: string; orgId: string }) => ['apiKeys', p] as const,
+  webhooks: (p: { address: string; orgId: string }) => ['webhooks', p] as const,
+  offChainUsage: (p: { address: string; orgId: string; fromDay: number; toDay: number }) =>
+    ['offChainUsage', p] as const,
+  onChainUsage: (p: { chainId: string; address: string; orgId: string; fromDay: number; toDay: number }) =>
+    ['onChainUsage', p] as const,
+  auditReport: (p: { chainId: string; orgId: string; fromBatch: number }) => ['auditReport', p] as const,
+} as const;
+
+/** Query names whose data comes from the chain: refetched after every transaction. */
+export const chainQueryNames = ['balance', 'contractQuery', 'onChainUsage'] as const;

@@ -1,0 +1,63 @@
+import {
+  type UseMutationResult,
+  type UseQueryResult,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import type { Bot, BotInput } from '../core/api/api-types.js';
+import { createBot, updateBot } from '../core/api/bot-actions.js';
+import type { BaseError } from '../core/errors.js';
+import { botQueryOptions, botsQueryOptions } from '../core/query/api-query-options.js';
+import { useConfig } from './config-provider.js';
+
+export interface UseBotsParameters {
+  orgId: string | undefined;
+}
+export type UseBotsReturnType = UseQueryResult<Bot[], BaseError>;
+
+export function useBots(parameters: UseBotsParameters): UseBotsReturnType {
+  const config = useConfig();
+  return useQuery(botsQueryOptions(config, parameters));
+}
+
+export interface UseBotParameters {
+  botId: string | undefined;
+}
+export type UseBotReturnType = UseQueryResult<Bot, BaseError>;
+
+export function useBot(parameters: UseBotParameters): UseBotReturnType {
+  const config = useConfig();
+  return useQuery(botQueryOptions(config, parameters));
+}
+
+export type UseCreateBotReturnType = UseMutationResult<Bot, BaseError, { orgId: string; bot: BotInput }>;
+
+export function useCreateBot(): UseCreateBotReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (parameters: { orgId: string; bot: BotInput }) => createBot(config, parameters),
+    onSuccess: (_bot, { orgId }) => queryClient.invalidateQueries({ queryKey: ['bots', { orgId }] }),
+  });
+}
+
+export type UseUpdateBotReturnType = UseMutationResult<
+  Bot,
+  BaseError,
+  { botId: string; changes: Partial<BotInput> }
+>;
+
+export function useUpdateBot(): UseUpdateBotReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (parameters: { botId: string; changes: Partial<BotInput> }) => updateBot(config, parameters),
+    onSuccess: async (bot) => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['bot', { botId: bot.id }] }),
+        queryClient.invalidateQueries({ queryKey: ['bots', { orgId: bot.orgId }] }),
+      ]);
+    },
+  });
+}

@@ -1,0 +1,70 @@
+import {
+  type UseMutationResult,
+  type UseQueryResult,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import type { KnowledgeSource } from '../core/api/api-types.js';
+import { addTextOrUrlSource, setSourceCitable, uploadSource } from '../core/api/source-actions.js';
+import type { BaseError } from '../core/errors.js';
+import { sourcesQueryOptions } from '../core/query/api-query-options.js';
+import { useConfig } from './config-provider.js';
+
+export interface UseSourcesParameters {
+  botId: string | undefined;
+}
+export type UseSourcesReturnType = UseQueryResult<KnowledgeSource[], BaseError>;
+
+/** The bot's knowledge sources; polled every second while any of them is still being ingested. */
+export function useSources(parameters: UseSourcesParameters): UseSourcesReturnType {
+  const config = useConfig();
+  return useQuery({
+    ...sourcesQueryOptions(config, parameters),
+    refetchInterval: (query) =>
+      query.state.data?.some((source) => source.status === 'pending' || source.status === 'processing')
+        ? 1000
+        : false,
+  });
+}
+
+type AddSourceVariables =
+  | { kind: 'file'; file: File; citable: boolean; onProgress?: (fraction: number) => void }
+  | { kind: 'text' | 'url'; name: string; content: string; citable: boolean };
+
+export type UseAddSourceReturnType = UseMutationResult<KnowledgeSource, BaseError, AddSourceVariables>;
+
+export function useAddSource(parameters: { botId: string }): UseAddSourceReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  const { botId } = parameters;
+  return useMutation({
+    mutationFn: (variables: AddSourceVariables) =>
+      variables.kind === 'file'
+        ? uploadSource(config, {
+            botId,
+            file: variables.file,
+            citable: variables.citable,
+            ...(variables.onProgress ? { onProgress: variables.onProgress } : {}),
+          })
+        : addTextOrUrlSource(config, { botId, type: variables.kind, ...variables }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { botId }] }),
+  });
+}
+
+export type UseSetSourceCitableReturnType = UseMutationResult<
+  KnowledgeSource,
+  BaseError,
+  { sourceId: string; citable: boolean }
+>;
+
+export function useSetSourceCitable(parameters: { botId: string }): UseSetSourceCitableReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  const { botId } = parameters;
+  return useMutation({
+    mutationFn: (variables: { sourceId: string; citable: boolean }) =>
+      setSourceCitable(config, { botId, ...variables }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { botId }] }),
+  });
+}

@@ -1,0 +1,26 @@
+import { type UseQueryResult, useQuery } from '@tanstack/react-query';
+import type { OnChainUsage } from '../core/actions/get-on-chain-usage.js';
+import type { OffChainUsageDay } from '../core/api/api-types.js';
+import type { BaseError } from '../core/errors.js';
+import { offChainUsageQueryOptions, onChainUsageQueryOptions } from '../core/query/api-query-options.js';
+import { useConfig } from './config-provider.js';
+import { useAccount } from './use-account.js';
+
+export interface UseUsageParameters {
+  orgId: string | undefined;
+  fromDay: number;
+  toDay: number;
+}
+
+export function useOnChainUsage(parameters: UseUsageParameters): UseQueryResult<OnChainUsage, BaseError> {
+  const config = useConfig();
+  useAccount(); // re-render (and re-key) when the account changes
+  return useQuery(onChainUsageQueryOptions(config, parameters));
+}
+
+export function useOffChainUsage(
+  parameters: UseUsageParameters,
+): UseQueryResult<OffChainUsageDay[], BaseError> {
+  const config = useConfig();
+  return useQuery(offChainUsageQueryOptions(config, parameters));
+}

@@ -1,0 +1,151 @@
+import type { QueryPermit } from '@privexbot/schema/chain';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Empty, ErrorNotice, Loading } from '../components/query-state.js';
+import { getQueryPermit } from '../core/actions/get-query-permit.js';
+import { runAudit } from '../core/audit/run-audit.js';
+import { InvalidInputError } from '../core/errors.js';
+import { useConfig } from '../hooks/config-provider.js';
+import { useAccount } from '../hooks/use-account.js';
+
+/**
+ * Anyone can check the public batch headers; with an org and a permit (pasted, or signed here
+ * by a connected auditor) the org's private counters are compared too.
+ */
+export default function AuditorPage() {
+  const config = useConfig();
+  const account = useAccount();
+  const [orgId, setOrgId] = useState('');
+  const [permitText, setPermitText] = useState('');
+  const audit = useMutation({
+    mutationFn: async (mode: 'pasted' | 'wallet') => {
+      const org = orgId.trim();
+      if (org && !/^\d{1,20}$/.test(org)) throw new InvalidInputError('An org id is a number.');
+      let permit: QueryPermit | undefined;
+      if (mode === 'wallet') permit = await getQueryPermit(config, 'usage');
+      else if (permitText.trim()) {
+        try {
+          permit = JSON.parse(permitText) as QueryPermit;
+        } catch {
+          throw new InvalidInputError('The permit is not valid JSON.');
+        }
+      }
+      if (permit && !org) throw new InvalidInputError('Enter the org id the permit is for.');
+      return runAudit(config, { ...(org ? { orgId: org } : {}), ...(permit ? { permit } : {}) });
+    },
+  });
+
+  return (
+    <section aria-labelledby="auditor-title">
+      <h1 id="auditor-title">Auditor</h1>
+      <p>
+        Verifies, in your browser, that every message counted on chain was signed by a registered TEE key,
+        published by the relayer, counted once, and summed correctly — the same checks as the audit CLI.
+      </p>
+      <form
+        className="card"
+        onSubmit={(event) => {
+          event.preventDefault();
+          audit.mutate('pasted');
+        }}
+      >
+        <div className="field">
+          <label htmlFor="audit-org">Org id (optional)</label>
+          <input
+            id="audit-org"
+            data-testid="audit-org"
+            inputMode="numeric"
+            value={orgId}
+            onChange={(e) => setOrgId(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-permit">Query permit (JSON, optional)</label>
+          <textarea
+            id="audit-permit"
+            data-testid="audit-permit"
+            value={permitText}
+            onChange={(e) => setPermitText(e.target.value)}
+          />
+        </div>
+        <div className="row">
+          <button type="submit" data-testid="run-audit" disabled={audit.isPending}>
+            Verify
+          </button>
+          {account.status === 'connected' ? (
+            <button
+              type="button"
+              className="secondary"
+              data-testid="run-audit-as-wallet"
+              disabled={audit.isPending}
+              onClick={() => audit.mutate('wallet')}
+            >
+              Verify as the connected auditor
+            </button>
+          ) : null}
+        </div>
+      </form>
+      {audit.isPending ? <Loading label="Fetching batches and verifying signatures…" /> : null}
+      {audit.error ? <ErrorNotice error={audit.error} /> : null}
+      {audit.data ? (
+        <div className="card">
+          <h2 data-testid="audit-verdict" className={audit.data.report.ok ? 'ok' : 'fail'}>
+            {audit.data.report.ok
+              ? 'Pass: the chain matches what the gateways signed.'
+              : `Fail: ${audit.data.report.problems.length} problem(s).`}
+          </h2>
+          <p>
+            {audit.data.report.batchesChecked} batches, {audit.data.report.attestationsVerified} attestations
+            verified, {audit.data.report.signers.length} signer(s).
+          </p>
+          {audit.data.report.warnings.map((w) => (
+            <p key={w} className="status">
+              Note: {w}
+            </p>
+          ))}
+          {audit.data.batches.length === 0 ? (
+            <Empty>No batch is on chain yet.</Empty>
+          ) : (
+            <div className="table-scroll">
+              <table data-testid="audit-batches">
+                <thead>
+                  <tr>
+                    <th scope="col">Batch</th>
+                    <th scope="col">Sequences</th>
+                    <th scope="col">Attestations</th>
+                    <th scope="col">Result</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {audit.data.batches.map((batch) => (
+                    <tr key={batch.id} data-testid={`audit-batch-${batch.id}`}>
+                      <td>#{batch.id}</td>
+                      <td>
+                        {batch.firstSeq}–{batch.lastSeq}
+                      </td>
+                      <td>{batch.count}</td>
+                      <td className={batch.ok ? 'ok' : 'fail'}>
+                        {batch.ok ? 'pass' : `fail: ${batch.problems.join('; ')}`}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {audit.data.report.problems.filter((p) => p.batchId === undefined).length > 0 ? (
+            <ul>
+              {audit.data.report.problems
+                .filter((p) => p.batchId === undefined)
+                .map((p) => (
+                  <li key={`${p.code}-${p.message}`} className="fail">
+                    {p.message}
+                  </li>
+                ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}

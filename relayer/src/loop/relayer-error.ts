@@ -1,0 +1,110 @@
+import type { ChainError, ContractError } from '@privexbot/schema/chain';
+
+/*
+ * Chain errors are recognised by their documented, stable `code` (schema/src/chain/errors.ts)
+ * rather than with `instanceof`: the relayer then needs only the schema's types, and never
+ * loads the chain package's runtime (secretjs alone is ~65 MB resident) unless its adapter does.
+ */
+const CHAIN_ERROR_CODES = new Set<string>([
+  'CONTRACT_ERROR',
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  'BAD_SIGNATURE',
+  'NONCE_REUSED',
+  'WRONG_CHAIN',
+  'INSUFFICIENT_FUNDS',
+  'INVALID_REQUEST',
+  'SIGNER_REQUIRED',
+  'NETWORK_ERROR',
+  'TIMEOUT',
+  'INTERNAL',
+] satisfies ChainError['code'][]);
+
+export function isChainError(error: unknown): error is ChainError {
+  return (
+    error instanceof Error &&
+    'details' in error &&
+    CHAIN_ERROR_CODES.has((error as { code?: unknown }).code as string)
+  );
+}
+
+export function isContractError(error: unknown): error is ContractError {
+  return (
+    isChainError(error) &&
+    error.code === 'CONTRACT_ERROR' &&
+    typeof (error as ContractError).contractMessage === 'string'
+  );
+}
+
+/**
+ * How the loop reacts to a failure, decided once where the failure is classified:
+ * - `retry`: transient (network, timeout, database blip): back off and try the same step again;
+ * - `reconcile`: our view may be stale (a submission whose outcome is unknown, a sequence the
+ *   chain refused as replay or gap): re-read the chain's last sequence before anything else;
+ * - `fatal`: retrying cannot help (bad configuration, an unauthorized relayer): stop the worker and report.
+ */
+export type FailureClass = 'retry' | 'reconcile' | 'fatal';
+
+export class RelayerError extends Error {
+  override readonly name = 'RelayerError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly failureClass: FailureClass,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** What the contract said about a rejected batch, read from its error text (contracts/usage/src/error.rs). */
+export type BatchRejection =
+  | { kind: 'sequence'; message: string }
+  | { kind: 'revoked_signer'; message: string }
+  | { kind: 'unknown_signer'; message: string }
+  | { kind: 'bad_record'; index: number; reason: 'bad_signature' | 'malformed'; message: string }
+  | { kind: 'timestamp_in_future'; message: string }
+  | { kind: 'unauthorized_relayer'; message: string }
+  | { kind: 'other'; message: string };
+
+export function classifyBatchRejection(error: ContractError): BatchRejection {
+  const message = error.contractMessage;
+  if (/^sequence (replay|gap):/.test(message)) return { kind: 'sequence', message };
+  if (/^signer .* is revoked$/.test(message)) return { kind: 'revoked_signer', message };
+  if (/^unknown signer /.test(message)) return { kind: 'unknown_signer', message };
+  const record = /^attestation (\d+) (has a bad signature|is malformed)/.exec(message);
+  if (record) {
+    return {
+      kind: 'bad_record',
+      index: Number(record[1]),
+      reason: record[2] === 'has a bad signature' ? 'bad_signature' : 'malformed',
+      message,
+    };
+  }
+  if (/has timestamp \d+, later than the allowed/.test(message))
+    return { kind: 'timestamp_in_future', message };
+  if (/is not an allowed relayer$/.test(message)) return { kind: 'unauthorized_relayer', message };
+  return { kind: 'other', message };
+}
+
+/**
+ * Classifies anything thrown outside a submission (fetching, querying, the database).
+ * Unknown errors count as retryable: a bounded policy escalates them if they persist.
+ */
+export function classifyFailure(error: unknown): FailureClass {
+  if (error instanceof RelayerError) return error.failureClass;
+  if (isContractError(error)) return 'retry';
+  if (isChainError(error)) {
+    switch (error.code) {
+      case 'UNAUTHORIZED':
+      case 'BAD_SIGNATURE':
+      case 'WRONG_CHAIN':
+      case 'SIGNER_REQUIRED':
+      case 'INVALID_REQUEST':
+        return 'fatal';
+      default:
+        return 'retry';
+    }
+  }
+  return 'retry';
+}

@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RelayerStore } from '../db/relayer-store.js';
+
+/**
+ * The static form of the publication: `<dir>/batches/<chain batch id>.json`, the same JSON as
+ * `GET /batches/:id`, for serving from any static host or archiving. Written after the batch
+ * is committed (the database stays the source), atomically (temporary file, then rename).
+ */
+export async function writeBatchFile(store: RelayerStore, dir: string, chainBatchId: bigint): Promise<void> {
+  const batch = await store.publishedBatch(chainBatchId);
+  if (!batch) return;
+  const folder = join(dir, 'batches');
+  await mkdir(folder, { recursive: true });
+  const target = join(folder, `${chainBatchId}.json`);
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(batch)}\n`);
+  await rename(temporary, target);
+}
+
+/** At start: writes the files a crash between commit and file write left missing. */
+export async function writeMissingBatchFiles(store: RelayerStore, dir: string): Promise<number> {
+  let written = 0;
+  let after = -1n;
+  for (;;) {
+    const page = await store.listBatches({ afterId: after, limit: 500 });
+    if (page.length === 0) return written;
+    for (const batch of page) {
+      if (!existsSync(join(dir, 'batches', `${batch.id}.json`))) {
+        await writeBatchFile(store, dir, BigInt(batch.id));
+        written++;
+      }
+    }
+    after = BigInt((page.at(-1) as { id: string }).id);
+  }
+}

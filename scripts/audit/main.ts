@@ -1,0 +1,167 @@
+/**
+ * The audit CLI: does what the usage contract counted equal what the gateways signed?
+ *
+ *   npx tsx scripts/audit/main.ts --chain http://127.0.0.1:26680 --publication http://127.0.0.1:8790 \
+ *     [--contract <usage address>] [--permit permit.json [--org 1 ...] [--from-day N --to-day M]] [--json]
+ *
+ * --publication is the relayer's HTTP base URL or a directory of its static `batches/<id>.json`.
+ * Without a permit it checks what is public: every batch header against the published
+ * attestations (Merkle root, signatures, signer registration, sequences without gaps or
+ * duplicates) and the contract's totals. With an org admin's or auditor's permit it also
+ * compares the signed sums per org and UTC day with the contract's private counters.
+ * Exit status: 0 everything matches, 1 a mismatch (the report says where), 2 the audit could not run.
+ * The verification itself is relayer/src/audit (browser-safe, shared with the dapp's auditor page).
+ */
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { QueryPermit } from '@privexbot/schema/chain';
+import {
+  type AuditInput,
+  type AuditReport,
+  auditBatches,
+} from '../../relayer/src/audit/verify-published-batches.js';
+import { nativeFetch } from '../../relayer/src/native-fetch.js';
+import {
+  AuditInputError,
+  fetchAllHeaders,
+  fetchOrgUsage,
+  fetchPublishedBatch,
+  fetchSigner,
+  fetchTotals,
+} from './collect-audit-input.js';
+
+async function main(): Promise<number> {
+  let values: ReturnType<typeof parseOptions>;
+  try {
+    values = parseOptions();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  // Loaded only now: secretjs (inside @privexbot/schema/chain) replaces global fetch when
+  // imported; native-fetch.ts kept Node's own first.
+  const { connectDevnet } = await import('@privexbot/schema/chain');
+  const chain = await connectDevnet({ url: values.chain, fetch: nativeFetch });
+  const usage = values.contract ?? (await chain.status()).contracts.usage?.address;
+  if (!usage) throw new AuditInputError('the chain reports no usage contract; pass --contract');
+
+  const headers = await fetchAllHeaders(chain, usage);
+  const published = new Map<number, NonNullable<Awaited<ReturnType<typeof fetchPublishedBatch>>>>();
+  for (const header of headers) {
+    const batch = await fetchPublishedBatch(values.publication, header.id, nativeFetch);
+    if (batch) published.set(header.id, batch);
+  }
+  const signers = new Map<string, Awaited<ReturnType<typeof fetchSigner>>>();
+  for (const header of headers) {
+    const hex = Buffer.from(header.signer, 'base64').toString('hex');
+    if (!signers.has(hex)) signers.set(hex, await fetchSigner(chain, usage, hex));
+  }
+  const input: AuditInput = {
+    headers,
+    published,
+    signers,
+    complete: true,
+    totals: await fetchTotals(chain, usage),
+  };
+  let report = auditBatches(input);
+
+  if (values.permit) {
+    const permit = JSON.parse(readFileSync(values.permit, 'utf8')) as QueryPermit;
+    const orgs = values.org.length > 0 ? values.org : [...new Set(report.sums.map((s) => s.org))];
+    const seenDays = report.sums.map((s) => s.day);
+    const fromDay = values.fromDay ?? (seenDays.length ? Math.min(...seenDays) : 0);
+    const toDay = values.toDay ?? (seenDays.length ? Math.max(...seenDays) : 0);
+    const orgUsage = [];
+    for (const org of orgs) orgUsage.push(await fetchOrgUsage(chain, usage, org, permit, fromDay, toDay));
+    report = auditBatches({ ...input, orgUsage, dayRange: { from: fromDay, to: toDay } });
+  }
+
+  if (values.json) {
+    console.log(JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  } else {
+    printReport(report, {
+      chain: values.chain,
+      usage,
+      publication: values.publication,
+      permit: Boolean(values.permit),
+    });
+  }
+  return report.ok ? 0 : 1;
+}
+
+const USAGE =
+  'usage: tsx scripts/audit/main.ts --chain <devnet URL> --publication <relayer URL | directory> [--contract <address>] [--permit <file> [--org <id>]... [--from-day N] [--to-day N]] [--json]';
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      chain: { type: 'string' },
+      contract: { type: 'string' },
+      publication: { type: 'string' },
+      permit: { type: 'string' },
+      org: { type: 'string', multiple: true, default: [] },
+      'from-day': { type: 'string' },
+      'to-day': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.chain) throw new Error('--chain is required');
+  if (!values.publication) throw new Error('--publication is required');
+  const day = (name: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    if (!/^\d{1,6}$/.test(text)) throw new Error(`${name} must be a day number (unix seconds / 86400)`);
+    return Number(text);
+  };
+  for (const org of values.org)
+    if (!/^\d{1,20}$/.test(org)) throw new Error(`--org must be an org id, got ${org}`);
+  if (values.org.length > 0 && !values.permit)
+    throw new Error('--org needs --permit (org counters are private)');
+  return {
+    chain: values.chain,
+    contract: values.contract,
+    publication: values.publication,
+    permit: values.permit,
+    org: values.org,
+    fromDay: day('--from-day', values['from-day']),
+    toDay: day('--to-day', values['to-day']),
+    json: values.json,
+  };
+}
+
+function printReport(
+  report: AuditReport,
+  context: { chain: string; usage: string; publication: string; permit: boolean },
+): void {
+  console.log(`audit of ${context.usage} on ${context.chain} against ${context.publication}`);
+  console.log(
+    `  batches checked: ${report.batchesChecked}; attestations verified: ${report.attestationsVerified}; signers: ${report.signers.length}`,
+  );
+  if (context.permit) {
+    for (const s of report.sums) {
+      const date = new Date(s.day * 86_400_000).toISOString().slice(0, 10);
+      console.log(
+        `  org ${s.org} ${date}: ${s.messages} messages, ${s.promptTokens} prompt + ${s.completionTokens} completion tokens`,
+      );
+    }
+  } else {
+    console.log('  (no permit: per-org counters not compared; public totals were)');
+  }
+  for (const warning of report.warnings) console.log(`  warning: ${warning}`);
+  if (report.ok) {
+    console.log('OK: every counted attestation is signed, published, in sequence and summed correctly');
+    return;
+  }
+  console.log(`MISMATCH: ${report.problems.length} problem(s)`);
+  for (const p of report.problems) console.log(`  [${p.code}] ${p.message}`);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`audit could not run: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  },
+);

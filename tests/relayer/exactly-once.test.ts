@@ -1,0 +1,251 @@
+/**
+ * Exactly once under faults. Against the devnet (the usage contract's real wasm), a real
+ * gateway child process and the embedded PostgreSQL in its own process:
+ * - IN_PROCESS_CRASHES times, a relayer is started and abandoned (no cleanup at all: its loops
+ *   end, its lease is left to expire, its open transaction dies with its connections) at a
+ *   random injection point: in the middle of a batch, before submitting, after submitting but
+ *   before recording, in the middle of the recording transaction, or after recording;
+ * - KILL9_CRASHES times, a relayer child process is killed with SIGKILL at a random moment;
+ * - every GATEWAY_RESTART_EVERY iterations the gateway itself is killed -9 and restarted.
+ * Afterwards a clean relayer drains the backlog and the chain must hold every attestation
+ * the gateway signed exactly once: no gap, no duplicate, roots and sums matching.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/schema/attestation';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditBatches } from '../../relayer/src/audit/verify-published-batches.js';
+import { queryInTransaction } from '../../relayer/src/db/query-in-transaction.js';
+import type { FaultPoint } from '../../relayer/src/pipeline/relay-signer.js';
+import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
+import {
+  chainBatches,
+  FEED_TOKEN,
+  type GatewayProcess,
+  RELAYER_MAIN,
+  type RelayerStack,
+  startRelayerStack,
+  waitFor,
+} from './relayer-stack.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const IN_PROCESS_CRASHES = Number(process.env.RELAYER_HARNESS_CRASHES ?? 200);
+const KILL9_CRASHES = Number(process.env.RELAYER_HARNESS_KILL9 ?? 8);
+const GATEWAY_RESTART_EVERY = 40;
+const POINTS: FaultPoint[] = ['mid-batch', 'before-submit', 'after-submit', 'mid-record', 'after-record'];
+const BATCH_SIZE = 5;
+
+class SimulatedCrash extends Error {}
+
+const silent = pino({ level: 'silent' });
+
+describe('exactly once under faults', () => {
+  let stack: RelayerStack;
+  let gateway: GatewayProcess;
+  let chatted = 0;
+
+  beforeAll(async () => {
+    stack = await startRelayerStack();
+    gateway = await stack.startGateway('gw-faults');
+    await stack.registerSigner(gateway.signer);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const signerB64 = () => Buffer.from(gateway.signer, 'hex').toString('base64');
+  const chainLast = async () =>
+    BigInt(
+      (
+        await stack.relayerChain.query<{ last_seq: string }>(stack.usage, {
+          last_seq: { signer: signerB64() },
+        })
+      ).last_seq,
+    );
+
+  /** Keeps a backlog for the next crash to land in the middle of real work. */
+  async function topUp(minimum: number): Promise<void> {
+    const backlog = BigInt(chatted) - (await chainLast());
+    for (let i = Number(backlog); i < minimum; i++) await gateway.chat(BigInt(1 + (chatted % 3)), chatted++);
+  }
+
+  it(`counts every attestation once after ${IN_PROCESS_CRASHES} injected crashes, ${KILL9_CRASHES} kill -9 and gateway restarts`, async () => {
+    const started = performance.now();
+    const reached = new Map<string, number>();
+    let gatewayRestarts = 0;
+
+    for (let i = 0; i < IN_PROCESS_CRASHES; i++) {
+      await topUp(BATCH_SIZE * 3);
+      let restart: Promise<void> | undefined;
+      if (i % GATEWAY_RESTART_EVERY === GATEWAY_RESTART_EVERY / 2) {
+        await gateway.kill();
+        gatewayRestarts++;
+        restart = new Promise((r) => setTimeout(r, 100 + Math.random() * 400)).then(() => gateway.start());
+      }
+      const point = POINTS[Math.floor(Math.random() * POINTS.length)] as FaultPoint;
+      let countdown = 1 + Math.floor(Math.random() * 2);
+      const pool = stack.newPool(2);
+      let relayer: Relayer | undefined;
+      let crashed!: (point: string) => void;
+      const crash = new Promise<string>((resolve) => {
+        crashed = resolve;
+      });
+      relayer = await startRelayer({
+        relayerId: 'relayer-a',
+        gateways: [{ url: gateway.url, token: FEED_TOKEN }],
+        chain: stack.relayerChain,
+        usageContract: stack.usage,
+        pool,
+        batchSize: BATCH_SIZE,
+        batchAgeMs: 20,
+        pollIntervalMs: 20,
+        reconcileIntervalMs: 60_000,
+        leaseTtlMs: 5_000,
+        logger: silent,
+        faults: (at) => {
+          if (at !== point || --countdown > 0) return;
+          relayer?.abandon();
+          crashed(at);
+          throw new SimulatedCrash(`crash at ${at}`);
+        },
+      });
+      const at = await Promise.race([
+        crash,
+        new Promise<string>((r) => setTimeout(() => r('timeout'), 2500)),
+      ]);
+      relayer.abandon();
+      reached.set(at, (reached.get(at) ?? 0) + 1);
+      await pool.end().catch(() => undefined);
+      await restart;
+    }
+    const inProcessSeconds = (performance.now() - started) / 1000;
+
+    const killStarted = performance.now();
+    for (let i = 0; i < KILL9_CRASHES; i++) {
+      await topUp(BATCH_SIZE * 6);
+      const before = await chainLast();
+      const child = spawnRelayer();
+      // Kill it while it works: once it has moved the chain, after a random further delay.
+      await waitFor(async () => (await chainLast()) > before, 30_000, 'the relayer child to submit');
+      await new Promise((r) => setTimeout(r, Math.random() * 1500));
+      await killHard(child);
+    }
+    const kill9Seconds = (performance.now() - killStarted) / 1000;
+
+    // A clean relayer drains what is left.
+    const pool = stack.newPool(2);
+    const final = await startRelayer({
+      relayerId: 'relayer-a',
+      gateways: [{ url: gateway.url, token: FEED_TOKEN }],
+      chain: stack.relayerChain,
+      usageContract: stack.usage,
+      pool,
+      batchSize: BATCH_SIZE,
+      batchAgeMs: 20,
+      pollIntervalMs: 20,
+      reconcileIntervalMs: 60_000,
+      leaseTtlMs: 5_000,
+      logger: silent,
+    });
+    const signed = await gateway.lastSeq();
+    await waitFor(async () => (await chainLast()) === signed, 60_000, 'the backlog to drain');
+    await waitFor(
+      async () => (await final.store.cursor(gateway.signer)) === signed,
+      10_000,
+      'the cursor to follow',
+    );
+
+    // The chain holds every signed attestation exactly once.
+    const all = (await gateway.allAttestations()).map((a) => attestationFromJson(a));
+    expect(BigInt(all.length)).toBe(signed);
+    expect(all.length).toBe(chatted);
+    const headers = (await chainBatches(stack.relayerChain, stack.usage)).filter(
+      (h) => h.signer === signerB64(),
+    );
+    let next = 1n;
+    for (const header of headers) {
+      expect(BigInt(header.first_seq)).toBe(next); // no gap, no duplicate
+      const slice = all.slice(Number(header.first_seq) - 1, Number(header.last_seq));
+      expect(
+        Buffer.from(merkleRoot(slice.map((s) => hashAttestation(s.attestation)))).toString('base64'),
+      ).toBe(header.merkle_root);
+      next = BigInt(header.last_seq) + 1n;
+    }
+    expect(next - 1n).toBe(signed);
+    const totals = await stack.relayerChain.query<{
+      counters: { messages: string; prompt_tokens: string; completion_tokens: string };
+    }>(stack.usage, { totals: {} });
+    expect(totals.counters.messages).toBe(String(all.length));
+    expect(totals.counters.prompt_tokens).toBe(
+      String(all.reduce((s, a) => s + a.attestation.promptTokens, 0)),
+    );
+    expect(totals.counters.completion_tokens).toBe(
+      String(all.reduce((s, a) => s + a.attestation.completionTokens, 0)),
+    );
+
+    // The publication has every batch, and an audit of it passes.
+    const published = new Map();
+    for (const header of headers)
+      published.set(header.id, await final.store.publishedBatch(BigInt(header.id)));
+    expect([...published.values()].every(Boolean)).toBe(true);
+    const registration = await stack.relayerChain.query<{ mode: 'dev'; revoked_at: null; last_seq: string }>(
+      stack.usage,
+      {
+        signer: { pubkey: signerB64() },
+      },
+    );
+    const report = auditBatches({
+      headers,
+      published,
+      signers: new Map([[gateway.signer, registration]]),
+      complete: true,
+      totals: totals.counters,
+    });
+    expect(report.problems).toEqual([]);
+    await final.stop();
+
+    const batchesByOrigin = await queryInTransaction<{ origin: string; n: string }>(
+      pool,
+      'SELECT origin, count(*) AS n FROM relayer.batch GROUP BY origin',
+    );
+    console.log(
+      `[exactly-once] ${all.length} attestations in ${headers.length} batches; in-process crashes ${IN_PROCESS_CRASHES} in ${inProcessSeconds.toFixed(1)} s ` +
+        `(points reached: ${JSON.stringify(Object.fromEntries(reached))}); kill -9 ${KILL9_CRASHES} in ${kill9Seconds.toFixed(1)} s; ` +
+        `gateway restarts ${gatewayRestarts}; batches by origin ${JSON.stringify(Object.fromEntries(batchesByOrigin.rows.map((r) => [r.origin, r.n])))}`,
+    );
+    // The crash points must actually have been exercised, or the test proves nothing.
+    for (const p of ['before-submit', 'after-submit', 'mid-record'])
+      expect(reached.get(p) ?? 0).toBeGreaterThan(0);
+    expect(batchesByOrigin.rows.find((r) => r.origin === 'adopted')).toBeDefined();
+  }, 900_000);
+
+  function spawnRelayer(): ChildProcess {
+    return spawn(process.execPath, ['--import', 'tsx', RELAYER_MAIN], {
+      env: {
+        ...process.env,
+        RELAYER_ID: 'relayer-a',
+        RELAYER_GATEWAYS: JSON.stringify([{ url: gateway.url, token: FEED_TOKEN }]),
+        RELAYER_CHAIN_URL: stack.devnet.url,
+        RELAYER_USAGE_CONTRACT: stack.usage,
+        RELAYER_MNEMONIC: stack.relayerMnemonic,
+        DATABASE_URL: stack.databaseUrl,
+        RELAYER_BATCH_SIZE: String(BATCH_SIZE),
+        RELAYER_BATCH_AGE_SECONDS: '0.05',
+        RELAYER_POLL_INTERVAL_MS: '20',
+        RELAYER_LEASE_TTL_SECONDS: '5',
+        RELAYER_PORT: '0',
+        RELAYER_LOG_LEVEL: 'silent',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      cwd: REPO_ROOT,
+    });
+  }
+});
+
+async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}

@@ -1,3 +1,6 @@
+// Must stay the first import: it captures the native fetch before secretjs replaces it.
+import { restoreNativeFetch } from './native-fetch.js';
+
 export * from './arbitrary-signer.js';
 export * from './canonical-json.js';
 export * from './chain-client.js';
@@ -9,3 +12,5 @@ export * from './errors.js';
 export * from './query-permit.js';
 export * from './secret-client.js';
 export * from './token-messages.js';
+
+restoreNativeFetch();

@@ -27,15 +27,20 @@ function checkNode() {
   }
 }
 
-/** `npm ci` when node_modules is missing or older than package-lock.json. */
+/**
+ * Installs the locked npm packages when node_modules is missing or predates package-lock.json.
+ * `npm install` rather than `npm ci`: npm 11 records only this platform's optional binaries
+ * (biome, rollup, esbuild) in the lockfile when packages are added one by one, and `npm ci`
+ * then refuses the lockfile as out of sync; `npm install` installs the same locked versions.
+ */
 function ensureNodeModules() {
   const lock = join(repoRoot, 'package-lock.json');
   const stamp = join(repoRoot, 'node_modules', '.privexbot-lock-sha256');
   const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
-  console.log('Installing npm packages (npm ci)...');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit' });
-  if (r.status !== 0) fail('npm ci failed (see above).');
+  console.log('Installing npm packages...');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) fail('npm install failed (see above).');
   writeFileSync(stamp, want);
 }
 

@@ -30,7 +30,17 @@ function generateInto(contract: string, outDir: string): void {
   mkdirSync(outDir, { recursive: true });
   execFileSync(
     'cargo',
-    ['run', '--quiet', '--locked', '-p', `privexbot-${contract}`, '--example', `${contract}_schema`, '--', outDir],
+    [
+      'run',
+      '--quiet',
+      '--locked',
+      '-p',
+      `privexbot-${contract}`,
+      '--example',
+      `${contract}_schema`,
+      '--',
+      outDir,
+    ],
     {
       cwd: repoRoot,
       env,

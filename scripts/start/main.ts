@@ -94,8 +94,9 @@ async function main(): Promise<void> {
   let embeddedDb: { url: string; close(): Promise<void> } | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    embeddedDb = await spawnEmbeddedDatabase({ dataDir: join(dataDir, 'db'), port: ports.db, host });
-    databaseUrl = embeddedDb.url;
+    const db = await spawnEmbeddedDatabase({ dataDir: join(dataDir, 'db'), port: ports.db, host });
+    embeddedDb = db;
+    databaseUrl = db.url;
     console.log(`database   embedded PGlite at ${databaseUrl}`);
   }
 

@@ -129,8 +129,10 @@ const steps: Step[] = [
         const r = JSON.parse(readFileSync(report, 'utf8')) as {
           numPassedTests: number;
           numFailedTests: number;
+          numFailedTestSuites: number;
         };
-        return { passed: r.numPassedTests, failed: r.numFailedTests };
+        // A file that fails to load runs no test but is a failure all the same.
+        return { passed: r.numPassedTests, failed: r.numFailedTests + r.numFailedTestSuites };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,0 +1,37 @@
+import express, { type Express } from 'express';
+import type { AppDeps } from './app-deps.js';
+import type { AnyRouteSpec } from './http/define-route.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { createHttpMetrics, type HttpMetrics } from './http/metrics.js';
+import { mountRoutes } from './http/mount-routes.js';
+import { requestContext } from './http/request-context.js';
+import { allRoutes } from './routes/index.js';
+
+export interface BuiltApp {
+  app: Express;
+  /** The mounted routes, in order (tests enumerate them). */
+  routes: AnyRouteSpec[];
+  metrics: HttpMetrics;
+}
+
+/** Builds the Express app; main.ts listens on it, tests call it in-process. */
+export function createApp(deps: AppDeps): BuiltApp {
+  const metrics = createHttpMetrics({ collectProcessMetrics: deps.config.nodeEnv !== 'test' });
+  const routes = allRoutes(deps, { metrics });
+  const app = express();
+  app.disable('x-powered-by');
+  // req.ip honours X-Forwarded-For only through this many proxies: rate limits key on it.
+  app.set('trust proxy', deps.config.trustProxyHops);
+  app.set('query parser', 'simple');
+  app.use(requestContext(deps.logger));
+  app.use(metrics.middleware);
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    next();
+  });
+  app.use(express.json({ limit: deps.config.maxBodyBytes }));
+  app.use(mountRoutes({ routes, db: deps.db, clock: deps.clock }));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return { app, routes, metrics };
+}

@@ -1,0 +1,31 @@
+import type { OrgDirectory, OrgRecord } from './org-directory.js';
+
+/** An OrgDirectory held in memory: for tests, and for running the api without a chain. */
+export class InMemoryOrgDirectory implements OrgDirectory {
+  private readonly orgs = new Map<string, OrgRecord>();
+  /** When set, every call fails as if the chain were unreachable. */
+  unavailable = false;
+  calls = 0;
+
+  put(org: OrgRecord): void {
+    this.orgs.set(org.id, structuredClone(org));
+  }
+
+  async getOrg(id: string): Promise<OrgRecord | null> {
+    this.check();
+    const org = this.orgs.get(id);
+    return org ? structuredClone(org) : null;
+  }
+
+  async orgsOf(address: string): Promise<string[]> {
+    this.check();
+    return [...this.orgs.values()]
+      .filter((org) => [org.owner, ...org.admins, ...org.members, ...org.auditors].includes(address))
+      .map((org) => org.id);
+  }
+
+  private check(): void {
+    this.calls++;
+    if (this.unavailable) throw new Error('chain unreachable (simulated)');
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres' };
+
+describe('loadConfig', () => {
+  it('applies defaults and derives the sign-in domain from PUBLIC_URL', () => {
+    const config = loadConfig({ ...base, PUBLIC_URL: 'https://app.example.com/' });
+    expect(config.port).toBe(8080);
+    expect(config.publicUrl).toBe('https://app.example.com');
+    expect(config.authDomain).toBe('app.example.com');
+    expect(config.chainId).toBe('privexbot-devnet-1');
+  });
+
+  it('names every bad variable and its value, but never a secret value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db', PORT: 'abc', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT: .*\(got "abc"\)/);
+    expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
+    expect(message).toMatch(/DATABASE_URL: must be a postgresql:\/\/ URL/);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('needs a chain URL and the billing contract for a real chain', () => {
+    expect(() => loadConfig({ ...base, CHAIN_KIND: 'secret' })).toThrow(
+      /CHAIN_URL: required when CHAIN_KIND is secret/,
+    );
+    expect(() => loadConfig({ ...base, CHAIN_KIND: 'secret', CHAIN_URL: 'http://localhost:1317' })).toThrow(
+      /BILLING_CONTRACT/,
+    );
+    const config = loadConfig({
+      ...base,
+      CHAIN_KIND: 'secret',
+      CHAIN_URL: 'http://localhost:1317',
+      BILLING_CONTRACT: 'secret1b',
+    });
+    expect(config.chain).toEqual({ kind: 'secret', url: 'http://localhost:1317' });
+  });
+
+  it('says what to do when DATABASE_URL is missing', () => {
+    expect(() => loadConfig({})).toThrow(/DATABASE_URL is required/);
+  });
+});

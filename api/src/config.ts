@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the api, read once from the environment and validated here; the rest of
+ * the code receives a typed `Config` and never reads process.env. README.md lists them.
+ */
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string({
+      error: 'DATABASE_URL is required (postgresql://...); `npm start` sets it to the embedded database',
+    })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  /** The URL users reach the api at; its host is the sign-in domain, the URL the sign-in URI. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Reverse proxies in front of the api whose X-Forwarded-For may be trusted (0 = none). */
+  TRUST_PROXY_HOPS: integer(0, 10).default(0),
+  CHAIN_ID: z.string().min(1).default('privexbot-devnet-1'),
+  BECH32_PREFIX: z.string().min(1).default('secret'),
+  /** Which ChainClient adapter reads org roles: the devnet, Secret Network (LCD), CosmWasm (RPC). */
+  CHAIN_KIND: z.enum(['devnet', 'secret', 'cosmwasm']).default('devnet'),
+  /** Secret LCD (e.g. http://localhost:1317) or CosmWasm RPC (…:26657); defaults to DEVNET_URL for the devnet. */
+  CHAIN_URL: z.string().url().optional(),
+  /** The devnet's HTTP API. */
+  DEVNET_URL: z.string().url().default('http://127.0.0.1:26680'),
+  /** Billing contract address; on the devnet it is discovered from /status when unset. */
+  BILLING_CONTRACT: z.string().optional(),
+  /** Inference gateway base URL, checked by /readyz when set. */
+  GATEWAY_URL: optionalUrl,
+  SIGN_IN_CHALLENGE_TTL_SECONDS: integer(30, 3600).default(300),
+  ACCESS_TOKEN_TTL_SECONDS: integer(60, 86_400).default(900),
+  SESSION_TTL_SECONDS: integer(300, 365 * 86_400).default(30 * 86_400),
+  ORG_SYNC_TTL_SECONDS: integer(0, 86_400).default(60),
+  ORG_REFRESH_INTERVAL_SECONDS: integer(0, 86_400).default(300),
+  MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(1024 * 1024),
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  logLevel: string;
+  databaseUrl: string;
+  publicUrl: string;
+  /** Host (and port) of publicUrl: the `domain` of sign-in messages. */
+  authDomain: string;
+  trustProxyHops: number;
+  chainId: string;
+  bech32Prefix: string;
+  chain: { kind: 'devnet' | 'secret' | 'cosmwasm'; url: string };
+  /** The devnet's HTTP API (dev accounts, faucet); the chain itself when CHAIN_KIND is devnet. */
+  devnetUrl: string;
+  billingContract: string | undefined;
+  gatewayUrl: string | undefined;
+  signInChallengeTtlSeconds: number;
+  accessTokenTtlSeconds: number;
+  sessionTtlSeconds: number;
+  orgSyncTtlSeconds: number;
+  orgRefreshIntervalSeconds: number;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Throws ConfigError naming every bad variable, e.g. `PORT: expected a number, got "abc"`. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      const value = env[name];
+      // Values of secret-looking variables are never echoed.
+      const shown =
+        value === undefined || /SECRET|KEY|PASSWORD|TOKEN|DATABASE_URL/.test(name) ? '' : ` (got "${value}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.CHAIN_KIND !== 'devnet' && !e.CHAIN_URL) {
+    throw new ConfigError(`invalid configuration:\n  CHAIN_URL: required when CHAIN_KIND is ${e.CHAIN_KIND}`);
+  }
+  if (e.CHAIN_KIND !== 'devnet' && !e.BILLING_CONTRACT) {
+    throw new ConfigError(
+      `invalid configuration:\n  BILLING_CONTRACT: required when CHAIN_KIND is ${e.CHAIN_KIND}`,
+    );
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    publicUrl,
+    authDomain: new URL(publicUrl).host,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    chainId: e.CHAIN_ID,
+    bech32Prefix: e.BECH32_PREFIX,
+    chain: { kind: e.CHAIN_KIND, url: e.CHAIN_URL ?? e.DEVNET_URL },
+    devnetUrl: e.DEVNET_URL,
+    billingContract: e.BILLING_CONTRACT || undefined,
+    gatewayUrl: e.GATEWAY_URL,
+    signInChallengeTtlSeconds: e.SIGN_IN_CHALLENGE_TTL_SECONDS,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    orgSyncTtlSeconds: e.ORG_SYNC_TTL_SECONDS,
+    orgRefreshIntervalSeconds: e.ORG_REFRESH_INTERVAL_SECONDS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+  };
+}

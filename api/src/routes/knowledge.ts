@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.js';
+import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
+import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
+import { botPlatformOf } from '../services/bots/bot-platform.js';
+import { findAccessibleBot } from '../services/bots/find-accessible-bot.js';
+import { createSource } from '../services/knowledge/create-source.js';
+import { deleteSource } from '../services/knowledge/delete-source.js';
+import { getSource, listSources } from '../services/knowledge/list-sources.js';
+import { createSourceBodySchema } from '../services/knowledge/source-input.js';
+import { sourceViewSchema } from '../services/knowledge/source-view.js';
+import { retrievePassages } from '../services/retrieval/retrieve-passages.js';
+import { ensureOrgMirror } from './ensure-org-mirror.js';
+
+const botParams = z.object({ orgId: orgIdSchema, botId: uuidSchema });
+
+/** Knowledge sources, ingestion progress and the "test retrieval" view (issue 4, parts 4–5). */
+export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
+  const { db } = deps;
+  const platform = () => botPlatformOf(deps);
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/orgs/:orgId/bots/:botId/sources',
+      tag: 'knowledge',
+      summary:
+        'Add knowledge: pasted text, a file (base64: txt, md, html, pdf, docx, csv, json) or a URL. Identical content is not added twice (200 with duplicate: true); a source of the same name is replaced',
+      auth: 'sessionOrApiKey',
+      params: botParams,
+      body: createSourceBodySchema,
+      response: z.object({ source: sourceViewSchema, duplicate: z.boolean() }),
+      successStatus: 201,
+      handler: async ({ params, body, principal, requestId, now, log, res }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        const result = await createSource({
+          db,
+          platform: platform(),
+          ...params,
+          principal,
+          input: body,
+          requestId,
+          now,
+        });
+        if (result.duplicate) res.status(200).json(result);
+        return result;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/orgs/:orgId/bots/:botId/sources',
+      tag: 'knowledge',
+      summary: 'Sources of a bot with their ingestion progress (chunks done of total)',
+      auth: 'sessionOrApiKey',
+      params: botParams,
+      response: z.object({ sources: z.array(sourceViewSchema) }),
+      handler: async ({ params, principal, now, log }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        return { sources: await listSources({ db, ...params, principal }) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/orgs/:orgId/bots/:botId/sources/:sourceId',
+      tag: 'knowledge',
+      summary: 'One source and its ingestion progress',
+      auth: 'sessionOrApiKey',
+      params: botParams.extend({ sourceId: uuidSchema }),
+      response: sourceViewSchema,
+      handler: async ({ params, principal, now, log }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        return getSource({ db, ...params, principal });
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/orgs/:orgId/bots/:botId/sources/:sourceId',
+      tag: 'knowledge',
+      summary: 'Remove a source and its chunks',
+      auth: 'sessionOrApiKey',
+      params: botParams.extend({ sourceId: uuidSchema }),
+      handler: async ({ params, principal, requestId, now, log }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        await deleteSource({ db, ...params, principal, requestId });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/orgs/:orgId/bots/:botId/retrieval',
+      tag: 'knowledge',
+      summary: 'Test retrieval: the passages chat would use for a question (same code path), with scores',
+      auth: 'sessionOrApiKey',
+      params: botParams,
+      body: z
+        .object({
+          query: z.string().trim().min(1).max(2000),
+          limit: z.number().int().min(1).max(20).default(5),
+        })
+        .strict(),
+      response: z.object({
+        embedder: z.string(),
+        passages: z.array(
+          z.object({
+            chunkId: z.string(),
+            sourceId: z.string(),
+            sourceName: z.string(),
+            sourceUrl: z.string().nullable(),
+            text: z.string(),
+            citable: z.boolean(),
+            score: z.number(),
+            vectorRank: z.number().nullable(),
+            textRank: z.number().nullable(),
+          }),
+        ),
+      }),
+      handler: async ({ params, body, principal, now, log }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        const bot = await findAccessibleBot({ db, ...params, principal, permission: 'bots:read' });
+        const passages = await retrievePassages({
+          db,
+          botId: bot.id,
+          embedder: platform().embedderFor(bot.embedder),
+          query: body.query,
+          limit: body.limit,
+        });
+        return { embedder: bot.embedder, passages };
+      },
+    }),
+  ];
+}

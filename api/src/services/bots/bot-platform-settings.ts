@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/**
+ * Settings of bots, knowledge, chat, leads and webhooks, read from the environment with zod
+ * like config.ts (which holds the api's core settings). README.md ("Bots, knowledge and
+ * chat") lists them.
+ */
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
+const optionalUrl = z
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+const environmentSchema = z.object({
+  /** HMAC key shared with the inference gateway (GATEWAY_URL is in the core config). */
+  GATEWAY_PLATFORM_SECRET: z
+    .string()
+    .min(16)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Development without a gateway: an OpenAI-compatible endpoint called directly. */
+  LLM_BASE_URL: optionalUrl,
+  LLM_API_KEY: z.string().default(''),
+  LLM_TIMEOUT_SECONDS: integer(1, 600).default(120),
+  /** OpenAI-compatible embeddings (text-embedding-3 with dimensions=384); unset → local embedder. */
+  EMBEDDINGS_BASE_URL: optionalUrl,
+  EMBEDDINGS_API_KEY: z.string().default(''),
+  EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  /** 32 bytes, base64: encrypts lead emails and webhook secrets. Required in production. */
+  DATA_ENCRYPTION_KEY: z.string().optional(),
+  URL_FETCH_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  URL_FETCH_MAX_BYTES: integer(1024, 100_000_000).default(10_000_000),
+  /** Tests only: lets URL ingestion and webhooks reach 127.0.0.1 / ::1. Refused in production. */
+  URL_FETCH_ALLOW_LOOPBACK: flag.default(false),
+  QUOTA_CACHE_SECONDS: integer(0, 3600).default(15),
+  /**
+   * The platform's chain reader: an address every org names as auditor, with the same viewing
+   * key set on the billing and usage contracts. Subscriptions and usage counters are private
+   * queries, so this is how the api reads quotas and counters.
+   */
+  CHAIN_READER_ADDRESS: z.string().optional(),
+  /** The usage contract (discovered from the devnet's /status when unset). */
+  USAGE_CONTRACT: z.string().optional(),
+  CHAIN_READER_VIEWING_KEY: z.string().optional(),
+  /** Earlier messages of a conversation sent with each question. */
+  CHAT_HISTORY_MESSAGES: integer(0, 50).default(10),
+  CHAT_RETRIEVAL_PASSAGES: integer(1, 20).default(5),
+  DEFAULT_BOT_MODEL: z.string().min(1).default('default'),
+  /** A running ingestion job whose worker has been silent this long is taken over. */
+  INGEST_STALE_SECONDS: integer(1, 3600).default(60),
+  WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(5000),
+  WEBHOOK_MAX_ATTEMPTS: integer(1, 20).default(8),
+});
+
+export interface BotPlatformSettings {
+  gatewaySecret: string | undefined;
+  llmBaseUrl: string | undefined;
+  llmApiKey: string;
+  llmTimeoutMs: number;
+  embeddings: { baseUrl: string; apiKey: string; model: string } | undefined;
+  dataEncryptionKey: Buffer | undefined;
+  urlFetch: { timeoutMs: number; maxBytes: number; allowLoopback: boolean };
+  quotaCacheSeconds: number;
+  chainReader: { address: string; key: string } | undefined;
+  usageContract: string | undefined;
+  chatHistoryMessages: number;
+  chatRetrievalPassages: number;
+  defaultBotModel: string;
+  ingestStaleSeconds: number;
+  webhookTimeoutMs: number;
+  webhookMaxAttempts: number;
+}
+
+export function loadBotPlatformSettings(
+  env: Record<string, string | undefined>,
+  nodeEnv: string,
+): BotPlatformSettings {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+    throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.URL_FETCH_ALLOW_LOOPBACK && nodeEnv === 'production') {
+    throw new Error(
+      'invalid configuration:\n  URL_FETCH_ALLOW_LOOPBACK: is for tests and is refused in production',
+    );
+  }
+  let dataEncryptionKey: Buffer | undefined;
+  if (e.DATA_ENCRYPTION_KEY) {
+    dataEncryptionKey = Buffer.from(e.DATA_ENCRYPTION_KEY, 'base64');
+    if (dataEncryptionKey.length !== 32)
+      throw new Error('invalid configuration:\n  DATA_ENCRYPTION_KEY: must be 32 bytes in base64');
+  } else if (nodeEnv === 'production') {
+    throw new Error(
+      'invalid configuration:\n  DATA_ENCRYPTION_KEY: required in production (32 bytes, base64)',
+    );
+  }
+  return {
+    gatewaySecret: e.GATEWAY_PLATFORM_SECRET,
+    llmBaseUrl: e.LLM_BASE_URL,
+    llmApiKey: e.LLM_API_KEY,
+    llmTimeoutMs: e.LLM_TIMEOUT_SECONDS * 1000,
+    embeddings: e.EMBEDDINGS_BASE_URL
+      ? { baseUrl: e.EMBEDDINGS_BASE_URL, apiKey: e.EMBEDDINGS_API_KEY, model: e.EMBEDDINGS_MODEL }
+      : undefined,
+    dataEncryptionKey,
+    urlFetch: {
+      timeoutMs: e.URL_FETCH_TIMEOUT_MS,
+      maxBytes: e.URL_FETCH_MAX_BYTES,
+      allowLoopback: e.URL_FETCH_ALLOW_LOOPBACK,
+    },
+    quotaCacheSeconds: e.QUOTA_CACHE_SECONDS,
+    chainReader:
+      e.CHAIN_READER_ADDRESS && e.CHAIN_READER_VIEWING_KEY
+        ? { address: e.CHAIN_READER_ADDRESS, key: e.CHAIN_READER_VIEWING_KEY }
+        : undefined,
+    usageContract: e.USAGE_CONTRACT || undefined,
+    chatHistoryMessages: e.CHAT_HISTORY_MESSAGES,
+    chatRetrievalPassages: e.CHAT_RETRIEVAL_PASSAGES,
+    defaultBotModel: e.DEFAULT_BOT_MODEL,
+    ingestStaleSeconds: e.INGEST_STALE_SECONDS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+  };
+}

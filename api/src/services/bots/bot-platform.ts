@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { AppDeps } from '../../app-deps.js';
+import { AppError, AppErrorCode } from '../../http/app-error.js';
+import type { Answerer } from '../chat/answerer.js';
+import { GatewayAnswerer } from '../chat/gateway-answerer.js';
+import { OpenAiAnswerer } from '../chat/openai-answerer.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import { LOCAL_EMBEDDER_ID, LocalHashEmbedder } from '../embeddings/local-hash-embedder.js';
+import { OpenAiEmbedder } from '../embeddings/openai-embedder.js';
+import { IngestionWorker } from '../knowledge/ingestion-worker.js';
+import { FieldEncryption } from '../leads/field-encryption.js';
+import { CachedPlanQuotas } from '../quotas/cached-plan-quotas.js';
+import { InMemoryPlanQuotaSource } from '../quotas/in-memory-plan-quota-source.js';
+import { LazyChainPlanQuotaSource } from '../quotas/lazy-chain-plan-quota-source.js';
+import type { PlanQuotaSource } from '../quotas/org-plan.js';
+import { WebhookWorker } from '../webhooks/webhook-worker.js';
+import { type BotPlatformSettings, loadBotPlatformSettings } from './bot-platform-settings.js';
+
+/**
+ * What the bots, knowledge, chat, leads and webhooks areas need beyond the core AppDeps:
+ * plan quotas from the chain, embedders, the answerer (gateway or direct), background
+ * workers and the field encryption key. Built once per app from the environment, or handed
+ * in whole by a test (`AppDeps & { botPlatform }`).
+ */
+export interface BotPlatform {
+  settings: BotPlatformSettings;
+  plans: CachedPlanQuotas;
+  /** The embedder new bots get: OpenAI-compatible when configured, else the local one. */
+  defaultEmbedderId: string;
+  openAiEmbedderId: string | undefined;
+  embedderFor(embedderId: string): Embedder;
+  /** undefined when neither a gateway nor an LLM endpoint is configured. */
+  answerer: Answerer | undefined;
+  encryption(): FieldEncryption;
+  ingestion: IngestionWorker;
+  webhooks: WebhookWorker;
+  close(): Promise<void>;
+}
+
+export interface BotPlatformOverrides {
+  env?: Record<string, string | undefined>;
+  planQuotaSource?: PlanQuotaSource;
+  answerer?: Answerer;
+  /** Replace or add embedders by id (tests: a failing or slow embedder). */
+  embedders?: Embedder[];
+}
+
+export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides = {}): BotPlatform {
+  const settings = loadBotPlatformSettings(overrides.env ?? process.env, deps.config.nodeEnv);
+  const embedders = new Map<string, Embedder>();
+  const local = new LocalHashEmbedder();
+  embedders.set(local.id, local);
+  let openAiEmbedderId: string | undefined;
+  if (settings.embeddings) {
+    const remote = new OpenAiEmbedder(settings.embeddings);
+    embedders.set(remote.id, remote);
+    openAiEmbedderId = remote.id;
+  }
+  for (const embedder of overrides.embedders ?? []) embedders.set(embedder.id, embedder);
+  const embedderFor = (embedderId: string): Embedder => {
+    const embedder = embedders.get(embedderId);
+    if (!embedder) throw new Error(`embedder ${embedderId} is not configured on this api`);
+    return embedder;
+  };
+
+  const answerer =
+    overrides.answerer ??
+    (deps.config.gatewayUrl && settings.gatewaySecret
+      ? new GatewayAnswerer({
+          url: deps.config.gatewayUrl,
+          secret: settings.gatewaySecret,
+          timeoutMs: settings.llmTimeoutMs,
+        })
+      : settings.llmBaseUrl
+        ? new OpenAiAnswerer({
+            baseUrl: settings.llmBaseUrl,
+            apiKey: settings.llmApiKey,
+            timeoutMs: settings.llmTimeoutMs,
+          })
+        : undefined);
+
+  let encryption: FieldEncryption | undefined;
+  const encryptionOf = (): FieldEncryption => {
+    if (!encryption) {
+      if (!settings.dataEncryptionKey && deps.config.nodeEnv === 'production') {
+        throw new AppError(AppErrorCode.NOT_READY, 'lead capture is not configured on this server');
+      }
+      // Development and tests without a key get a random one per process: data encrypted
+      // with it cannot be read after a restart, which is acceptable there and never silent.
+      if (!settings.dataEncryptionKey)
+        deps.logger.warn('DATA_ENCRYPTION_KEY is not set: using a random key for this process only');
+      encryption = new FieldEncryption(settings.dataEncryptionKey ?? randomBytes(32));
+    }
+    return encryption;
+  };
+
+  const source = overrides.planQuotaSource ?? defaultPlanQuotaSource(deps, settings);
+  const ingestion = new IngestionWorker({
+    db: deps.db,
+    log: deps.logger,
+    embedderFor,
+    staleAfterMs: settings.ingestStaleSeconds * 1000,
+    clock: deps.clock,
+  });
+  const webhooks = new WebhookWorker({
+    db: deps.db,
+    log: deps.logger,
+    encryption: encryptionOf,
+    settings: {
+      timeoutMs: settings.webhookTimeoutMs,
+      maxAttempts: settings.webhookMaxAttempts,
+      allowLoopback: settings.urlFetch.allowLoopback,
+    },
+    clock: deps.clock,
+  });
+  return {
+    settings,
+    plans: new CachedPlanQuotas(source, settings.quotaCacheSeconds),
+    defaultEmbedderId: openAiEmbedderId ?? LOCAL_EMBEDDER_ID,
+    openAiEmbedderId,
+    embedderFor,
+    answerer,
+    encryption: encryptionOf,
+    ingestion,
+    webhooks,
+    async close() {
+      await Promise.all([ingestion.stop(), webhooks.stop()]);
+    },
+  };
+}
+
+/**
+ * Tests run without a chain: every org has an unlimited plan unless a test says otherwise.
+ * Otherwise plans come from the configured chain's billing contract.
+ */
+function defaultPlanQuotaSource(deps: AppDeps, settings: BotPlatformSettings): PlanQuotaSource {
+  if (deps.config.nodeEnv === 'test') return new InMemoryPlanQuotaSource();
+  return new LazyChainPlanQuotaSource(deps.config, {
+    usageContract: settings.usageContract,
+    reader: settings.chainReader,
+  });
+}
+
+const platforms = new WeakMap<AppDeps, BotPlatform>();
+
+/** The platform of an app: the one a test put on its deps, else one built from the environment. */
+export function botPlatformOf(deps: AppDeps): BotPlatform {
+  const given = (deps as AppDeps & { botPlatform?: BotPlatform }).botPlatform;
+  if (given) return given;
+  let platform = platforms.get(deps);
+  if (!platform) {
+    platform = createBotPlatform(deps);
+    platforms.set(deps, platform);
+    if (deps.config.nodeEnv !== 'test') {
+      platform.ingestion.start();
+      platform.webhooks.start();
+    }
+  }
+  return platform;
+}

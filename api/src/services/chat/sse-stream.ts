@@ -1,0 +1,28 @@
+import type { Response } from 'express';
+
+/**
+ * A text/event-stream response. Every event is written at once: Express does not buffer
+ * res.write, and `X-Accel-Buffering: no` stops nginx-style proxies from buffering either.
+ */
+export class SseStream {
+  constructor(private readonly res: Response) {}
+
+  open(): void {
+    this.res.status(200);
+    this.res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    this.res.setHeader('cache-control', 'no-cache, no-transform');
+    this.res.setHeader('x-accel-buffering', 'no');
+    this.res.flushHeaders();
+    // Nagle would hold small token writes back for up to 40 ms.
+    this.res.socket?.setNoDelay(true);
+  }
+
+  send(event: string, data: unknown): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    this.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  end(): void {
+    if (!this.res.writableEnded) this.res.end();
+  }
+}

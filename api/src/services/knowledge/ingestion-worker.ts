@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../db/prisma.js';
+import type { Logger } from '../../logger.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import { claimIngestJob, runIngestJob } from './run-ingest-job.js';
+
+/**
+ * Runs ingestion jobs in the api process, one at a time (embedding is CPU or network bound,
+ * and the embedded database serializes writes anyway). `kick()` after creating a job; a
+ * timer also sweeps for jobs a crashed process left behind. Any api process may run one:
+ * claims are atomic.
+ */
+export class IngestionWorker {
+  readonly workerId = `ingest-${randomUUID()}`;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly stopper = new AbortController();
+
+  constructor(
+    private readonly options: {
+      db: Database;
+      log: Logger;
+      embedderFor: (embedderId: string) => Embedder;
+      staleAfterMs: number;
+      batchSize?: number;
+      maxAttempts?: number;
+      clock?: () => Date;
+    },
+  ) {}
+
+  /** Starts the periodic sweep (main process); tests call kick()/idle() instead. */
+  start(intervalMs = 5000): void {
+    this.timer ??= setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.stopper.signal.aborted) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves when no job is left to run (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.stopper.abort();
+    await this.running?.catch(() => {});
+  }
+
+  private async drain(): Promise<void> {
+    const clock = this.options.clock ?? (() => new Date());
+    for (;;) {
+      if (this.stopper.signal.aborted) return;
+      let job: Awaited<ReturnType<typeof claimIngestJob>>;
+      try {
+        job = await claimIngestJob({
+          db: this.options.db,
+          workerId: this.workerId,
+          now: clock(),
+          staleAfterMs: this.options.staleAfterMs,
+        });
+      } catch (error) {
+        this.options.log.warn({ err: error }, 'could not claim an ingestion job');
+        return;
+      }
+      if (!job) return;
+      const outcome = await runIngestJob({
+        db: this.options.db,
+        job,
+        workerId: this.workerId,
+        embedderFor: this.options.embedderFor,
+        batchSize: this.options.batchSize ?? 64,
+        maxAttempts: this.options.maxAttempts ?? 5,
+        clock,
+        signal: this.stopper.signal,
+      }).catch((error: unknown) => {
+        this.options.log.error({ err: error, jobId: job.id }, 'ingestion job crashed');
+        return 'retry' as const;
+      });
+      this.options.log.debug({ jobId: job.id, outcome }, 'ingestion job step');
+      // A failing embedder is retried by the next sweep, not in a tight loop.
+      if (outcome === 'retry') return;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { convert as htmlToText } from 'html-to-text';
+import mammoth from 'mammoth';
+import { extractText, getDocumentProxy } from 'unpdf';
+
+/** The document formats knowledge can be ingested from. */
+export const documentFormats = ['text', 'markdown', 'html', 'pdf', 'docx', 'csv', 'json'] as const;
+export type DocumentFormat = (typeof documentFormats)[number];
+
+const formatByMimeType: Record<string, DocumentFormat> = {
+  'text/plain': 'text',
+  'text/markdown': 'markdown',
+  'text/x-markdown': 'markdown',
+  'text/html': 'html',
+  'application/xhtml+xml': 'html',
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'text/csv': 'csv',
+  'application/json': 'json',
+};
+const formatByExtension: Record<string, DocumentFormat> = {
+  txt: 'text',
+  text: 'text',
+  md: 'markdown',
+  markdown: 'markdown',
+  html: 'html',
+  htm: 'html',
+  pdf: 'pdf',
+  docx: 'docx',
+  csv: 'csv',
+  json: 'json',
+};
+
+export const ingestibleMimeTypes = Object.keys(formatByMimeType);
+
+/** The format of a file from its declared type, else its extension; undefined when unsupported. */
+export function detectFormat(options: {
+  mimeType?: string | undefined;
+  fileName?: string | undefined;
+}): DocumentFormat | undefined {
+  const mime = options.mimeType?.split(';')[0]?.trim().toLowerCase();
+  if (mime && formatByMimeType[mime]) return formatByMimeType[mime];
+  const extension = options.fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  return extension ? formatByExtension[extension] : undefined;
+}
+
+export class DocumentParseError extends Error {
+  override readonly name = 'DocumentParseError';
+}
+
+/**
+ * Extracts the text of a document, keeping its structure where the format has one: headings
+ * become Markdown `#` lines and paragraphs stay separated by blank lines, which the chunker
+ * splits on. Scripts, styles and navigation of HTML pages are dropped.
+ */
+export async function parseDocument(format: DocumentFormat, content: Buffer): Promise<string> {
+  try {
+    switch (format) {
+      case 'text':
+      case 'markdown':
+        return decodeUtf8(content);
+      case 'html':
+        return htmlToStructuredText(decodeUtf8(content));
+      case 'docx': {
+        const { value } = await mammoth.convertToHtml({ buffer: content });
+        return htmlToStructuredText(value);
+      }
+      case 'pdf': {
+        const pdf = await getDocumentProxy(new Uint8Array(content));
+        const { text } = await extractText(pdf, { mergePages: false });
+        return (text as string[])
+          .map((page) => page.trim())
+          .filter(Boolean)
+          .join('\n\n');
+      }
+      case 'csv':
+        return csvToText(decodeUtf8(content));
+      case 'json':
+        return jsonToText(JSON.parse(decodeUtf8(content)) as unknown);
+    }
+  } catch (error) {
+    if (error instanceof DocumentParseError) throw error;
+    throw new DocumentParseError(
+      `the ${format} document could not be read: ${(error as Error).message.slice(0, 200)}`,
+      { cause: error },
+    );
+  }
+}
+
+function decodeUtf8(content: Buffer): string {
+  // fatal: a binary file sent as text is refused instead of indexed as mojibake.
+  return new TextDecoder('utf-8', { fatal: true }).decode(content).replace(/^\uFEFF/, '');
+}
+
+function htmlToStructuredText(html: string): string {
+  const heading = (level: number) => ({
+    selector: `h${level}`,
+    format: 'markdownHeading',
+    options: { level },
+  });
+  return htmlToText(html, {
+    wordwrap: false,
+    formatters: {
+      markdownHeading(element, walk, builder, options) {
+        builder.openBlock({ leadingLineBreaks: 2 });
+        builder.addInline(`${'#'.repeat((options as { level?: number }).level ?? 1)} `);
+        walk(element.children, builder);
+        builder.closeBlock({ trailingLineBreaks: 2 });
+      },
+    },
+    selectors: [
+      ...[1, 2, 3, 4, 5, 6].map(heading),
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+      { selector: 'nav', format: 'skip' },
+      { selector: 'script', format: 'skip' },
+      { selector: 'style', format: 'skip' },
+      { selector: 'head', format: 'skip' },
+    ],
+  });
+}
+
+/** One paragraph per row, "column: value" pairs, so each row is retrievable on its own. */
+function csvToText(csv: string): string {
+  const rows = parseCsv(csv, {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+  }) as Record<string, string>[];
+  return rows
+    .map((row) =>
+      Object.entries(row)
+        .filter(([, value]) => value !== '')
+        .map(([column, value]) => `${column}: ${value}`)
+        .join('; '),
+    )
+    .join('\n\n');
+}
+
+/** "path: value" lines; each object inside an array becomes its own paragraph. */
+function jsonToText(value: unknown): string {
+  const paragraphs: string[] = [];
+  const walk = (node: unknown, path: string, lines: string[]): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => {
+        if (item !== null && typeof item === 'object') {
+          const itemLines: string[] = [];
+          walk(item, path, itemLines);
+          if (itemLines.length) paragraphs.push(itemLines.join('\n'));
+        } else walk(item, `${path}[${index}]`, lines);
+      });
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) walk(child, path ? `${path}.${key}` : key, lines);
+    } else if (node !== null && node !== undefined) {
+      lines.push(`${path || 'value'}: ${String(node)}`);
+    }
+  };
+  const top: string[] = [];
+  walk(value, '', top);
+  return [top.join('\n'), ...paragraphs].filter(Boolean).join('\n\n');
+}

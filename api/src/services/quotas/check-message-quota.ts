@@ -1,0 +1,93 @@
+import type { Database } from '../../db/prisma.js';
+import { AppError, AppErrorCode } from '../../http/app-error.js';
+import type { CachedPlanQuotas } from './cached-plan-quotas.js';
+
+export const quotaWarningThresholds = [70, 85, 95] as const;
+
+export interface MessageQuotaStatus {
+  used: number;
+  limit: number | null;
+  periodStart: Date;
+}
+
+/** Warnings already written by this process, so crossing 70 % costs one insert, not one per message. */
+const recordedWarnings = new Set<string>();
+
+/**
+ * Refuses a chat message with QUOTA_EXHAUSTED (402) when the org's plan has no message left
+ * this period. Messages used = max(on-chain counter, off-chain UsageDaily sum): both count
+ * the same answers, the chain only later (the relayer batches), so the larger of the two is
+ * the usage including what is not on chain yet, and nothing is counted twice.
+ * Records 70/85/95 % warnings once per org, period and threshold.
+ */
+export async function checkMessageQuota(options: {
+  db: Database;
+  plans: CachedPlanQuotas;
+  orgId: string;
+  now: Date;
+}): Promise<MessageQuotaStatus> {
+  const { db, plans, orgId, now } = options;
+  const plan = await plans.planOf(orgId, now);
+  if (!plan.active) {
+    throw new AppError(
+      AppErrorCode.QUOTA_EXHAUSTED,
+      'this organization has no active plan: the assistant cannot answer until the plan is renewed',
+      {
+        details: { reason: 'no_active_plan' },
+      },
+    );
+  }
+  const limit = plan.quotas.messages;
+  if (limit === null) return { used: 0, limit: null, periodStart: plan.periodStart };
+  const [offChain, onChain] = await Promise.all([
+    offChainMessagesSince({ db, orgId, since: plan.periodStart }),
+    plans.chainMessagesUsed(orgId, plan, now),
+  ]);
+  const used = Math.max(offChain, onChain ?? 0);
+  if (used >= limit) {
+    throw new AppError(
+      AppErrorCode.QUOTA_EXHAUSTED,
+      'this organization has used all the messages of its plan for this period',
+      {
+        details: { reason: 'messages_exhausted', used, limit, periodEnd: plan.periodEnd.toISOString() },
+      },
+    );
+  }
+  await recordQuotaWarnings({ db, orgId, periodStart: plan.periodStart, used: used + 1, limit });
+  return { used, limit, periodStart: plan.periodStart };
+}
+
+async function offChainMessagesSince(options: { db: Database; orgId: string; since: Date }): Promise<number> {
+  const since = new Date(
+    Date.UTC(options.since.getUTCFullYear(), options.since.getUTCMonth(), options.since.getUTCDate()),
+  );
+  const sum = await options.db.usageDaily.aggregate({
+    where: { orgId: options.orgId, day: { gte: since } },
+    _sum: { messages: true },
+  });
+  return sum._sum.messages ?? 0;
+}
+
+async function recordQuotaWarnings(options: {
+  db: Database;
+  orgId: string;
+  periodStart: Date;
+  used: number;
+  limit: number;
+}): Promise<void> {
+  const { orgId, periodStart, used, limit } = options;
+  const crossed = quotaWarningThresholds.filter((pct) => used * 100 >= pct * limit);
+  const fresh = crossed.filter((pct) => !recordedWarnings.has(`${orgId}:${periodStart.getTime()}:${pct}`));
+  if (fresh.length === 0) return;
+  await options.db.quotaWarning.createMany({
+    data: fresh.map((thresholdPct) => ({
+      orgId,
+      periodStart,
+      thresholdPct,
+      messagesUsed: used,
+      messagesLimit: limit,
+    })),
+    skipDuplicates: true,
+  });
+  for (const pct of fresh) recordedWarnings.add(`${orgId}:${periodStart.getTime()}:${pct}`);
+}

@@ -1,0 +1,61 @@
+import { type ChainClient, connectCosmWasm, connectDevnet, connectSecret } from '@privexbot/schema/chain';
+import type { Config } from '../../config.js';
+import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
+import { type OrgPlan, type PlanQuotaSource, PlanQuotaUnavailableError } from './org-plan.js';
+
+/**
+ * The plan source for the configured chain (devnet, Secret Network, any CosmWasm chain),
+ * connected on first use and again after a failure, like the api's org directory.
+ */
+export class LazyChainPlanQuotaSource implements PlanQuotaSource {
+  private connected: Promise<ChainPlanQuotaSource> | undefined;
+
+  constructor(
+    private readonly config: Pick<Config, 'chain' | 'chainId' | 'billingContract'>,
+    private readonly options: {
+      usageContract: string | undefined;
+      reader: { address: string; key: string } | undefined;
+    },
+  ) {}
+
+  async planOf(orgId: string, now: Date): Promise<OrgPlan> {
+    return (await this.connect()).planOf(orgId, now);
+  }
+
+  async chainMessagesUsed(orgId: string, fromDay: number, toDay: number): Promise<number | undefined> {
+    return (await this.connect()).chainMessagesUsed(orgId, fromDay, toDay);
+  }
+
+  private connect(): Promise<ChainPlanQuotaSource> {
+    this.connected ??= this.open().catch((error: unknown) => {
+      this.connected = undefined;
+      throw new PlanQuotaUnavailableError(
+        `${this.config.chain.kind} at ${this.config.chain.url}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    });
+    return this.connected;
+  }
+
+  private async open(): Promise<ChainPlanQuotaSource> {
+    const { chain, chainId } = this.config;
+    if (!this.options.reader)
+      throw new Error('CHAIN_READER_ADDRESS and CHAIN_READER_VIEWING_KEY are not set');
+    let client: ChainClient;
+    let billing = this.config.billingContract;
+    let usage = this.options.usageContract;
+    if (chain.kind === 'devnet') {
+      const devnet = await connectDevnet({ url: chain.url });
+      const status = await devnet.status();
+      billing ??= status.contracts.billing?.address;
+      usage ??= status.contracts.usage?.address;
+      client = devnet;
+    } else if (chain.kind === 'secret') {
+      client = connectSecret({ url: chain.url, chainId });
+    } else {
+      client = await connectCosmWasm({ rpcUrl: chain.url });
+    }
+    if (!billing) throw new Error('the billing contract address is unknown: set BILLING_CONTRACT');
+    return new ChainPlanQuotaSource(client, { billing, usage }, this.options.reader);
+  }
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
+import { loadLabelledCorpus, recallAtK } from './evaluate-recall.js';
+
+let api: PlatformTestApi;
+let org: { orgId: string; token: string };
+let botId: string;
+
+beforeAll(async () => {
+  api = await startPlatformTestApi();
+  org = await api.createOrg('41');
+  botId = await api.createBot(org);
+  const corpus = await loadLabelledCorpus();
+  for (const document of corpus.documents) {
+    const created = await api.request('post', `/v1/orgs/41/bots/${botId}/sources`, {
+      token: org.token,
+      body: { type: 'text', name: document.id, text: document.text },
+    });
+    expect(created.status).toBe(201);
+  }
+  // Another bot's identical knowledge must never leak into this bot's results.
+  const otherBot = await api.createBot(org, { name: 'Other' });
+  await api.request('post', `/v1/orgs/41/bots/${otherBot}/sources`, {
+    token: org.token,
+    body: { type: 'text', name: 'foreign', text: corpus.documents.map((d) => d.text).join('\n\n') },
+  });
+  await api.platform.ingestion.idle();
+});
+afterAll(() => api?.close());
+
+describe('hybrid retrieval', () => {
+  it('finds the labelled document in the top 5 for most questions (local embedder + full text)', async () => {
+    const corpus = await loadLabelledCorpus();
+    const { recall, misses } = await recallAtK(corpus, 5, async (question, k) => {
+      const response = await api.request('post', `/v1/orgs/41/bots/${botId}/retrieval`, {
+        token: org.token,
+        body: { query: question, limit: k },
+      });
+      return response.body.passages.map((p: { sourceName: string }) => p.sourceName);
+    });
+    // scripts/bench/api-retrieval.ts prints the exact figure; this is a floor, not the goal.
+    expect(recall, `missed: ${misses.join(' | ')}`).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('fuses both rankings and stays inside the bot', async () => {
+    const response = await api.request('post', `/v1/orgs/41/bots/${botId}/retrieval`, {
+      token: org.token,
+      body: { query: 'HTTP 429 Retry-After', limit: 5 },
+    });
+    const [best] = response.body.passages;
+    expect(best.sourceName).toBe('api-limits');
+    expect(best.vectorRank).not.toBeNull();
+    expect(best.textRank).not.toBeNull();
+    expect(response.body.passages.every((p: { sourceName: string }) => p.sourceName !== 'foreign')).toBe(
+      true,
+    );
+  });
+
+  it('answers an empty-ish query without failing', async () => {
+    const response = await api.request('post', `/v1/orgs/41/bots/${botId}/retrieval`, {
+      token: org.token,
+      body: { query: 'the of and', limit: 3 },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.passages.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,77 @@
+import type { Database } from '../../db/prisma.js';
+import { type Embedder, toVectorLiteral } from '../embeddings/embedder.js';
+
+export interface RetrievedPassage {
+  chunkId: string;
+  sourceId: string;
+  sourceName: string;
+  sourceUrl: string | null;
+  text: string;
+  citable: boolean;
+  /** Reciprocal-rank-fusion score (higher is better). */
+  score: number;
+  vectorRank: number | null;
+  textRank: number | null;
+}
+
+/** RRF's constant: ranks past ~60 barely matter, so neither list dominates (Cormack et al. 2009). */
+const RRF_K = 60;
+
+/**
+ * Hybrid retrieval, the one code path for chat and the "test retrieval" route: the nearest
+ * chunks by cosine distance (pgvector HNSW) and the best by full-text rank (the generated
+ * `tsv` column, GIN index), fused by reciprocal rank. The text query asks for any two of
+ * the question's lexemes (any one when it has fewer than three): requiring all of them, as
+ * websearch_to_tsquery does, misses answers that do not repeat every word of the question,
+ * while any single word matches so many chunks of a large bot that ranking them all costs
+ * hundreds of milliseconds. Both lists are filtered by bot and only use embedded chunks, so
+ * a source being (re-)embedded never mixes vectors of two embedders.
+ */
+export async function retrievePassages(options: {
+  db: Database;
+  botId: string;
+  embedder: Embedder;
+  query: string;
+  limit: number;
+  /** Candidates taken from each list before fusion. */
+  candidates?: number;
+  signal?: AbortSignal;
+}): Promise<RetrievedPassage[]> {
+  const { db, botId, query, limit } = options;
+  const candidates = options.candidates ?? Math.max(20, limit * 4);
+  const [vector] = await options.embedder.embed([query], options.signal);
+  const literal = toVectorLiteral(vector as number[]);
+  return db.$queryRaw<RetrievedPassage[]>`
+    WITH lexemes AS (
+      SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', ${query}))) AS lexeme LIMIT 8
+    ),
+    q AS (
+      SELECT (CASE WHEN (SELECT count(*) FROM lexemes) >= 3
+        THEN (SELECT string_agg(quote_literal(a.lexeme) || ' & ' || quote_literal(b.lexeme), ' | ') FROM lexemes a JOIN lexemes b ON a.lexeme < b.lexeme)
+        ELSE (SELECT string_agg(quote_literal(lexeme), ' | ') FROM lexemes) END)::tsquery AS tsq
+    ),
+    by_vector AS (
+      SELECT id, row_number() OVER () AS rank FROM (
+        SELECT id FROM "Chunk"
+        WHERE "botId" = ${botId}::uuid AND embedding IS NOT NULL
+        ORDER BY embedding <=> ${literal}::vector
+        LIMIT ${candidates}) AS nearest
+    ),
+    by_text AS (
+      SELECT id, row_number() OVER (ORDER BY score DESC) AS rank FROM (
+        SELECT c.id, ts_rank_cd(c.tsv, q.tsq) AS score FROM "Chunk" c, q
+        WHERE c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND q.tsq IS NOT NULL AND c.tsv @@ q.tsq
+        ORDER BY score DESC
+        LIMIT ${candidates}) AS matched
+    ),
+    fused AS (
+      SELECT coalesce(v.id, t.id) AS id, v.rank AS vector_rank, t.rank AS text_rank,
+        coalesce(1.0 / (${RRF_K} + v.rank), 0) + coalesce(1.0 / (${RRF_K} + t.rank), 0) AS score
+      FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
+    )
+    SELECT c.id::text AS "chunkId", c."sourceId"::text AS "sourceId", s.name AS "sourceName", s.url AS "sourceUrl",
+      c.text, c.citable, f.score::float8 AS score, f.vector_rank::int AS "vectorRank", f.text_rank::int AS "textRank"
+    FROM fused f JOIN "Chunk" c ON c.id = f.id JOIN "Source" s ON s.id = c."sourceId"
+    ORDER BY f.score DESC, c.ordinal
+    LIMIT ${limit}`;
+}

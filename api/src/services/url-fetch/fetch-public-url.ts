@@ -1,0 +1,202 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { isAllowedAddress } from './public-address.js';
+
+export interface UrlFetchPolicy {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  /** Content types (without parameters) that may be fetched. */
+  allowedContentTypes: readonly string[];
+  /** Test-only: lets 127.0.0.0/8 and ::1 through (never other private ranges). */
+  allowLoopback: boolean;
+  /** DNS resolution; replaceable so tests can make a name resolve to a private address. */
+  lookup?: typeof dnsLookup;
+}
+
+export interface FetchedDocument {
+  /** The URL after redirects. */
+  url: string;
+  contentType: string;
+  body: Buffer;
+}
+
+export type UrlFetchFailure =
+  | 'invalid_url'
+  | 'blocked_address'
+  | 'too_many_redirects'
+  | 'timeout'
+  | 'too_large'
+  | 'unsupported_content_type'
+  | 'http_error'
+  | 'network_error';
+
+export class UrlFetchError extends Error {
+  override readonly name = 'UrlFetchError';
+  constructor(
+    readonly reason: UrlFetchFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Fetches a user-supplied URL without letting it reach the api's own network (SSRF). Every
+ * hop is checked twice: the literal host before connecting, and each address DNS returns at
+ * connect time (inside the socket's lookup, so a name cannot resolve to a public address for
+ * the check and a private one for the connection). Redirects are followed by hand, each new
+ * URL checked again. Node's http/https is used directly because fetch() gives no hook on the
+ * resolved address.
+ */
+export async function fetchPublicUrl(rawUrl: string, policy: UrlFetchPolicy): Promise<FetchedDocument> {
+  const deadline = AbortSignal.timeout(policy.timeoutMs);
+  let current = parseHttpUrl(rawUrl);
+  for (let hop = 0; hop <= policy.maxRedirects; hop++) {
+    const response = await requestOnce(current, policy, deadline);
+    if (response.redirect) {
+      current = parseHttpUrl(new URL(response.redirect, current).toString());
+      continue;
+    }
+    return { url: current.toString(), contentType: response.contentType, body: response.body };
+  }
+  throw new UrlFetchError('too_many_redirects', `more than ${policy.maxRedirects} redirects`);
+}
+
+function parseHttpUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UrlFetchError('invalid_url', 'not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UrlFetchError('invalid_url', 'only http and https URLs can be fetched');
+  }
+  if (url.username || url.password)
+    throw new UrlFetchError('invalid_url', 'URLs with credentials are refused');
+  return url;
+}
+
+interface OneResponse {
+  redirect?: string;
+  contentType: string;
+  body: Buffer;
+}
+
+function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): Promise<OneResponse> {
+  try {
+    assertPublicLiteral(url, policy.allowLoopback);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const lookup = guardedLookup(policy);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise<OneResponse>((resolvePromise, reject) => {
+    const request = client.request(
+      url,
+      {
+        method: 'GET',
+        lookup,
+        signal: deadline,
+        headers: { 'user-agent': 'PrivexBot-Ingest/1.0', accept: policy.allowedContentTypes.join(', ') },
+        // No connection reuse: every hop is resolved and checked anew.
+        agent: false,
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400 && response.headers.location) {
+          response.resume();
+          resolvePromise({ redirect: response.headers.location, contentType: '', body: Buffer.alloc(0) });
+          return;
+        }
+        if (status < 200 || status >= 300) {
+          response.resume();
+          reject(new UrlFetchError('http_error', `the server answered HTTP ${status}`));
+          return;
+        }
+        const contentType =
+          (response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        if (!policy.allowedContentTypes.includes(contentType)) {
+          response.destroy();
+          reject(
+            new UrlFetchError(
+              'unsupported_content_type',
+              `content type "${contentType || 'none'}" cannot be ingested`,
+            ),
+          );
+          return;
+        }
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > policy.maxBytes) {
+          response.destroy();
+          reject(new UrlFetchError('too_large', `the document is larger than ${policy.maxBytes} bytes`));
+          return;
+        }
+        const parts: Buffer[] = [];
+        let size = 0;
+        response.on('data', (part: Buffer) => {
+          size += part.length;
+          if (size > policy.maxBytes) {
+            response.destroy();
+            reject(new UrlFetchError('too_large', `the document is larger than ${policy.maxBytes} bytes`));
+            return;
+          }
+          parts.push(part);
+        });
+        response.on('end', () => resolvePromise({ contentType, body: Buffer.concat(parts) }));
+        response.on('error', (error) => reject(toFetchError(error, deadline)));
+      },
+    );
+    request.on('error', (error) => reject(toFetchError(error, deadline)));
+    request.end();
+  });
+}
+
+function toFetchError(error: unknown, deadline: AbortSignal): UrlFetchError {
+  if (error instanceof UrlFetchError) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof UrlFetchError) return cause;
+  if (deadline.aborted) return new UrlFetchError('timeout', 'the server did not answer in time');
+  return new UrlFetchError(
+    'network_error',
+    `the URL could not be fetched (${(error as NodeJS.ErrnoException).code ?? 'network error'})`,
+  );
+}
+
+/**
+ * A socket `lookup` that resolves with `policy.lookup` (default: the system resolver) and
+ * refuses the connection when any resolved address is not public: the check happens at
+ * connect time, on the very addresses the socket will use. Webhook delivery uses it too.
+ */
+export function guardedLookup(policy: Pick<UrlFetchPolicy, 'allowLoopback' | 'lookup'>): LookupFunction {
+  const resolve = policy.lookup ?? dnsLookup;
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const list = addresses as unknown as LookupAddress[];
+      const refused = list.find((entry) => !isAllowedAddress(entry.address, policy.allowLoopback));
+      if (refused || list.length === 0) {
+        return callback(
+          new UrlFetchError('blocked_address', `${hostname} resolves to a non-public address`),
+          '',
+          0,
+        );
+      }
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      const first = list[0] as LookupAddress;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/** Refuses an IP-literal host that is not public (Node's lookup is skipped for literals). */
+export function assertPublicLiteral(url: URL, allowLoopback: boolean): void {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) && !isAllowedAddress(host, allowLoopback)) {
+    throw new UrlFetchError('blocked_address', `${host} is not a public address`);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The api as the chat benchmark runs it, in its own process so its memory can be measured:
+ * the real app over DATABASE_URL, with org 1 (owner BENCH_OWNER) in an in-memory org
+ * directory and unlimited plans (no chain in the loop), answering through LLM_BASE_URL.
+ * Prints one JSON line `{ "port": n }` once listening.
+ */
+import { pino } from 'pino';
+import { createApp } from '../../api/src/app.js';
+import type { AppDeps } from '../../api/src/app-deps.js';
+import { InMemoryOrgDirectory } from '../../api/src/chain/in-memory-org-directory.js';
+import { loadConfig } from '../../api/src/config.js';
+import { createPrismaClient } from '../../api/src/db/prisma.js';
+import { createBotPlatform } from '../../api/src/services/bots/bot-platform.js';
+import { InMemoryPlanQuotaSource } from '../../api/src/services/quotas/in-memory-plan-quota-source.js';
+
+const config = loadConfig({
+  ...process.env,
+  NODE_ENV: 'production',
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  PORT: '0',
+});
+const db = createPrismaClient({ databaseUrl: config.databaseUrl, maxConnections: 1 });
+const orgDirectory = new InMemoryOrgDirectory();
+orgDirectory.put({
+  id: '1',
+  name: 'Bench org',
+  owner: process.env.BENCH_OWNER ?? '',
+  admins: [],
+  members: [],
+  auditors: [],
+});
+const deps: AppDeps = {
+  config,
+  db,
+  logger: pino({ level: 'warn' }),
+  orgDirectory,
+  readinessChecks: [],
+  clock: () => new Date(),
+};
+const platform = createBotPlatform(deps, {
+  planQuotaSource: new InMemoryPlanQuotaSource(),
+  env: { ...process.env, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
+});
+const { app } = createApp(Object.assign(deps, { botPlatform: platform }));
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  console.log(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 }));
+});
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => void db.$disconnect().then(() => process.exit(0)));
+});

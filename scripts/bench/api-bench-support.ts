@@ -1,0 +1,156 @@
+/**
+ * Shared by the api benchmarks: a migrated PGlite database served over the wire protocol,
+ * and bulk seeding of a bot's knowledge (synthetic chunks embedded with the local embedder).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createPrismaClient, type Database } from '../../api/src/db/prisma.js';
+import { toVectorLiteral } from '../../api/src/services/embeddings/embedder.js';
+import { embedOne } from '../../api/src/services/embeddings/local-hash-embedder.js';
+import { chunkText } from '../../api/src/services/knowledge/chunk-text.js';
+import { startTestDatabase, type TestDatabase } from '../../api/src/testing/start-test-database.js';
+
+export interface BenchDatabase {
+  database: TestDatabase;
+  /** One connection: pglite-socket cannot multiplex concurrent extended-protocol queries. */
+  db: Database;
+  close(): Promise<void>;
+}
+
+export async function startBenchDatabase(): Promise<BenchDatabase> {
+  const database = await startTestDatabase();
+  const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 1 });
+  return {
+    database,
+    db,
+    async close() {
+      await db.$disconnect();
+      await database.close();
+    },
+  };
+}
+
+export const labelledCorpus = JSON.parse(
+  readFileSync(new URL('../../api/test-fixtures/knowledge/retrieval-corpus.json', import.meta.url), 'utf8'),
+) as {
+  documents: { id: string; text: string }[];
+  questions: { question: string; document: string }[];
+};
+
+/**
+ * Noise words: knowledge of other topics (as another company's documents would be), with a
+ * sprinkling of the labelled corpus's own words so the noise is not trivially separable.
+ */
+const otherTopics =
+  'garden tomato compost soil seed harvest irrigation greenhouse pruning orchard recipe oven flour butter sugar dough baking pastry chocolate vanilla guitar chord melody rhythm drummer concert festival ticket stage lyrics hiking trail summit glacier canyon tent backpack compass altitude weather telescope planet orbit comet galaxy nebula crater lunar eclipse astronomy museum painting sculpture gallery canvas portrait exhibition curator chess opening gambit endgame bishop knight castle tournament rating football striker goal referee league season transfer stadium coach yoga breathing posture meditation stretch balance wellness sleep vitamin protein railway locomotive carriage timetable platform signal junction freight commuter aquarium coral reef turtle dolphin plankton tide lagoon shell knitting yarn needle stitch pattern wool sweater scarf pottery clay kiln glaze wheel vase'.split(
+    ' ',
+  );
+const corpusWords = [
+  ...new Set(labelledCorpus.documents.flatMap((d) => d.text.toLowerCase().match(/[a-z]{4,}/g) ?? [])),
+];
+
+/** A deterministic pseudo-random generator, so every run seeds the same text. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Creates org 1 (owned by `owner`) and a bot, returning the bot id. */
+export async function createBenchBot(db: Database, owner: string, orgId = '1'): Promise<string> {
+  await db.org.upsert({
+    where: { id: orgId },
+    create: { id: orgId, name: 'Bench org', owner, syncedAt: new Date() },
+    update: {},
+  });
+  await db.member.upsert({
+    where: { orgId_address: { orgId, address: owner } },
+    create: { orgId, address: owner, role: 'owner' },
+    update: {},
+  });
+  const bot = await db.bot.create({
+    data: {
+      orgId,
+      name: 'Bench bot',
+      model: 'bench-model',
+      embedder: 'local-hash-384',
+      createdBy: owner,
+      published: true,
+      publishedAt: new Date(),
+      allowedOrigins: [],
+      visitorRateLimitPerMin: 100_000,
+      botRateLimitPerMin: 1_000_000,
+      visitorDailyTokenCap: 10_000_000,
+    },
+  });
+  return bot.id;
+}
+
+/**
+ * Adds `count` synthetic chunks (plus the labelled corpus, so recall can be measured at
+ * scale) to a bot, embedded, in batches. Returns the seconds it took.
+ */
+export async function seedChunks(
+  db: Database,
+  botId: string,
+  count: number,
+  log = (line: string) => console.log(line),
+): Promise<number> {
+  const started = performance.now();
+  // Building the HNSW index once over all rows is far faster than maintaining it per insert.
+  await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embedding_hnsw_idx"');
+  const next = random(42);
+  const insertSource = async (name: string, texts: string[]) => {
+    const source = await db.source.create({
+      data: {
+        botId,
+        type: 'text',
+        name,
+        contentHash: randomUUID(),
+        status: 'ready',
+        bytes: texts.join('').length,
+      },
+    });
+    for (let offset = 0; offset < texts.length; offset += 500) {
+      const batch = texts.slice(offset, offset + 500);
+      const ids = batch.map(() => randomUUID());
+      await db.$executeRaw`
+        INSERT INTO "Chunk" (id, "botId", "sourceId", ordinal, text, citable, "contentHash", embedding)
+        SELECT u.id, ${botId}::uuid, ${source.id}::uuid, u.ordinal, u.text, true, md5(u.text), u.e::vector
+        FROM unnest(${ids}::uuid[], ${batch.map((_, i) => offset + i)}::int[], ${batch}::text[], ${batch.map((t) => toVectorLiteral(embedOne(t)))}::text[]) AS u(id, ordinal, text, e)`;
+    }
+  };
+  for (const document of labelledCorpus.documents)
+    await insertSource(
+      document.id,
+      chunkText(document.text).map((c) => c.text),
+    );
+  const perSource = 2000;
+  for (let made = 0; made < count; made += perSource) {
+    const texts = Array.from({ length: Math.min(perSource, count - made) }, () => {
+      const words = Array.from({ length: 60 + Math.floor(next() * 80) }, () =>
+        next() < 0.1
+          ? corpusWords[Math.floor(next() * corpusWords.length)]
+          : otherTopics[Math.floor(next() * otherTopics.length)],
+      );
+      return `${words.join(' ')}.`;
+    });
+    await insertSource(`synthetic-${made / perSource}`, texts);
+    log(`  seeded ${Math.min(made + perSource, count)} / ${count} chunks`);
+  }
+  await db.$executeRawUnsafe(
+    'CREATE INDEX "Chunk_embedding_hnsw_idx" ON "Chunk" USING hnsw ("embedding" vector_cosine_ops)',
+  );
+  return (performance.now() - started) / 1000;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+export function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}

@@ -1,0 +1,75 @@
+/**
+ * Hybrid retrieval (pgvector HNSW + full-text, fused by reciprocal rank) on PGlite:
+ * p50/p95 latency of retrievePassages at N chunks, and recall@5 of the labelled corpus
+ * hidden among them.
+ *
+ *   npx tsx scripts/bench/api-retrieval.ts               (CHUNKS=10000 QUERIES=200)
+ *   CHUNKS=100000 npx tsx scripts/bench/api-retrieval.ts (slow to seed: minutes; run rarely)
+ *
+ * Goal (issue 4): p50 ≤ 15 ms at 100k chunks.
+ */
+import { LocalHashEmbedder } from '../../api/src/services/embeddings/local-hash-embedder.js';
+import { retrievePassages } from '../../api/src/services/retrieval/retrieve-passages.js';
+import {
+  createBenchBot,
+  labelledCorpus,
+  ms,
+  percentile,
+  seedChunks,
+  startBenchDatabase,
+} from './api-bench-support.js';
+
+const CHUNKS = Number(process.env.CHUNKS ?? 10_000);
+const QUERIES = Number(process.env.QUERIES ?? 200);
+
+const bench = await startBenchDatabase();
+try {
+  const botId = await createBenchBot(bench.db, 'secret1benchowner');
+  // Another bot with the same amount of knowledge: retrieval filters by bot.
+  const otherBot = await createBenchBot(bench.db, 'secret1benchowner');
+  console.log(`seeding ${CHUNKS} chunks for the measured bot and ${CHUNKS} for another bot...`);
+  const seconds = await seedChunks(bench.db, botId, CHUNKS);
+  await seedChunks(bench.db, otherBot, CHUNKS, () => {});
+  await bench.db.$executeRawUnsafe('ANALYZE "Chunk"');
+  const embedder = new LocalHashEmbedder();
+  const questions = labelledCorpus.questions;
+  for (let i = 0; i < 20; i++)
+    await retrievePassages({
+      db: bench.db,
+      botId,
+      embedder,
+      query: questions[i % questions.length]?.question ?? '',
+      limit: 5,
+    }); // warm-up
+  const latencies: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const started = performance.now();
+    await retrievePassages({
+      db: bench.db,
+      botId,
+      embedder,
+      query: questions[i % questions.length]?.question ?? '',
+      limit: 5,
+    });
+    latencies.push(performance.now() - started);
+  }
+  let found = 0;
+  for (const { question, document } of questions) {
+    const passages = await retrievePassages({ db: bench.db, botId, embedder, query: question, limit: 5 });
+    if (passages.some((p) => p.sourceName === document)) found++;
+  }
+  console.log(
+    `\nretrieval on PGlite, ${CHUNKS} chunks in the bot (+${CHUNKS} in another bot), local embedder`,
+  );
+  console.log(
+    `  seeding: ${seconds.toFixed(1)} s (${(CHUNKS / seconds).toFixed(0)} chunks/s: embedding, inserts with GIN upkeep, one HNSW build)`,
+  );
+  console.log(
+    `  latency over ${QUERIES} queries: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}`,
+  );
+  console.log(
+    `  recall@5 on the labelled corpus (${questions.length} questions): ${((found / questions.length) * 100).toFixed(0)} %`,
+  );
+} finally {
+  await bench.close();
+}

@@ -10,6 +10,7 @@ export const DEFAULT_BOT: BotInput = {
   color: '#3b2fc9',
   position: 'bottom-right',
   allowedOrigins: [],
+  leadCapture: false,
 };
 
 /** Create and edit share one form; allowed origins are typed one per line. */
@@ -33,6 +34,7 @@ export function BotForm({
     color: initial.color,
     position: initial.position,
     allowedOrigins: initial.allowedOrigins,
+    leadCapture: initial.leadCapture,
   });
   const [origins, setOrigins] = useState(initial.allowedOrigins.join('\n'));
   const set = <K extends keyof BotInput>(key: K, value: BotInput[K]) =>
@@ -124,6 +126,17 @@ export function BotForm({
           value={origins}
           onChange={(e) => setOrigins(e.target.value)}
         />
+      </div>
+      <div className="field">
+        <input
+          id="bot-lead-capture"
+          type="checkbox"
+          checked={bot.leadCapture}
+          onChange={(e) => set('leadCapture', e.target.checked)}
+        />{' '}
+        <label htmlFor="bot-lead-capture" style={{ display: 'inline' }}>
+          Offer visitors a lead form (their email, with consent)
+        </label>
       </div>
       <button type="submit" data-testid="save-bot" disabled={pending}>
         {pending ? 'Saving…' : submitLabel}

@@ -6,7 +6,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import type { Bot, BotInput } from '../core/api/api-types.js';
-import { createBot, updateBot } from '../core/api/bot-actions.js';
+import { createBot, getBot, setBotPublished, updateBot } from '../core/api/bot-actions.js';
 import type { BaseError } from '../core/errors.js';
 import { botQueryOptions, botsQueryOptions } from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
@@ -22,13 +22,21 @@ export function useBots(parameters: UseBotsParameters): UseBotsReturnType {
 }
 
 export interface UseBotParameters {
+  orgId: string | undefined;
   botId: string | undefined;
 }
 export type UseBotReturnType = UseQueryResult<Bot, BaseError>;
 
 export function useBot(parameters: UseBotParameters): UseBotReturnType {
   const config = useConfig();
-  return useQuery(botQueryOptions(config, parameters));
+  const { orgId, botId } = parameters;
+  const options = botQueryOptions(config, { botId });
+  // Bots live under their org in the api; the key needs no org (bot ids are unique).
+  return useQuery({
+    ...options,
+    queryFn: () => getBot(config, { orgId: orgId!, botId: botId! }),
+    enabled: options.enabled && Boolean(orgId),
+  });
 }
 
 export type UseCreateBotReturnType = UseMutationResult<Bot, BaseError, { orgId: string; bot: BotInput }>;
@@ -42,22 +50,41 @@ export function useCreateBot(): UseCreateBotReturnType {
   });
 }
 
-export type UseUpdateBotReturnType = UseMutationResult<
-  Bot,
-  BaseError,
-  { botId: string; changes: Partial<BotInput> }
->;
+async function refreshBot(queryClient: ReturnType<typeof useQueryClient>, bot: Bot): Promise<void> {
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: ['bot', { botId: bot.id }] }),
+    queryClient.invalidateQueries({ queryKey: ['bots', { orgId: bot.orgId }] }),
+  ]);
+}
+
+export interface UpdateBotVariables {
+  orgId: string;
+  botId: string;
+  changes: Partial<BotInput>;
+}
+export type UseUpdateBotReturnType = UseMutationResult<Bot, BaseError, UpdateBotVariables>;
 
 export function useUpdateBot(): UseUpdateBotReturnType {
   const config = useConfig();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (parameters: { botId: string; changes: Partial<BotInput> }) => updateBot(config, parameters),
-    onSuccess: async (bot) => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['bot', { botId: bot.id }] }),
-        queryClient.invalidateQueries({ queryKey: ['bots', { orgId: bot.orgId }] }),
-      ]);
-    },
+    mutationFn: (parameters: UpdateBotVariables) => updateBot(config, parameters),
+    onSuccess: (bot) => refreshBot(queryClient, bot),
+  });
+}
+
+export interface PublishBotVariables {
+  orgId: string;
+  botId: string;
+  published: boolean;
+}
+export type UsePublishBotReturnType = UseMutationResult<Bot, BaseError, PublishBotVariables>;
+
+export function usePublishBot(): UsePublishBotReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (parameters: PublishBotVariables) => setBotPublished(config, parameters),
+    onSuccess: (bot) => refreshBot(queryClient, bot),
   });
 }

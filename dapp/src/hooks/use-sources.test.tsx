@@ -3,20 +3,37 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { act, waitFor } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KnowledgeSource } from '../core/api/api-types.js';
 import { createConfig, type DappConfig } from '../core/config.js';
 import { ApiRequestError, InvalidInputError } from '../core/errors.js';
 import { renderHookWithProviders } from '../testing/render-with-providers.js';
 import { useAddSource, useSources } from './use-sources.js';
 
 /**
- * A local server with the knowledge routes' documented shape: a multipart upload, then a source
- * whose ingestion progress advances on each read, as the api's ingestion job reports it.
+ * A local server with the api's knowledge routes (`/v1/orgs/:orgId/bots/:botId/sources`, see
+ * api/src/routes/knowledge.ts): a file arrives as base64 in JSON, then its ingestion job
+ * reports chunks done of total, advancing on each read.
  */
+interface ServedSource {
+  id: string;
+  botId: string;
+  type: 'file';
+  name: string;
+  citable: boolean;
+  status: 'processing' | 'ready';
+  bytes: number;
+  error: null;
+  progress: { jobId: string; status: string; chunksDone: number; chunksTotal: number };
+}
+const SOURCES_PATH = '/v1/orgs/7/bots/b1/sources';
 let server: Server;
 let config: DappConfig;
-const sources: KnowledgeSource[] = [];
-const uploads: { bytes: number; contentType: string | undefined; auth: string | undefined }[] = [];
+const sources: ServedSource[] = [];
+const uploads: {
+  bytes: number;
+  contentType: string | undefined;
+  auth: string | undefined;
+  body: Record<string, unknown>;
+}[] = [];
 
 function cors(response: ServerResponse) {
   response.setHeader('access-control-allow-origin', '*');
@@ -38,33 +55,37 @@ beforeAll(async () => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
-    if (request.method === 'POST' && request.url === '/v1/bots/b1/sources/upload') {
-      const body = await readBody(request);
-      uploads.push({
-        bytes: body.length,
-        contentType: request.headers['content-type'],
-        auth: request.headers.authorization,
-      });
-      if (body.length > 200_000)
+    if (request.method === 'POST' && request.url === SOURCES_PATH) {
+      const raw = await readBody(request);
+      if (raw.length > 300_000)
         return json(413, {
           error: { code: 'PAYLOAD_TOO_LARGE', message: 'Files are limited to 200 KB here.' },
         });
-      const source: KnowledgeSource = {
+      const body = JSON.parse(raw.toString()) as Record<string, unknown>;
+      uploads.push({
+        bytes: raw.length,
+        contentType: request.headers['content-type'],
+        auth: request.headers.authorization,
+        body,
+      });
+      const source: ServedSource = {
         id: `s${sources.length + 1}`,
         botId: 'b1',
         type: 'file',
-        name: 'faq.md',
-        citable: false,
+        name: String(body.name),
+        citable: body.citable === true,
         status: 'processing',
-        progress: 0,
+        bytes: Buffer.from(String(body.contentBase64), 'base64').length,
+        error: null,
+        progress: { jobId: 'j1', status: 'running', chunksDone: 0, chunksTotal: 4 },
       };
       sources.push(source);
-      return json(201, source);
+      return json(201, { source, duplicate: false });
     }
-    if (request.method === 'GET' && request.url === '/v1/bots/b1/sources') {
+    if (request.method === 'GET' && request.url === SOURCES_PATH) {
       for (const source of sources) {
-        source.progress = Math.min(100, source.progress + 50);
-        if (source.progress === 100) source.status = 'ready';
+        source.progress.chunksDone = Math.min(4, source.progress.chunksDone + 2);
+        if (source.progress.chunksDone === 4) source.status = 'ready';
       }
       return json(200, { sources });
     }
@@ -89,7 +110,10 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 describe('knowledge sources', () => {
   it('uploads a file with progress, then polls its ingestion until it reaches 100 %', async () => {
     const { result } = renderHookWithProviders(
-      () => ({ sources: useSources({ botId: 'b1' }), add: useAddSource({ botId: 'b1' }) }),
+      () => ({
+        sources: useSources({ orgId: '7', botId: 'b1' }),
+        add: useAddSource({ orgId: '7', botId: 'b1' }),
+      }),
       config,
     );
     await waitFor(() => expect(result.current.sources.data).toEqual([]));
@@ -107,8 +131,14 @@ describe('knowledge sources', () => {
     expect(created).toMatchObject({ name: 'faq.md', status: 'processing', citable: false });
     expect(progress.at(-1)).toBe(1);
     expect(uploads.at(-1)).toMatchObject({ auth: 'Bearer tok' });
-    expect(uploads.at(-1)?.contentType).toMatch(/^multipart\/form-data; boundary=/);
-    expect(uploads.at(-1)?.bytes).toBeGreaterThan(50_000);
+    expect(uploads.at(-1)?.contentType).toBe('application/json');
+    expect(uploads.at(-1)?.body).toMatchObject({ type: 'file', name: 'faq.md', citable: false });
+    expect(
+      Buffer.from(String(uploads.at(-1)?.body.contentBase64), 'base64')
+        .toString()
+        .startsWith('# FAQ\n'),
+    ).toBe(true);
+    expect(created).toMatchObject({ bytes: 50_006, progress: 0 });
 
     // The upload invalidated the list; polling continues while a source is processing.
     await waitFor(
@@ -118,7 +148,7 @@ describe('knowledge sources', () => {
   });
 
   it('refuses a file type the api does not ingest, before uploading', async () => {
-    const { result } = renderHookWithProviders(() => useAddSource({ botId: 'b1' }), config);
+    const { result } = renderHookWithProviders(() => useAddSource({ orgId: '7', botId: 'b1' }), config);
     const before = uploads.length;
     await act(async () => {
       await expect(
@@ -129,7 +159,7 @@ describe('knowledge sources', () => {
   });
 
   it('reports the api’s refusal of a too large file', async () => {
-    const { result } = renderHookWithProviders(() => useAddSource({ botId: 'b1' }), config);
+    const { result } = renderHookWithProviders(() => useAddSource({ orgId: '7', botId: 'b1' }), config);
     const big = new File(['x'.repeat(300_000)], 'big.txt', { type: 'text/plain' });
     await act(async () => {
       await expect(

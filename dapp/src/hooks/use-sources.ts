@@ -6,12 +6,18 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import type { KnowledgeSource } from '../core/api/api-types.js';
-import { addTextOrUrlSource, setSourceCitable, uploadSource } from '../core/api/source-actions.js';
+import {
+  addTextOrUrlSource,
+  listSources,
+  setSourceCitable,
+  uploadSource,
+} from '../core/api/source-actions.js';
 import type { BaseError } from '../core/errors.js';
 import { sourcesQueryOptions } from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
 
 export interface UseSourcesParameters {
+  orgId: string | undefined;
   botId: string | undefined;
 }
 export type UseSourcesReturnType = UseQueryResult<KnowledgeSource[], BaseError>;
@@ -19,8 +25,13 @@ export type UseSourcesReturnType = UseQueryResult<KnowledgeSource[], BaseError>;
 /** The bot's knowledge sources; polled every second while any of them is still being ingested. */
 export function useSources(parameters: UseSourcesParameters): UseSourcesReturnType {
   const config = useConfig();
+  const { orgId, botId } = parameters;
+  const options = sourcesQueryOptions(config, { botId });
   return useQuery({
-    ...sourcesQueryOptions(config, parameters),
+    ...options,
+    // Sources live under their bot's org in the api; the key needs no org (bot ids are unique).
+    queryFn: () => listSources(config, { orgId: orgId!, botId: botId! }),
+    enabled: options.enabled && Boolean(orgId),
     refetchInterval: (query) =>
       query.state.data?.some((source) => source.status === 'pending' || source.status === 'processing')
         ? 1000
@@ -34,20 +45,21 @@ type AddSourceVariables =
 
 export type UseAddSourceReturnType = UseMutationResult<KnowledgeSource, BaseError, AddSourceVariables>;
 
-export function useAddSource(parameters: { botId: string }): UseAddSourceReturnType {
+export function useAddSource(parameters: { orgId: string; botId: string }): UseAddSourceReturnType {
   const config = useConfig();
   const queryClient = useQueryClient();
-  const { botId } = parameters;
+  const { orgId, botId } = parameters;
   return useMutation({
     mutationFn: (variables: AddSourceVariables) =>
       variables.kind === 'file'
         ? uploadSource(config, {
+            orgId,
             botId,
             file: variables.file,
             citable: variables.citable,
             ...(variables.onProgress ? { onProgress: variables.onProgress } : {}),
           })
-        : addTextOrUrlSource(config, { botId, type: variables.kind, ...variables }),
+        : addTextOrUrlSource(config, { orgId, botId, type: variables.kind, ...variables }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { botId }] }),
   });
 }
@@ -58,13 +70,16 @@ export type UseSetSourceCitableReturnType = UseMutationResult<
   { sourceId: string; citable: boolean }
 >;
 
-export function useSetSourceCitable(parameters: { botId: string }): UseSetSourceCitableReturnType {
+export function useSetSourceCitable(parameters: {
+  orgId: string;
+  botId: string;
+}): UseSetSourceCitableReturnType {
   const config = useConfig();
   const queryClient = useQueryClient();
-  const { botId } = parameters;
+  const { orgId, botId } = parameters;
   return useMutation({
     mutationFn: (variables: { sourceId: string; citable: boolean }) =>
-      setSourceCitable(config, { botId, ...variables }),
+      setSourceCitable(config, { orgId, botId, ...variables }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { botId }] }),
   });
 }

@@ -10,7 +10,8 @@ import { streamTestChat } from '../core/api/stream-test-chat.js';
 import { embedSnippet, publicApiOrigin } from '../core/embed-snippet.js';
 import { errorMessage } from '../core/errors.js';
 import { useConfig } from '../hooks/config-provider.js';
-import { useBot, useUpdateBot } from '../hooks/use-bots.js';
+import { useBot, usePublishBot, useUpdateBot } from '../hooks/use-bots.js';
+import { useSelectedOrg } from '../hooks/use-selected-org.js';
 import { useAddSource, useSetSourceCitable, useSources } from '../hooks/use-sources.js';
 
 export default function BotDetailPage() {
@@ -23,7 +24,9 @@ export default function BotDetailPage() {
 }
 
 function BotDetail({ botId }: { botId: string }) {
-  const bot = useBot({ botId });
+  const [orgId] = useSelectedOrg();
+  const bot = useBot({ orgId, botId });
+  if (!orgId) return <Empty>Create or pick an organization first.</Empty>;
   return (
     <section aria-labelledby="bot-title">
       <p>
@@ -34,7 +37,7 @@ function BotDetail({ botId }: { botId: string }) {
           <>
             <h1 id="bot-title">{data.name}</h1>
             <BotSettings bot={data} />
-            <KnowledgeSources botId={data.id} />
+            <KnowledgeSources orgId={data.orgId} botId={data.id} />
             <TestChat botId={data.id} />
             <EmbedSnippet bot={data} />
           </>
@@ -56,7 +59,7 @@ function BotSettings({ bot }: { bot: Bot }) {
         initial={bot}
         submitLabel="Save"
         pending={update.isPending}
-        onSubmit={(changes) => update.mutate({ botId: bot.id, changes })}
+        onSubmit={(changes) => update.mutate({ orgId: bot.orgId, botId: bot.id, changes })}
       />
       {update.isSuccess ? <p role="status">Saved.</p> : null}
       {update.error ? <ErrorNotice error={update.error} /> : null}
@@ -64,10 +67,10 @@ function BotSettings({ bot }: { bot: Bot }) {
   );
 }
 
-function KnowledgeSources({ botId }: { botId: string }) {
-  const sources = useSources({ botId });
-  const add = useAddSource({ botId });
-  const toggle = useSetSourceCitable({ botId });
+function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
+  const sources = useSources({ orgId, botId });
+  const add = useAddSource({ orgId, botId });
+  const toggle = useSetSourceCitable({ orgId, botId });
   const [citable, setCitable] = useState(true);
   const [uploadProgress, setUploadProgress] = useState<number | undefined>();
   const [text, setText] = useState('');
@@ -347,6 +350,7 @@ function EmbedSnippet({ bot }: { bot: Bot }) {
         {snippet}
       </pre>
       <CopyButton text={snippet} label="Copy snippet" />
+      <PublishControl bot={bot} />
       {bot.allowedOrigins.length === 0 ? (
         <p className="fail">No origin is allowed yet: the widget will not load anywhere until you add one.</p>
       ) : null}
@@ -376,6 +380,29 @@ function EmbedSnippet({ bot }: { bot: Bot }) {
           />
         ) : null}
       </div>
+    </div>
+  );
+}
+
+function PublishControl({ bot }: { bot: Bot }) {
+  const publish = usePublishBot();
+  return (
+    <div className="row" style={{ marginTop: 12 }}>
+      <p data-testid="publish-state" role="status">
+        {bot.published
+          ? 'Published: visitors can chat with it on the allowed origins.'
+          : 'Not published: only members can chat with it (test chat).'}
+      </p>
+      <button
+        type="button"
+        data-testid="publish-bot"
+        className={bot.published ? 'secondary' : undefined}
+        disabled={publish.isPending}
+        onClick={() => publish.mutate({ orgId: bot.orgId, botId: bot.id, published: !bot.published })}
+      >
+        {bot.published ? 'Unpublish' : 'Publish'}
+      </button>
+      {publish.error ? <ErrorNotice error={publish.error} /> : null}
     </div>
   );
 }

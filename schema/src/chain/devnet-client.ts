@@ -2,8 +2,9 @@
  * ChainClient over the devnet's JSON HTTP API (scripts/devnet). Uses only `fetch`, so it runs
  * in Node and in the browser. State changes are ADR-36-signed envelopes (devnet-envelope.ts).
  */
-import { sha256 } from '@cosmjs/crypto';
+
 import { toBase64, toHex } from '@cosmjs/encoding';
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { ArbitrarySigner } from './arbitrary-signer.js';
 import type {
   ChainClient,

@@ -1,6 +1,7 @@
 /**
- * Shapes of the api's `/v1` resources as the dapp reads them. They follow DESIGN.md's data
- * model; the api's OpenAPI document (`/openapi.json`) is the authority where they differ.
+ * Shapes of the api's `/v1` resources as the dapp's pages use them. The api's own shapes
+ * (`/openapi.json`) are mapped to these in the actions (bot-actions.ts, source-actions.ts), so
+ * a change of the wire format stays in one place.
  */
 export type BotPosition = 'bottom-right' | 'bottom-left';
 
@@ -15,10 +16,14 @@ export interface Bot {
   color: string;
   position: BotPosition;
   allowedOrigins: string[];
+  /** The widget offers visitors a lead form (email with consent) after the first answer. */
+  leadCapture: boolean;
+  /** Visitors can chat with it (widget, public chat) only once it is published. */
+  published: boolean;
   createdAt?: string;
 }
 
-export type BotInput = Omit<Bot, 'id' | 'orgId' | 'createdAt'>;
+export type BotInput = Omit<Bot, 'id' | 'orgId' | 'createdAt' | 'published'>;
 
 export type SourceStatus = 'pending' | 'processing' | 'ready' | 'failed';
 

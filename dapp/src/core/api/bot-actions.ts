@@ -1,37 +1,106 @@
 import type { DappConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { apiRequest } from './api-request.js';
-import type { Bot, BotInput } from './api-types.js';
+import type { Bot, BotInput, BotPosition } from './api-types.js';
 
-export function listBots(config: DappConfig, parameters: { orgId: string }): Promise<Bot[]> {
-  return apiRequest<{ bots: Bot[] }>(config, {
-    path: `/v1/orgs/${encodeURIComponent(parameters.orgId)}/bots`,
-  }).then((body) => body.bots);
+/** The api's bot (`botViewSchema`): theme and lead capture are nested objects there. */
+interface ApiBot {
+  id: string;
+  orgId: string;
+  name: string;
+  systemPrompt: string;
+  model: string;
+  temperature: number;
+  welcomeMessage: string;
+  theme: { color?: string };
+  position: BotPosition;
+  allowedOrigins: string[];
+  leadCapture: { enabled: boolean };
+  published: boolean;
+  createdAt: string;
 }
 
-export function getBot(config: DappConfig, parameters: { botId: string }): Promise<Bot> {
-  return apiRequest<Bot>(config, { path: `/v1/bots/${encodeURIComponent(parameters.botId)}` });
+const DEFAULT_COLOR = '#3b2fc9';
+
+function fromApi(bot: ApiBot): Bot {
+  return {
+    id: bot.id,
+    orgId: bot.orgId,
+    name: bot.name,
+    systemPrompt: bot.systemPrompt,
+    model: bot.model,
+    temperature: bot.temperature,
+    welcomeMessage: bot.welcomeMessage,
+    color: typeof bot.theme?.color === 'string' ? bot.theme.color : DEFAULT_COLOR,
+    position: bot.position,
+    allowedOrigins: bot.allowedOrigins,
+    leadCapture: Boolean(bot.leadCapture?.enabled),
+    published: bot.published,
+    createdAt: bot.createdAt,
+  };
+}
+
+/** Only the fields given: a PATCH changes nothing else. */
+function toApi(bot: Partial<BotInput>): Record<string, unknown> {
+  const { color, leadCapture, ...rest } = bot;
+  return {
+    ...rest,
+    ...(color === undefined ? {} : { theme: { color } }),
+    ...(leadCapture === undefined ? {} : { leadCapture: { enabled: leadCapture } }),
+  };
+}
+
+const botsPath = (orgId: string) => `/v1/orgs/${encodeURIComponent(orgId)}/bots`;
+const botPath = (orgId: string, botId: string) => `${botsPath(orgId)}/${encodeURIComponent(botId)}`;
+
+export function listBots(config: DappConfig, parameters: { orgId: string }): Promise<Bot[]> {
+  return apiRequest<{ bots: ApiBot[] }>(config, { path: botsPath(parameters.orgId) }).then((body) =>
+    body.bots.map(fromApi),
+  );
+}
+
+/**
+ * `orgId` is optional in the type only because core/query's botQueryOptions does not pass it
+ * yet; the hook (useBot) supplies it, and without it nothing is sent.
+ */
+export async function getBot(
+  config: DappConfig,
+  parameters: { orgId?: string; botId: string },
+): Promise<Bot> {
+  if (!parameters.orgId) throw new InvalidInputError('Pick the organization of this bot first.');
+  return apiRequest<ApiBot>(config, { path: botPath(parameters.orgId, parameters.botId) }).then(fromApi);
 }
 
 export function createBot(config: DappConfig, parameters: { orgId: string; bot: BotInput }): Promise<Bot> {
   assertBotInput(parameters.bot);
-  return apiRequest<Bot>(config, {
+  return apiRequest<ApiBot>(config, {
     method: 'POST',
-    path: `/v1/orgs/${encodeURIComponent(parameters.orgId)}/bots`,
-    body: parameters.bot,
-  });
+    path: botsPath(parameters.orgId),
+    body: toApi(parameters.bot),
+  }).then(fromApi);
 }
 
 export function updateBot(
   config: DappConfig,
-  parameters: { botId: string; changes: Partial<BotInput> },
+  parameters: { orgId: string; botId: string; changes: Partial<BotInput> },
 ): Promise<Bot> {
   assertBotInput(parameters.changes);
-  return apiRequest<Bot>(config, {
+  return apiRequest<ApiBot>(config, {
     method: 'PATCH',
-    path: `/v1/bots/${encodeURIComponent(parameters.botId)}`,
-    body: parameters.changes,
-  });
+    path: botPath(parameters.orgId, parameters.botId),
+    body: toApi(parameters.changes),
+  }).then(fromApi);
+}
+
+/** Publishing opens the bot to visitors on its allowed origins; unpublishing closes it at once. */
+export function setBotPublished(
+  config: DappConfig,
+  parameters: { orgId: string; botId: string; published: boolean },
+): Promise<Bot> {
+  return apiRequest<ApiBot>(config, {
+    method: 'POST',
+    path: `${botPath(parameters.orgId, parameters.botId)}/${parameters.published ? 'publish' : 'unpublish'}`,
+  }).then(fromApi);
 }
 
 /** The checks a user can fix before anything is sent; the api checks everything again. */

@@ -1,0 +1,273 @@
+/// <reference lib="dom" />
+/**
+ * The product's main journey in a real Chromium, against every service as its real process
+ * (start-product.ts): an org owner signs in with Keplr, creates an org and pays for a plan on
+ * the devnet, builds a bot from an uploaded document, tests it, embeds it on another site where
+ * a visitor chats and leaves a lead; the relayer puts the usage on chain, the usage page shows
+ * it and the auditor view verifies it. Each step asserts what the user sees and saves a
+ * screenshot to tests/screenshots/e2e/ (git-ignored).
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { devOnlyAccount } from '@privexbot/schema/chain';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildKeplrInjection } from '../../dapp/e2e-support/build-keplr-injection.js';
+import { type HostPage, serveHostPage } from './serve-host-page.js';
+import { type Product, startProduct } from './start-product.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('../screenshots/e2e/', import.meta.url));
+/** Bound for anything that crosses processes (a transaction, an ingestion, a relayed batch). */
+const SLOW = 30_000;
+
+const owner = devOnlyAccount('alice');
+const KNOWLEDGE = [
+  '# Opening hours',
+  '',
+  'The Lighthouse Bakery is open from 7 am to 3 pm, Tuesday to Sunday.',
+  'On Mondays the bakery is closed for deep cleaning.',
+  '',
+  '# Sourdough',
+  '',
+  'Our sourdough starter is called Gerald and is twelve years old.',
+].join('\n');
+
+let product: Product;
+let host: HostPage;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let failed = false;
+let step = 0;
+
+async function screenshot(name: string): Promise<void> {
+  step += 1;
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${String(step).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+beforeAll(async () => {
+  // Only this run's screenshots: a stale FAILED-… picture would mislead.
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const [started, injection] = await Promise.all([startProduct(), buildKeplrInjection()]);
+  product = started;
+  host = await serveHostPage();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: product.dappOrigin });
+  // window.keplr signing with the owner's real secp256k1 key, injected as the extension does.
+  await context.addInitScript(
+    `window.__PRIVEXBOT_DEV_KEPLR__ = ${JSON.stringify({ mnemonic: owner.mnemonic, label: 'alice' })};`,
+  );
+  await context.addInitScript({ content: injection });
+  page = await context.newPage();
+  page.setDefaultTimeout(SLOW);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  if (failed && product) console.error(`journey failed: service logs kept in ${product.dataDir}`);
+  await product?.close({ keepData: failed });
+});
+
+describe('the journey of an org owner, a visitor and an auditor', { timeout: 120_000 }, () => {
+  // Each step needs the previous one: after a failure the rest report that, not a second cause.
+  function journeyStep(name: string, body: () => Promise<void>) {
+    it(name, async () => {
+      if (failed) throw new Error('an earlier step failed');
+      try {
+        await body();
+      } catch (error) {
+        failed = true;
+        await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  journeyStep('1. signs in with Keplr (ADR-36)', async () => {
+    await page.goto(`${product.dappOrigin}/sign-in`);
+    await page.getByRole('button', { name: 'Connect Keplr' }).click();
+    await expect.poll(() => page.getByTestId('connected-address').textContent()).toBe(owner.address);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Organizations', exact: true }).waitFor();
+    expect(await page.getByTestId('account-address').textContent()).not.toContain('not signed in');
+    await screenshot('signed-in');
+  });
+
+  journeyStep('2. creates an organization on chain', async () => {
+    await page.getByLabel('Name').fill('Lighthouse Bakery');
+    await page.getByRole('button', { name: 'Create on chain' }).click();
+    await page.getByRole('status').filter({ hasText: 'Created in transaction' }).waitFor();
+    const list = page.getByTestId('org-list');
+    await list.getByRole('button', { name: /^Lighthouse Bakery \(#\d+\)$/ }).waitFor();
+    await expect.poll(() => list.textContent()).toContain('owner');
+    // The platform reads the org's plan as one of its auditors (api CHAIN_READER_ADDRESS).
+    await page.getByTestId('member-address').fill(product.readerAddress);
+    await page.getByLabel('Role').selectOption('auditor');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page
+      .getByTestId('member-table')
+      .getByRole('row')
+      .filter({ hasText: product.readerAddress })
+      .filter({ hasText: 'auditor' })
+      .waitFor();
+    await screenshot('org-created');
+  });
+
+  journeyStep('3. subscribes to a paid plan with a cw20 token Send', async () => {
+    await page.getByRole('link', { name: 'Billing' }).click();
+    const starter = page.getByTestId('plan-Starter');
+    await starter.getByRole('heading', { name: 'Starter' }).waitFor();
+    await expect.poll(() => page.getByTestId('subscription-status').textContent()).toBe('No active plan.');
+    await starter.getByRole('button', { name: /^Subscribe \(9\.99 / }).click();
+    await page.getByTestId('last-tx').waitFor();
+    await expect
+      .poll(() => page.getByTestId('subscription-status').textContent(), { timeout: SLOW })
+      .toMatch(/^Active: plan #\d+ via /);
+    await screenshot('subscribed');
+  });
+
+  journeyStep('4. creates a bot', async () => {
+    await page.getByRole('link', { name: 'Bots' }).click();
+    await page.getByText('No bots yet').waitFor();
+    await page.getByRole('button', { name: 'New bot' }).click();
+    await page.getByLabel('Name').fill('Bakery helper');
+    await page.getByLabel('Welcome message').fill('Hello! Ask me about the bakery.');
+    await page.getByRole('button', { name: 'Create bot' }).click();
+    await page.getByRole('heading', { name: 'Bakery helper', level: 1 }).waitFor();
+    await screenshot('bot-created');
+  });
+
+  journeyStep('5. uploads a document and watches its ingestion reach 100 %', async () => {
+    await page.getByLabel(/^Upload a file/).setInputFiles({
+      name: 'bakery-faq.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(KNOWLEDGE),
+    });
+    const row = page.getByTestId('source-list').getByRole('row').filter({ hasText: 'bakery-faq.md' });
+    await row.waitFor();
+    await expect
+      .poll(() => row.getByTestId('source-progress').textContent(), { timeout: SLOW })
+      .toBe('100 %');
+    expect(await row.getByText('ready').count()).toBe(1);
+    expect(
+      await row.getByRole('progressbar', { name: 'bakery-faq.md ingestion progress' }).getAttribute('value'),
+    ).toBe('100');
+    await screenshot('document-ingested');
+  });
+
+  journeyStep('6. tests the bot in the dapp and sees a citation', async () => {
+    await page.getByLabel('Message', { exact: true }).fill('When is the bakery closed?');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const answer = page.getByTestId('chat-answer').last();
+    await expect.poll(() => answer.textContent(), { timeout: SLOW }).toContain('Monday');
+    const citations = page.getByRole('list', { name: 'Citations' });
+    await citations.getByText('bakery-faq.md').waitFor();
+    await screenshot('test-chat');
+  });
+
+  let snippet = '';
+  journeyStep('7. copies the embed snippet', async () => {
+    await page.getByRole('button', { name: 'Copy snippet' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+    snippet = await page.evaluate(() => navigator.clipboard.readText());
+    expect(snippet).toBe(await page.getByTestId('embed-snippet').textContent());
+    expect(snippet).toContain(`<script src="${product.dappOrigin}/widget.js" async></script>`);
+    await screenshot('snippet-copied');
+  });
+
+  let visitor: Page;
+  journeyStep('8. allows the host site, publishes, and the widget appears there', async () => {
+    await page.getByRole('heading', { name: 'Settings', level: 2 }).click();
+    await page.getByLabel('Allowed website origins (one per line)').fill(host.origin);
+    await page.getByLabel('Offer visitors a lead form (their email, with consent)').check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page
+      .getByTestId('publish-state')
+      .filter({ hasText: /^Published/ })
+      .waitFor();
+    await screenshot('bot-published');
+
+    host.snippet = snippet;
+    visitor = await context.newPage();
+    visitor.setDefaultTimeout(SLOW);
+    await visitor.goto(`${host.origin}/`);
+    const bubble = visitor.getByRole('button', { name: 'Open chat' });
+    await bubble.click();
+    const frame = visitor.frameLocator('iframe[title="Chat"]');
+    await frame.getByText('Hello! Ask me about the bakery.').waitFor();
+    expect(await frame.getByRole('heading').textContent()).toBe('Bakery helper');
+    await visitor.screenshot({
+      path: join(SCREENSHOTS, `${String(++step).padStart(2, '0')}-widget-on-host.png`),
+    });
+  });
+
+  journeyStep('9. the visitor gets a streamed answer and leaves a lead with consent', async () => {
+    const frame = visitor.frameLocator('iframe[title="Chat"]');
+    await frame.getByLabel('Your message').fill('Is the bakery open on Monday?');
+    await frame.getByLabel('Your message').press('Enter');
+    const log = frame.getByRole('log');
+    await expect.poll(() => log.textContent(), { timeout: SLOW }).toContain('closed for deep cleaning');
+    await expect.poll(() => log.getAttribute('aria-busy')).toBe('false');
+    await log.getByRole('region', { name: 'Sources' }).getByText('bakery-faq.md').waitFor();
+
+    const form = frame.getByRole('form', { name: 'Leave your email' });
+    await form.getByLabel('Email', { exact: true }).fill('visitor@example.com');
+    await form.getByRole('checkbox').check();
+    await form.getByRole('button', { name: 'Send my email' }).click();
+    await frame.getByText('Thank you! We will be in touch.').waitFor();
+    await visitor.screenshot({
+      path: join(SCREENSHOTS, `${String(++step).padStart(2, '0')}-widget-chat-and-lead.png`),
+    });
+  });
+
+  journeyStep('10. after the relayer runs, the usage appears on chain', async () => {
+    if (product.relayerError) throw product.relayerError;
+    await page.getByRole('link', { name: 'Usage' }).click();
+    const onChain = page.getByTestId('on-chain-state');
+    // Two answers were counted (the test chat and the visitor's); the relayer batches them
+    // within a second or two. Each reload reads the contract again.
+    const deadline = Date.now() + SLOW;
+    for (;;) {
+      const text =
+        (await onChain
+          .getByRole('paragraph')
+          .last()
+          .textContent()
+          .catch(() => '')) ?? '';
+      if (/^2 messages, \d+ tokens\.$/.test(text)) break;
+      if (Date.now() > deadline) throw new Error(`on-chain usage never reached 2 messages: ${text}`);
+      await page.waitForTimeout(1000);
+      await page.reload();
+      await onChain.getByRole('heading', { name: 'On chain' }).waitFor();
+    }
+    await screenshot('usage-on-chain');
+  });
+
+  journeyStep('11. the auditor view verifies every batch', async () => {
+    await page.getByRole('link', { name: 'Auditor' }).click();
+    const orgId = await page.getByTestId('org-switcher').inputValue();
+    await page.getByLabel('Org id (optional)').fill(orgId);
+    await page.getByRole('button', { name: 'Verify as the connected auditor' }).click();
+    await expect
+      .poll(() => page.getByTestId('audit-verdict').textContent(), { timeout: SLOW })
+      .toBe('Pass: the chain matches what the gateways signed.');
+    const rows = page.getByTestId('audit-batches').getByRole('row');
+    expect(await rows.count()).toBeGreaterThan(1);
+    for (const row of (await rows.all()).slice(1))
+      expect(await row.getByRole('cell').last().textContent()).toBe('pass');
+    await screenshot('audit-passed');
+  });
+});

@@ -15,12 +15,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
-import { usageClient } from '@privexbot/schema/contracts';
+import { devOnlyAccount } from '@privexbot/schema/chain';
 import { buildWidget } from '../../dapp/widget/build-widget.ts';
 import { buildContracts } from '../contracts/build-contracts.ts';
 import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.ts';
 import { repoRoot } from '../lib/paths.ts';
+import { registerGatewaySigner, setUpChainReader } from './prepare-devnet.ts';
 import { type RunningService, startService } from './supervise-process.ts';
 
 const dataDir = resolve(repoRoot, process.env.PRIVEXBOT_DATA_DIR ?? '.data');
@@ -37,39 +37,27 @@ const ports = {
 interface DevSecrets {
   gatewayPlatformSecret: string;
   gatewayFeedToken: string;
-  leadEncryptionKey: string;
+  /** AES-256-GCM key for data encrypted at rest (lead emails, webhook secrets). */
+  dataEncryptionKey: string;
+  chainReaderViewingKey: string;
 }
 
+/** Generates any missing secret, keeping the ones an earlier start wrote (same data, same keys). */
 function loadDevSecrets(): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const stored = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Partial<DevSecrets> & {
+    leadEncryptionKey?: string;
+  };
   const secrets: DevSecrets = {
-    gatewayPlatformSecret: randomBytes(32).toString('base64url'),
-    gatewayFeedToken: randomBytes(32).toString('base64url'),
-    leadEncryptionKey: randomBytes(32).toString('base64'),
+    gatewayPlatformSecret: stored.gatewayPlatformSecret ?? randomBytes(32).toString('base64url'),
+    gatewayFeedToken: stored.gatewayFeedToken ?? randomBytes(32).toString('base64url'),
+    // Older .data directories named this key after its first use.
+    dataEncryptionKey:
+      stored.dataEncryptionKey ?? stored.leadEncryptionKey ?? randomBytes(32).toString('base64'),
+    chainReaderViewingKey: stored.chainReaderViewingKey ?? randomBytes(32).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
-}
-
-/** Registers the gateway's signer key in the usage contract (dev mode) if it is not yet. */
-async function registerGatewaySigner(devnetUrl: string, gatewayUrl: string): Promise<void> {
-  const info = (await (await fetch(`${gatewayUrl}/attestation`)).json()) as { signer_base64: string };
-  const chain = await connectDevnet({
-    url: devnetUrl,
-    signer: await mnemonicSigner(devOnlyAccount('operator').mnemonic),
-  });
-  const usage = (await chain.status()).contracts.usage?.address;
-  if (!usage) throw new Error('the devnet has no usage contract');
-  const client = usageClient(chain, usage);
-  const existing = await client.query('signer', { pubkey: info.signer_base64 }).catch(() => undefined);
-  if (existing) return;
-  // In dev mode there is no TEE report; the hash names the key itself.
-  const { createHash } = await import('node:crypto');
-  const attestationHash = createHash('sha256')
-    .update(Buffer.from(info.signer_base64, 'base64'))
-    .digest('base64');
-  await client.registerSigner({ pubkey: info.signer_base64, attestationHash, mode: 'dev' });
 }
 
 async function main(): Promise<void> {
@@ -130,6 +118,7 @@ async function main(): Promise<void> {
       }),
     );
     await registerGatewaySigner(devnetUrl, gatewayUrl);
+    const readerAddress = await setUpChainReader(devnetUrl, secrets.chainReaderViewingKey);
 
     const apiUrl = `http://${host}:${ports.api}`;
     running.push(
@@ -146,7 +135,9 @@ async function main(): Promise<void> {
           DEVNET_URL: devnetUrl,
           GATEWAY_URL: gatewayUrl,
           GATEWAY_PLATFORM_SECRET: secrets.gatewayPlatformSecret,
-          LEAD_ENCRYPTION_KEY: process.env.LEAD_ENCRYPTION_KEY ?? secrets.leadEncryptionKey,
+          DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? secrets.dataEncryptionKey,
+          CHAIN_READER_ADDRESS: readerAddress,
+          CHAIN_READER_VIEWING_KEY: secrets.chainReaderViewingKey,
         },
         healthUrl: `${apiUrl}/healthz`,
       }),

@@ -5,14 +5,14 @@
  *   the inference gateway (offline answerer), the api, the relayer, and the dapp's production
  *   build served on its own origin with the api, devnet and relayer behind it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
-import { usageClient } from '@privexbot/schema/contracts';
+import { devOnlyAccount } from '@privexbot/schema/chain';
 import { buildWidget } from '../../dapp/widget/build-widget.js';
 import { spawnEmbeddedDatabase } from '../../scripts/db/spawn-embedded-database.js';
+import { registerGatewaySigner, setUpChainReader } from '../../scripts/start/prepare-devnet.js';
 import { freePort } from '../relayer/relayer-stack.js';
 import { buildDappOnce } from './build-dapp-once.js';
 import { serveDapp } from './serve-dapp.js';
@@ -33,37 +33,6 @@ export interface Product {
   relayerError?: Error;
   /** Stops everything; the data directory (with each service's log) is kept when asked. */
   close(options?: { keepData?: boolean }): Promise<void>;
-}
-
-/** Registers the gateway's signer in the usage contract, as `npm start` does (dev mode). */
-async function registerGatewaySigner(devnetUrl: string, gatewayUrl: string): Promise<void> {
-  const info = (await (await fetch(`${gatewayUrl}/attestation`)).json()) as { signer_base64: string };
-  const chain = await connectDevnet({
-    url: devnetUrl,
-    signer: await mnemonicSigner(devOnlyAccount('operator').mnemonic),
-  });
-  const usage = (await chain.status()).contracts.usage?.address;
-  if (!usage) throw new Error('the devnet has no usage contract');
-  const attestationHash = createHash('sha256')
-    .update(Buffer.from(info.signer_base64, 'base64'))
-    .digest('base64');
-  await usageClient(chain, usage).registerSigner({
-    pubkey: info.signer_base64,
-    attestationHash,
-    mode: 'dev',
-  });
-}
-
-/**
- * The api reads each org's plan and on-chain usage as the platform's reader: an account with
- * a viewing key on both contracts that every org names as auditor (api CHAIN_READER_*).
- */
-async function setUpChainReader(devnetUrl: string, contracts: Product['contracts'], key: string) {
-  const reader = devOnlyAccount('operator');
-  const chain = await connectDevnet({ url: devnetUrl, signer: await mnemonicSigner(reader.mnemonic) });
-  await chain.execute(contracts.billing, { set_viewing_key: { key } });
-  await chain.execute(contracts.usage, { set_viewing_key: { key } });
-  return reader.address;
 }
 
 export async function startProduct(): Promise<Product> {
@@ -135,7 +104,7 @@ export async function startProduct(): Promise<Product> {
     });
     services.push(gateway);
     await registerGatewaySigner(devnetUrl, gatewayUrl);
-    const readerAddress = await setUpChainReader(devnetUrl, contracts, secrets.viewingKey);
+    const readerAddress = await setUpChainReader(devnetUrl, secrets.viewingKey);
 
     const [api, relayer] = await Promise.allSettled([
       spawnService({

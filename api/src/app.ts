@@ -1,10 +1,12 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps.js';
+import { dappCors } from './http/dapp-cors.js';
 import type { AnyRouteSpec } from './http/define-route.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { requestContext } from './http/request-context.js';
+import { serveDapp } from './http/serve-dapp.js';
 import { allRoutes } from './routes/index.js';
 
 export interface BuiltApp {
@@ -29,8 +31,10 @@ export function createApp(deps: AppDeps): BuiltApp {
     res.setHeader('x-content-type-options', 'nosniff');
     next();
   });
+  app.use(dappCors(deps.config.corsOrigins));
   app.use(express.json({ limit: deps.config.maxBodyBytes }));
   app.use(mountRoutes({ routes, db: deps.db, clock: deps.clock }));
+  if (deps.config.dappDistDir) app.use(serveDapp(deps.config.dappDistDir));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return { app, routes, metrics };

@@ -21,6 +21,17 @@ const environmentSchema = z.object({
       error: 'DATABASE_URL is required (postgresql://...); `npm start` sets it to the embedded database',
     })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  /**
+   * Connections in the api's pool. Unset: 1 on the embedded database (detected at start),
+   * 8 otherwise. pglite-socket interleaves concurrent connections' extended-protocol
+   * messages onto PGlite's single session (electric-sql/pglite#1046), so more than one
+   * connection to it corrupts queries under load.
+   */
+  DATABASE_POOL_MAX: integer(1, 100).optional(),
+  /** Origins of the dapp allowed to call the authenticated routes from a browser (CORS), comma-separated. */
+  CORS_ORIGINS: z.string().default(''),
+  /** The built dapp (dapp/dist): served as static files, index.html for other HTML GETs. */
+  DAPP_DIST_DIR: z.string().optional(),
   /** The URL users reach the api at; its host is the sign-in domain, the URL the sign-in URI. */
   PUBLIC_URL: z.string().url().optional(),
   /** Reverse proxies in front of the api whose X-Forwarded-For may be trusted (0 = none). */
@@ -43,6 +54,8 @@ const environmentSchema = z.object({
   ORG_SYNC_TTL_SECONDS: integer(0, 86_400).default(60),
   ORG_REFRESH_INTERVAL_SECONDS: integer(0, 86_400).default(300),
   MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(1024 * 1024),
+  /** Sign-in requests per client IP per minute, each of GET /auth/challenge and POST /auth/verify. */
+  AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(30),
 });
 
 export interface Config {
@@ -51,6 +64,11 @@ export interface Config {
   port: number;
   logLevel: string;
   databaseUrl: string;
+  /** undefined: decided at start (1 on the embedded database, else 8). */
+  databasePoolMax: number | undefined;
+  /** Browser origins allowed on the authenticated routes; PUBLIC_URL's origin is always allowed. */
+  corsOrigins: string[];
+  dappDistDir: string | undefined;
   publicUrl: string;
   /** Host (and port) of publicUrl: the `domain` of sign-in messages. */
   authDomain: string;
@@ -68,6 +86,7 @@ export interface Config {
   orgSyncTtlSeconds: number;
   orgRefreshIntervalSeconds: number;
   maxBodyBytes: number;
+  authRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -98,12 +117,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const corsOrigins = e.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        throw new ConfigError(`invalid configuration:\n  CORS_ORIGINS: "${origin}" is not a URL`);
+      }
+      if (parsed.origin !== origin.replace(/\/$/, ''))
+        throw new ConfigError(
+          `invalid configuration:\n  CORS_ORIGINS: "${origin}" must be an origin (scheme://host[:port]), without a path`,
+        );
+      return parsed.origin;
+    });
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    corsOrigins: [...new Set([new URL(publicUrl).origin, ...corsOrigins])],
+    dappDistDir: e.DAPP_DIST_DIR || undefined,
     publicUrl,
     authDomain: new URL(publicUrl).host,
     trustProxyHops: e.TRUST_PROXY_HOPS,
@@ -119,5 +157,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     orgSyncTtlSeconds: e.ORG_SYNC_TTL_SECONDS,
     orgRefreshIntervalSeconds: e.ORG_REFRESH_INTERVAL_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
   };
 }

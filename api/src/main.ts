@@ -9,7 +9,9 @@ import { LazyChainOrgDirectory } from './chain/connect-org-directory.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { applyMigrations } from './db/apply-migrations.js';
 import { createPrismaClient } from './db/prisma.js';
+import { resolvePoolSize } from './db/resolve-pool-size.js';
 import { createLogger, type Logger } from './logger.js';
+import { createBotPlatform } from './services/bots/bot-platform.js';
 import { refreshStaleOrgs } from './services/orgs/refresh-stale-orgs.js';
 
 async function main(): Promise<void> {
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   await applyMigrations({ databaseUrl: config.databaseUrl, logger });
-  const db = createPrismaClient({ databaseUrl: config.databaseUrl });
+  const pool = await resolvePoolSize({ databaseUrl: config.databaseUrl, configured: config.databasePoolMax });
+  logger.info({ poolMax: pool.max, embeddedDatabase: pool.embedded }, 'database pool');
+  const db = createPrismaClient({ databaseUrl: config.databaseUrl, maxConnections: pool.max });
 
   const orgDirectory = new LazyChainOrgDirectory(config);
   const readinessChecks: ReadinessCheck[] = [
@@ -33,7 +37,19 @@ async function main(): Promise<void> {
     ...(config.gatewayUrl ? [httpCheck('gateway', `${config.gatewayUrl.replace(/\/$/, '')}/healthz`)] : []),
   ];
 
-  const { app } = createApp({ config, db, logger, orgDirectory, readinessChecks, clock: () => new Date() });
+  const deps = { config, db, logger, orgDirectory, readinessChecks, clock: () => new Date() };
+  // Built here rather than on first use: a bad setting stops the start, and shutdown can
+  // stop its workers.
+  let botPlatform: ReturnType<typeof createBotPlatform>;
+  try {
+    botPlatform = createBotPlatform(deps);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  botPlatform.ingestion.start();
+  botPlatform.webhooks.start();
+  const { app } = createApp(Object.assign(deps, { botPlatform }));
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -59,6 +75,7 @@ async function main(): Promise<void> {
   shutdownOn(['SIGINT', 'SIGTERM'], logger, async () => {
     if (refresher) clearInterval(refresher);
     await closeServer(server);
+    await botPlatform.close();
     await db.$disconnect();
   });
 }

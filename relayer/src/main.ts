@@ -6,11 +6,11 @@
  */
 import pg from 'pg';
 import { pino } from 'pino';
+import { connectRelayerChain } from './chain/connect-relayer-chain.js';
 import { loadRelayerConfig, RelayerConfigError } from './config/load-relayer-config.js';
 import { migrateRelayerSchema } from './db/migrate-relayer-schema.js';
 import { RelayerStore } from './db/relayer-store.js';
 import { serveRelayerHttp } from './http/serve-relayer-http.js';
-import { nativeFetch } from './native-fetch.js';
 import { writeBatchFile, writeMissingBatchFiles } from './publish/write-batch-files.js';
 import { startRelayer } from './start-relayer.js';
 
@@ -54,11 +54,7 @@ async function runService(): Promise<void> {
   const logger = pino({ name: 'relayer', level: config.logLevel });
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
-  // Loaded only now: secretjs (inside @privexbot/schema/chain) replaces global fetch when
-  // imported, and native-fetch.ts must have kept Node's own first (static imports run first).
-  const { connectDevnet, mnemonicSigner } = await import('@privexbot/schema/chain');
-  const signer = await mnemonicSigner(config.chain.mnemonic);
-  const chain = await connectDevnet({ url: config.chain.url, signer, fetch: nativeFetch });
+  const { client: chain, address } = await connectRelayerChain(config.chain);
   const publishDir = config.publishDir;
   const relayer = await startRelayer({
     relayerId: config.relayerId,
@@ -90,7 +86,10 @@ async function runService(): Promise<void> {
     if (written > 0) logger.info({ written }, 'wrote missing batch files');
   }
   const http = await serveRelayerHttp(relayer, { host: config.http.host, port: config.http.port, logger });
-  logger.info({ url: http.url, relayerId: config.relayerId, address: signer.address }, 'relayer listening');
+  logger.info(
+    { url: http.url, relayerId: config.relayerId, address, chain: config.chain.connection.adapter },
+    'relayer listening',
+  );
 
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

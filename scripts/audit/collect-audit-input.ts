@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChainClient, QueryPermit } from '@privexbot/schema/chain';
+import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
 import type {
   AuditBatchHeader,
   AuditOrgUsage,
   AuditPublishedBatch,
   AuditSignerRecord,
 } from '../../relayer/src/audit/verify-published-batches.js';
-import { isChainError, isContractError } from '../../relayer/src/loop/relayer-error.js';
 
 /** Thrown when the audit cannot get its inputs (as opposed to finding a mismatch). */
 export class AuditInputError extends Error {
@@ -36,8 +36,9 @@ export async function fetchSigner(
       signer: { pubkey: Buffer.from(signerHex, 'hex').toString('base64') },
     });
   } catch (error) {
-    if (isChainError(error) && error.code === 'NOT_FOUND') return undefined;
-    if (isContractError(error) && /unknown signer|not found/i.test(error.contractMessage)) return undefined;
+    if (error instanceof ChainError && error.code === 'NOT_FOUND') return undefined;
+    if (error instanceof ContractError && /unknown signer|not found/i.test(error.contractMessage))
+      return undefined;
     throw error;
   }
 }

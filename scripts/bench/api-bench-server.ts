@@ -32,7 +32,8 @@ orgDirectory.put({
 const deps: AppDeps = {
   config,
   db,
-  logger: pino({ level: 'warn' }),
+  // stderr: stdout carries the port line. API_LOG_LEVEL=debug prints each chat's timings.
+  logger: pino({ level: config.logLevel }, pino.destination(2)),
   orgDirectory,
   readinessChecks: [],
   clock: () => new Date(),

@@ -36,7 +36,12 @@ async function startApi(env: Record<string, string>) {
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./api-bench-server.ts', import.meta.url))],
     {
-      env: { PATH: process.env.PATH ?? '', PUBLIC_URL, LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PUBLIC_URL,
+        LOG_LEVEL: process.env.API_LOG_LEVEL ?? 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -45,6 +50,11 @@ async function startApi(env: Record<string, string>) {
     if (port) {
       return {
         url: `http://127.0.0.1:${port}`,
+        /** CPU time the api process used so far (user + system), from /proc: ticks of 10 ms. */
+        cpuMs: () => {
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+          return (Number(fields[11]) + Number(fields[12])) * 10;
+        },
         peakRssMb: () =>
           Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024,
         stop: () =>
@@ -142,10 +152,18 @@ try {
   );
   for (const concurrency of [1, 50]) {
     const count = concurrency === 1 ? Math.min(REQUESTS, 60) : REQUESTS;
+    const apiCpu = api.cpuMs();
+    const ownCpu = process.cpuUsage();
     const { results } = await run(concurrency, count, (i) => chatOnce(api.url, botId, i));
     const ttft = results.map((r) => r.ttft);
+    const own = process.cpuUsage(ownCpu);
     console.log(
       `  ${String(concurrency).padStart(2)} concurrent, ${count} chats: TTFT p50 ${ms(percentile(ttft, 50))} p95 ${ms(percentile(ttft, 95))} → overhead p50 ${ms(percentile(ttft, 50) - llmP50)}, p95 ${ms(percentile(ttft, 95) - llmP50)}`,
+    );
+    // Independent of other load on the machine: CPU spent per chat by the api, and by this
+    // process (the embedded database, the stand-in LLM and the clients).
+    console.log(
+      `      CPU per chat: api ${ms((api.cpuMs() - apiCpu) / count)}, database + stand-in + clients ${ms((own.user + own.system) / 1000 / count)}`,
     );
   }
   console.log(`  peak RSS of the api process: ${api.peakRssMb().toFixed(0)} MB`);

@@ -18,6 +18,7 @@ import {
   generateSignerKey,
 } from '@privexbot/schema/attestation';
 import { AttestationLog } from '../../api/src/gateway/attestation-log.js';
+import { createNativeSigner } from '../../api/src/gateway/create-native-signer.js';
 import { spawnGatewayProcess } from '../../api/src/gateway/test-support/spawn-gateway-process.js';
 import { startLlmStandin } from '../llm-standin/start-llm-standin.js';
 
@@ -165,45 +166,51 @@ function p(timings: Timing[], key: keyof Timing, q: number): string {
  * durably (group commit: appends waiting for a write share its fsync).
  */
 async function attestationThroughput(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-log-'));
-  try {
-    const signer = createAttestationSigner(generateSignerKey());
-    const log = await AttestationLog.open(dataDir, Buffer.from(signer.publicKey).toString('hex'));
-    const sign = (seq: bigint) => {
-      const attestation = {
-        v: 1 as const,
-        signer: signer.publicKey,
-        seq,
-        org: 1n,
-        bot: '8f14e45f-ceea-467f-a2b8-2c1d2e3f4a5b',
-        ts: BigInt(Math.floor(Date.now() / 1000)),
-        promptTokens: 100,
-        completionTokens: 200,
-        reqHash: new Uint8Array(32),
-        model: 'standin-small',
+  const signers = [
+    { name: 'libsecp256k1 (gateway)', create: createNativeSigner },
+    { name: '@noble/curves (previous)', create: createAttestationSigner },
+  ];
+  for (const { name, create } of signers) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-log-'));
+    try {
+      const signer = create(generateSignerKey());
+      const log = await AttestationLog.open(dataDir, Buffer.from(signer.publicKey).toString('hex'));
+      const sign = (seq: bigint) => {
+        const attestation = {
+          v: 1 as const,
+          signer: signer.publicKey,
+          seq,
+          org: 1n,
+          bot: '8f14e45f-ceea-467f-a2b8-2c1d2e3f4a5b',
+          ts: BigInt(Math.floor(Date.now() / 1000)),
+          promptTokens: 100,
+          completionTokens: 200,
+          reqHash: new Uint8Array(32),
+          model: 'standin-small',
+        };
+        return { attestation, signature: signer.sign(attestation) };
       };
-      return { attestation, signature: signer.sign(attestation) };
-    };
-    const count = Number(process.env.ATTESTATIONS ?? 1000);
-    for (const concurrency of [1, 32]) {
-      const started = performance.now();
-      let done = 0;
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (done < count) {
-            done++;
-            await log.appendNext(sign);
-          }
-        }),
-      );
-      const perSecond = count / ((performance.now() - started) / 1000);
-      console.log(
-        `sign + durable append: ${count} attestations, ${concurrency} in flight → ${perSecond.toFixed(0)}/s`,
-      );
+      const count = Number(process.env.ATTESTATIONS ?? 1000);
+      for (const concurrency of [1, 32]) {
+        const started = performance.now();
+        let done = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (done < count) {
+              done++;
+              await log.appendNext(sign);
+            }
+          }),
+        );
+        const perSecond = count / ((performance.now() - started) / 1000);
+        console.log(
+          `sign + durable append, ${name}: ${count} attestations, ${concurrency} in flight → ${perSecond.toFixed(0)}/s`,
+        );
+      }
+      await log.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
-    await log.close();
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

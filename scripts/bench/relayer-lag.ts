@@ -1,9 +1,10 @@
 /**
  * End-to-end lag from an answer to its count on chain, at a steady answer rate.
- * Real parts: a gateway process (offline answerer) signs each answer, the relayer (in this
- * process) relays to the devnet (real usage wasm) with the embedded PostgreSQL in its own
- * process. Lag = time the chain's last sequence covers an attestation − time its answer ended.
- * Goal (issue 5): p95 within two batch intervals at 50 answers/s.
+ * Every part is its own process, as in production: the devnet (real usage wasm), the inference
+ * gateway (offline answerer; signs each answer), the relayer (`relayer/src/main.ts`, configured
+ * from the environment) and the embedded PostgreSQL. This process only asks questions and
+ * watches the chain. Lag = time the chain's last sequence covers an attestation − time its
+ * answer ended. Goal (issue 5): p95 within two batch intervals at 50 answers/s.
  *
  *   npx tsx scripts/bench/relayer-lag.ts [--rate 50] [--seconds 30] [--batch-age 2] [--batch-size 100]
  */
@@ -15,12 +16,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gatewayAuthHeaders } from '@privexbot/schema/attestation';
-import pg from 'pg';
-import { pino } from 'pino';
 import { nativeFetch } from '../../relayer/src/native-fetch.js';
-import { startRelayer } from '../../relayer/src/start-relayer.js';
 import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.js';
-import { startDevnet } from '../devnet/index.js';
 import { repoRoot } from '../lib/paths.js';
 
 const { values } = parseArgs({
@@ -41,66 +38,80 @@ const PLATFORM_SECRET = 'bench-platform-secret-0123456789';
 // Loaded after native-fetch.ts kept Node's fetch (secretjs replaces it on import).
 const { connectDevnet, devOnlyAccount, mnemonicSigner } = await import('@privexbot/schema/chain');
 const temp = mkdtempSync(join(tmpdir(), 'privexbot-lag-'));
-const devnet = await startDevnet({ port: 0 });
-const usage = devnet.contracts.usage?.address;
-if (!usage)
-  throw new Error('the devnet has no usage contract: run npx tsx scripts/contracts/build-contracts.ts');
-const db = await spawnEmbeddedDatabase({ port: 0, maxConnections: 8 });
-const port = await freePort();
-const gatewayUrl = `http://127.0.0.1:${port}`;
-const gateway: ChildProcess = spawn(
-  process.execPath,
-  ['--import', 'tsx', join(repoRoot, 'api/src/gateway/main.ts')],
-  {
-    env: {
-      ...process.env,
-      GATEWAY_PORT: String(port),
-      GATEWAY_DATA_DIR: join(temp, 'gateway'),
-      GATEWAY_PLATFORM_SECRET: PLATFORM_SECRET,
-      GATEWAY_FEED_TOKEN: FEED_TOKEN,
-      LOG_LEVEL: 'warn',
-    },
+const children: ChildProcess[] = [];
+function child(script: string, args: string[], env: Record<string, string>): ChildProcess {
+  const process_ = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, script), ...args], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
     cwd: repoRoot,
-  },
-);
-let signer = '';
-for (let i = 0; !signer; i++) {
-  try {
-    signer = ((await (await nativeFetch(`${gatewayUrl}/attestation`)).json()) as { signer: string }).signer;
-  } catch {
-    if (i > 300) throw new Error('the gateway did not start');
+  });
+  children.push(process_);
+  return process_;
+}
+async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch {
+      // not up yet
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+  throw new Error(`${what} did not start`);
 }
+
+const devnetUrl = `http://127.0.0.1:${await freePort()}`;
+child('scripts/devnet/main.ts', ['--port', new URL(devnetUrl).port, '--data-dir', join(temp, 'devnet')], {});
+const usage = await waitUntil('the devnet', async () => {
+  const devnet = await connectDevnet({ url: devnetUrl, fetch: nativeFetch });
+  return (await devnet.status()).contracts.usage?.address;
+});
+const chain = await connectDevnet({ url: devnetUrl, fetch: nativeFetch });
+const db = await spawnEmbeddedDatabase({ port: 0, maxConnections: 8 });
+const gatewayUrl = `http://127.0.0.1:${await freePort()}`;
+child('api/src/gateway/main.ts', [], {
+  GATEWAY_PORT: new URL(gatewayUrl).port,
+  GATEWAY_DATA_DIR: join(temp, 'gateway'),
+  GATEWAY_PLATFORM_SECRET: PLATFORM_SECRET,
+  GATEWAY_FEED_TOKEN: FEED_TOKEN,
+  LOG_LEVEL: 'warn',
+});
+const signer = await waitUntil('the gateway', async () => {
+  return ((await (await nativeFetch(`${gatewayUrl}/attestation`)).json()) as { signer: string }).signer;
+});
+const signerBase64 = Buffer.from(signer, 'hex').toString('base64');
 const operator = await connectDevnet({
-  url: devnet.url,
+  url: devnetUrl,
   signer: await mnemonicSigner(devOnlyAccount('operator').mnemonic),
+  fetch: nativeFetch,
 });
 await operator.execute(usage, {
   register_signer: {
-    pubkey: Buffer.from(signer, 'hex').toString('base64'),
+    pubkey: signerBase64,
     attestation_hash: Buffer.alloc(32, 1).toString('base64'),
     mode: 'dev',
   },
 });
-const chain = await connectDevnet({
-  url: devnet.url,
-  signer: await mnemonicSigner(devOnlyAccount('relayer').mnemonic),
+const relayerPort = await freePort();
+child('relayer/src/main.ts', [], {
+  RELAYER_GATEWAYS: JSON.stringify([{ url: gatewayUrl, token: FEED_TOKEN }]),
+  RELAYER_CHAIN_ADAPTER: 'devnet',
+  RELAYER_CHAIN_URL: devnetUrl,
+  RELAYER_USAGE_CONTRACT: usage,
+  RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
+  DATABASE_URL: db.url,
+  RELAYER_BATCH_SIZE: String(batchSize),
+  RELAYER_BATCH_AGE_SECONDS: String(batchAgeMs / 1000),
+  RELAYER_POLL_INTERVAL_MS: '100',
+  RELAYER_PORT: String(relayerPort),
+  RELAYER_LOG_LEVEL: 'warn',
 });
-const pool = new pg.Pool({ connectionString: db.url, max: 4 });
-const relayer = await startRelayer({
-  relayerId: 'bench',
-  gateways: [{ url: gatewayUrl, token: FEED_TOKEN }],
-  chain,
-  usageContract: usage,
-  pool,
-  batchSize,
-  batchAgeMs,
-  pollIntervalMs: 100,
-  reconcileIntervalMs: 60_000,
-  leaseTtlMs: 15_000,
-  logger: pino({ level: 'warn' }),
+await waitUntil('the relayer', async () => {
+  const health = (await (await nativeFetch(`http://127.0.0.1:${relayerPort}/healthz`)).json()) as {
+    signers: { state: string }[];
+  };
+  return health.signers[0]?.state === 'relaying' ? true : undefined;
 });
 
 const answeredAt = new Map<number, number>();
@@ -108,18 +119,26 @@ const lags: number[] = [];
 let counted = 0;
 let sent = 0;
 let failed = 0;
-const observer = setInterval(async () => {
-  const { last_seq } = await chain.query<{ last_seq: string }>(usage, {
-    last_seq: { signer: Buffer.from(signer, 'hex').toString('base64') },
-  });
-  const now = performance.now();
-  for (let seq = counted + 1; seq <= Number(last_seq); seq++) {
-    const at = answeredAt.get(seq);
-    if (at !== undefined) lags.push(now - at);
-    answeredAt.delete(seq);
+const failures = new Map<string, number>();
+// One query at a time, 25 ms apart: an interval timer would stack queries up whenever the chain
+// answers slower than 25 ms, and the bench would then measure its own load.
+let observing = true;
+async function observe(): Promise<void> {
+  while (observing) {
+    const { last_seq } = await chain.query<{ last_seq: string }>(usage as string, {
+      last_seq: { signer: signerBase64 },
+    });
+    const now = performance.now();
+    for (let seq = counted + 1; seq <= Number(last_seq); seq++) {
+      const at = answeredAt.get(seq);
+      if (at !== undefined) lags.push(now - at);
+      answeredAt.delete(seq);
+    }
+    counted = Math.max(counted, Number(last_seq));
+    await new Promise((r) => setTimeout(r, 25));
   }
-  counted = Math.max(counted, Number(last_seq));
-}, 25);
+}
+const observer = observe();
 
 async function answer(i: number): Promise<void> {
   const body = JSON.stringify({
@@ -145,7 +164,8 @@ async function answer(i: number): Promise<void> {
 }
 
 console.log(
-  `producing ${rate} answers/s for ${seconds} s; batches of <= ${batchSize} or ${batchAgeMs / 1000} s old`,
+  `producing ${rate} answers/s for ${seconds} s; batches of <= ${batchSize} or ${batchAgeMs / 1000} s old; ` +
+    'devnet, gateway, relayer (main.ts) and database each in their own process',
 );
 const inflight: Promise<void>[] = [];
 const start = performance.now();
@@ -153,29 +173,38 @@ while (performance.now() - start < seconds * 1000) {
   const due = start + (sent * 1000) / rate;
   const wait = due - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  inflight.push(answer(sent++));
+  inflight.push(
+    answer(sent++).catch((error: unknown) => {
+      failed++;
+      failures.set(String(error), (failures.get(String(error)) ?? 0) + 1);
+    }),
+  );
 }
 await Promise.all(inflight);
 const produced = sent - failed;
 const deadline = performance.now() + 60_000;
 while (counted < produced && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-clearInterval(observer);
+observing = false;
+await observer;
 
 lags.sort((a, b) => a - b);
 const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? Number.NaN;
+const { total } = await chain.query<{ total: number }>(usage, { batches: { start: 0, limit: 1 } });
 console.log(
-  `answers: ${sent} sent, ${failed} failed, ${counted} counted on chain, ${lags.length} lags measured`,
+  `answers: ${sent} sent, ${failed} failed, ${counted} counted on chain in ${total} batches ` +
+    `(${(counted / Math.max(1, Number(total))).toFixed(0)} each on average), ${lags.length} lags measured`,
 );
 console.log(
   `lag answer → counted on chain: p50 ${(pct(50) / 1000).toFixed(2)} s, p95 ${(pct(95) / 1000).toFixed(2)} s, max ${((lags.at(-1) ?? 0) / 1000).toFixed(2)} s ` +
     `(goal p95 <= ${(2 * batchAgeMs) / 1000} s = two batch intervals); load average ${loadavg()[0]?.toFixed(1)}`,
 );
+if (failures.size > 0) console.log('answer failures:', Object.fromEntries(failures));
 
-await relayer.stop();
-await pool.end();
-gateway.kill('SIGTERM');
+for (const process_ of children) process_.kill('SIGTERM');
+await Promise.all(
+  children.map((c) => new Promise((r) => (c.exitCode === null ? c.once('exit', r) : r(null)))),
+);
 await db.close();
-await devnet.close();
 rmSync(temp, { recursive: true, force: true });
 process.exit(0);
 

@@ -132,6 +132,9 @@ async function main(): Promise<void> {
           PUBLIC_URL: process.env.PUBLIC_URL ?? `http://${host}:${ports.dapp}`,
           CHAIN_KIND: 'devnet',
           DATABASE_URL: databaseUrl,
+          // One connection on the embedded database: pglite-socket interleaves the queries of
+          // concurrent connections (scripts/db/README.md). The api detects PGlite by itself too.
+          ...(embeddedDb ? { DATABASE_POOL_MAX: '1' } : {}),
           DEVNET_URL: devnetUrl,
           GATEWAY_URL: gatewayUrl,
           GATEWAY_PLATFORM_SECRET: secrets.gatewayPlatformSecret,

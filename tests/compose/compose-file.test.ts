@@ -215,6 +215,7 @@ describe('the environment each service gets', () => {
     POSTGRES_PASSWORD: 'pw-not-a-real-one',
     GATEWAY_PLATFORM_SECRET: 'platform-secret-0123456789',
     GATEWAY_FEED_TOKEN: 'feed-token-0123456789abcdef',
+    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   };
   const environmentOf = (name: string) => {
     const raw = compose.services[name]?.environment ?? {};
@@ -241,11 +242,14 @@ describe('the environment each service gets', () => {
     expect(config.upstream).toBeUndefined();
   });
 
-  it('relayer: everything but the chain adapter is accepted (the relayer has no Secret adapter yet)', () => {
+  it('relayer: its own loader accepts it and submits to LocalSecret through secretjs', () => {
     const env = environmentOf('relayer');
-    expect(env.RELAYER_CHAIN_ADAPTER).toBe('secret');
-    expect(() => loadRelayerConfig(env)).toThrow(/RELAYER_CHAIN_ADAPTER/);
-    const config = loadRelayerConfig({ ...env, RELAYER_CHAIN_ADAPTER: 'devnet' });
+    const config = loadRelayerConfig(env);
+    expect(config.chain.connection).toMatchObject({
+      adapter: 'secret',
+      url: 'http://localsecret:1317',
+      chainId: 'secretdev-1',
+    });
     expect(config.chain.usageContract).toBe('secret1usage');
     expect(config.gateways).toEqual([{ url: 'http://inference:8787', token: dotEnv.GATEWAY_FEED_TOKEN }]);
     expect(config.chain.mnemonic.split(' ')).toHaveLength(24);

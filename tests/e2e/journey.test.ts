@@ -111,10 +111,15 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     const list = page.getByTestId('org-list');
     await list.getByRole('button', { name: /^Lighthouse Bakery \(#\d+\)$/ }).waitFor();
     await expect.poll(() => list.textContent()).toContain('owner');
-    // The platform reads the org's plan as one of its auditors (api CHAIN_READER_ADDRESS).
-    await page.getByTestId('member-address').fill(product.readerAddress);
-    await page.getByLabel('Role').selectOption('auditor');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    // Right after creation the dapp asks to let the platform read the org's plan (the api's
+    // CHAIN_READER_ADDRESS, published at GET /v1/platform): one more transaction, consented.
+    const consent = page.getByTestId('reader-consent');
+    await consent.getByRole('heading', { name: 'Let PrivexBot read this org’s plan and usage' }).waitFor();
+    expect(await consent.getByTestId('reader-address').textContent()).toBe(product.readerAddress);
+    await consent.getByRole('button', { name: 'Grant read access' }).click();
+    await expect
+      .poll(() => page.getByTestId('reader-status').textContent(), { timeout: SLOW })
+      .toContain('PrivexBot can read this org’s plan and usage');
     await page
       .getByTestId('member-table')
       .getByRole('row')
@@ -200,6 +205,16 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
       .waitFor();
     await screenshot('bot-published');
 
+    // The dapp's live preview frames the api's /embed page (its CSP frame-ancestors names the
+    // dapp's origin): the bot's welcome message appears in it.
+    await page.getByRole('button', { name: 'Show live preview' }).click();
+    await page
+      .frameLocator('[data-testid="embed-preview"]')
+      .getByText('Hello! Ask me about the bakery.')
+      .waitFor();
+    await screenshot('live-preview');
+    await page.getByRole('button', { name: 'Hide live preview' }).click();
+
     host.snippet = snippet;
     visitor = await context.newPage();
     visitor.setDefaultTimeout(SLOW);
@@ -253,6 +268,15 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
       await page.reload();
       await onChain.getByRole('heading', { name: 'On chain' }).waitFor();
     }
+    // The api's own counters (GET /v1/orgs/:orgId/usage) beside the chain's, with the
+    // difference explained per day: both counted the same two answers.
+    await expect
+      .poll(() => page.getByTestId('off-chain-state').getByRole('paragraph').last().textContent())
+      .toBe('2 messages.');
+    const today = page.getByTestId('usage-table').getByRole('row').nth(1);
+    expect(await today.getByRole('cell').nth(1).textContent()).toBe('2');
+    expect(await today.getByRole('cell').nth(2).textContent()).toBe('2');
+    expect(await today.getByRole('cell').last().textContent()).toBe('equal');
     await screenshot('usage-on-chain');
   });
 
@@ -269,5 +293,30 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     for (const row of (await rows.all()).slice(1))
       expect(await row.getByRole('cell').last().textContent()).toBe('pass');
     await screenshot('audit-passed');
+  });
+
+  journeyStep('12. marks the document learn-only, and the next answer no longer cites it', async () => {
+    await page.getByRole('link', { name: 'Bots' }).click();
+    await page.getByRole('link', { name: 'Bakery helper' }).click();
+    const row = page.getByTestId('source-list').getByRole('row').filter({ hasText: 'bakery-faq.md' });
+    const citable = row.getByRole('checkbox', { name: 'bakery-faq.md is citable' });
+    await citable.click();
+    await expect.poll(() => citable.isChecked()).toBe(false);
+    await expect.poll(() => row.getByRole('cell').last().textContent()).toContain('learn-only');
+    await page.getByLabel('Message', { exact: true }).fill('When is the bakery closed?');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    // The page was opened afresh: this is its only turn. The log is busy from the moment the
+    // question appears until the answer and its citations are complete.
+    const log = page.getByTestId('chat-log');
+    await expect.poll(() => log.getByTestId('chat-answer').count()).toBe(1);
+    await expect.poll(() => log.getAttribute('aria-busy'), { timeout: SLOW }).toBe('false');
+    expect(await log.getByRole('alert').count()).toBe(0);
+    const answer = (await log.getByTestId('chat-answer').textContent()) ?? '';
+    expect(answer).not.toBe('Bot: …');
+    // Learn-only text is never quoted: the sentence step 6 quoted with its source is gone.
+    expect(answer).not.toContain('closed for deep cleaning');
+    expect(answer).not.toContain('[bakery-faq.md]');
+    expect(await log.getByRole('list', { name: 'Citations' }).count()).toBe(0);
+    await screenshot('learn-only');
   });
 });

@@ -153,6 +153,28 @@ describe('relaying a real gateway onto the devnet', () => {
     }
   });
 
+  it("keeps batches within the contract's max_batch_size even when configured larger", async () => {
+    for (let i = 16; i < 23; i++) await gateway.chat(1n, i);
+    await stack.operator.execute(stack.usage, {
+      update_config: { billing: null, max_batch_size: 3, max_future_skew_secs: null },
+    });
+    const r = await relayer({ batchSize: 50 });
+    try {
+      await waitFor(async () => (await r.store.cursor(gateway.signer)) === 23n, 20_000, 'cursor at 23');
+      const batches = await r.store.listBatches({ signer: gateway.signer, fromSeq: 17n, limit: 100 });
+      expect(batches.map((b) => [b.first_seq, b.last_seq])).toEqual([
+        ['17', '19'],
+        ['20', '22'],
+        ['23', '23'],
+      ]);
+    } finally {
+      await r.stop();
+      await stack.operator.execute(stack.usage, {
+        update_config: { billing: null, max_batch_size: 200, max_future_skew_secs: null },
+      });
+    }
+  });
+
   it('reads the chain through a read-only client too (no signer needed to reconcile)', async () => {
     const readOnly = await connectDevnet({ url: stack.devnet.url });
     const headers = await chainBatches(readOnly, stack.usage);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -32,21 +32,25 @@ describe('migrations on an empty database', () => {
 
   it('applies every migration once and records it as prisma migrate deploy would', async () => {
     const first = await applyMigrations({ databaseUrl: url });
-    expect(first.applied).toEqual(['20261122000000_init']);
+    const names = (await readdir(defaultMigrationsDir)).filter((name) => /^\d{14}_/.test(name)).sort();
+    expect(names[0]).toBe('20261122000000_init');
+    expect(first.applied).toEqual(names);
     const again = await applyMigrations({ databaseUrl: url });
     expect(again.applied).toEqual([]);
 
     const rows = await prisma.$queryRaw<
       { migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]
-    >`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations"`;
-    const sql = await readFile(join(defaultMigrationsDir, '20261122000000_init', 'migration.sql'));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      migration_name: '20261122000000_init',
-      checksum: createHash('sha256').update(sql).digest('hex'),
-      applied_steps_count: 1,
-    });
-    expect(rows[0]?.finished_at).toBeInstanceOf(Date);
+    >`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`;
+    expect(rows).toHaveLength(names.length);
+    for (const [i, name] of names.entries()) {
+      const sql = await readFile(join(defaultMigrationsDir, name, 'migration.sql'));
+      expect(rows[i]).toMatchObject({
+        migration_name: name,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+        applied_steps_count: 1,
+      });
+      expect(rows[i]?.finished_at).toBeInstanceOf(Date);
+    }
   });
 
   it('matches schema.prisma: every model reads all its columns from the migrated tables', async () => {

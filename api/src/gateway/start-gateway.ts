@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAttestationSigner } from '@privexbot/schema/attestation';
 import { type Logger, pino } from 'pino';
 import { answerOffline } from './answer-offline.js';
 import { createUpstreamAnswerer } from './answer-with-upstream.js';
 import { AttestationLog } from './attestation-log.js';
+import { createNativeSigner } from './create-native-signer.js';
 import {
   fetchTeeQuote,
   type InsecureQuote,
@@ -93,7 +93,7 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
   const answer = config.upstream ? createUpstreamAnswerer(config.upstream) : answerOffline;
   if (!config.upstream)
     logger.warn('no upstream configured: answers come from the offline extractive answerer');
-  const signer = createAttestationSigner(key.privateKey);
+  const signer = createNativeSigner(key.privateKey);
   const chatDeps = {
     key,
     signer,

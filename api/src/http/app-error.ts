@@ -11,6 +11,8 @@ export const AppErrorCode = {
   MALFORMED_JSON: 'MALFORMED_JSON',
   AUTH_MESSAGE_MALFORMED: 'AUTH_MESSAGE_MALFORMED',
   AUTH_PUBKEY_MALFORMED: 'AUTH_PUBKEY_MALFORMED',
+  /** A date range longer than the route serves (`details.maxDays`). */
+  RANGE_TOO_LONG: 'RANGE_TOO_LONG',
   // 401
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   SESSION_EXPIRED: 'SESSION_EXPIRED',
@@ -28,6 +30,11 @@ export const AppErrorCode = {
   AUTH_MESSAGE_TAMPERED: 'AUTH_MESSAGE_TAMPERED',
   // 403
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * The chain refuses the platform's reader the org's plan or usage: the org has not named
+   * it as an auditor (`details.readerAddress`). An owner or admin fixes it in the dapp.
+   */
+  CHAIN_READ_NOT_GRANTED: 'CHAIN_READ_NOT_GRANTED',
   // 404
   NOT_FOUND: 'NOT_FOUND',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
@@ -51,6 +58,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   MALFORMED_JSON: 400,
   AUTH_MESSAGE_MALFORMED: 400,
   AUTH_PUBKEY_MALFORMED: 400,
+  RANGE_TOO_LONG: 400,
   UNAUTHENTICATED: 401,
   SESSION_EXPIRED: 401,
   REFRESH_TOKEN_INVALID: 401,
@@ -66,6 +74,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   AUTH_CHALLENGE_EXPIRED: 401,
   AUTH_MESSAGE_TAMPERED: 401,
   FORBIDDEN: 403,
+  CHAIN_READ_NOT_GRANTED: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   CONFLICT: 409,

@@ -1,8 +1,10 @@
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { addressSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
 import { createSignInChallenge } from '../services/auth/create-sign-in-challenge.js';
+import { limitSignInAttempts } from '../services/auth/limit-sign-in-attempts.js';
 import { refreshSession } from '../services/auth/refresh-session.js';
 import { signOut } from '../services/auth/sign-out.js';
 import { verifySignIn } from '../services/auth/verify-sign-in.js';
@@ -24,6 +26,12 @@ const sessionTokensSchema = z.object({
 export function authRoutes(deps: AppDeps): AnyRouteSpec[] {
   const { config, db } = deps;
   const address = addressSchema(config.bech32Prefix);
+  const limits = (req: Request, res: Response) => ({
+    db,
+    ip: req.ip,
+    limitPerMinute: config.authRateLimitPerMinute,
+    setRetryAfter: (seconds: number) => res.setHeader('retry-after', String(seconds)),
+  });
   return [
     defineRoute({
       method: 'get',
@@ -33,8 +41,9 @@ export function authRoutes(deps: AppDeps): AnyRouteSpec[] {
       auth: 'none',
       query: z.object({ address }),
       response: z.object({ message: z.string(), nonce: z.string(), expiresAt: z.string() }),
-      handler: ({ query, now }) =>
-        createSignInChallenge({
+      handler: async ({ query, req, res, now }) => {
+        await limitSignInAttempts({ ...limits(req, res), step: 'challenge', now });
+        return createSignInChallenge({
           db,
           address: query.address,
           domain: config.authDomain,
@@ -42,7 +51,8 @@ export function authRoutes(deps: AppDeps): AnyRouteSpec[] {
           chainId: config.chainId,
           ttlSeconds: config.signInChallengeTtlSeconds,
           now,
-        }),
+        });
+      },
     }),
     defineRoute({
       method: 'post',
@@ -58,8 +68,9 @@ export function authRoutes(deps: AppDeps): AnyRouteSpec[] {
       }),
       response: sessionTokensSchema,
       successStatus: 201,
-      handler: ({ body, req, now }) =>
-        verifySignIn({
+      handler: async ({ body, req, res, now }) => {
+        await limitSignInAttempts({ ...limits(req, res), step: 'verify', now });
+        return verifySignIn({
           db,
           ...body,
           expected: {
@@ -72,7 +83,8 @@ export function authRoutes(deps: AppDeps): AnyRouteSpec[] {
           sessionTtlSeconds: config.sessionTtlSeconds,
           ...(req.get('user-agent') ? { userAgent: req.get('user-agent') } : {}),
           now,
-        }),
+        });
+      },
     }),
     defineRoute({
       method: 'post',

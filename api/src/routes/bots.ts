@@ -80,7 +80,17 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       response: botViewSchema,
       handler: async ({ params, body, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
-        return updateBot({ db, platform: platform(), ...params, principal, settings: body, requestId, now });
+        const updated = await updateBot({
+          db,
+          platform: platform(),
+          ...params,
+          principal,
+          settings: body,
+          requestId,
+          now,
+        });
+        platform().chatBots.forget(params.botId);
+        return updated;
       },
     }),
     defineRoute({
@@ -93,6 +103,7 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         await deleteBot({ db, ...params, principal, requestId });
+        platform().chatBots.forget(params.botId);
       },
     }),
     defineRoute({
@@ -105,7 +116,9 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       response: botViewSchema,
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
-        return setBotPublished({ db, ...params, principal, published: true, requestId, now });
+        const bot = await setBotPublished({ db, ...params, principal, published: true, requestId, now });
+        platform().chatBots.forget(params.botId);
+        return bot;
       },
     }),
     defineRoute({
@@ -118,7 +131,9 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       response: botViewSchema,
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
-        return setBotPublished({ db, ...params, principal, published: false, requestId, now });
+        const bot = await setBotPublished({ db, ...params, principal, published: false, requestId, now });
+        platform().chatBots.forget(params.botId);
+        return bot;
       },
     }),
   ];

@@ -10,7 +10,9 @@ import { invitationRoutes } from './invitations.js';
 import { knowledgeRoutes } from './knowledge.js';
 import { leadRoutes } from './leads.js';
 import { operationsRoutes } from './operations.js';
+import { orgUsageRoutes } from './org-usage.js';
 import { orgRoutes } from './orgs.js';
+import { platformRoutes } from './platform.js';
 import { publicBotRoutes } from './public-bots.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -39,6 +41,8 @@ export function allRoutes(deps: AppDeps, extras: { metrics: HttpMetrics }): AnyR
     ...leadRoutes(deps),
     ...webhookRoutes(deps),
     ...analyticsRoutes(deps),
+    ...orgUsageRoutes(deps),
+    ...platformRoutes(deps),
   );
   return routes;
 }

@@ -7,6 +7,7 @@ import { findAccessibleBot } from '../services/bots/find-accessible-bot.js';
 import { createSource } from '../services/knowledge/create-source.js';
 import { deleteSource } from '../services/knowledge/delete-source.js';
 import { getSource, listSources } from '../services/knowledge/list-sources.js';
+import { setSourceCitable } from '../services/knowledge/set-source-citable.js';
 import { createSourceBodySchema } from '../services/knowledge/source-input.js';
 import { sourceViewSchema } from '../services/knowledge/source-view.js';
 import { retrievePassages } from '../services/retrieval/retrieve-passages.js';
@@ -69,6 +70,21 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         return getSource({ db, ...params, principal });
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/orgs/:orgId/bots/:botId/sources/:sourceId',
+      tag: 'knowledge',
+      summary:
+        'Mark a source citable (quoted and linked in answers) or learn-only (shapes answers, never cited); takes effect at the next chat turn',
+      auth: 'sessionOrApiKey',
+      params: botParams.extend({ sourceId: uuidSchema }),
+      body: z.object({ citable: z.boolean() }).strict(),
+      response: sourceViewSchema,
+      handler: async ({ params, body, principal, requestId, now, log }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        return setSourceCitable({ db, ...params, citable: body.citable, principal, requestId, now });
       },
     }),
     defineRoute({

@@ -29,6 +29,7 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
   const { db } = deps;
   const platform = () => botPlatformOf(deps);
   const ownOrigin = new URL(deps.config.publicUrl).origin;
+  const dappOrigins = deps.config.corsOrigins;
   let loader: Promise<Buffer> | undefined;
   return [
     defineRoute({
@@ -124,7 +125,8 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
       method: 'get',
       path: '/embed/:botId',
       tag: 'public',
-      summary: 'The conversation page the widget frames; CSP frame-ancestors lists the bot’s allowed origins',
+      summary:
+        'The conversation page the widget frames; CSP frame-ancestors lists the bot’s allowed origins and the dapp’s',
       auth: 'none',
       params: publicBotParams,
       handler: async ({ params, res }) => {
@@ -138,7 +140,9 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
             cause: error,
           });
         }
-        res.status(200).set(embedHeaders(bot.allowedOrigins, nonce)).send(page);
+        // The dapp's own origins may frame every bot too: its live preview shows the widget.
+        const ancestors = [...new Set([...bot.allowedOrigins, ...dappOrigins])];
+        res.status(200).set(embedHeaders(ancestors, nonce)).send(page);
       },
     }),
   ];

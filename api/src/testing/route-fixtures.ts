@@ -74,6 +74,7 @@ const botsArea: RouteFixtureArea = {
     'post /v1/orgs/:orgId/bots/:botId/unpublish': () => ({}),
     'post /v1/orgs/:orgId/bots/:botId/sources': () => ({ type: 'text', name: 'Probe', text: 'Probe text.' }),
     'post /v1/orgs/:orgId/bots/:botId/retrieval': () => ({ query: 'opening hours' }),
+    'patch /v1/orgs/:orgId/bots/:botId/sources/:sourceId': () => ({ citable: false }),
   },
 };
 

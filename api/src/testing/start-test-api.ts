@@ -43,6 +43,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: database.url,
     PUBLIC_URL: 'http://app.privexbot.test',
     ORG_SYNC_TTL_SECONDS: '0',
+    // Test files sign in many wallets from one address; the limit's own test lowers it.
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
   const orgDirectory = new InMemoryOrgDirectory();

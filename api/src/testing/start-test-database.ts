@@ -32,7 +32,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     extensions: { vector },
   });
   const served = await serve(db);
-  const prisma = createPrismaClient({ databaseUrl: served.url, maxConnections: 4 });
+  // One connection, as main.ts chooses for the embedded database (db/resolve-pool-size.ts).
+  const prisma = createPrismaClient({ databaseUrl: served.url, maxConnections: 1 });
   return {
     url: served.url,
     prisma,

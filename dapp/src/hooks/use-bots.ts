@@ -6,7 +6,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import type { Bot, BotInput } from '../core/api/api-types.js';
-import { createBot, getBot, setBotPublished, updateBot } from '../core/api/bot-actions.js';
+import { createBot, setBotPublished, updateBot } from '../core/api/bot-actions.js';
 import type { BaseError } from '../core/errors.js';
 import { botQueryOptions, botsQueryOptions } from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
@@ -29,14 +29,7 @@ export type UseBotReturnType = UseQueryResult<Bot, BaseError>;
 
 export function useBot(parameters: UseBotParameters): UseBotReturnType {
   const config = useConfig();
-  const { orgId, botId } = parameters;
-  const options = botQueryOptions(config, { botId });
-  // Bots live under their org in the api; the key needs no org (bot ids are unique).
-  return useQuery({
-    ...options,
-    queryFn: () => getBot(config, { orgId: orgId!, botId: botId! }),
-    enabled: options.enabled && Boolean(orgId),
-  });
+  return useQuery(botQueryOptions(config, parameters));
 }
 
 export type UseCreateBotReturnType = UseMutationResult<Bot, BaseError, { orgId: string; bot: BotInput }>;
@@ -52,7 +45,7 @@ export function useCreateBot(): UseCreateBotReturnType {
 
 async function refreshBot(queryClient: ReturnType<typeof useQueryClient>, bot: Bot): Promise<void> {
   await Promise.all([
-    queryClient.invalidateQueries({ queryKey: ['bot', { botId: bot.id }] }),
+    queryClient.invalidateQueries({ queryKey: ['bot', { orgId: bot.orgId, botId: bot.id }] }),
     queryClient.invalidateQueries({ queryKey: ['bots', { orgId: bot.orgId }] }),
   ]);
 }

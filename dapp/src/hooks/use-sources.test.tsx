@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig, type DappConfig } from '../core/config.js';
 import { ApiRequestError, InvalidInputError } from '../core/errors.js';
 import { renderHookWithProviders } from '../testing/render-with-providers.js';
-import { useAddSource, useSources } from './use-sources.js';
+import { useAddSource, useSetSourceCitable, useSources } from './use-sources.js';
 
 /**
  * A local server with the api's knowledge routes (`/v1/orgs/:orgId/bots/:botId/sources`, see
@@ -28,6 +28,7 @@ const SOURCES_PATH = '/v1/orgs/7/bots/b1/sources';
 let server: Server;
 let config: DappConfig;
 const sources: ServedSource[] = [];
+let refusePatches = false;
 const uploads: {
   bytes: number;
   contentType: string | undefined;
@@ -81,6 +82,20 @@ beforeAll(async () => {
       };
       sources.push(source);
       return json(201, { source, duplicate: false });
+    }
+    const toggled =
+      request.url?.startsWith(`${SOURCES_PATH}/`) &&
+      sources.find((x) => request.url === `${SOURCES_PATH}/${x.id}`);
+    if (request.method === 'PATCH' && toggled && refusePatches) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return json(403, { error: { code: 'FORBIDDEN', message: 'your role does not allow knowledge:write' } });
+    }
+    if (request.method === 'PATCH' && toggled) {
+      const body = JSON.parse((await readBody(request)).toString()) as { citable?: unknown };
+      if (typeof body.citable !== 'boolean')
+        return json(400, { error: { code: 'VALIDATION_FAILED', message: 'citable: expected boolean' } });
+      toggled.citable = body.citable;
+      return json(200, toggled);
     }
     if (request.method === 'GET' && request.url === SOURCES_PATH) {
       for (const source of sources) {
@@ -167,5 +182,48 @@ describe('knowledge sources', () => {
       ).rejects.toBeInstanceOf(ApiRequestError);
     });
     await waitFor(() => expect(result.current.error?.shortMessage).toBe('Files are limited to 200 KB here.'));
+  });
+
+  it('turns a source learn-only with PATCH { citable } and refreshes the list', async () => {
+    const { result } = renderHookWithProviders(
+      () => ({
+        sources: useSources({ orgId: '7', botId: 'b1' }),
+        toggle: useSetSourceCitable({ orgId: '7', botId: 'b1' }),
+      }),
+      config,
+    );
+    await waitFor(() => expect(result.current.sources.data?.length).toBeGreaterThan(0));
+    const first = result.current.sources.data?.[0];
+    const changed = await act(() =>
+      result.current.toggle.mutateAsync({ sourceId: first?.id ?? '', citable: !first?.citable }),
+    );
+    expect(changed).toMatchObject({ id: first?.id, citable: !first?.citable });
+    await waitFor(() => expect(result.current.sources.data?.[0]?.citable).toBe(!first?.citable));
+  });
+
+  it('shows the change at once, and puts it back when the api refuses it', async () => {
+    const { result } = renderHookWithProviders(
+      () => ({
+        sources: useSources({ orgId: '7', botId: 'b1' }),
+        toggle: useSetSourceCitable({ orgId: '7', botId: 'b1' }),
+      }),
+      config,
+    );
+    await waitFor(() => expect(result.current.sources.data?.length).toBeGreaterThan(0));
+    const before = result.current.sources.data?.[0]?.citable;
+    refusePatches = true;
+    let settled: Promise<unknown> = Promise.resolve();
+    act(() => {
+      settled = result.current.toggle
+        .mutateAsync({ sourceId: result.current.sources.data?.[0]?.id ?? '', citable: !before })
+        .catch((error: unknown) => error);
+    });
+    await waitFor(() => expect(result.current.sources.data?.[0]?.citable).toBe(!before));
+    expect(await settled).toBeInstanceOf(ApiRequestError);
+    refusePatches = false;
+    await waitFor(() =>
+      expect(result.current.toggle.error?.shortMessage).toBe('your role does not allow knowledge:write'),
+    );
+    expect(result.current.sources.data?.[0]?.citable).toBe(before);
   });
 });

@@ -6,12 +6,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import type { KnowledgeSource } from '../core/api/api-types.js';
-import {
-  addTextOrUrlSource,
-  listSources,
-  setSourceCitable,
-  uploadSource,
-} from '../core/api/source-actions.js';
+import { addTextOrUrlSource, setSourceCitable, uploadSource } from '../core/api/source-actions.js';
 import type { BaseError } from '../core/errors.js';
 import { sourcesQueryOptions } from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
@@ -25,13 +20,8 @@ export type UseSourcesReturnType = UseQueryResult<KnowledgeSource[], BaseError>;
 /** The bot's knowledge sources; polled every second while any of them is still being ingested. */
 export function useSources(parameters: UseSourcesParameters): UseSourcesReturnType {
   const config = useConfig();
-  const { orgId, botId } = parameters;
-  const options = sourcesQueryOptions(config, { botId });
   return useQuery({
-    ...options,
-    // Sources live under their bot's org in the api; the key needs no org (bot ids are unique).
-    queryFn: () => listSources(config, { orgId: orgId!, botId: botId! }),
-    enabled: options.enabled && Boolean(orgId),
+    ...sourcesQueryOptions(config, parameters),
     refetchInterval: (query) =>
       query.state.data?.some((source) => source.status === 'pending' || source.status === 'processing')
         ? 1000
@@ -60,7 +50,7 @@ export function useAddSource(parameters: { orgId: string; botId: string }): UseA
             ...(variables.onProgress ? { onProgress: variables.onProgress } : {}),
           })
         : addTextOrUrlSource(config, { orgId, botId, type: variables.kind, ...variables }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { botId }] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { orgId, botId }] }),
   });
 }
 
@@ -77,9 +67,20 @@ export function useSetSourceCitable(parameters: {
   const config = useConfig();
   const queryClient = useQueryClient();
   const { orgId, botId } = parameters;
+  const { queryKey } = sourcesQueryOptions(config, { orgId, botId });
   return useMutation({
     mutationFn: (variables: { sourceId: string; citable: boolean }) =>
       setSourceCitable(config, { orgId, botId, ...variables }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { botId }] }),
+    // The checkbox follows the click at once; a refusal puts the list back as it was.
+    onMutate: async ({ sourceId, citable }) => {
+      await queryClient.cancelQueries({ queryKey });
+      const previous = queryClient.getQueryData<KnowledgeSource[]>(queryKey);
+      queryClient.setQueryData<KnowledgeSource[]>(queryKey, (list) =>
+        list?.map((source) => (source.id === sourceId ? { ...source, citable } : source)),
+      );
+      return { previous };
+    },
+    onError: (_error, _variables, context) => queryClient.setQueryData(queryKey, context?.previous),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['sources', { orgId, botId }] }),
   });
 }

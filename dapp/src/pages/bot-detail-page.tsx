@@ -174,6 +174,11 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
       </form>
       {add.error ? <ErrorNotice error={add.error} /> : null}
       <h3>Sources</h3>
+      <p className="status">
+        Unticking “citable” makes a source learn-only from the next answer on: it still informs answers but is
+        never quoted or cited.
+      </p>
+      {toggle.error ? <ErrorNotice error={toggle.error} /> : null}
       <QueryState
         query={sources}
         loading="Loading sources…"
@@ -277,7 +282,7 @@ function TestChat({ botId }: { botId: string }) {
   return (
     <div className="card">
       <h2>Test chat</h2>
-      <div className="chat-log" aria-live="polite" data-testid="chat-log">
+      <div className="chat-log" aria-live="polite" aria-busy={pending} data-testid="chat-log">
         {turns.length === 0 ? <Empty>Ask the bot something to test its answers and citations.</Empty> : null}
         {turns.map((turn) => (
           <div key={turn.id} className="card">

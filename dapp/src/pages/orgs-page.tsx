@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ChainReaderAccess } from '../components/chain-reader-access.js';
 import { NeedsWallet } from '../components/needs-wallet.js';
 import { ErrorNotice, Loading, QueryState } from '../components/query-state.js';
 import { TxLink } from '../components/tx-link.js';
@@ -124,6 +125,7 @@ function OrgMembers() {
       <QueryState query={org} loading="Loading members…">
         {(data) => (
           <>
+            <ChainReaderAccess org={data} />
             <div className="table-scroll">
               <table data-testid="member-table">
                 <caption className="visually-hidden">Members of {data.name}</caption>

@@ -84,6 +84,12 @@ export default function UsagePage() {
           {offChain.data ? <p>{offChain.data.reduce((sum, d) => sum + d.messages, 0)} messages.</p> : null}
         </div>
       </div>
+      <p className="status" data-testid="usage-explanation">
+        Off chain: the api counts each answer the moment it is stored, per bot. On chain: the usage contract
+        counts the same answers once the relayer has submitted the gateways’ signed attestations, usually
+        within seconds, so the last day may show answers not yet relayed. The chain is what plans and audits
+        rely on; the api’s counters of a deleted bot go with it.
+      </p>
       {!anyData && (onChain.data || offChain.data) ? <Empty>No usage in this period.</Empty> : null}
       {anyData ? (
         <>

@@ -1,7 +1,7 @@
 import { fromBase64, fromHex, toBase64, toHex } from '@cosmjs/encoding';
 import type { SubmitBatchMsg } from '@privexbot/schema/attestation';
 import type { ChainClient, TxResult } from '@privexbot/schema/chain';
-import { isChainError, isContractError } from '../loop/relayer-error.js';
+import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
 
 /** A batch header as the usage contract returns it (msg.rs `BatchHeader`). */
 export interface ChainBatchHeader {
@@ -49,10 +49,19 @@ export class UsageContract {
         signer: { pubkey: toBase64(fromHex(signerHex)) },
       });
     } catch (error) {
-      if (isChainError(error) && error.code === 'NOT_FOUND') return undefined;
-      if (isContractError(error) && /unknown signer|not found/i.test(error.contractMessage)) return undefined;
+      if (error instanceof ChainError && error.code === 'NOT_FOUND') return undefined;
+      if (error instanceof ContractError && /unknown signer|not found/i.test(error.contractMessage))
+        return undefined;
       throw error;
     }
+  }
+
+  /** The contract's `max_batch_size`: a larger batch is refused whole. */
+  async maxBatchSize(): Promise<number> {
+    const { max_batch_size } = await this.chain.query<{ max_batch_size: number }>(this.address, {
+      config: {},
+    });
+    return Number(max_batch_size);
   }
 
   async batchTotal(): Promise<number> {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { ChainConnection } from '@privexbot/schema/chain';
 import { z } from 'zod';
 
 /** One gateway the relayer pulls attestations from. */
@@ -18,8 +20,8 @@ export interface RelayerConfig {
   relayerId: string;
   gateways: GatewaySource[];
   chain: {
-    adapter: 'devnet';
-    url: string;
+    /** How to reach the chain: the devnet, Secret Network (secretjs) or another CosmWasm chain (cosmjs). */
+    connection: ChainConnection;
     /** Address of the usage contract. */
     usageContract: string;
     /** Mnemonic of the relayer's account, which the usage contract must list as a relayer. */
@@ -59,44 +61,100 @@ const positiveInt = (name: string, min: number, max: number) =>
     .min(min, `${name} must be at least ${min}`)
     .max(max, `${name} must be at most ${max}`);
 
-const envSchema = z.object({
-  RELAYER_ID: z
-    .string()
-    .regex(/^[\w.-]{1,64}$/, 'RELAYER_ID must be 1..64 of [A-Za-z0-9_.-]')
-    .default('relayer-1'),
-  RELAYER_GATEWAYS: z
-    .string({ error: 'RELAYER_GATEWAYS is required' })
-    .min(1, 'RELAYER_GATEWAYS is required'),
-  RELAYER_CHAIN_ADAPTER: z
-    .enum(['devnet'], { error: 'RELAYER_CHAIN_ADAPTER must be "devnet"' })
-    .default('devnet'),
-  RELAYER_CHAIN_URL: z.url({ error: 'RELAYER_CHAIN_URL must be an http(s) URL' }),
-  RELAYER_USAGE_CONTRACT: z.string({ error: 'RELAYER_USAGE_CONTRACT is required' }).min(1),
-  RELAYER_MNEMONIC: z
-    .string({ error: 'RELAYER_MNEMONIC is required' })
-    .refine(
-      (m) => [12, 15, 18, 21, 24].includes(m.trim().split(/\s+/).length),
-      'RELAYER_MNEMONIC must have 12..24 words',
+const codeHash = z
+  .string()
+  .transform((hash) => hash.replace(/^0x/i, '').toLowerCase())
+  .pipe(z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits (the SHA-256 of the contract code)'));
+const gasPrice = (name: string) =>
+  z.string().regex(/^\d+(\.\d+)?[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/, `${name} must look like 0.1uscrt`);
+
+const envSchema = z
+  .object({
+    RELAYER_ID: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'RELAYER_ID must be 1..64 of [A-Za-z0-9_.-]')
+      .default('relayer-1'),
+    RELAYER_GATEWAYS: z
+      .string({ error: 'RELAYER_GATEWAYS is required' })
+      .min(1, 'RELAYER_GATEWAYS is required'),
+    RELAYER_CHAIN_ADAPTER: z
+      .enum(['devnet', 'secret', 'cosmwasm'], {
+        error: 'RELAYER_CHAIN_ADAPTER must be "devnet", "secret" or "cosmwasm"',
+      })
+      .default('devnet'),
+    RELAYER_CHAIN_URL: z.url({ error: 'RELAYER_CHAIN_URL must be an http(s) URL' }),
+    RELAYER_USAGE_CONTRACT: z.string({ error: 'RELAYER_USAGE_CONTRACT is required' }).min(1),
+    RELAYER_MNEMONIC: z
+      .string()
+      .refine((m) => mnemonicWordCountOk(m), 'RELAYER_MNEMONIC must have 12..24 words')
+      .optional(),
+    RELAYER_MNEMONIC_FILE: z.string().min(1).optional(),
+    // Secret Network; the deployment file provides CHAIN_ID and USAGE_CODE_HASH (scripts/docker).
+    RELAYER_CHAIN_ID: z.string().min(1).optional(),
+    CHAIN_ID: z.string().min(1).optional(),
+    RELAYER_USAGE_CODE_HASH: codeHash.optional(),
+    USAGE_CODE_HASH: codeHash.optional(),
+    RELAYER_GAS_LIMIT: positiveInt('RELAYER_GAS_LIMIT', 50_000, 100_000_000).optional(),
+    RELAYER_GAS_PRICE: gasPrice('RELAYER_GAS_PRICE').optional(),
+    RELAYER_CONFIRM_POLL_MS: positiveInt('RELAYER_CONFIRM_POLL_MS', 100, 60_000).default(1000),
+    // CosmWasm chains
+    RELAYER_ADDRESS_PREFIX: z
+      .string()
+      .regex(/^[a-z]{1,20}$/, 'RELAYER_ADDRESS_PREFIX must be a bech32 prefix like wasm')
+      .optional(),
+    RELAYER_HD_PATH: z
+      .string()
+      .regex(/^m(\/\d+'?)+$/, "RELAYER_HD_PATH must look like m/44'/118'/0'/0/0")
+      .optional(),
+    DATABASE_URL: z
+      .string({ error: 'DATABASE_URL is required' })
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'),
+    RELAYER_BATCH_SIZE: positiveInt('RELAYER_BATCH_SIZE', 1, 1000).default(100),
+    RELAYER_BATCH_AGE_SECONDS: z.coerce
+      .number({ error: 'RELAYER_BATCH_AGE_SECONDS must be a number' })
+      .min(0.05, 'RELAYER_BATCH_AGE_SECONDS must be at least 0.05')
+      .max(3600, 'RELAYER_BATCH_AGE_SECONDS must be at most 3600')
+      .default(5),
+    RELAYER_POLL_INTERVAL_MS: positiveInt('RELAYER_POLL_INTERVAL_MS', 10, 60_000).default(500),
+    RELAYER_RECONCILE_INTERVAL_SECONDS: positiveInt('RELAYER_RECONCILE_INTERVAL_SECONDS', 1, 86_400).default(
+      60,
     ),
-  DATABASE_URL: z
-    .string({ error: 'DATABASE_URL is required' })
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'),
-  RELAYER_BATCH_SIZE: positiveInt('RELAYER_BATCH_SIZE', 1, 1000).default(100),
-  RELAYER_BATCH_AGE_SECONDS: z.coerce
-    .number({ error: 'RELAYER_BATCH_AGE_SECONDS must be a number' })
-    .min(0.05, 'RELAYER_BATCH_AGE_SECONDS must be at least 0.05')
-    .max(3600, 'RELAYER_BATCH_AGE_SECONDS must be at most 3600')
-    .default(5),
-  RELAYER_POLL_INTERVAL_MS: positiveInt('RELAYER_POLL_INTERVAL_MS', 10, 60_000).default(500),
-  RELAYER_RECONCILE_INTERVAL_SECONDS: positiveInt('RELAYER_RECONCILE_INTERVAL_SECONDS', 1, 86_400).default(
-    60,
-  ),
-  RELAYER_LEASE_TTL_SECONDS: positiveInt('RELAYER_LEASE_TTL_SECONDS', 1, 600).default(15),
-  RELAYER_HOST: z.string().default('127.0.0.1'),
-  RELAYER_PORT: positiveInt('RELAYER_PORT', 0, 65535).default(8790),
-  RELAYER_PUBLISH_DIR: z.string().min(1).optional(),
-  RELAYER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+    RELAYER_LEASE_TTL_SECONDS: positiveInt('RELAYER_LEASE_TTL_SECONDS', 1, 600).default(15),
+    RELAYER_HOST: z.string().default('127.0.0.1'),
+    RELAYER_PORT: positiveInt('RELAYER_PORT', 0, 65535).default(8790),
+    RELAYER_PUBLISH_DIR: z.string().min(1).optional(),
+    RELAYER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((e, ctx) => {
+    // What each adapter needs besides the common variables, reported with every other problem.
+    const need = (variable: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (e.RELAYER_MNEMONIC === undefined && e.RELAYER_MNEMONIC_FILE === undefined)
+      need('RELAYER_MNEMONIC', 'RELAYER_MNEMONIC or RELAYER_MNEMONIC_FILE is required');
+    if (e.RELAYER_MNEMONIC !== undefined && e.RELAYER_MNEMONIC_FILE !== undefined)
+      need('RELAYER_MNEMONIC_FILE', 'RELAYER_MNEMONIC and RELAYER_MNEMONIC_FILE are both set: keep one');
+    if (e.RELAYER_CHAIN_ADAPTER === 'secret' && !(e.RELAYER_CHAIN_ID ?? e.CHAIN_ID))
+      need(
+        'RELAYER_CHAIN_ID',
+        'RELAYER_CHAIN_ID is required with RELAYER_CHAIN_ADAPTER=secret (e.g. secretdev-1, pulsar-3, secret-4)',
+      );
+    if (e.RELAYER_CHAIN_ADAPTER === 'cosmwasm') {
+      if (!e.RELAYER_GAS_PRICE)
+        need(
+          'RELAYER_GAS_PRICE',
+          'RELAYER_GAS_PRICE is required with RELAYER_CHAIN_ADAPTER=cosmwasm (e.g. 0.025ustake)',
+        );
+      if (!e.RELAYER_ADDRESS_PREFIX)
+        need(
+          'RELAYER_ADDRESS_PREFIX',
+          'RELAYER_ADDRESS_PREFIX is required with RELAYER_CHAIN_ADAPTER=cosmwasm (the bech32 prefix, e.g. wasm)',
+        );
+    }
+  });
+
+function mnemonicWordCountOk(mnemonic: string): boolean {
+  return [12, 15, 18, 21, 24].includes(mnemonic.trim().split(/\s+/).length);
+}
 
 /** Thrown for any configuration problem; the message names every bad variable and never echoes a secret. */
 export class RelayerConfigError extends Error {
@@ -146,10 +204,9 @@ export function loadRelayerConfig(env: Record<string, string | undefined> = proc
       ...(g.signer ? { signer: g.signer } : {}),
     })),
     chain: {
-      adapter: e.RELAYER_CHAIN_ADAPTER,
-      url: e.RELAYER_CHAIN_URL,
+      connection: chainConnection(e),
       usageContract: e.RELAYER_USAGE_CONTRACT,
-      mnemonic: e.RELAYER_MNEMONIC.trim(),
+      mnemonic: readMnemonic(e),
     },
     databaseUrl: e.DATABASE_URL,
     batchSize: e.RELAYER_BATCH_SIZE,
@@ -161,4 +218,58 @@ export function loadRelayerConfig(env: Record<string, string | undefined> = proc
     ...(e.RELAYER_PUBLISH_DIR ? { publishDir: e.RELAYER_PUBLISH_DIR } : {}),
     logLevel: e.RELAYER_LOG_LEVEL,
   };
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function configError(lines: string[]): RelayerConfigError {
+  return new RelayerConfigError(`invalid relayer configuration:\n${lines.map((l) => `- ${l}`).join('\n')}`);
+}
+
+/** Per adapter, the variables it needs; anything missing is named in one error. */
+function chainConnection(e: ParsedEnv): ChainConnection {
+  const url = e.RELAYER_CHAIN_URL.replace(/\/+$/, '');
+  switch (e.RELAYER_CHAIN_ADAPTER) {
+    case 'devnet':
+      return { adapter: 'devnet', url };
+    case 'secret': {
+      const hash = e.RELAYER_USAGE_CODE_HASH ?? e.USAGE_CODE_HASH;
+      return {
+        adapter: 'secret',
+        url,
+        chainId: (e.RELAYER_CHAIN_ID ?? e.CHAIN_ID) as string,
+        // Without a configured code hash the adapter looks it up once from the LCD.
+        ...(hash ? { codeHashes: { [e.RELAYER_USAGE_CONTRACT]: hash } } : {}),
+        // A batch of 100 verifies 100 signatures on chain and stores its header and counters.
+        gasLimit: e.RELAYER_GAS_LIMIT ?? 3_000_000,
+        ...(e.RELAYER_GAS_PRICE ? { gasPrice: e.RELAYER_GAS_PRICE } : {}),
+        confirmPollMs: e.RELAYER_CONFIRM_POLL_MS,
+      };
+    }
+    case 'cosmwasm':
+      return {
+        adapter: 'cosmwasm',
+        rpcUrl: url,
+        gasPrice: e.RELAYER_GAS_PRICE as string,
+        addressPrefix: e.RELAYER_ADDRESS_PREFIX as string,
+        ...(e.RELAYER_HD_PATH ? { hdPath: e.RELAYER_HD_PATH } : {}),
+      };
+  }
+}
+
+/** `RELAYER_MNEMONIC` or the file `RELAYER_MNEMONIC_FILE` names (a mounted secret). Never echoed. */
+function readMnemonic(e: ParsedEnv): string {
+  if (e.RELAYER_MNEMONIC !== undefined) return e.RELAYER_MNEMONIC.trim().split(/\s+/).join(' ');
+  const file = e.RELAYER_MNEMONIC_FILE as string;
+  let mnemonic: string;
+  try {
+    mnemonic = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw configError([
+      `RELAYER_MNEMONIC_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    ]);
+  }
+  if (!mnemonicWordCountOk(mnemonic))
+    throw configError([`RELAYER_MNEMONIC_FILE: ${file} must hold a mnemonic of 12..24 words`]);
+  return mnemonic.trim().split(/\s+/).join(' ');
 }

@@ -1,40 +1,4 @@
-import type { ChainError, ContractError } from '@privexbot/schema/chain';
-
-/*
- * Chain errors are recognised by their documented, stable `code` (schema/src/chain/errors.ts)
- * rather than with `instanceof`: the relayer then needs only the schema's types, and never
- * loads the chain package's runtime (secretjs alone is ~65 MB resident) unless its adapter does.
- */
-const CHAIN_ERROR_CODES = new Set<string>([
-  'CONTRACT_ERROR',
-  'NOT_FOUND',
-  'UNAUTHORIZED',
-  'BAD_SIGNATURE',
-  'NONCE_REUSED',
-  'WRONG_CHAIN',
-  'INSUFFICIENT_FUNDS',
-  'INVALID_REQUEST',
-  'SIGNER_REQUIRED',
-  'NETWORK_ERROR',
-  'TIMEOUT',
-  'INTERNAL',
-] satisfies ChainError['code'][]);
-
-export function isChainError(error: unknown): error is ChainError {
-  return (
-    error instanceof Error &&
-    'details' in error &&
-    CHAIN_ERROR_CODES.has((error as { code?: unknown }).code as string)
-  );
-}
-
-export function isContractError(error: unknown): error is ContractError {
-  return (
-    isChainError(error) &&
-    error.code === 'CONTRACT_ERROR' &&
-    typeof (error as ContractError).contractMessage === 'string'
-  );
-}
+import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
 
 /**
  * How the loop reacts to a failure, decided once where the failure is classified:
@@ -93,8 +57,8 @@ export function classifyBatchRejection(error: ContractError): BatchRejection {
  */
 export function classifyFailure(error: unknown): FailureClass {
   if (error instanceof RelayerError) return error.failureClass;
-  if (isContractError(error)) return 'retry';
-  if (isChainError(error)) {
+  if (error instanceof ContractError) return 'retry';
+  if (error instanceof ChainError) {
     switch (error.code) {
       case 'UNAUTHORIZED':
       case 'BAD_SIGNATURE':

@@ -131,14 +131,3 @@ describe('classification', () => {
     expect(kind('counter overflow')).toMatchObject({ kind: 'other' });
   });
 });
-
-describe('recognising chain errors without loading the chain runtime', () => {
-  it('matches exactly the schema error classes', async () => {
-    const { isChainError, isContractError } = await import('./relayer-error.js');
-    expect(isContractError(new ContractError('x'))).toBe(true);
-    expect(isContractError(new NetworkError('x'))).toBe(false);
-    expect(isChainError(new NetworkError('x'))).toBe(true);
-    expect(isChainError(new RelayerError('gateway_error', 'x', 'retry'))).toBe(false);
-    expect(isChainError(Object.assign(new Error('pg'), { code: '40001' }))).toBe(false);
-  });
-});

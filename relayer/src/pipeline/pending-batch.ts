@@ -8,7 +8,8 @@ export class PendingBatch {
   private items: VerifiedAttestation[] = [];
 
   constructor(
-    readonly maxSize: number,
+    /** Set again at each reconciliation: never above the contract's `max_batch_size`. */
+    public maxSize: number,
     readonly maxAgeMs: number,
   ) {}
 

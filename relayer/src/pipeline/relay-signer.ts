@@ -1,6 +1,6 @@
 import { toHex } from '@cosmjs/encoding';
 import { encodeSubmitBatch, merkleRoot } from '@privexbot/schema/attestation';
-import type { ContractError } from '@privexbot/schema/chain';
+import { ContractError } from '@privexbot/schema/chain/errors';
 import type { Logger } from 'pino';
 import {
   headerRootHex,
@@ -10,7 +10,7 @@ import {
 } from '../chain/usage-contract.js';
 import type { LeaseFence, QuarantineReason, RelayerStore } from '../db/relayer-store.js';
 import type { GatewayFeed } from '../gateway/gateway-feed.js';
-import { classifyBatchRejection, isContractError, RelayerError } from '../loop/relayer-error.js';
+import { classifyBatchRejection, RelayerError } from '../loop/relayer-error.js';
 import type { StepOutcome } from '../loop/run-step-loop.js';
 import type { RelayerMetrics } from '../metrics/relayer-metrics.js';
 import { PendingBatch } from './pending-batch.js';
@@ -117,8 +117,8 @@ export class SignerRelay {
     }
 
     let fullPage = false;
-    if (!this.blocked && this.pending.size < this.o.batchSize) {
-      const limit = Math.min(1000, Math.max(this.o.batchSize, 100));
+    if (!this.blocked && this.pending.size < this.pending.maxSize) {
+      const limit = Math.min(1000, Math.max(this.pending.maxSize, 100));
       const page = await this.o.feed.page(this.fetchedUpTo, limit);
       if (page.signer !== signer) {
         throw new RelayerError(
@@ -178,6 +178,18 @@ export class SignerRelay {
   async reconcile(): Promise<void> {
     const signer = this.signer as string;
     this.registration = await this.o.usage.signer(signer);
+    // A batch above the contract's ceiling would be refused whole, again and again.
+    const ceiling = await this.o.usage.maxBatchSize();
+    const batchSize = Math.max(1, Math.min(this.o.batchSize, ceiling));
+    if (batchSize !== this.pending.maxSize) {
+      if (batchSize < this.o.batchSize) {
+        this.o.logger.warn(
+          { signer, configured: this.o.batchSize, contractMaximum: ceiling },
+          "RELAYER_BATCH_SIZE is above the contract's max_batch_size: using the contract's",
+        );
+      }
+      this.pending.maxSize = batchSize;
+    }
     const chainLast = this.registration ? BigInt(this.registration.last_seq) : 0n;
     let cursor = await this.o.store.cursor(signer);
     if (chainLast > cursor) {
@@ -298,7 +310,7 @@ export class SignerRelay {
     try {
       submitted = await this.o.usage.submitBatch(msg);
     } catch (error) {
-      if (!isContractError(error)) {
+      if (!(error instanceof ContractError)) {
         // The transaction may or may not be in a block: ask the chain before resubmitting.
         this.needsReconcile = true;
         throw new RelayerError(

@@ -118,7 +118,9 @@ describe('PendingBatch', () => {
 
 describe('native signature verification', () => {
   it('agrees with the schema verifier on valid, tampered, wrong-key and high-S signatures', async () => {
-    const { attestationFromJson, verifyAttestation } = await import('@privexbot/schema/attestation');
+    const { attestationFromJson, hashAttestation, verifyAttestation } = await import(
+      '@privexbot/schema/attestation'
+    );
     const { verifyAttestationNative } = await import('./verify-signature-native.js');
     const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
     for (let seq = 1n; seq <= 20n; seq++) {
@@ -136,6 +138,30 @@ describe('native signature verification', () => {
       for (const [att, sig] of cases)
         expect(verifyAttestationNative(att, sig)).toBe(verifyAttestation(att, sig));
       expect(verifyAttestationNative(signed.attestation, signed.signature)).toBe(true);
+      // With the hash the feed carried (checked against the fields by parsing): the same answers.
+      const hash = hashAttestation(signed.attestation);
+      expect(verifyAttestationNative(signed.attestation, signed.signature, hash)).toBe(true);
+      expect(verifyAttestationNative(signed.attestation, highS, hash)).toBe(false);
+      expect(
+        verifyAttestationNative(
+          signed.attestation,
+          signed.signature,
+          hash.map((b) => b ^ 1),
+        ),
+      ).toBe(false);
+    }
+  });
+});
+
+describe('native signing (benchmark feeds)', () => {
+  it("produces the schema signer's bytes exactly (RFC 6979, low-S)", async () => {
+    const { attestationFromJson, signAttestation } = await import('@privexbot/schema/attestation');
+    const { signAttestationNative } = await import('../testing/sign-attestation-native.js');
+    for (let seq = 1n; seq <= 20n; seq++) {
+      const { attestation } = attestationFromJson(makeAttestation(key, seq));
+      expect(signAttestationNative(attestation, key.privateKey)).toEqual(
+        signAttestation(attestation, key.privateKey),
+      );
     }
   });
 });

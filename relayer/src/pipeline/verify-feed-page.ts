@@ -1,5 +1,6 @@
 import { fromHex } from '@cosmjs/encoding';
 import {
+  type Attestation,
   AttestationError,
   attestationFromJson,
   type SignedAttestation,
@@ -19,6 +20,8 @@ export interface VerifiedAttestation {
   /** When the relayer received it (ms, relayer clock): batch age counts from here. */
   receivedAt: number;
 }
+
+export type SignatureVerifier = (att: Attestation, signature: Uint8Array, hash: Uint8Array) => boolean;
 
 export interface FeedRejection {
   seq: bigint;
@@ -44,7 +47,10 @@ export function verifyFeedPage(options: {
   nextSeq: bigint;
   entries: readonly unknown[];
   now: number;
+  /** The signature check; libsecp256k1 unless a benchmark compares another. */
+  verifySignature?: SignatureVerifier;
 }): VerifiedPage {
+  const verifySignature = options.verifySignature ?? verifyAttestationNative;
   const accepted: VerifiedAttestation[] = [];
   let expected = options.nextSeq;
   for (const raw of options.entries) {
@@ -82,13 +88,15 @@ export function verifyFeedPage(options: {
         },
       };
     }
-    if (!verifyAttestationNative(att, signed.signature)) {
+    // attestationFromJson checked `json.hash` against the fields: the signature is checked over it.
+    const hash = fromHex(json.hash);
+    if (!verifySignature(att, signed.signature, hash)) {
       return {
         accepted,
         rejection: { seq: att.seq, reason: 'bad_signature', message: 'the signature does not verify', raw },
       };
     }
-    accepted.push({ signed, json, seq: att.seq, hash: fromHex(json.hash), receivedAt: options.now });
+    accepted.push({ signed, json, seq: att.seq, hash, receivedAt: options.now });
     expected += 1n;
   }
   return { accepted };

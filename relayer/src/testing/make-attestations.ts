@@ -1,7 +1,9 @@
 import { toHex } from '@cosmjs/encoding';
 import {
   type Attestation,
+  attestationFromJson,
   attestationToJson,
+  type SignedAttestation,
   type SignedAttestationJson,
   signAttestation,
   signerPublicKey,
@@ -36,4 +38,9 @@ export function makeAttestation(
     ...overrides,
   };
   return attestationToJson({ attestation, signature: signAttestation(attestation, key.privateKey) });
+}
+
+/** A signed attestation of the test key `keyByte`, parsed (the form `encodeSubmitBatch` takes). */
+export function attestationFromJsonOf(keyByte: number, seq: bigint): SignedAttestation {
+  return attestationFromJson(makeAttestation(testSignerKey(keyByte), seq));
 }

@@ -4,6 +4,7 @@ import { restoreNativeFetch } from './native-fetch.js';
 export * from './arbitrary-signer.js';
 export * from './canonical-json.js';
 export * from './chain-client.js';
+export * from './connect-signing-client.js';
 export * from './cosmwasm-client.js';
 export * from './dev-accounts.js';
 export * from './devnet-client.js';

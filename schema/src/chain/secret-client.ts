@@ -39,6 +39,7 @@ import {
   TimeoutError,
   UnauthorizedError,
 } from './errors.js';
+import { parseGasPrice } from './gas-price.js';
 import { snip20SendMsg } from './token-messages.js';
 
 export interface SecretClientOptions {
@@ -56,6 +57,13 @@ export interface SecretClientOptions {
   gasLimit?: number;
   /** gas limit of an upload (default 5,000,000) */
   uploadGasLimit?: number;
+  /** fee per unit of gas, e.g. "0.1uscrt" (secretjs's default) or "0.0125uscrt" (LocalSecret's minimum) */
+  gasPrice?: string;
+  /**
+   * How often to look for a broadcast transaction in a block (secretjs's default: 6 s, first
+   * look after half of it). Blocks take about 6 s on mainnet and 1 s on LocalSecret.
+   */
+  confirmPollMs?: number;
 }
 
 /** Lower-case hex without 0x: the form secretjs and the enclave compare. */
@@ -98,6 +106,11 @@ export function connectSecret(
     Object.entries(options.codeHashes ?? {}).map(([address, hash]) => [address, normalizeCodeHash(hash)]),
   );
   const address = options.wallet ? options.walletAddress : undefined;
+  const gasPrice = options.gasPrice === undefined ? undefined : parseGasPrice(options.gasPrice);
+  const feeOptions = {
+    ...(gasPrice ? { gasPriceInFeeDenom: gasPrice.amount, feeDenom: gasPrice.denom } : {}),
+    ...(options.confirmPollMs ? { broadcastCheckIntervalMs: options.confirmPollMs } : {}),
+  };
 
   async function codeHash(contract: string): Promise<string> {
     const known = codeHashes.get(contract);
@@ -135,7 +148,11 @@ export function connectSecret(
       ...(execute.funds ? { funds: execute.funds } : {}),
     });
     const response = await guard(() =>
-      secret.tx.broadcast([message], { gasLimit: options.gasLimit ?? 300_000, memo: execute.memo ?? '' }),
+      secret.tx.broadcast([message], {
+        gasLimit: options.gasLimit ?? 300_000,
+        memo: execute.memo ?? '',
+        ...feeOptions,
+      }),
     );
     return toTxResult(response);
   }
@@ -154,7 +171,7 @@ export function connectSecret(
       const response = await guard(() =>
         secret.tx.compute.storeCode(
           { sender, wasm_byte_code: wasm, source: '', builder: '' },
-          { gasLimit: options.uploadGasLimit ?? 5_000_000 },
+          { gasLimit: options.uploadGasLimit ?? 5_000_000, ...feeOptions },
         ),
       );
       const tx = toTxResult(response);
@@ -181,7 +198,7 @@ export function connectSecret(
             init_funds: params.funds ?? [],
             ...(params.admin ? { admin: params.admin } : {}),
           },
-          { gasLimit: options.gasLimit ?? 500_000 },
+          { gasLimit: options.gasLimit ?? 500_000, ...feeOptions },
         ),
       );
       const tx = toTxResult(response);

@@ -34,6 +34,8 @@ const environmentSchema = z.object({
   /** Tests only: lets URL ingestion and webhooks reach 127.0.0.1 / ::1. Refused in production. */
   URL_FETCH_ALLOW_LOOPBACK: flag.default(false),
   QUOTA_CACHE_SECONDS: integer(0, 3600).default(15),
+  /** How long chat may use a bot's settings read by another api process (this one forgets at once). */
+  BOT_CACHE_SECONDS: integer(0, 300).default(2),
   /**
    * The platform's chain reader: an address every org names as auditor, with the same viewing
    * key set on the billing and usage contracts. Subscriptions and usage counters are private
@@ -62,6 +64,7 @@ export interface BotPlatformSettings {
   dataEncryptionKey: Buffer | undefined;
   urlFetch: { timeoutMs: number; maxBytes: number; allowLoopback: boolean };
   quotaCacheSeconds: number;
+  botCacheSeconds: number;
   chainReader: { address: string; key: string } | undefined;
   usageContract: string | undefined;
   chatHistoryMessages: number;
@@ -112,6 +115,7 @@ export function loadBotPlatformSettings(
       allowLoopback: e.URL_FETCH_ALLOW_LOOPBACK,
     },
     quotaCacheSeconds: e.QUOTA_CACHE_SECONDS,
+    botCacheSeconds: e.BOT_CACHE_SECONDS,
     chainReader:
       e.CHAIN_READER_ADDRESS && e.CHAIN_READER_VIEWING_KEY
         ? { address: e.CHAIN_READER_ADDRESS, key: e.CHAIN_READER_VIEWING_KEY }

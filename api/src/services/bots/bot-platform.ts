@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../../app-deps.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import type { Answerer } from '../chat/answerer.js';
+import { ChatBotCache } from '../chat/chat-bot-cache.js';
 import { GatewayAnswerer } from '../chat/gateway-answerer.js';
 import { OpenAiAnswerer } from '../chat/openai-answerer.js';
 import type { Embedder } from '../embeddings/embedder.js';
@@ -25,6 +26,8 @@ import { type BotPlatformSettings, loadBotPlatformSettings } from './bot-platfor
 export interface BotPlatform {
   settings: BotPlatformSettings;
   plans: CachedPlanQuotas;
+  /** Bots as chat reads them, cached `BOT_CACHE_SECONDS`; bot routes forget a bot they change. */
+  chatBots: ChatBotCache;
   /** The embedder new bots get: OpenAI-compatible when configured, else the local one. */
   defaultEmbedderId: string;
   openAiEmbedderId: string | undefined;
@@ -116,6 +119,7 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
   return {
     settings,
     plans: new CachedPlanQuotas(source, settings.quotaCacheSeconds),
+    chatBots: new ChatBotCache(settings.botCacheSeconds),
     defaultEmbedderId: openAiEmbedderId ?? LOCAL_EMBEDDER_ID,
     openAiEmbedderId,
     embedderFor,

@@ -1,9 +1,9 @@
 import type { Database } from '../../db/prisma.js';
-import type { Bot } from '../../generated/prisma/client.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import { orgWhere } from '../access/org-access.js';
 import type { Principal } from '../access/principal.js';
 import { authenticateRequest } from '../auth/authenticate-request.js';
+import type { ChatBot } from './chat-bot-cache.js';
 
 export type ChatCaller =
   | { kind: 'frame' }
@@ -22,7 +22,7 @@ export type ChatCaller =
  */
 export async function checkChatAccess(options: {
   db: Database;
-  bot: Bot;
+  bot: Pick<ChatBot, 'orgId' | 'published' | 'allowedOrigins'>;
   authorization: string | undefined;
   origin: string | undefined;
   secFetchSite: string | undefined;

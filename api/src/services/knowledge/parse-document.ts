@@ -1,7 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { convert as htmlToText } from 'html-to-text';
-import mammoth from 'mammoth';
-import { extractText, getDocumentProxy } from 'unpdf';
 
 /** The document formats knowledge can be ingested from. */
 export const documentFormats = ['text', 'markdown', 'html', 'pdf', 'docx', 'csv', 'json'] as const;
@@ -61,11 +59,15 @@ export async function parseDocument(format: DocumentFormat, content: Buffer): Pr
         return decodeUtf8(content);
       case 'html':
         return htmlToStructuredText(decodeUtf8(content));
+      // The PDF and DOCX parsers are large (pdf.js, a zip reader): loaded on first use, so an
+      // api process that never ingests such a file never holds them in memory.
       case 'docx': {
+        const { default: mammoth } = await import('mammoth');
         const { value } = await mammoth.convertToHtml({ buffer: content });
         return htmlToStructuredText(value);
       }
       case 'pdf': {
+        const { extractText, getDocumentProxy } = await import('unpdf');
         const pdf = await getDocumentProxy(new Uint8Array(content));
         const { text } = await extractText(pdf, { mergePages: false });
         return (text as string[])

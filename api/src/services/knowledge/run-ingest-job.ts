@@ -35,8 +35,7 @@ export type IngestOutcome = 'done' | 'retry' | 'failed' | 'lost' | 'stopped';
 
 /**
  * Embeds the chunks of one source that have no embedding yet, a batch at a time: embed
- * (outside any transaction), then one short transaction writes the vectors and the job's
- * progress. Chunk rows were written with the source, so a job that resumes after a crash
+ * (outside any transaction), then one statement writes the vectors and the job's progress. Chunk rows were written with the source, so a job that resumes after a crash
  * only embeds what is left, and nothing is ever inserted twice.
  */
 export async function runIngestJob(options: {
@@ -53,7 +52,8 @@ export async function runIngestJob(options: {
   try {
     for (;;) {
       if (options.signal?.aborted) return 'stopped';
-      const bot = await db.bot.findUnique({ where: { id: job.botId }, select: { embedder: true } });
+      const [bot] = await db.$queryRaw<{ embedder: string }[]>`
+        SELECT embedder FROM "Bot" WHERE id = ${job.botId}::uuid`;
       if (!bot) return 'lost';
       const embedder = options.embedderFor(bot.embedder);
       // Raw SQL: Prisma cannot filter on the (Unsupported) vector column.
@@ -75,14 +75,21 @@ export async function runIngestJob(options: {
       );
       if (options.signal?.aborted) return 'stopped';
       const now = clock();
-      const [, progressed] = await db.$transaction([
-        db.$executeRaw`UPDATE "Chunk" AS c SET embedding = v.e::vector
+      // One statement (atomic, one round trip): the vectors, then the job's progress moved by
+      // exactly the rows this batch embedded. A chunk another worker embedded meanwhile is
+      // neither overwritten nor counted twice, and a job taken from us (a takeover, or an
+      // embedder switch that cleared the vectors) gets none of this batch's vectors.
+      const progressed = await db.$executeRaw`
+        WITH embedded AS (
+          UPDATE "Chunk" AS c SET embedding = v.e::vector
           FROM (SELECT unnest(${pending.map((c) => c.id)}::uuid[]) AS id, unnest(${vectors.map(toVectorLiteral)}::text[]) AS e) AS v
-          WHERE c.id = v.id AND c.embedding IS NULL`,
-        db.$executeRaw`UPDATE "IngestJob" SET "lockedAt" = ${now}, "updatedAt" = ${now},
-          "chunksDone" = (SELECT count(*) FROM "Chunk" WHERE "sourceId" = ${job.sourceId}::uuid AND embedding IS NOT NULL)
-          WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId}`,
-      ]);
+          WHERE c.id = v.id AND c.embedding IS NULL
+            AND EXISTS (SELECT 1 FROM "IngestJob" WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId})
+          RETURNING c.id
+        )
+        UPDATE "IngestJob" SET "lockedAt" = ${now}, "updatedAt" = ${now},
+          "chunksDone" = least("chunksTotal", "chunksDone" + (SELECT count(*) FROM embedded))
+        WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId}`;
       // Another worker took the job over (we were too slow): let it finish.
       if (progressed === 0) return 'lost';
     }

@@ -1,5 +1,11 @@
 import { AppError, AppErrorCode } from '../../http/app-error.js';
-import { type OrgPlan, type PlanQuotaSource, utcDayOf } from './org-plan.js';
+import {
+  type OrgPlan,
+  type PlanQuotaSource,
+  PlanReaderNotConfiguredError,
+  PlanReadNotGrantedError,
+  utcDayOf,
+} from './org-plan.js';
 import { TtlCache } from './ttl-cache.js';
 
 /**
@@ -23,10 +29,13 @@ export class CachedPlanQuotas {
     try {
       return await this.plans.get(orgId, now.getTime(), () => this.source.planOf(orgId, now));
     } catch (error) {
-      throw new AppError(
-        AppErrorCode.CHAIN_UNAVAILABLE,
-        'the chain cannot be reached to read this org’s plan; try again',
-        { cause: error },
+      throw (
+        readRefusal(error) ??
+        new AppError(
+          AppErrorCode.CHAIN_UNAVAILABLE,
+          'the chain cannot be reached to read this org’s plan; try again',
+          { cause: error },
+        )
       );
     }
   }
@@ -39,10 +48,13 @@ export class CachedPlanQuotas {
         this.source.chainMessagesUsed(orgId, from, to),
       );
     } catch (error) {
-      throw new AppError(
-        AppErrorCode.CHAIN_UNAVAILABLE,
-        'the chain cannot be reached to read this org’s usage; try again',
-        { cause: error },
+      throw (
+        readRefusal(error) ??
+        new AppError(
+          AppErrorCode.CHAIN_UNAVAILABLE,
+          'the chain cannot be reached to read this org’s usage; try again',
+          { cause: error },
+        )
       );
     }
   }
@@ -51,4 +63,26 @@ export class CachedPlanQuotas {
   forget(orgId: string): void {
     this.plans.delete(orgId);
   }
+}
+
+/**
+ * Refusals the user or the operator can act on, told apart from an unreachable chain: a
+ * vague "try again" would never succeed for them.
+ */
+function readRefusal(error: unknown): AppError | undefined {
+  if (error instanceof PlanReadNotGrantedError) {
+    return new AppError(
+      AppErrorCode.CHAIN_READ_NOT_GRANTED,
+      `PrivexBot cannot read this org’s plan on chain: an owner or admin must grant read access by naming ${error.readerAddress} as an auditor of the org (Organizations page, "Let PrivexBot read this org’s plan and usage")`,
+      { details: { readerAddress: error.readerAddress, orgId: error.orgId }, cause: error },
+    );
+  }
+  if (error instanceof PlanReaderNotConfiguredError) {
+    return new AppError(
+      AppErrorCode.NOT_READY,
+      'this server is not set up to read plans from the chain (no chain reader configured); tell its operator',
+      { cause: error },
+    );
+  }
+  return undefined;
 }

@@ -1,6 +1,12 @@
 import type { ChainClient } from '@privexbot/schema/chain';
 import { type BillingTypes, billingClient, type UsageTypes, usageClient } from '@privexbot/schema/contracts';
-import { type OrgPlan, type PlanQuotaSource, PlanQuotaUnavailableError } from './org-plan.js';
+import {
+  isReadNotGrantedFailure,
+  type OrgPlan,
+  type PlanQuotaSource,
+  PlanQuotaUnavailableError,
+  PlanReadNotGrantedError,
+} from './org-plan.js';
 
 /**
  * Plans from the billing contract's `subscription` query, usage from the usage contract's
@@ -26,6 +32,8 @@ export class ChainPlanQuotaSource implements PlanQuotaSource {
         auth: this.auth(),
       });
     } catch (error) {
+      if (isReadNotGrantedFailure(error))
+        throw new PlanReadNotGrantedError(orgId, this.reader.address, { cause: error });
       throw new PlanQuotaUnavailableError(`billing subscription query failed: ${(error as Error).message}`, {
         cause: error,
       });
@@ -56,6 +64,8 @@ export class ChainPlanQuotaSource implements PlanQuotaSource {
         auth: this.auth(),
       });
     } catch (error) {
+      if (isReadNotGrantedFailure(error))
+        throw new PlanReadNotGrantedError(orgId, this.reader.address, { cause: error });
       throw new PlanQuotaUnavailableError(`usage org_usage query failed: ${(error as Error).message}`, {
         cause: error,
       });

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/prisma.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import type { CachedPlanQuotas } from './cached-plan-quotas.js';
+import type { OrgPlan } from './org-plan.js';
 
 export const quotaWarningThresholds = [70, 85, 95] as const;
 
@@ -14,6 +15,34 @@ export interface MessageQuotaStatus {
 const recordedWarnings = new Set<string>();
 
 /**
+ * The org's plan for a chat message: QUOTA_EXHAUSTED (402) when no plan is active. Cached
+ * (CachedPlanQuotas), so normally no chain call. `usageSince` is the first UTC day of the
+ * period when the plan has a message quota (what admitChatTurn sums), else null.
+ */
+export async function activePlanOf(options: {
+  plans: CachedPlanQuotas;
+  orgId: string;
+  now: Date;
+}): Promise<{ plan: OrgPlan; usageSince: Date | null }> {
+  const plan = await options.plans.planOf(options.orgId, options.now);
+  if (!plan.active) {
+    throw new AppError(
+      AppErrorCode.QUOTA_EXHAUSTED,
+      'this organization has no active plan: the assistant cannot answer until the plan is renewed',
+      { details: { reason: 'no_active_plan' } },
+    );
+  }
+  const since = plan.periodStart;
+  return {
+    plan,
+    usageSince:
+      plan.quotas.messages === null
+        ? null
+        : new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate())),
+  };
+}
+
+/**
  * Refuses a chat message with QUOTA_EXHAUSTED (402) when the org's plan has no message left
  * this period. Messages used = max(on-chain counter, off-chain UsageDaily sum): both count
  * the same answers, the chain only later (the relayer batches), so the larger of the two is
@@ -24,26 +53,16 @@ export async function checkMessageQuota(options: {
   db: Database;
   plans: CachedPlanQuotas;
   orgId: string;
+  plan: OrgPlan;
+  /** Off-chain messages since the period's first day (admitChatTurn counted them). */
+  offChainMessages: number;
   now: Date;
 }): Promise<MessageQuotaStatus> {
-  const { db, plans, orgId, now } = options;
-  const plan = await plans.planOf(orgId, now);
-  if (!plan.active) {
-    throw new AppError(
-      AppErrorCode.QUOTA_EXHAUSTED,
-      'this organization has no active plan: the assistant cannot answer until the plan is renewed',
-      {
-        details: { reason: 'no_active_plan' },
-      },
-    );
-  }
+  const { db, plans, orgId, plan, now } = options;
   const limit = plan.quotas.messages;
   if (limit === null) return { used: 0, limit: null, periodStart: plan.periodStart };
-  const [offChain, onChain] = await Promise.all([
-    offChainMessagesSince({ db, orgId, since: plan.periodStart }),
-    plans.chainMessagesUsed(orgId, plan, now),
-  ]);
-  const used = Math.max(offChain, onChain ?? 0);
+  const onChain = await plans.chainMessagesUsed(orgId, plan, now);
+  const used = Math.max(options.offChainMessages, onChain ?? 0);
   if (used >= limit) {
     throw new AppError(
       AppErrorCode.QUOTA_EXHAUSTED,
@@ -55,17 +74,6 @@ export async function checkMessageQuota(options: {
   }
   await recordQuotaWarnings({ db, orgId, periodStart: plan.periodStart, used: used + 1, limit });
   return { used, limit, periodStart: plan.periodStart };
-}
-
-async function offChainMessagesSince(options: { db: Database; orgId: string; since: Date }): Promise<number> {
-  const since = new Date(
-    Date.UTC(options.since.getUTCFullYear(), options.since.getUTCMonth(), options.since.getUTCDate()),
-  );
-  const sum = await options.db.usageDaily.aggregate({
-    where: { orgId: options.orgId, day: { gte: since } },
-    _sum: { messages: true },
-  });
-  return sum._sum.messages ?? 0;
 }
 
 async function recordQuotaWarnings(options: {

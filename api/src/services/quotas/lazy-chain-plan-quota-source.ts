@@ -1,7 +1,12 @@
 import { type ChainClient, connectCosmWasm, connectDevnet, connectSecret } from '@privexbot/schema/chain';
 import type { Config } from '../../config.js';
 import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
-import { type OrgPlan, type PlanQuotaSource, PlanQuotaUnavailableError } from './org-plan.js';
+import {
+  type OrgPlan,
+  type PlanQuotaSource,
+  PlanQuotaUnavailableError,
+  PlanReaderNotConfiguredError,
+} from './org-plan.js';
 
 /**
  * The plan source for the configured chain (devnet, Secret Network, any CosmWasm chain),
@@ -27,6 +32,9 @@ export class LazyChainPlanQuotaSource implements PlanQuotaSource {
   }
 
   private connect(): Promise<ChainPlanQuotaSource> {
+    if (!this.options.reader) {
+      throw new PlanReaderNotConfiguredError('CHAIN_READER_ADDRESS and CHAIN_READER_VIEWING_KEY are not set');
+    }
     this.connected ??= this.open().catch((error: unknown) => {
       this.connected = undefined;
       throw new PlanQuotaUnavailableError(

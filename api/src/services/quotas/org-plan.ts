@@ -31,3 +31,28 @@ export class PlanQuotaUnavailableError extends Error {
 export function utcDayOf(date: Date): number {
   return Math.floor(date.getTime() / 86_400_000);
 }
+
+/**
+ * The chain answered, and refused: the org has not named the platform's reader as one of its
+ * auditors, so its plan and usage are private to the api. Only the org can fix this.
+ */
+export class PlanReadNotGrantedError extends Error {
+  override readonly name = 'PlanReadNotGrantedError';
+  constructor(
+    readonly orgId: string,
+    readonly readerAddress: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`org ${orgId} has not named ${readerAddress} as an auditor`, options);
+  }
+}
+
+/** This api has no reader (address and viewing key) configured: an operator's setting. */
+export class PlanReaderNotConfiguredError extends Error {
+  override readonly name = 'PlanReaderNotConfiguredError';
+}
+
+/** The contracts' wording when a viewing key's address holds no reading role in the org. */
+export function isReadNotGrantedFailure(error: unknown): boolean {
+  return /may not read (?:the usage of )?org/i.test(error instanceof Error ? error.message : String(error));
+}

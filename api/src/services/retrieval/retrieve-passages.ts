@@ -41,16 +41,10 @@ export async function retrievePassages(options: {
   const candidates = options.candidates ?? Math.max(20, limit * 4);
   const [vector] = await options.embedder.embed([query], options.signal);
   const literal = toVectorLiteral(vector as number[]);
+  // retrieval_tsquery (a migration) is IMMUTABLE: planned with the question's value, the
+  // text match uses the GIN index instead of scanning every chunk.
   return db.$queryRaw<RetrievedPassage[]>`
-    WITH lexemes AS (
-      SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english', ${query}))) AS lexeme LIMIT 8
-    ),
-    q AS (
-      SELECT (CASE WHEN (SELECT count(*) FROM lexemes) >= 3
-        THEN (SELECT string_agg(quote_literal(a.lexeme) || ' & ' || quote_literal(b.lexeme), ' | ') FROM lexemes a JOIN lexemes b ON a.lexeme < b.lexeme)
-        ELSE (SELECT string_agg(quote_literal(lexeme), ' | ') FROM lexemes) END)::tsquery AS tsq
-    ),
-    by_vector AS (
+    WITH by_vector AS (
       SELECT id, row_number() OVER () AS rank FROM (
         SELECT id FROM "Chunk"
         WHERE "botId" = ${botId}::uuid AND embedding IS NOT NULL
@@ -59,8 +53,8 @@ export async function retrievePassages(options: {
     ),
     by_text AS (
       SELECT id, row_number() OVER (ORDER BY score DESC) AS rank FROM (
-        SELECT c.id, ts_rank_cd(c.tsv, q.tsq) AS score FROM "Chunk" c, q
-        WHERE c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND q.tsq IS NOT NULL AND c.tsv @@ q.tsq
+        SELECT c.id, ts_rank_cd(c.tsv, "retrieval_tsquery"(${query})) AS score FROM "Chunk" c
+        WHERE c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND c.tsv @@ "retrieval_tsquery"(${query})
         ORDER BY score DESC
         LIMIT ${candidates}) AS matched
     ),

@@ -59,15 +59,7 @@ export function listBots(config: DappConfig, parameters: { orgId: string }): Pro
   );
 }
 
-/**
- * `orgId` is optional in the type only because core/query's botQueryOptions does not pass it
- * yet; the hook (useBot) supplies it, and without it nothing is sent.
- */
-export async function getBot(
-  config: DappConfig,
-  parameters: { orgId?: string; botId: string },
-): Promise<Bot> {
-  if (!parameters.orgId) throw new InvalidInputError('Pick the organization of this bot first.');
+export function getBot(config: DappConfig, parameters: { orgId: string; botId: string }): Promise<Bot> {
   return apiRequest<ApiBot>(config, { path: botPath(parameters.orgId, parameters.botId) }).then(fromApi);
 }
 

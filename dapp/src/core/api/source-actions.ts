@@ -58,14 +58,8 @@ function fromApi(source: ApiSource): KnowledgeSource {
 const sourcesPath = ({ orgId, botId }: BotRef) =>
   `/v1/orgs/${encodeURIComponent(orgId)}/bots/${encodeURIComponent(botId)}/sources`;
 
-/** `orgId` is optional in the type only until core/query's sourcesQueryOptions passes it. */
-export async function listSources(
-  config: DappConfig,
-  parameters: { orgId?: string; botId: string },
-): Promise<KnowledgeSource[]> {
-  const { orgId, botId } = parameters;
-  if (!orgId) throw new InvalidInputError('Pick the organization of this bot first.');
-  return apiRequest<{ sources: ApiSource[] }>(config, { path: sourcesPath({ orgId, botId }) }).then((body) =>
+export function listSources(config: DappConfig, parameters: BotRef): Promise<KnowledgeSource[]> {
+  return apiRequest<{ sources: ApiSource[] }>(config, { path: sourcesPath(parameters) }).then((body) =>
     body.sources.map(fromApi),
   );
 }

@@ -5,6 +5,7 @@
 import { getOnChainUsage } from '../actions/get-on-chain-usage.js';
 import { getBot, listBots } from '../api/bot-actions.js';
 import { getOffChainUsage } from '../api/get-off-chain-usage.js';
+import { getPlatform } from '../api/get-platform.js';
 import { listApiKeys, listWebhooks } from '../api/settings-actions.js';
 import { listSources } from '../api/source-actions.js';
 import type { DappConfig } from '../config.js';
@@ -21,21 +22,36 @@ export function botsQueryOptions(config: DappConfig, parameters: { orgId: string
   };
 }
 
-export function botQueryOptions(config: DappConfig, parameters: { botId: string | undefined }) {
-  const { botId } = parameters;
+export function botQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined },
+) {
+  const { orgId, botId } = parameters;
   return {
-    queryKey: queryKeys.bot({ address: sessionAddress(config), botId: botId ?? '' }),
-    queryFn: () => getBot(config, { botId: botId! }),
-    enabled: Boolean(botId && config.session.get()),
+    queryKey: queryKeys.bot({ address: sessionAddress(config), orgId: orgId ?? '', botId: botId ?? '' }),
+    queryFn: () => getBot(config, { orgId: orgId!, botId: botId! }),
+    enabled: Boolean(orgId && botId && config.session.get()),
   };
 }
 
-export function sourcesQueryOptions(config: DappConfig, parameters: { botId: string | undefined }) {
-  const { botId } = parameters;
+export function sourcesQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined },
+) {
+  const { orgId, botId } = parameters;
   return {
-    queryKey: queryKeys.sources({ address: sessionAddress(config), botId: botId ?? '' }),
-    queryFn: () => listSources(config, { botId: botId! }),
-    enabled: Boolean(botId && config.session.get()),
+    queryKey: queryKeys.sources({ address: sessionAddress(config), orgId: orgId ?? '', botId: botId ?? '' }),
+    queryFn: () => listSources(config, { orgId: orgId!, botId: botId! }),
+    enabled: Boolean(orgId && botId && config.session.get()),
+  };
+}
+
+/** Public: needs no session. It changes only when the api is reconfigured, so it is not refetched. */
+export function platformQueryOptions(config: DappConfig) {
+  return {
+    queryKey: queryKeys.platform({ apiUrl: config.apiUrl }),
+    queryFn: () => getPlatform(config),
+    staleTime: Number.POSITIVE_INFINITY,
   };
 }
 

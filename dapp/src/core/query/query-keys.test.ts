@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { createConfig } from '../config.js';
-import { botsQueryOptions } from './api-query-options.js';
+import { botQueryOptions, botsQueryOptions, sourcesQueryOptions } from './api-query-options.js';
 import {
   balanceQueryOptions,
   contractQueryOptions,
@@ -56,6 +56,26 @@ describe('query keys', () => {
     ]);
   });
 
+  it('key a bot and its sources by org and bot, and wait for both and a session', () => {
+    const config = createConfig({ chain });
+    config.session.set({ address: alice, token: 't' });
+    for (const options of [botQueryOptions, sourcesQueryOptions]) {
+      expect(options(config, { orgId: undefined, botId: 'b1' }).enabled).toBe(false);
+      expect(options(config, { orgId: '7', botId: undefined }).enabled).toBe(false);
+      expect(options(config, { orgId: '7', botId: 'b1' }).enabled).toBe(true);
+    }
+    expect(botQueryOptions(config, { orgId: '7', botId: 'b1' }).queryKey).toEqual([
+      'bot',
+      { address: alice, orgId: '7', botId: 'b1' },
+    ]);
+    expect(sourcesQueryOptions(config, { orgId: '7', botId: 'b1' }).queryKey).toEqual([
+      'sources',
+      { address: alice, orgId: '7', botId: 'b1' },
+    ]);
+    config.session.set(undefined);
+    expect(sourcesQueryOptions(config, { orgId: '7', botId: 'b1' }).enabled).toBe(false);
+  });
+
   it('key a private query by the account whose permit answers it, and wait for that account', () => {
     const config = createConfig({ chain });
     const query = { contract: 'billing', msg: { subscription: { org_id: 1 } }, private: true };
@@ -85,6 +105,10 @@ describe('query keys', () => {
       queryKeys.contractQuery({ chainId: 'a', contract: 'billing', msg: { plan: { id: 1 } } }),
       queryKeys.bots({ address: alice, orgId: '1' }),
       queryKeys.bots({ address: 'secret1other', orgId: '1' }),
+      queryKeys.bot({ address: alice, orgId: '1', botId: 'b1' }),
+      queryKeys.bot({ address: alice, orgId: '2', botId: 'b1' }),
+      queryKeys.sources({ address: alice, orgId: '1', botId: 'b1' }),
+      queryKeys.sources({ address: alice, orgId: '2', botId: 'b1' }),
     ].map((key) => JSON.stringify(key));
     expect(new Set(keys).size).toBe(keys.length);
   });

@@ -14,8 +14,10 @@ export const queryKeys = {
   waitForTx: (p: { chainId: string; txHash: string }) => ['waitForTx', p] as const,
 
   bots: (p: { address: string; orgId: string }) => ['bots', p] as const,
-  bot: (p: { address: string; botId: string }) => ['bot', p] as const,
-  sources: (p: { address: string; botId: string }) => ['sources', p] as const,
+  bot: (p: { address: string; orgId: string; botId: string }) => ['bot', p] as const,
+  sources: (p: { address: string; orgId: string; botId: string }) => ['sources', p] as const,
+  /** the api's public facts (chain reader, chain id): the same for every account */
+  platform: (p: { apiUrl: string }) => ['platform', p] as const,
   apiKeys: (p: { address: string; orgId: string }) => ['apiKeys', p] as const,
   webhooks: (p: { address: string; orgId: string }) => ['webhooks', p] as const,
   offChainUsage: (p: { address: string; orgId: string; fromDay: number; toDay: number }) =>

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../../app-deps.js';
 import { InMemoryOrgDirectory } from '../../../chain/in-memory-org-directory.js';
 import { type Config, loadConfig } from '../../../config.js';
 import { createPrismaClient, type Database } from '../../../db/prisma.js';
+import { resolvePoolSize } from '../../../db/resolve-pool-size.js';
 import { startTestDatabase, type TestDatabase } from '../../../testing/start-test-database.js';
 import { createTestWallet, type TestWallet } from '../../../testing/test-wallet.js';
 import { httpFetch } from '../../chat/http-fetch.js';
@@ -53,16 +54,21 @@ export async function startPlatformTestApi(
   options: { env?: Record<string, string>; overrides?: Omit<BotPlatformOverrides, 'env'> } = {},
 ): Promise<PlatformTestApi> {
   const database = await startTestDatabase();
-  // One connection: pglite-socket interleaves the extended-protocol messages of concurrent
-  // connections onto its single session (electric-sql/pglite#1046), which corrupts queries
-  // under concurrent requests. PGlite runs one statement at a time anyway.
-  const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 1 });
+  // The pool size main.ts would choose (one connection on the embedded database: see
+  // db/resolve-pool-size.ts), unless a test sets DATABASE_POOL_MAX.
+  const pool = await resolvePoolSize({
+    databaseUrl: database.url,
+    configured: options.env?.DATABASE_POOL_MAX ? Number(options.env.DATABASE_POOL_MAX) : undefined,
+  });
+  const db = createPrismaClient({ databaseUrl: database.url, maxConnections: pool.max });
   const env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
     PUBLIC_URL: TEST_PUBLIC_URL,
     ORG_SYNC_TTL_SECONDS: '3600',
+    // Test files sign in many wallets from one address; the limit's own test lowers it.
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -1,0 +1,32 @@
+import type { Database } from '../../db/prisma.js';
+import { AppError, AppErrorCode } from '../../http/app-error.js';
+import { incrementCounters, minuteWindow } from '../chat/rate-limits.js';
+
+/**
+ * Sign-in requests per client address and minute (fixed window, shared by every api process
+ * through RateLimitCounter): challenges cost a database row each and verifications a
+ * signature check, so an unthrottled client could flood both. `ip` is req.ip, which honours
+ * exactly TRUST_PROXY_HOPS proxies. Over the limit: 429 with `Retry-After`.
+ */
+export async function limitSignInAttempts(options: {
+  db: Database;
+  step: 'challenge' | 'verify';
+  ip: string | undefined;
+  limitPerMinute: number;
+  now: Date;
+  setRetryAfter(seconds: number): void;
+}): Promise<void> {
+  const { now } = options;
+  const key = `auth:${options.step}:${options.ip ?? 'unknown'}`;
+  const window = minuteWindow(now);
+  const counts = await incrementCounters({ db: options.db, keys: [key], windowStart: window });
+  if ((counts.get(key) ?? 0) <= options.limitPerMinute) return;
+  options.setRetryAfter(Math.max(1, Math.ceil((window.getTime() + 60_000 - now.getTime()) / 1000)));
+  throw new AppError(
+    AppErrorCode.RATE_LIMITED,
+    'too many sign-in attempts from this address: wait a minute',
+    {
+      details: { reason: 'sign_in_rate_limit', limitPerMinute: options.limitPerMinute },
+    },
+  );
+}

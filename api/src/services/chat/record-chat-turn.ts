@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../db/prisma.js';
+import { usageDay } from '../analytics/record-usage.js';
+import { dayWindow } from './rate-limits.js';
+
+export interface StoredCitation {
+  title: string;
+  url?: string;
+  sourceId: string;
+  chunkId: string;
+}
+
+/**
+ * Writes one chat turn in ONE statement (atomic without a transaction, one round trip): the
+ * conversation (created, or its count and last-message time moved), the visitor's question,
+ * the answer when there is one, the bot's daily counters (a new conversation; an answered
+ * message with its tokens) and the visitor's spend. Called after the answer streamed, so
+ * nothing of it delays the first token; an answer is counted exactly when it is stored.
+ * A turn without answer (the visitor left, the model failed) still stores the question.
+ */
+export async function recordChatTurn(options: {
+  db: Database;
+  botId: string;
+  orgId: string;
+  conversationId: string;
+  isNewConversation: boolean;
+  visitorId: string;
+  origin: string | null;
+  question: string;
+  askedAt: Date;
+  answer: {
+    id: string;
+    content: string;
+    citations: StoredCitation[];
+    promptTokens: number;
+    completionTokens: number;
+    answeredAt: Date;
+  } | null;
+  spendKey: string;
+}): Promise<void> {
+  const o = options;
+  const answer = o.answer;
+  const answered = answer ? 1 : 0;
+  const completionTokens = answer?.completionTokens ?? 0;
+  const lastMessageAt = answer?.answeredAt ?? o.askedAt;
+  await o.db.$executeRaw`
+    WITH conversation AS (
+      INSERT INTO "Conversation" (id, "botId", "visitorId", origin, "messageCount", "createdAt", "lastMessageAt")
+      VALUES (${o.conversationId}::uuid, ${o.botId}::uuid, ${o.visitorId}, ${o.origin}, ${1 + answered}, ${o.askedAt}, ${lastMessageAt})
+      ON CONFLICT (id) DO UPDATE SET
+        "messageCount" = "Conversation"."messageCount" + EXCLUDED."messageCount",
+        "lastMessageAt" = EXCLUDED."lastMessageAt"
+      RETURNING id
+    ),
+    question AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, "createdAt")
+      SELECT ${randomUUID()}::uuid, id, 'user', ${o.question}, ${o.askedAt} FROM conversation
+    ),
+    answer AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, citations, "promptTokens", "completionTokens", "createdAt")
+      SELECT ${answer?.id ?? null}::uuid, id, 'assistant', ${answer?.content ?? ''}, ${JSON.stringify(answer?.citations ?? [])}::jsonb,
+        ${answer?.promptTokens ?? 0}, ${completionTokens}, ${lastMessageAt}
+      FROM conversation WHERE ${answered} = 1
+    ),
+    usage AS (
+      INSERT INTO "UsageDaily" ("botId", day, "orgId", conversations, messages, "promptTokens", "completionTokens", leads)
+      VALUES (${o.botId}::uuid, ${usageDay(o.askedAt)}::date, ${o.orgId}, ${o.isNewConversation ? 1 : 0}, ${answered},
+        ${answer?.promptTokens ?? 0}, ${completionTokens}, 0)
+      ON CONFLICT ("botId", day) DO UPDATE SET
+        conversations = "UsageDaily".conversations + EXCLUDED.conversations,
+        messages = "UsageDaily".messages + EXCLUDED.messages,
+        "promptTokens" = "UsageDaily"."promptTokens" + EXCLUDED."promptTokens",
+        "completionTokens" = "UsageDaily"."completionTokens" + EXCLUDED."completionTokens"
+    )
+    INSERT INTO "RateLimitCounter" (key, "windowStart", count)
+    SELECT ${o.spendKey}, ${dayWindow(o.askedAt)}, ${completionTokens} WHERE ${completionTokens} > 0
+    ON CONFLICT (key, "windowStart") DO UPDATE SET count = "RateLimitCounter".count + EXCLUDED.count`;
+}

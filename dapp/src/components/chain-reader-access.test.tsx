@@ -1,0 +1,118 @@
+// @vitest-environment jsdom
+import { vi } from 'vitest';
+
+vi.hoisted(async () => (await import('../testing/use-node-typed-arrays.js')).useNodeTypedArrays());
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { devOnlyAccount } from '@privexbot/schema/chain';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWallet } from '../core/actions/connect-wallet.js';
+import { createConfig, type DappConfig } from '../core/config.js';
+import OrgsPage from '../pages/orgs-page.js';
+import { expectLabelledControls } from '../testing/expect-accessible.js';
+import { renderWithProviders } from '../testing/render-with-providers.js';
+import { type DevnetProcess, startDevnetProcess } from '../testing/start-devnet-process.js';
+
+/**
+ * The org page's "let PrivexBot read this org's plan and usage" step, against the devnet's
+ * real billing contract; the api's public `GET /v1/platform` is served locally, naming bob
+ * as the platform's chain reader.
+ */
+const reader = devOnlyAccount('bob').address;
+let devnet: DevnetProcess;
+let api: Server;
+let apiUrl: string;
+
+beforeAll(async () => {
+  devnet = await startDevnetProcess();
+  api = createServer((request, response) => {
+    response.setHeader('access-control-allow-origin', '*');
+    response.setHeader('content-type', 'application/json');
+    if (request.method === 'GET' && request.url === '/v1/platform') {
+      response.end(
+        JSON.stringify({ chainReaderAddress: reader, chainId: 'privexbot-devnet-1', billingContract: null }),
+      );
+      return;
+    }
+    response.writeHead(404).end(JSON.stringify({ error: { code: 'ROUTE_NOT_FOUND', message: 'no route' } }));
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await devnet?.stop();
+  await new Promise((resolve) => api?.close(resolve));
+});
+
+async function connected(role: 'alice' | 'bob'): Promise<DappConfig> {
+  const config = createConfig({
+    apiUrl,
+    chain: {
+      kind: 'devnet',
+      chainId: 'privexbot-devnet-1',
+      walletChainId: 'secretdev-1',
+      devnetUrl: devnet.url,
+      contracts: {},
+      devKeysAllowed: true,
+    },
+  });
+  await connectWallet(config, { connector: 'dev', devAccount: role });
+  return config;
+}
+
+describe('granting the platform read access to an org', () => {
+  it('is offered right after the org is created, can be put off, and then granted in one transaction', async () => {
+    const config = await connected('alice');
+    const { container } = renderWithProviders(<OrgsPage />, config);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Name'), 'Reader org');
+    await user.click(screen.getByRole('button', { name: 'Create on chain' }));
+
+    const consent = await screen.findByTestId('reader-consent', {}, { timeout: 15_000 });
+    expect(within(consent).getByRole('heading')).toHaveTextContent(
+      'Let PrivexBot read this org’s plan and usage',
+    );
+    expect(within(consent).getByTestId('reader-address')).toHaveTextContent(reader);
+    expect(consent).toHaveTextContent('An auditor can only read');
+    expectLabelledControls(container);
+
+    await user.click(within(consent).getByRole('button', { name: 'Not now' }));
+    const later = screen.getByTestId('reader-status');
+    expect(later).toHaveTextContent('bots cannot be created until you grant read access');
+    // Nothing happened on chain: the reader is not in the member table.
+    expect(within(screen.getByTestId('member-table')).queryByText(reader)).toBeNull();
+
+    await user.click(within(later).getByRole('button', { name: 'Grant read access' }));
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('reader-status')).toHaveTextContent(
+          'PrivexBot can read this org’s plan and usage',
+        ),
+      { timeout: 15_000 },
+    );
+    expect(within(screen.getByTestId('member-table')).getByText(reader).closest('tr')).toHaveTextContent(
+      'auditor',
+    );
+  });
+
+  it('tells a member who may not grant it whom to ask', async () => {
+    const alice = await connected('alice');
+    const aliceView = renderWithProviders(<OrgsPage />, alice);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Name'), 'Ask the owner');
+    await user.click(screen.getByRole('button', { name: 'Create on chain' }));
+    await screen.findByTestId('reader-consent', {}, { timeout: 15_000 });
+    const orgId = alice.storage.getItem('privexbot.org');
+    aliceView.unmount();
+
+    const bob = await connected('bob');
+    bob.storage.setItem('privexbot.org', orgId ?? '');
+    renderWithProviders(<OrgsPage />, bob);
+    const status = await screen.findByTestId('reader-status', {}, { timeout: 15_000 });
+    expect(status).toHaveTextContent('ask an owner or admin to grant it read access');
+    expect(screen.queryByRole('button', { name: 'Grant read access' })).toBeNull();
+  });
+});

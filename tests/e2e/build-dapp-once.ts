@@ -7,11 +7,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cacheDir, repoRoot } from '../../scripts/lib/paths.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const INPUTS = [
   'dapp/src',
   'dapp/index.html',
@@ -45,7 +43,7 @@ function hashInputs(): string {
 
 /** The directory of a production build of the current dapp sources (built when missing). */
 export async function buildDappOnce(): Promise<string> {
-  const cacheRoot = join(process.env.PRIVEXBOT_CACHE ?? join(homedir(), '.cache', 'privexbot'), 'dapp-build');
+  const cacheRoot = join(cacheDir, 'dapp-build');
   const outDir = join(cacheRoot, hashInputs());
   if (existsSync(join(outDir, 'index.html'))) return outDir;
   mkdirSync(cacheRoot, { recursive: true });

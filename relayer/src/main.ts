@@ -53,7 +53,14 @@ async function runService(): Promise<void> {
   }
   const logger = pino({ name: 'relayer', level: config.logLevel });
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
-  pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
+  // Only the message and code: node-postgres hangs the whole client (connection parameters
+  // included, a password among them) on the error, and pino would log every field of it.
+  pool.on('error', (err) =>
+    logger.warn(
+      { error: err.message, code: (err as { code?: string }).code },
+      'idle database connection failed',
+    ),
+  );
   const { client: chain, address } = await connectRelayerChain(config.chain);
   const publishDir = config.publishDir;
   const relayer = await startRelayer({

@@ -1,4 +1,5 @@
-import { type ChainClient, ChainError } from '@privexbot/schema/chain';
+import type { ChainClient } from '@privexbot/schema/chain';
+import { ChainError } from '@privexbot/schema/chain/errors';
 import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from './org-directory.js';
 
 /** Shapes of the billing contract's `org` and `orgs_of` answers (contracts/billing/src/msg.rs). */

@@ -1,6 +1,6 @@
-import { type ChainClient, connectCosmWasm, connectDevnet, connectSecret } from '@privexbot/schema/chain';
 import type { Config } from '../config.js';
 import { ChainOrgDirectory } from './chain-org-directory.js';
+import { connectReadOnlyChain, contractAddresses } from './connect-read-only-chain.js';
 import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from './org-directory.js';
 
 /**
@@ -9,7 +9,7 @@ import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from 
  * (and /readyz reports "chain" not ready) while the chain is still coming up.
  */
 export class LazyChainOrgDirectory implements OrgDirectory {
-  private connected: Promise<{ client: ChainClient; directory: ChainOrgDirectory }> | undefined;
+  private connected: Promise<{ directory: ChainOrgDirectory }> | undefined;
 
   constructor(private readonly config: Pick<Config, 'chain' | 'chainId' | 'billingContract'>) {}
 
@@ -41,18 +41,11 @@ export class LazyChainOrgDirectory implements OrgDirectory {
   }
 
   private async open() {
-    const { chain, chainId, billingContract } = this.config;
-    let client: ChainClient;
-    let billing = billingContract;
-    if (chain.kind === 'devnet') {
-      const devnet = await connectDevnet({ url: chain.url });
-      billing ??= (await devnet.status()).contracts.billing?.address;
-      client = devnet;
-    } else if (chain.kind === 'secret') {
-      client = connectSecret({ url: chain.url, chainId });
-    } else {
-      client = await connectCosmWasm({ rpcUrl: chain.url });
-    }
+    const client = await connectReadOnlyChain(this.config);
+    const { billing } = await contractAddresses(client, this.config, {
+      billing: this.config.billingContract,
+      usage: undefined,
+    });
     if (!billing) throw new Error('the billing contract address is unknown: set BILLING_CONTRACT');
     return { client, directory: new ChainOrgDirectory(client, billing) };
   }

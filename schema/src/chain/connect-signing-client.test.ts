@@ -3,10 +3,10 @@ import { fromBech32, fromUtf8 } from '@cosmjs/encoding';
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { addressToBytes } from 'secretjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSigningClient, signingAddress } from './connect-signing-client.js';
+import { connectReadOnlyClient, connectSigningClient, signingAddress } from './connect-signing-client.js';
 import { buildExecuteMessage, feeFor, parseGasPrice } from './cosmwasm-client.js';
 import { devOnlyAccount } from './dev-accounts.js';
-import { NetworkError } from './errors.js';
+import { NetworkError, SignerRequiredError } from './errors.js';
 import { type SecretLcdStandIn, serveSecretLcd } from './testing/serve-secret-lcd.js';
 
 const usage = 'secret1kpjz6jsyxg0wd5r5hhyquawgt3zva34m5vz8r9';
@@ -111,6 +111,22 @@ describe('connectSigningClient: devnet', () => {
     );
     await expect(
       connectSigningClient({ adapter: 'devnet', url: 'http://127.0.0.1:9' }, relayer.mnemonic),
+    ).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('connectReadOnlyClient', () => {
+  it('reads without a key: it has no address and refuses to execute', async () => {
+    const client = await connectReadOnlyClient({ adapter: 'secret', url: lcd.url, chainId: 'secretdev-1' });
+    const broadcastsBefore = lcd.executes.length;
+    expect(client.address).toBeUndefined();
+    await expect(client.execute(usage, submit)).rejects.toBeInstanceOf(SignerRequiredError);
+    expect(lcd.executes).toHaveLength(broadcastsBefore);
+  });
+
+  it('reports an unreachable CosmWasm node as a NetworkError', async () => {
+    await expect(
+      connectReadOnlyClient({ adapter: 'cosmwasm', rpcUrl: 'http://127.0.0.1:9' }),
     ).rejects.toBeInstanceOf(NetworkError);
   });
 });

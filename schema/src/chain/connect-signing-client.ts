@@ -113,6 +113,45 @@ export async function connectSigningClient(
   }
 }
 
+/** What reading needs of a ChainConnection (any ChainConnection is one). */
+export type ReadOnlyChainConnection =
+  | { adapter: 'devnet'; url: string }
+  | { adapter: 'secret'; url: string; chainId: string; codeHashes?: Record<string, string> }
+  | { adapter: 'cosmwasm'; rpcUrl: string; nativeDenom?: string };
+
+/**
+ * A ChainClient that only reads (queries, balances, status), for processes that sign nothing
+ * on chain themselves, such as the api. Like connectSigningClient, it imports only the adapter
+ * asked for.
+ */
+export async function connectReadOnlyClient(
+  connection: ReadOnlyChainConnection,
+  options: ConnectSigningClientOptions = {},
+): Promise<ChainClient> {
+  switch (connection.adapter) {
+    case 'devnet': {
+      const { connectDevnet } = await import('./devnet-client.js');
+      return connectDevnet({ url: connection.url, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    }
+    case 'secret': {
+      const { connectSecret } = await import('./secret-client.js');
+      restoreNativeFetch();
+      return connectSecret({
+        url: connection.url,
+        chainId: connection.chainId,
+        ...(connection.codeHashes ? { codeHashes: connection.codeHashes } : {}),
+      });
+    }
+    case 'cosmwasm': {
+      const { connectCosmWasm } = await import('./cosmwasm-client.js');
+      return connectCosmWasm({
+        rpcUrl: connection.rpcUrl,
+        ...(connection.nativeDenom ? { nativeDenom: connection.nativeDenom } : {}),
+      });
+    }
+  }
+}
+
 async function cosmWasmWallet(
   connection: Extract<ChainConnection, { adapter: 'cosmwasm' }>,
   mnemonic: string,

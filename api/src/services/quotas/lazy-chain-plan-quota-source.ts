@@ -1,4 +1,4 @@
-import { type ChainClient, connectCosmWasm, connectDevnet, connectSecret } from '@privexbot/schema/chain';
+import { connectReadOnlyChain, contractAddresses } from '../../chain/connect-read-only-chain.js';
 import type { Config } from '../../config.js';
 import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
 import {
@@ -46,23 +46,13 @@ export class LazyChainPlanQuotaSource implements PlanQuotaSource {
   }
 
   private async open(): Promise<ChainPlanQuotaSource> {
-    const { chain, chainId } = this.config;
     if (!this.options.reader)
       throw new Error('CHAIN_READER_ADDRESS and CHAIN_READER_VIEWING_KEY are not set');
-    let client: ChainClient;
-    let billing = this.config.billingContract;
-    let usage = this.options.usageContract;
-    if (chain.kind === 'devnet') {
-      const devnet = await connectDevnet({ url: chain.url });
-      const status = await devnet.status();
-      billing ??= status.contracts.billing?.address;
-      usage ??= status.contracts.usage?.address;
-      client = devnet;
-    } else if (chain.kind === 'secret') {
-      client = connectSecret({ url: chain.url, chainId });
-    } else {
-      client = await connectCosmWasm({ rpcUrl: chain.url });
-    }
+    const client = await connectReadOnlyChain(this.config);
+    const { billing, usage } = await contractAddresses(client, this.config, {
+      billing: this.config.billingContract,
+      usage: this.options.usageContract,
+    });
     if (!billing) throw new Error('the billing contract address is unknown: set BILLING_CONTRACT');
     return new ChainPlanQuotaSource(client, { billing, usage }, this.options.reader);
   }

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { ChainOrgDirectory } from './chain-org-directory.js';
-import { connectReadOnlyChain, contractAddresses } from './connect-read-only-chain.js';
+import { connectReadOnlyChain, contractAddresses, openOnFirstUse } from './connect-read-only-chain.js';
 import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from './org-directory.js';
 
 /**
@@ -9,8 +9,6 @@ import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from 
  * (and /readyz reports "chain" not ready) while the chain is still coming up.
  */
 export class LazyChainOrgDirectory implements OrgDirectory {
-  private connected: Promise<{ directory: ChainOrgDirectory }> | undefined;
-
   constructor(private readonly config: Pick<Config, 'chain' | 'chainId' | 'billingContract'>) {}
 
   getOrg(id: string): Promise<OrgRecord | null> {
@@ -27,18 +25,14 @@ export class LazyChainOrgDirectory implements OrgDirectory {
     await directory.getOrg('0');
   }
 
-  private connect() {
-    this.connected ??= this.open().catch((error: unknown) => {
-      this.connected = undefined; // try again next time
+  private readonly connect = openOnFirstUse(() =>
+    this.open().catch((error: unknown) => {
       throw new OrgDirectoryUnavailableError(
         `${this.config.chain.kind} at ${this.config.chain.url}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
-    });
-    return this.connected;
-  }
+    }),
+  );
 
   private async open() {
     const client = await connectReadOnlyChain(this.config);

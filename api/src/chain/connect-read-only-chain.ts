@@ -30,3 +30,18 @@ export async function contractAddresses(
     usage: configured.usage ?? contracts.usage?.address,
   };
 }
+
+/**
+ * Runs `open` on first use and shares its promise; after a failure the next call runs it
+ * again, so an api started before its chain recovers once the chain is up.
+ */
+export function openOnFirstUse<T>(open: () => Promise<T>): () => Promise<T> {
+  let opened: Promise<T> | undefined;
+  return () => {
+    opened ??= open().catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
+  };
+}

@@ -1,4 +1,8 @@
-import { connectReadOnlyChain, contractAddresses } from '../../chain/connect-read-only-chain.js';
+import {
+  connectReadOnlyChain,
+  contractAddresses,
+  openOnFirstUse,
+} from '../../chain/connect-read-only-chain.js';
 import type { Config } from '../../config.js';
 import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
 import {
@@ -13,8 +17,6 @@ import {
  * connected on first use and again after a failure, like the api's org directory.
  */
 export class LazyChainPlanQuotaSource implements PlanQuotaSource {
-  private connected: Promise<ChainPlanQuotaSource> | undefined;
-
   constructor(
     private readonly config: Pick<Config, 'chain' | 'chainId' | 'billingContract'>,
     private readonly options: {
@@ -35,25 +37,27 @@ export class LazyChainPlanQuotaSource implements PlanQuotaSource {
     if (!this.options.reader) {
       throw new PlanReaderNotConfiguredError('CHAIN_READER_ADDRESS and CHAIN_READER_VIEWING_KEY are not set');
     }
-    this.connected ??= this.open().catch((error: unknown) => {
-      this.connected = undefined;
+    return this.opened();
+  }
+
+  private readonly opened = openOnFirstUse(() =>
+    this.open().catch((error: unknown) => {
       throw new PlanQuotaUnavailableError(
         `${this.config.chain.kind} at ${this.config.chain.url}: ${(error as Error).message}`,
         { cause: error },
       );
-    });
-    return this.connected;
-  }
+    }),
+  );
 
   private async open(): Promise<ChainPlanQuotaSource> {
-    if (!this.options.reader)
-      throw new Error('CHAIN_READER_ADDRESS and CHAIN_READER_VIEWING_KEY are not set');
+    const { reader } = this.options;
+    if (!reader) throw new Error('unreachable: connect() checks the reader first');
     const client = await connectReadOnlyChain(this.config);
     const { billing, usage } = await contractAddresses(client, this.config, {
       billing: this.config.billingContract,
       usage: this.options.usageContract,
     });
     if (!billing) throw new Error('the billing contract address is unknown: set BILLING_CONTRACT');
-    return new ChainPlanQuotaSource(client, { billing, usage }, this.options.reader);
+    return new ChainPlanQuotaSource(client, { billing, usage }, reader);
   }
 }

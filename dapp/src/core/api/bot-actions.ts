@@ -1,24 +1,14 @@
 import type { DappConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { apiRequest } from './api-request.js';
-import type { Bot, BotInput, BotPosition } from './api-types.js';
+import type { Bot, BotInput } from './api-types.js';
 
 /** The api's bot (`botViewSchema`): theme and lead capture are nested objects there. */
-interface ApiBot {
-  id: string;
-  orgId: string;
-  name: string;
-  systemPrompt: string;
-  model: string;
-  temperature: number;
-  welcomeMessage: string;
+type ApiBot = Omit<Bot, 'color' | 'leadCapture' | 'createdAt'> & {
   theme: { color?: string };
-  position: BotPosition;
-  allowedOrigins: string[];
   leadCapture: { enabled: boolean };
-  published: boolean;
   createdAt: string;
-}
+};
 
 const DEFAULT_COLOR = '#3b2fc9';
 

@@ -1,7 +1,7 @@
 import type { DappConfig } from '../config.js';
 import { ApiUnreachableError, InvalidInputError } from '../errors.js';
 import { apiErrorFrom, apiRequest, apiUrl } from './api-request.js';
-import type { KnowledgeSource, SourceStatus } from './api-types.js';
+import type { KnowledgeSource } from './api-types.js';
 
 /** File types the api ingests (PRODUCT.md, journey 4). */
 export const ACCEPTED_SOURCE_EXTENSIONS = ['.txt', '.md', '.html', '.pdf', '.docx', '.csv', '.json'] as const;
@@ -22,17 +22,11 @@ interface BotRef {
 }
 
 /** The api's source (`sourceViewSchema`): ingestion progress as chunks done of total. */
-interface ApiSource {
-  id: string;
-  botId: string;
-  type: 'text' | 'file' | 'url';
-  name: string;
-  citable: boolean;
-  status: SourceStatus;
+type ApiSource = Omit<KnowledgeSource, 'bytes' | 'error' | 'progress'> & {
   bytes: number;
   error: string | null;
   progress: { chunksDone: number; chunksTotal: number } | null;
-}
+};
 
 function fromApi(source: ApiSource): KnowledgeSource {
   const { chunksDone = 0, chunksTotal = 0 } = source.progress ?? {};

@@ -24,6 +24,11 @@ export const deploymentFileSchema = z.object({
     usage: contractRecord,
     token: z.object({ address: z.string().min(1), codeHash: codeHash.nullable() }).optional(),
   }),
+  /**
+   * The platform's chain reader (chain-reader.ts), whose viewing key the deploy set on both
+   * contracts. The key is a secret: hence the file's mode 0600, and it is never logged.
+   */
+  chainReader: z.object({ address: z.string().min(1), viewingKey: z.string().min(16) }).optional(),
   deployedAt: z.iso.datetime(),
 });
 
@@ -57,20 +62,25 @@ export function readDeploymentFile(path: string): DeploymentFile {
   return parseDeploymentFile(json, path);
 }
 
-/** Writes through a temporary file and a rename, so readers never see half a file. */
+/**
+ * Writes through a temporary file and a rename, so readers never see half a file. Mode 0600:
+ * the file may hold the chain reader's viewing key (the compose services run as one user).
+ */
 export function writeDeploymentFile(path: string, deployment: DeploymentFile): void {
   const valid = parseDeploymentFile(deployment);
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify(valid, null, 2)}\n`);
+  writeFileSync(temporary, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
 }
 
 /**
  * The environment variables through which the services learn the deployment (api:
- * BILLING_CONTRACT, CHAIN_ID; relayer: RELAYER_USAGE_CONTRACT; plus code hashes for Secret).
+ * BILLING_CONTRACT, CHAIN_ID, CHAIN_READER_ADDRESS, CHAIN_READER_VIEWING_KEY; relayer:
+ * RELAYER_USAGE_CONTRACT; plus code hashes for Secret).
  */
 export function deploymentEnvironment(deployment: DeploymentFile): Record<string, string> {
   const { billing, usage, token } = deployment.contracts;
+  const reader = deployment.chainReader;
   return {
     CHAIN_ID: deployment.chainId,
     BILLING_CONTRACT: billing.address,
@@ -80,5 +90,6 @@ export function deploymentEnvironment(deployment: DeploymentFile): Record<string
     RELAYER_USAGE_CONTRACT: usage.address,
     ...(token ? { PAYMENT_TOKEN_ADDRESS: token.address } : {}),
     ...(token?.codeHash ? { PAYMENT_TOKEN_CODE_HASH: token.codeHash } : {}),
+    ...(reader ? { CHAIN_READER_ADDRESS: reader.address, CHAIN_READER_VIEWING_KEY: reader.viewingKey } : {}),
   };
 }

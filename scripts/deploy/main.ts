@@ -1,20 +1,23 @@
 /**
  * npx tsx scripts/deploy/main.ts --network localsecret|pulsar|secret-4|cosmwasm|devnet --out deployment.json [--force]
  *
- * Deploys billing and usage and writes the deployment file the services read. When the file
- * already describes live contracts on the same chain, it keeps them (so the compose stack's
- * one-shot deploy is idempotent across restarts); --force deploys anew. README.md lists the
- * environment variables.
+ * Deploys billing and usage, sets the platform's chain reader's viewing key on both
+ * (chain-reader.ts), and writes the deployment file the services read. When the file already
+ * describes live contracts on the same chain, it keeps them (so the compose stack's one-shot
+ * deploy is idempotent across restarts), setting up the reader only if the file has none yet
+ * or names another reader or key; --force deploys anew. README.md lists the environment
+ * variables.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type ChainClient, connectDevnet } from '@privexbot/schema/chain';
+import { type ChainReader, newViewingKey, setUpChainReader } from './chain-reader.js';
 import { connectDeployer } from './connect-deployer.js';
 import { deployPlatform } from './deploy-platform.js';
-import { readDeploymentFile, writeDeploymentFile } from './deployment-file.js';
-import { resolveNetwork } from './resolve-network.js';
+import { type DeploymentFile, readDeploymentFile, writeDeploymentFile } from './deployment-file.js';
+import { type ResolvedNetwork, resolveNetwork } from './resolve-network.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,16 +37,19 @@ async function main(): Promise<void> {
   await waitForChain(chain, Number(process.env.DEPLOY_WAIT_SECONDS ?? 120), log);
   if (!values.force && existsSync(out)) {
     const previous = readDeploymentFile(out);
-    if (previous.chainId === chain.chainId) {
-      try {
-        await chain.query(previous.contracts.billing.address, { config: {} });
-        log(
-          `${values.out} already describes live contracts on ${chain.chainId}; keeping them (--force redeploys)`,
-        );
-        return;
-      } catch {
-        log(`${values.out} names contracts that do not answer on ${chain.chainId}: deploying anew`);
+    if (previous.chainId === chain.chainId && (await answers(chain, previous))) {
+      log(
+        `${values.out} already describes live contracts on ${chain.chainId}; keeping them (--force redeploys)`,
+      );
+      const chainReader = await chainReaderFor(previous, network, chain, log);
+      if (chainReader !== previous.chainReader) {
+        writeDeploymentFile(out, { ...previous, chainReader });
+        log(`wrote ${values.out}`);
       }
+      return;
+    }
+    if (previous.chainId === chain.chainId) {
+      log(`${values.out} names contracts that do not answer on ${chain.chainId}: deploying anew`);
     }
   }
 
@@ -79,8 +85,55 @@ async function main(): Promise<void> {
     addressPrefix: network.addressPrefix,
     log,
   });
-  writeDeploymentFile(out, deployment);
+  const chainReader = await chainReaderFor(deployment, network, chain, log);
+  writeDeploymentFile(out, { ...deployment, chainReader });
   log(`wrote ${values.out}`);
+}
+
+async function answers(chain: ChainClient, deployment: DeploymentFile): Promise<boolean> {
+  try {
+    await chain.query(deployment.contracts.billing.address, { config: {} });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The platform's chain reader of a deployment: the one the file records when it is the
+ * configured reader account with the configured key (or any key, when none is configured);
+ * otherwise the reader's viewing key (the configured one, or a fresh one) set on both
+ * contracts now. The key never reaches the log.
+ */
+async function chainReaderFor(
+  deployment: DeploymentFile,
+  network: ResolvedNetwork,
+  deployer: ChainClient,
+  log: (line: string) => void,
+): Promise<ChainReader> {
+  const reader =
+    network.readerMnemonic === network.mnemonic
+      ? deployer
+      : await connectDeployer({ ...network, mnemonic: network.readerMnemonic });
+  const recorded = deployment.chainReader;
+  if (
+    recorded &&
+    recorded.address === reader.address &&
+    (network.readerViewingKey === undefined || network.readerViewingKey === recorded.viewingKey)
+  ) {
+    return recorded;
+  }
+  const { billing, usage } = deployment.contracts;
+  const viewingKey = network.readerViewingKey ?? newViewingKey();
+  const chainReader = await setUpChainReader(
+    reader,
+    { billing: billing.address, usage: usage.address },
+    viewingKey,
+  );
+  log(
+    `chain reader ${chainReader.address}: viewing key set on billing and usage (CHAIN_READER_* in the file)`,
+  );
+  return chainReader;
 }
 
 /** A node that just started (LocalSecret in compose) may not answer yet: ask until it does. */

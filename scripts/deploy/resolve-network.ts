@@ -15,6 +15,10 @@ export interface ResolvedNetwork {
   /** Secret Network: deploy the `secret` wasm and pass code hashes */
   secret: boolean;
   mnemonic: string;
+  /** the platform's chain reader's account (chain-reader.ts); default: the deployer's */
+  readerMnemonic: string;
+  /** the reader's viewing key when given; otherwise the deploy makes one */
+  readerViewingKey?: string;
   relayers: string[];
   paymentToken?: { address: string; codeHash?: string };
   gasPrice?: string;
@@ -45,6 +49,12 @@ export function resolveNetwork(name: string, env: Record<string, string | undefi
   const mnemonic = env.DEPLOYER_MNEMONIC?.trim() || (local ? devOnlyAccount('operator').mnemonic : undefined);
   if (!mnemonic) throw new NetworkConfigError(`DEPLOYER_MNEMONIC is required for --network ${network}`);
 
+  const readerMnemonic = env.CHAIN_READER_MNEMONIC?.trim() || mnemonic;
+  const readerViewingKey = env.CHAIN_READER_VIEWING_KEY?.trim() || undefined;
+  if (readerViewingKey !== undefined && readerViewingKey.length < 16) {
+    throw new NetworkConfigError('CHAIN_READER_VIEWING_KEY must be at least 16 characters');
+  }
+
   const relayerList = (env.DEPLOY_RELAYER_ADDRESSES ?? '')
     .split(',')
     .map((address) => address.trim())
@@ -64,7 +74,14 @@ export function resolveNetwork(name: string, env: Record<string, string | undefi
         ...(tokenCodeHash ? { codeHash: tokenCodeHash.replace(/^0x/i, '').toLowerCase() } : {}),
       }
     : undefined;
-  const common = { name: network, mnemonic, relayers, ...(paymentToken ? { paymentToken } : {}) };
+  const common = {
+    name: network,
+    mnemonic,
+    readerMnemonic,
+    ...(readerViewingKey ? { readerViewingKey } : {}),
+    relayers,
+    ...(paymentToken ? { paymentToken } : {}),
+  };
 
   switch (network) {
     case 'localsecret':

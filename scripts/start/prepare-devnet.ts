@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
 import { usageClient } from '@privexbot/schema/contracts';
+import { setUpChainReader as setUpReader } from '../deploy/chain-reader.js';
 
 async function operatorChain(devnetUrl: string) {
   return connectDevnet({ url: devnetUrl, signer: await mnemonicSigner(devOnlyAccount('operator').mnemonic) });
@@ -29,9 +30,8 @@ export async function registerGatewaySigner(devnetUrl: string, gatewayUrl: strin
 
 /**
  * Gives the platform's chain reader (the api's CHAIN_READER_ADDRESS) its viewing key on both
- * contracts and returns its address. The api reads an org's plan and on-chain usage as this
- * account, which each org names as an auditor (the dapp offers it at org creation). On the
- * devnet the reader is the operator's dev account.
+ * contracts and returns its address, the way the deploy does on every network
+ * (scripts/deploy/chain-reader.ts). On the devnet the reader is the operator's dev account.
  */
 export async function setUpChainReader(devnetUrl: string, viewingKey: string): Promise<string> {
   const chain = await operatorChain(devnetUrl);
@@ -39,7 +39,5 @@ export async function setUpChainReader(devnetUrl: string, viewingKey: string): P
   const billing = contracts.billing?.address;
   const usage = contracts.usage?.address;
   if (!billing || !usage) throw new Error('the devnet has no billing or usage contract');
-  await chain.execute(billing, { set_viewing_key: { key: viewingKey } });
-  await chain.execute(usage, { set_viewing_key: { key: viewingKey } });
-  return devOnlyAccount('operator').address;
+  return (await setUpReader(chain, { billing, usage }, viewingKey)).address;
 }

@@ -5,17 +5,22 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type ChainClient, devOnlyAccount } from '@privexbot/schema/chain';
-import { billingClient, usageClient } from '@privexbot/schema/contracts';
+import { type ChainClient, connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
+import { billingClient, eventAttribute, usageClient } from '@privexbot/schema/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDeployer } from '../../scripts/deploy/connect-deployer.js';
 import { deployPlatform } from '../../scripts/deploy/deploy-platform.js';
-import { readDeploymentFile, writeDeploymentFile } from '../../scripts/deploy/deployment-file.js';
+import {
+  type DeploymentFile,
+  deploymentEnvironment,
+  readDeploymentFile,
+  writeDeploymentFile,
+} from '../../scripts/deploy/deployment-file.js';
 import { resolveNetwork } from '../../scripts/deploy/resolve-network.js';
 import { type RunningDevnet, startDevnet } from '../../scripts/devnet/index.js';
 
@@ -118,4 +123,78 @@ describe('deployPlatform on the devnet', () => {
     expect(second.stdout).toContain('keeping them');
     expect(readDeploymentFile(out)).toEqual(written);
   });
+
+  it('sets the chain reader’s viewing key on both contracts and hands it to the api, never printing it', async () => {
+    const run = promisify(execFile);
+    const out = join(workDir, 'reader-deployment.json');
+    const env = { ...process.env, DEVNET_URL: devnet.url };
+    const args = ['--import', 'tsx', 'scripts/deploy/main.ts', '--network', 'devnet', '--out', out];
+    const first = await run(process.execPath, args, { cwd: repoRoot, env });
+    const deployment = readDeploymentFile(out);
+    const reader = deployment.chainReader;
+    // Local networks: the deployer (the devnet's operator) reads, as `npm start` does.
+    expect(reader?.address).toBe(devOnlyAccount('operator').address);
+    expect(reader?.viewingKey.length).toBeGreaterThanOrEqual(32);
+    expect(first.stdout + first.stderr).not.toContain(reader?.viewingKey);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(deploymentEnvironment(deployment)).toMatchObject({
+      CHAIN_READER_ADDRESS: reader?.address,
+      CHAIN_READER_VIEWING_KEY: reader?.viewingKey,
+    });
+    // The api's plan read, as the reader of an org that names it auditor: the key works on both.
+    const orgId = await orgNamingAuditor(deployment, devOnlyAccount('operator').address);
+    expect(await readPlanAndUsage(deployment, orgId, reader?.viewingKey ?? '')).toBe(true);
+    expect(await readPlanAndUsage(deployment, orgId, 'not-the-viewing-key')).toBe(false);
+
+    // A file from before the reader existed gets one on the next start; an explicit key rotates it.
+    writeDeploymentFile(out, { ...deployment, chainReader: undefined });
+    const upgraded = await run(process.execPath, args, { cwd: repoRoot, env });
+    expect(upgraded.stdout).toContain('keeping them');
+    const added = readDeploymentFile(out).chainReader;
+    expect(added?.address).toBe(reader?.address);
+    expect(await readPlanAndUsage(deployment, orgId, added?.viewingKey ?? '')).toBe(true);
+    const rotatedKey = 'rotated-reader-key-0123456789';
+    const rotated = await run(process.execPath, args, {
+      cwd: repoRoot,
+      env: { ...env, CHAIN_READER_VIEWING_KEY: rotatedKey },
+    });
+    expect(rotated.stdout).not.toContain(rotatedKey);
+    expect(readDeploymentFile(out).chainReader?.viewingKey).toBe(rotatedKey);
+    expect(await readPlanAndUsage(deployment, orgId, rotatedKey)).toBe(true);
+    expect(await readPlanAndUsage(deployment, orgId, added?.viewingKey ?? '')).toBe(false);
+  });
 });
+
+/** Alice creates an org on the deployed billing and names `auditor` in it. */
+async function orgNamingAuditor(deployment: DeploymentFile, auditor: string): Promise<number> {
+  const alice = await connectDevnet({
+    url: devnet.url,
+    signer: await mnemonicSigner(devOnlyAccount('alice').mnemonic),
+  });
+  const billing = billingClient(alice, deployment.contracts.billing.address);
+  const orgId = Number(
+    eventAttribute(await billing.execute('create_org', { name: 'Reader check' }), 'org_id'),
+  );
+  await billing.execute('add_org_role', { org_id: orgId, role: 'auditor', address: auditor });
+  return orgId;
+}
+
+/** Reads the org's subscription (billing) and usage (usage) with the reader's viewing key. */
+async function readPlanAndUsage(deployment: DeploymentFile, orgId: number, key: string): Promise<boolean> {
+  const auth = { viewing_key: { address: devOnlyAccount('operator').address, key } };
+  try {
+    await billingClient(chain, deployment.contracts.billing.address).query('subscription', {
+      org_id: orgId,
+      auth,
+    });
+    await usageClient(chain, deployment.contracts.usage.address).query('org_usage', {
+      org_id: orgId,
+      from_day: 0,
+      to_day: 0,
+      auth,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,12 +1,13 @@
 import type { Config } from '../config.js';
 import { ChainOrgDirectory } from './chain-org-directory.js';
-import { connectReadOnlyChain, contractAddresses, openOnFirstUse } from './connect-read-only-chain.js';
+import { contractAddresses, openOnFirstUse, sharedReadOnlyChain } from './connect-read-only-chain.js';
 import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from './org-directory.js';
 
 /**
  * The api's OrgDirectory for the configured chain (devnet, Secret Network, any CosmWasm
  * chain), read-only. It connects on first use and again after a failure, so the api starts
- * (and /readyz reports "chain" not ready) while the chain is still coming up.
+ * (and /readyz reports "chain" not ready) while the chain is still coming up. The connection
+ * is the process's shared one (sharedReadOnlyChain), which the plan reader uses too.
  */
 export class LazyChainOrgDirectory implements OrgDirectory {
   constructor(private readonly config: Pick<Config, 'chain' | 'chainId' | 'billingContract'>) {}
@@ -35,12 +36,12 @@ export class LazyChainOrgDirectory implements OrgDirectory {
   );
 
   private async open() {
-    const client = await connectReadOnlyChain(this.config);
-    const { billing } = await contractAddresses(client, this.config, {
+    const chain = await sharedReadOnlyChain(this.config)();
+    const { billing } = await contractAddresses(chain, {
       billing: this.config.billingContract,
       usage: undefined,
     });
     if (!billing) throw new Error('the billing contract address is unknown: set BILLING_CONTRACT');
-    return { client, directory: new ChainOrgDirectory(client, billing) };
+    return { directory: new ChainOrgDirectory(chain.client, billing) };
   }
 }

@@ -124,6 +124,10 @@ export type WebhookDelivery = Prisma.WebhookDeliveryModel
 /**
  * Model UsageDaily
  * Off-chain counters per bot per UTC day, compared with the chain's counters in the dapp.
+ * No relation to Bot: deleting a bot keeps its counters (the usage contract keeps counting
+ * its answers, and the org's quota counts them), so `botId` may name a deleted bot. Bot ids
+ * are random UUIDs, never reused, so such rows never mix with a new bot's. Only the org
+ * owns the rows (they go with the org); per-bot analytics of a deleted bot answer 404.
  */
 export type UsageDaily = Prisma.UsageDailyModel
 /**

@@ -15,8 +15,8 @@ const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 /**
  * The org's off-chain counters per UTC day over [fromDay, toDay] (YYYY-MM-DD, inclusive), summed over
  * its bots: what the dapp sets beside the usage contract's counters. Days without activity
- * are omitted. Counters of a deleted bot are deleted with it (UsageDaily cascades), so the
- * chain can then show more than this.
+ * are omitted. Counters of deleted bots are included: they outlive their bot, as the usage
+ * contract's counters do, so deleting a bot never opens a gap between the two.
  */
 export async function getOrgUsage(options: {
   db: Database;

@@ -3,7 +3,14 @@ import type { Principal } from '../access/principal.js';
 import { auditLogEntry } from '../audit/record-audit-log.js';
 import { findAccessibleBot } from './find-accessible-bot.js';
 
-/** Deletes a bot and, by cascade, its knowledge, conversations, leads and webhooks. */
+/**
+ * Deletes a bot and, by cascade, its knowledge, conversations, leads and webhooks: visitors'
+ * messages and lead emails are personal data the org asked to remove, and nothing shows them
+ * once the bot is gone. Its daily usage counters stay (UsageDaily has no relation to Bot):
+ * the usage contract keeps counting the bot's answers, so the org's off-chain totals and its
+ * quota must too. The widget stops answering at once in this process (the route forgets the
+ * cached bot) and within the bot cache's TTL in the others.
+ */
 export async function deleteBot(options: {
   db: Database;
   orgId: string;

@@ -1,7 +1,7 @@
 import {
-  connectReadOnlyChain,
   contractAddresses,
   openOnFirstUse,
+  sharedReadOnlyChain,
 } from '../../chain/connect-read-only-chain.js';
 import type { Config } from '../../config.js';
 import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
@@ -14,7 +14,8 @@ import {
 
 /**
  * The plan source for the configured chain (devnet, Secret Network, any CosmWasm chain),
- * connected on first use and again after a failure, like the api's org directory.
+ * connected on first use and again after a failure, over the chain connection it shares with
+ * the api's org directory (sharedReadOnlyChain).
  */
 export class LazyChainPlanQuotaSource implements PlanQuotaSource {
   constructor(
@@ -52,12 +53,12 @@ export class LazyChainPlanQuotaSource implements PlanQuotaSource {
   private async open(): Promise<ChainPlanQuotaSource> {
     const { reader } = this.options;
     if (!reader) throw new Error('unreachable: connect() checks the reader first');
-    const client = await connectReadOnlyChain(this.config);
-    const { billing, usage } = await contractAddresses(client, this.config, {
+    const chain = await sharedReadOnlyChain(this.config)();
+    const { billing, usage } = await contractAddresses(chain, {
       billing: this.config.billingContract,
       usage: this.options.usageContract,
     });
     if (!billing) throw new Error('the billing contract address is unknown: set BILLING_CONTRACT');
-    return new ChainPlanQuotaSource(client, { billing, usage }, reader);
+    return new ChainPlanQuotaSource(chain.client, { billing, usage }, reader);
   }
 }

@@ -379,7 +379,6 @@ export type BotWhereInput = {
   conversations?: Prisma.ConversationListRelationFilter
   leads?: Prisma.LeadListRelationFilter
   webhooks?: Prisma.WebhookListRelationFilter
-  usageDaily?: Prisma.UsageDailyListRelationFilter
 }
 
 export type BotOrderByWithRelationInput = {
@@ -414,7 +413,6 @@ export type BotOrderByWithRelationInput = {
   conversations?: Prisma.ConversationOrderByRelationAggregateInput
   leads?: Prisma.LeadOrderByRelationAggregateInput
   webhooks?: Prisma.WebhookOrderByRelationAggregateInput
-  usageDaily?: Prisma.UsageDailyOrderByRelationAggregateInput
 }
 
 export type BotWhereUniqueInput = Prisma.AtLeast<{
@@ -452,7 +450,6 @@ export type BotWhereUniqueInput = Prisma.AtLeast<{
   conversations?: Prisma.ConversationListRelationFilter
   leads?: Prisma.LeadListRelationFilter
   webhooks?: Prisma.WebhookListRelationFilter
-  usageDaily?: Prisma.UsageDailyListRelationFilter
 }, "id">
 
 export type BotOrderByWithAggregationInput = {
@@ -548,7 +545,6 @@ export type BotCreateInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateInput = {
@@ -582,7 +578,6 @@ export type BotUncheckedCreateInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotUpdateInput = {
@@ -616,7 +611,6 @@ export type BotUpdateInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateInput = {
@@ -650,7 +644,6 @@ export type BotUncheckedUpdateInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateManyInput = {
@@ -998,20 +991,6 @@ export type BotUpdateOneRequiredWithoutWebhooksNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.BotUpdateToOneWithWhereWithoutWebhooksInput, Prisma.BotUpdateWithoutWebhooksInput>, Prisma.BotUncheckedUpdateWithoutWebhooksInput>
 }
 
-export type BotCreateNestedOneWithoutUsageDailyInput = {
-  create?: Prisma.XOR<Prisma.BotCreateWithoutUsageDailyInput, Prisma.BotUncheckedCreateWithoutUsageDailyInput>
-  connectOrCreate?: Prisma.BotCreateOrConnectWithoutUsageDailyInput
-  connect?: Prisma.BotWhereUniqueInput
-}
-
-export type BotUpdateOneRequiredWithoutUsageDailyNestedInput = {
-  create?: Prisma.XOR<Prisma.BotCreateWithoutUsageDailyInput, Prisma.BotUncheckedCreateWithoutUsageDailyInput>
-  connectOrCreate?: Prisma.BotCreateOrConnectWithoutUsageDailyInput
-  upsert?: Prisma.BotUpsertWithoutUsageDailyInput
-  connect?: Prisma.BotWhereUniqueInput
-  update?: Prisma.XOR<Prisma.XOR<Prisma.BotUpdateToOneWithWhereWithoutUsageDailyInput, Prisma.BotUpdateWithoutUsageDailyInput>, Prisma.BotUncheckedUpdateWithoutUsageDailyInput>
-}
-
 export type BotCreateWithoutOrgInput = {
   id?: string
   name: string
@@ -1042,7 +1021,6 @@ export type BotCreateWithoutOrgInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutOrgInput = {
@@ -1075,7 +1053,6 @@ export type BotUncheckedCreateWithoutOrgInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutOrgInput = {
@@ -1164,7 +1141,6 @@ export type BotCreateWithoutSourcesInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutSourcesInput = {
@@ -1197,7 +1173,6 @@ export type BotUncheckedCreateWithoutSourcesInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutSourcesInput = {
@@ -1246,7 +1221,6 @@ export type BotUpdateWithoutSourcesInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutSourcesInput = {
@@ -1279,7 +1253,6 @@ export type BotUncheckedUpdateWithoutSourcesInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutIngestJobsInput = {
@@ -1312,7 +1285,6 @@ export type BotCreateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutIngestJobsInput = {
@@ -1345,7 +1317,6 @@ export type BotUncheckedCreateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutIngestJobsInput = {
@@ -1394,7 +1365,6 @@ export type BotUpdateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutIngestJobsInput = {
@@ -1427,7 +1397,6 @@ export type BotUncheckedUpdateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutChunksInput = {
@@ -1460,7 +1429,6 @@ export type BotCreateWithoutChunksInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutChunksInput = {
@@ -1493,7 +1461,6 @@ export type BotUncheckedCreateWithoutChunksInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutChunksInput = {
@@ -1542,7 +1509,6 @@ export type BotUpdateWithoutChunksInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutChunksInput = {
@@ -1575,7 +1541,6 @@ export type BotUncheckedUpdateWithoutChunksInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutConversationsInput = {
@@ -1608,7 +1573,6 @@ export type BotCreateWithoutConversationsInput = {
   chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutConversationsInput = {
@@ -1641,7 +1605,6 @@ export type BotUncheckedCreateWithoutConversationsInput = {
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutConversationsInput = {
@@ -1690,7 +1653,6 @@ export type BotUpdateWithoutConversationsInput = {
   chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutConversationsInput = {
@@ -1723,7 +1685,6 @@ export type BotUncheckedUpdateWithoutConversationsInput = {
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutLeadsInput = {
@@ -1756,7 +1717,6 @@ export type BotCreateWithoutLeadsInput = {
   chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutLeadsInput = {
@@ -1789,7 +1749,6 @@ export type BotUncheckedCreateWithoutLeadsInput = {
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutLeadsInput = {
@@ -1838,7 +1797,6 @@ export type BotUpdateWithoutLeadsInput = {
   chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutLeadsInput = {
@@ -1871,7 +1829,6 @@ export type BotUncheckedUpdateWithoutLeadsInput = {
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutWebhooksInput = {
@@ -1904,7 +1861,6 @@ export type BotCreateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutWebhooksInput = {
@@ -1937,7 +1893,6 @@ export type BotUncheckedCreateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
-  usageDaily?: Prisma.UsageDailyUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutWebhooksInput = {
@@ -1986,7 +1941,6 @@ export type BotUpdateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutWebhooksInput = {
@@ -2019,155 +1973,6 @@ export type BotUncheckedUpdateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
-}
-
-export type BotCreateWithoutUsageDailyInput = {
-  id?: string
-  name: string
-  systemPrompt?: string
-  model: string
-  temperature?: number
-  maxTokens?: number
-  welcomeMessage?: string
-  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  position?: $Enums.WidgetPosition
-  allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
-  visitorRateLimitPerMin?: number
-  botRateLimitPerMin?: number
-  visitorDailyTokenCap?: number
-  leadCaptureEnabled?: boolean
-  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  webhookUrl?: string | null
-  webhookSecretEncrypted?: string | null
-  published?: boolean
-  publishedAt?: Date | string | null
-  embedder: string
-  createdBy: string
-  createdAt?: Date | string
-  updatedAt?: Date | string
-  org: Prisma.OrgCreateNestedOneWithoutBotsInput
-  sources?: Prisma.SourceCreateNestedManyWithoutBotInput
-  ingestJobs?: Prisma.IngestJobCreateNestedManyWithoutBotInput
-  chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
-  conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
-  leads?: Prisma.LeadCreateNestedManyWithoutBotInput
-  webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
-}
-
-export type BotUncheckedCreateWithoutUsageDailyInput = {
-  id?: string
-  orgId: string
-  name: string
-  systemPrompt?: string
-  model: string
-  temperature?: number
-  maxTokens?: number
-  welcomeMessage?: string
-  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  position?: $Enums.WidgetPosition
-  allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
-  visitorRateLimitPerMin?: number
-  botRateLimitPerMin?: number
-  visitorDailyTokenCap?: number
-  leadCaptureEnabled?: boolean
-  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  webhookUrl?: string | null
-  webhookSecretEncrypted?: string | null
-  published?: boolean
-  publishedAt?: Date | string | null
-  embedder: string
-  createdBy: string
-  createdAt?: Date | string
-  updatedAt?: Date | string
-  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutBotInput
-  ingestJobs?: Prisma.IngestJobUncheckedCreateNestedManyWithoutBotInput
-  chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
-  conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
-  leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
-  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
-}
-
-export type BotCreateOrConnectWithoutUsageDailyInput = {
-  where: Prisma.BotWhereUniqueInput
-  create: Prisma.XOR<Prisma.BotCreateWithoutUsageDailyInput, Prisma.BotUncheckedCreateWithoutUsageDailyInput>
-}
-
-export type BotUpsertWithoutUsageDailyInput = {
-  update: Prisma.XOR<Prisma.BotUpdateWithoutUsageDailyInput, Prisma.BotUncheckedUpdateWithoutUsageDailyInput>
-  create: Prisma.XOR<Prisma.BotCreateWithoutUsageDailyInput, Prisma.BotUncheckedCreateWithoutUsageDailyInput>
-  where?: Prisma.BotWhereInput
-}
-
-export type BotUpdateToOneWithWhereWithoutUsageDailyInput = {
-  where?: Prisma.BotWhereInput
-  data: Prisma.XOR<Prisma.BotUpdateWithoutUsageDailyInput, Prisma.BotUncheckedUpdateWithoutUsageDailyInput>
-}
-
-export type BotUpdateWithoutUsageDailyInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
-  name?: Prisma.StringFieldUpdateOperationsInput | string
-  systemPrompt?: Prisma.StringFieldUpdateOperationsInput | string
-  model?: Prisma.StringFieldUpdateOperationsInput | string
-  temperature?: Prisma.FloatFieldUpdateOperationsInput | number
-  maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
-  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
-  allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
-  visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
-  botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
-  visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
-  leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  webhookSecretEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  published?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  embedder?: Prisma.StringFieldUpdateOperationsInput | string
-  createdBy?: Prisma.StringFieldUpdateOperationsInput | string
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  org?: Prisma.OrgUpdateOneRequiredWithoutBotsNestedInput
-  sources?: Prisma.SourceUpdateManyWithoutBotNestedInput
-  ingestJobs?: Prisma.IngestJobUpdateManyWithoutBotNestedInput
-  chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
-  conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
-  leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
-  webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-}
-
-export type BotUncheckedUpdateWithoutUsageDailyInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
-  orgId?: Prisma.StringFieldUpdateOperationsInput | string
-  name?: Prisma.StringFieldUpdateOperationsInput | string
-  systemPrompt?: Prisma.StringFieldUpdateOperationsInput | string
-  model?: Prisma.StringFieldUpdateOperationsInput | string
-  temperature?: Prisma.FloatFieldUpdateOperationsInput | number
-  maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
-  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
-  allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
-  visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
-  botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
-  visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
-  leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  webhookSecretEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  published?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  embedder?: Prisma.StringFieldUpdateOperationsInput | string
-  createdBy?: Prisma.StringFieldUpdateOperationsInput | string
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  sources?: Prisma.SourceUncheckedUpdateManyWithoutBotNestedInput
-  ingestJobs?: Prisma.IngestJobUncheckedUpdateManyWithoutBotNestedInput
-  chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
-  conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
-  leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
-  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateManyOrgInput = {
@@ -2226,7 +2031,6 @@ export type BotUpdateWithoutOrgInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutOrgInput = {
@@ -2259,7 +2063,6 @@ export type BotUncheckedUpdateWithoutOrgInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
-  usageDaily?: Prisma.UsageDailyUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateManyWithoutOrgInput = {
@@ -2300,7 +2103,6 @@ export type BotCountOutputType = {
   conversations: number
   leads: number
   webhooks: number
-  usageDaily: number
 }
 
 export type BotCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2310,7 +2112,6 @@ export type BotCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.In
   conversations?: boolean | BotCountOutputTypeCountConversationsArgs
   leads?: boolean | BotCountOutputTypeCountLeadsArgs
   webhooks?: boolean | BotCountOutputTypeCountWebhooksArgs
-  usageDaily?: boolean | BotCountOutputTypeCountUsageDailyArgs
 }
 
 /**
@@ -2365,13 +2166,6 @@ export type BotCountOutputTypeCountWebhooksArgs<ExtArgs extends runtime.Types.Ex
   where?: Prisma.WebhookWhereInput
 }
 
-/**
- * BotCountOutputType without action
- */
-export type BotCountOutputTypeCountUsageDailyArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  where?: Prisma.UsageDailyWhereInput
-}
-
 
 export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -2405,7 +2199,6 @@ export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   conversations?: boolean | Prisma.Bot$conversationsArgs<ExtArgs>
   leads?: boolean | Prisma.Bot$leadsArgs<ExtArgs>
   webhooks?: boolean | Prisma.Bot$webhooksArgs<ExtArgs>
-  usageDaily?: boolean | Prisma.Bot$usageDailyArgs<ExtArgs>
   _count?: boolean | Prisma.BotCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["bot"]>
 
@@ -2501,7 +2294,6 @@ export type BotInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   conversations?: boolean | Prisma.Bot$conversationsArgs<ExtArgs>
   leads?: boolean | Prisma.Bot$leadsArgs<ExtArgs>
   webhooks?: boolean | Prisma.Bot$webhooksArgs<ExtArgs>
-  usageDaily?: boolean | Prisma.Bot$usageDailyArgs<ExtArgs>
   _count?: boolean | Prisma.BotCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type BotIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2521,7 +2313,6 @@ export type $BotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     conversations: Prisma.$ConversationPayload<ExtArgs>[]
     leads: Prisma.$LeadPayload<ExtArgs>[]
     webhooks: Prisma.$WebhookPayload<ExtArgs>[]
-    usageDaily: Prisma.$UsageDailyPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2970,7 +2761,6 @@ export interface Prisma__BotClient<T, Null = never, ExtArgs extends runtime.Type
   conversations<T extends Prisma.Bot$conversationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$conversationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ConversationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   leads<T extends Prisma.Bot$leadsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$leadsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LeadPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   webhooks<T extends Prisma.Bot$webhooksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$webhooksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$WebhookPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
-  usageDaily<T extends Prisma.Bot$usageDailyArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$usageDailyArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$UsageDailyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3566,30 +3356,6 @@ export type Bot$webhooksArgs<ExtArgs extends runtime.Types.Extensions.InternalAr
   take?: number
   skip?: number
   distinct?: Prisma.WebhookScalarFieldEnum | Prisma.WebhookScalarFieldEnum[]
-}
-
-/**
- * Bot.usageDaily
- */
-export type Bot$usageDailyArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  /**
-   * Select specific fields to fetch from the UsageDaily
-   */
-  select?: Prisma.UsageDailySelect<ExtArgs> | null
-  /**
-   * Omit specific fields from the UsageDaily
-   */
-  omit?: Prisma.UsageDailyOmit<ExtArgs> | null
-  /**
-   * Choose, which related nodes to fetch as well
-   */
-  include?: Prisma.UsageDailyInclude<ExtArgs> | null
-  where?: Prisma.UsageDailyWhereInput
-  orderBy?: Prisma.UsageDailyOrderByWithRelationInput | Prisma.UsageDailyOrderByWithRelationInput[]
-  cursor?: Prisma.UsageDailyWhereUniqueInput
-  take?: number
-  skip?: number
-  distinct?: Prisma.UsageDailyScalarFieldEnum | Prisma.UsageDailyScalarFieldEnum[]
 }
 
 /**

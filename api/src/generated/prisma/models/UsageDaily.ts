@@ -15,6 +15,10 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 /**
  * Model UsageDaily
  * Off-chain counters per bot per UTC day, compared with the chain's counters in the dapp.
+ * No relation to Bot: deleting a bot keeps its counters (the usage contract keeps counting
+ * its answers, and the org's quota counts them), so `botId` may name a deleted bot. Bot ids
+ * are random UUIDs, never reused, so such rows never mix with a new bot's. Only the org
+ * owns the rows (they go with the org); per-bot analytics of a deleted bot answer 404.
  */
 export type UsageDailyModel = runtime.Types.Result.DefaultSelection<Prisma.$UsageDailyPayload>
 
@@ -256,7 +260,6 @@ export type UsageDailyWhereInput = {
   promptTokens?: Prisma.IntFilter<"UsageDaily"> | number
   completionTokens?: Prisma.IntFilter<"UsageDaily"> | number
   leads?: Prisma.IntFilter<"UsageDaily"> | number
-  bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   org?: Prisma.XOR<Prisma.OrgScalarRelationFilter, Prisma.OrgWhereInput>
 }
 
@@ -269,7 +272,6 @@ export type UsageDailyOrderByWithRelationInput = {
   promptTokens?: Prisma.SortOrder
   completionTokens?: Prisma.SortOrder
   leads?: Prisma.SortOrder
-  bot?: Prisma.BotOrderByWithRelationInput
   org?: Prisma.OrgOrderByWithRelationInput
 }
 
@@ -286,7 +288,6 @@ export type UsageDailyWhereUniqueInput = Prisma.AtLeast<{
   promptTokens?: Prisma.IntFilter<"UsageDaily"> | number
   completionTokens?: Prisma.IntFilter<"UsageDaily"> | number
   leads?: Prisma.IntFilter<"UsageDaily"> | number
-  bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   org?: Prisma.XOR<Prisma.OrgScalarRelationFilter, Prisma.OrgWhereInput>
 }, "botId_day">
 
@@ -321,13 +322,13 @@ export type UsageDailyScalarWhereWithAggregatesInput = {
 }
 
 export type UsageDailyCreateInput = {
+  botId: string
   day: Date | string
   conversations?: number
   messages?: number
   promptTokens?: number
   completionTokens?: number
   leads?: number
-  bot: Prisma.BotCreateNestedOneWithoutUsageDailyInput
   org: Prisma.OrgCreateNestedOneWithoutUsageDailyInput
 }
 
@@ -343,13 +344,13 @@ export type UsageDailyUncheckedCreateInput = {
 }
 
 export type UsageDailyUpdateInput = {
+  botId?: Prisma.StringFieldUpdateOperationsInput | string
   day?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   conversations?: Prisma.IntFieldUpdateOperationsInput | number
   messages?: Prisma.IntFieldUpdateOperationsInput | number
   promptTokens?: Prisma.IntFieldUpdateOperationsInput | number
   completionTokens?: Prisma.IntFieldUpdateOperationsInput | number
   leads?: Prisma.IntFieldUpdateOperationsInput | number
-  bot?: Prisma.BotUpdateOneRequiredWithoutUsageDailyNestedInput
   org?: Prisma.OrgUpdateOneRequiredWithoutUsageDailyNestedInput
 }
 
@@ -376,6 +377,7 @@ export type UsageDailyCreateManyInput = {
 }
 
 export type UsageDailyUpdateManyMutationInput = {
+  botId?: Prisma.StringFieldUpdateOperationsInput | string
   day?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   conversations?: Prisma.IntFieldUpdateOperationsInput | number
   messages?: Prisma.IntFieldUpdateOperationsInput | number
@@ -501,56 +503,14 @@ export type UsageDailyUncheckedUpdateManyWithoutOrgNestedInput = {
   deleteMany?: Prisma.UsageDailyScalarWhereInput | Prisma.UsageDailyScalarWhereInput[]
 }
 
-export type UsageDailyCreateNestedManyWithoutBotInput = {
-  create?: Prisma.XOR<Prisma.UsageDailyCreateWithoutBotInput, Prisma.UsageDailyUncheckedCreateWithoutBotInput> | Prisma.UsageDailyCreateWithoutBotInput[] | Prisma.UsageDailyUncheckedCreateWithoutBotInput[]
-  connectOrCreate?: Prisma.UsageDailyCreateOrConnectWithoutBotInput | Prisma.UsageDailyCreateOrConnectWithoutBotInput[]
-  createMany?: Prisma.UsageDailyCreateManyBotInputEnvelope
-  connect?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-}
-
-export type UsageDailyUncheckedCreateNestedManyWithoutBotInput = {
-  create?: Prisma.XOR<Prisma.UsageDailyCreateWithoutBotInput, Prisma.UsageDailyUncheckedCreateWithoutBotInput> | Prisma.UsageDailyCreateWithoutBotInput[] | Prisma.UsageDailyUncheckedCreateWithoutBotInput[]
-  connectOrCreate?: Prisma.UsageDailyCreateOrConnectWithoutBotInput | Prisma.UsageDailyCreateOrConnectWithoutBotInput[]
-  createMany?: Prisma.UsageDailyCreateManyBotInputEnvelope
-  connect?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-}
-
-export type UsageDailyUpdateManyWithoutBotNestedInput = {
-  create?: Prisma.XOR<Prisma.UsageDailyCreateWithoutBotInput, Prisma.UsageDailyUncheckedCreateWithoutBotInput> | Prisma.UsageDailyCreateWithoutBotInput[] | Prisma.UsageDailyUncheckedCreateWithoutBotInput[]
-  connectOrCreate?: Prisma.UsageDailyCreateOrConnectWithoutBotInput | Prisma.UsageDailyCreateOrConnectWithoutBotInput[]
-  upsert?: Prisma.UsageDailyUpsertWithWhereUniqueWithoutBotInput | Prisma.UsageDailyUpsertWithWhereUniqueWithoutBotInput[]
-  createMany?: Prisma.UsageDailyCreateManyBotInputEnvelope
-  set?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  disconnect?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  delete?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  connect?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  update?: Prisma.UsageDailyUpdateWithWhereUniqueWithoutBotInput | Prisma.UsageDailyUpdateWithWhereUniqueWithoutBotInput[]
-  updateMany?: Prisma.UsageDailyUpdateManyWithWhereWithoutBotInput | Prisma.UsageDailyUpdateManyWithWhereWithoutBotInput[]
-  deleteMany?: Prisma.UsageDailyScalarWhereInput | Prisma.UsageDailyScalarWhereInput[]
-}
-
-export type UsageDailyUncheckedUpdateManyWithoutBotNestedInput = {
-  create?: Prisma.XOR<Prisma.UsageDailyCreateWithoutBotInput, Prisma.UsageDailyUncheckedCreateWithoutBotInput> | Prisma.UsageDailyCreateWithoutBotInput[] | Prisma.UsageDailyUncheckedCreateWithoutBotInput[]
-  connectOrCreate?: Prisma.UsageDailyCreateOrConnectWithoutBotInput | Prisma.UsageDailyCreateOrConnectWithoutBotInput[]
-  upsert?: Prisma.UsageDailyUpsertWithWhereUniqueWithoutBotInput | Prisma.UsageDailyUpsertWithWhereUniqueWithoutBotInput[]
-  createMany?: Prisma.UsageDailyCreateManyBotInputEnvelope
-  set?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  disconnect?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  delete?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  connect?: Prisma.UsageDailyWhereUniqueInput | Prisma.UsageDailyWhereUniqueInput[]
-  update?: Prisma.UsageDailyUpdateWithWhereUniqueWithoutBotInput | Prisma.UsageDailyUpdateWithWhereUniqueWithoutBotInput[]
-  updateMany?: Prisma.UsageDailyUpdateManyWithWhereWithoutBotInput | Prisma.UsageDailyUpdateManyWithWhereWithoutBotInput[]
-  deleteMany?: Prisma.UsageDailyScalarWhereInput | Prisma.UsageDailyScalarWhereInput[]
-}
-
 export type UsageDailyCreateWithoutOrgInput = {
+  botId: string
   day: Date | string
   conversations?: number
   messages?: number
   promptTokens?: number
   completionTokens?: number
   leads?: number
-  bot: Prisma.BotCreateNestedOneWithoutUsageDailyInput
 }
 
 export type UsageDailyUncheckedCreateWithoutOrgInput = {
@@ -603,52 +563,6 @@ export type UsageDailyScalarWhereInput = {
   leads?: Prisma.IntFilter<"UsageDaily"> | number
 }
 
-export type UsageDailyCreateWithoutBotInput = {
-  day: Date | string
-  conversations?: number
-  messages?: number
-  promptTokens?: number
-  completionTokens?: number
-  leads?: number
-  org: Prisma.OrgCreateNestedOneWithoutUsageDailyInput
-}
-
-export type UsageDailyUncheckedCreateWithoutBotInput = {
-  day: Date | string
-  orgId: string
-  conversations?: number
-  messages?: number
-  promptTokens?: number
-  completionTokens?: number
-  leads?: number
-}
-
-export type UsageDailyCreateOrConnectWithoutBotInput = {
-  where: Prisma.UsageDailyWhereUniqueInput
-  create: Prisma.XOR<Prisma.UsageDailyCreateWithoutBotInput, Prisma.UsageDailyUncheckedCreateWithoutBotInput>
-}
-
-export type UsageDailyCreateManyBotInputEnvelope = {
-  data: Prisma.UsageDailyCreateManyBotInput | Prisma.UsageDailyCreateManyBotInput[]
-  skipDuplicates?: boolean
-}
-
-export type UsageDailyUpsertWithWhereUniqueWithoutBotInput = {
-  where: Prisma.UsageDailyWhereUniqueInput
-  update: Prisma.XOR<Prisma.UsageDailyUpdateWithoutBotInput, Prisma.UsageDailyUncheckedUpdateWithoutBotInput>
-  create: Prisma.XOR<Prisma.UsageDailyCreateWithoutBotInput, Prisma.UsageDailyUncheckedCreateWithoutBotInput>
-}
-
-export type UsageDailyUpdateWithWhereUniqueWithoutBotInput = {
-  where: Prisma.UsageDailyWhereUniqueInput
-  data: Prisma.XOR<Prisma.UsageDailyUpdateWithoutBotInput, Prisma.UsageDailyUncheckedUpdateWithoutBotInput>
-}
-
-export type UsageDailyUpdateManyWithWhereWithoutBotInput = {
-  where: Prisma.UsageDailyScalarWhereInput
-  data: Prisma.XOR<Prisma.UsageDailyUpdateManyMutationInput, Prisma.UsageDailyUncheckedUpdateManyWithoutBotInput>
-}
-
 export type UsageDailyCreateManyOrgInput = {
   botId: string
   day: Date | string
@@ -660,13 +574,13 @@ export type UsageDailyCreateManyOrgInput = {
 }
 
 export type UsageDailyUpdateWithoutOrgInput = {
+  botId?: Prisma.StringFieldUpdateOperationsInput | string
   day?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   conversations?: Prisma.IntFieldUpdateOperationsInput | number
   messages?: Prisma.IntFieldUpdateOperationsInput | number
   promptTokens?: Prisma.IntFieldUpdateOperationsInput | number
   completionTokens?: Prisma.IntFieldUpdateOperationsInput | number
   leads?: Prisma.IntFieldUpdateOperationsInput | number
-  bot?: Prisma.BotUpdateOneRequiredWithoutUsageDailyNestedInput
 }
 
 export type UsageDailyUncheckedUpdateWithoutOrgInput = {
@@ -689,46 +603,6 @@ export type UsageDailyUncheckedUpdateManyWithoutOrgInput = {
   leads?: Prisma.IntFieldUpdateOperationsInput | number
 }
 
-export type UsageDailyCreateManyBotInput = {
-  day: Date | string
-  orgId: string
-  conversations?: number
-  messages?: number
-  promptTokens?: number
-  completionTokens?: number
-  leads?: number
-}
-
-export type UsageDailyUpdateWithoutBotInput = {
-  day?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  conversations?: Prisma.IntFieldUpdateOperationsInput | number
-  messages?: Prisma.IntFieldUpdateOperationsInput | number
-  promptTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  completionTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  leads?: Prisma.IntFieldUpdateOperationsInput | number
-  org?: Prisma.OrgUpdateOneRequiredWithoutUsageDailyNestedInput
-}
-
-export type UsageDailyUncheckedUpdateWithoutBotInput = {
-  day?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  orgId?: Prisma.StringFieldUpdateOperationsInput | string
-  conversations?: Prisma.IntFieldUpdateOperationsInput | number
-  messages?: Prisma.IntFieldUpdateOperationsInput | number
-  promptTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  completionTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  leads?: Prisma.IntFieldUpdateOperationsInput | number
-}
-
-export type UsageDailyUncheckedUpdateManyWithoutBotInput = {
-  day?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  orgId?: Prisma.StringFieldUpdateOperationsInput | string
-  conversations?: Prisma.IntFieldUpdateOperationsInput | number
-  messages?: Prisma.IntFieldUpdateOperationsInput | number
-  promptTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  completionTokens?: Prisma.IntFieldUpdateOperationsInput | number
-  leads?: Prisma.IntFieldUpdateOperationsInput | number
-}
-
 
 
 export type UsageDailySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -740,7 +614,6 @@ export type UsageDailySelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   promptTokens?: boolean
   completionTokens?: boolean
   leads?: boolean
-  bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["usageDaily"]>
 
@@ -753,7 +626,6 @@ export type UsageDailySelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ex
   promptTokens?: boolean
   completionTokens?: boolean
   leads?: boolean
-  bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["usageDaily"]>
 
@@ -766,7 +638,6 @@ export type UsageDailySelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ex
   promptTokens?: boolean
   completionTokens?: boolean
   leads?: boolean
-  bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["usageDaily"]>
 
@@ -783,22 +654,18 @@ export type UsageDailySelectScalar = {
 
 export type UsageDailyOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"botId" | "day" | "orgId" | "conversations" | "messages" | "promptTokens" | "completionTokens" | "leads", ExtArgs["result"]["usageDaily"]>
 export type UsageDailyInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
 }
 export type UsageDailyIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
 }
 export type UsageDailyIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
 }
 
 export type $UsageDailyPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "UsageDaily"
   objects: {
-    bot: Prisma.$BotPayload<ExtArgs>
     org: Prisma.$OrgPayload<ExtArgs>
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
@@ -1204,7 +1071,6 @@ readonly fields: UsageDailyFieldRefs;
  */
 export interface Prisma__UsageDailyClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
-  bot<T extends Prisma.BotDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.BotDefaultArgs<ExtArgs>>): Prisma.Prisma__BotClient<runtime.Types.Result.GetResult<Prisma.$BotPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   org<T extends Prisma.OrgDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.OrgDefaultArgs<ExtArgs>>): Prisma.Prisma__OrgClient<runtime.Types.Result.GetResult<Prisma.$OrgPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.

@@ -49,6 +49,21 @@ describe('createNativeSigner', () => {
       model: 'm',
     };
     expect(() => native.sign(att)).toThrow(AttestationError);
+    // One check owns the refusal: the native signer's error is the schema signer's, code and all.
+    const reference = createAttestationSigner(generateSignerKey());
+    const refusal = (sign: () => unknown) => {
+      try {
+        sign();
+      } catch (error) {
+        return { code: (error as AttestationError).code, message: (error as Error).message };
+      }
+      return undefined;
+    };
+    expect(refusal(() => native.sign(att))).toEqual({
+      code: 'invalid_key',
+      message: expect.stringContaining('does not belong to the attestation signer'),
+    });
+    expect(refusal(() => native.sign(att))).toEqual(refusal(() => reference.sign(att)));
     expect(() => createNativeSigner(new Uint8Array(32))).toThrow(AttestationError);
   });
 });

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
-  AttestationError,
   type AttestationSigner,
+  assertSignerOf,
   createAttestationSigner,
   encodeAttestation,
-  equalBytes,
 } from '@privexbot/schema/attestation';
 import secp256k1 from 'secp256k1';
 
@@ -22,13 +21,8 @@ export function createNativeSigner(privateKey: Uint8Array): AttestationSigner {
   return {
     publicKey,
     sign(att) {
-      if (!equalBytes(publicKey, att.signer)) {
-        throw new AttestationError(
-          'invalid_key',
-          'private key does not belong to the attestation signer',
-          'signer',
-        );
-      }
+      // The same refusal, error code and message as the schema's signer.
+      assertSignerOf(publicKey, att);
       const hash = createHash('sha256').update(encodeAttestation(att)).digest();
       return secp256k1.ecdsaSign(hash, secret).signature;
     },

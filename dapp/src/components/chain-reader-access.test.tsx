@@ -3,18 +3,14 @@ import { vi } from 'vitest';
 
 vi.hoisted(async () => (await import('../testing/use-node-typed-arrays.js')).useNodeTypedArrays());
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWallet } from '../core/actions/connect-wallet.js';
-import { createConfig, type DappConfig } from '../core/config.js';
+import { describe, expect, it } from 'vitest';
 import OrgsPage from '../pages/orgs-page.js';
 import { expectLabelledControls } from '../testing/expect-accessible.js';
 import { renderWithProviders } from '../testing/render-with-providers.js';
-import { type DevnetProcess, startDevnetProcess } from '../testing/start-devnet-process.js';
+import { connectedConfig, devnetForFile, serverForFile } from '../testing/test-setup.js';
 
 /**
  * The org page's "let PrivexBot read this org's plan and usage" step, against the devnet's
@@ -22,46 +18,21 @@ import { type DevnetProcess, startDevnetProcess } from '../testing/start-devnet-
  * as the platform's chain reader.
  */
 const reader = devOnlyAccount('bob').address;
-let devnet: DevnetProcess;
-let api: Server;
-let apiUrl: string;
-
-beforeAll(async () => {
-  devnet = await startDevnetProcess();
-  api = createServer((request, response) => {
-    response.setHeader('access-control-allow-origin', '*');
-    response.setHeader('content-type', 'application/json');
-    if (request.method === 'GET' && request.url === '/v1/platform') {
-      response.end(
-        JSON.stringify({ chainReaderAddress: reader, chainId: 'privexbot-devnet-1', billingContract: null }),
-      );
-      return;
-    }
-    response.writeHead(404).end(JSON.stringify({ error: { code: 'ROUTE_NOT_FOUND', message: 'no route' } }));
-  });
-  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await devnet?.stop();
-  await new Promise((resolve) => api?.close(resolve));
+const devnet = devnetForFile();
+const apiUrl = serverForFile((request, response) => {
+  response.setHeader('access-control-allow-origin', '*');
+  response.setHeader('content-type', 'application/json');
+  if (request.method === 'GET' && request.url === '/v1/platform') {
+    response.end(
+      JSON.stringify({ chainReaderAddress: reader, chainId: 'privexbot-devnet-1', billingContract: null }),
+    );
+    return;
+  }
+  response.writeHead(404).end(JSON.stringify({ error: { code: 'ROUTE_NOT_FOUND', message: 'no route' } }));
 });
 
-async function connected(role: 'alice' | 'bob'): Promise<DappConfig> {
-  const config = createConfig({
-    apiUrl,
-    chain: {
-      kind: 'devnet',
-      chainId: 'privexbot-devnet-1',
-      walletChainId: 'secretdev-1',
-      devnetUrl: devnet.url,
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
-  await connectWallet(config, { connector: 'dev', devAccount: role });
-  return config;
-}
+const connected = (role: 'alice' | 'bob') =>
+  connectedConfig(role, { devnetUrl: devnet().url, apiUrl: apiUrl() });
 
 describe('granting the platform read access to an org', () => {
   it('is offered right after the org is created, can be put off, and then granted in one transaction', async () => {

@@ -5,11 +5,10 @@ vi.hoisted(async () => (await import('../testing/use-node-typed-arrays.js')).use
 
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { act, waitFor } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfig, type DappConfig } from '../core/config.js';
+import { describe, expect, it } from 'vitest';
 import { ChainRequestError, NotConnectedError } from '../core/errors.js';
 import { renderHookWithProviders } from '../testing/render-with-providers.js';
-import { type DevnetProcess, startDevnetProcess } from '../testing/start-devnet-process.js';
+import { devnetForFile, testConfig } from '../testing/test-setup.js';
 import { useBalance } from './use-balance.js';
 import { useConnect } from './use-connect.js';
 import { useContractExecute } from './use-contract-execute.js';
@@ -19,24 +18,8 @@ import { useWaitForTx } from './use-wait-for-tx.js';
 const alice = devOnlyAccount('alice');
 const bob = devOnlyAccount('bob');
 
-let devnet: DevnetProcess;
-beforeAll(async () => {
-  devnet = await startDevnetProcess();
-});
-afterAll(() => devnet?.stop());
-
-function devnetConfig(): DappConfig {
-  return createConfig({
-    chain: {
-      kind: 'devnet',
-      chainId: 'privexbot-devnet-1',
-      walletChainId: 'secretdev-1',
-      devnetUrl: devnet.url,
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
-}
+const devnet = devnetForFile();
+const devnetConfig = () => testConfig({ devnetUrl: devnet().url });
 
 describe('chain hooks on the devnet (real wasm, real signatures)', () => {
   it('a token transfer refreshes both balances without a manual refetch', async () => {

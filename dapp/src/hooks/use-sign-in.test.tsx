@@ -5,15 +5,16 @@ vi.hoisted(async () => (await import('../testing/use-node-typed-arrays.js')).use
 
 import { DEV_ONLY_ACCOUNTS, devOnlyAccount } from '@privexbot/schema/chain';
 import { act, waitFor } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../core/api/api-request.js';
-import { createConfig, type DappConfig } from '../core/config.js';
+import type { DappConfig } from '../core/config.js';
 import { SignInError, UserRejectedRequestError, WalletNotFoundError } from '../core/errors.js';
 import { queryKeys } from '../core/query/query-keys.js';
 import { createDevKeplr, type DevKeplr } from '../core/wallet/create-dev-keplr.js';
 import { KEYSTORE_CHANGE_EVENT, type KeplrLike } from '../core/wallet/keplr-like.js';
 import { renderHookWithProviders } from '../testing/render-with-providers.js';
-import { type SignInServer, startSignInServer } from '../testing/sign-in-server.js';
+import { startSignInServer } from '../testing/sign-in-server.js';
+import { startedForFile, testConfig } from '../testing/test-setup.js';
 import { useAccount } from './use-account.js';
 import { useConnect } from './use-connect.js';
 import { useDisconnect } from './use-disconnect.js';
@@ -44,33 +45,19 @@ function switchableKeplr(initial: DevKeplr) {
   };
 }
 
-let server: SignInServer;
+const server = startedForFile(startSignInServer, (started) => started.close());
 let aliceKeplr: DevKeplr;
 let bobKeplr: DevKeplr;
 
 beforeAll(async () => {
-  server = await startSignInServer();
   [aliceKeplr, bobKeplr] = await Promise.all([
     createDevKeplr({ mnemonic: alice.mnemonic, label: 'alice' }),
     createDevKeplr({ mnemonic: bob.mnemonic, label: 'bob' }),
   ]);
 });
-afterAll(() => server.close());
 
 function configWith(getKeplr: () => KeplrLike | undefined): DappConfig {
-  return createConfig({
-    apiUrl: server.url,
-    getKeplr,
-    storage: window.localStorage,
-    chain: {
-      kind: 'devnet',
-      chainId: 'privexbot-devnet-1',
-      walletChainId: 'secretdev-1',
-      devnetUrl: 'http://127.0.0.1:1',
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
+  return testConfig({ apiUrl: server().url, getKeplr, storage: window.localStorage });
 }
 
 function useWalletFlow() {
@@ -88,7 +75,7 @@ describe('connect and sign in with an injected Keplr', () => {
     window.localStorage.clear();
     const config = configWith(() => aliceKeplr);
     const { result } = renderHookWithProviders(useWalletFlow, config);
-    const issuedBefore = server.sessionsIssued;
+    const issuedBefore = server().sessionsIssued;
 
     await act(() => result.current.connect.mutateAsync({ connector: 'keplr' }));
     expect(result.current.account).toMatchObject({
@@ -101,7 +88,7 @@ describe('connect and sign in with an injected Keplr', () => {
     expect(result.current.session?.address).toBe(alice.address);
     expect(result.current.session?.token).toMatch(/^access-/);
     expect(result.current.session?.refreshToken).toMatch(/^refresh-/);
-    expect(server.sessionsIssued).toBe(issuedBefore + 1);
+    expect(server().sessionsIssued).toBe(issuedBefore + 1);
 
     // A reload builds a new config from the same storage: the session is still there.
     const reloaded = configWith(() => aliceKeplr);
@@ -184,9 +171,9 @@ describe('connect and sign in with an injected Keplr', () => {
     const config = configWith(() => aliceKeplr);
     const { result } = renderHookWithProviders(useWalletFlow, config);
     await act(() => result.current.connect.mutateAsync({ connector: 'keplr' }));
-    server.setAccessTtlMs(1); // the access token is stale at once
+    server().setAccessTtlMs(1); // the access token is stale at once
     await act(() => result.current.signIn.mutateAsync());
-    server.setAccessTtlMs(600_000);
+    server().setAccessTtlMs(600_000);
     const first = config.session.get()!;
     const answers = await Promise.all([
       apiRequest<{ address: string }>(config, { path: '/v1/me' }),

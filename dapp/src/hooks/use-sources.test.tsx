@@ -1,11 +1,10 @@
 // @vitest-environment jsdom
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { act, waitFor } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfig, type DappConfig } from '../core/config.js';
+import { describe, expect, it } from 'vitest';
 import { ApiRequestError, InvalidInputError } from '../core/errors.js';
 import { renderHookWithProviders } from '../testing/render-with-providers.js';
+import { signedInToServer } from '../testing/test-setup.js';
 import { useAddSource, useSetSourceCitable, useSources } from './use-sources.js';
 
 /**
@@ -25,8 +24,6 @@ interface ServedSource {
   progress: { jobId: string; status: string; chunksDone: number; chunksTotal: number };
 }
 const SOURCES_PATH = '/v1/orgs/7/bots/b1/sources';
-let server: Server;
-let config: DappConfig;
 const sources: ServedSource[] = [];
 let refusePatches = false;
 const uploads: {
@@ -48,79 +45,63 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-beforeAll(async () => {
-  server = createServer(async (request, response) => {
-    cors(response);
-    if (request.method === 'OPTIONS') return response.end();
-    const json = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    if (request.method === 'POST' && request.url === SOURCES_PATH) {
-      const raw = await readBody(request);
-      if (raw.length > 300_000)
-        return json(413, {
-          error: { code: 'PAYLOAD_TOO_LARGE', message: 'Files are limited to 200 KB here.' },
-        });
-      const body = JSON.parse(raw.toString()) as Record<string, unknown>;
-      uploads.push({
-        bytes: raw.length,
-        contentType: request.headers['content-type'],
-        auth: request.headers.authorization,
-        body,
+const config = signedInToServer(async (request, response) => {
+  cors(response);
+  if (request.method === 'OPTIONS') return response.end();
+  const json = (status: number, body: unknown) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  };
+  if (request.method === 'POST' && request.url === SOURCES_PATH) {
+    const raw = await readBody(request);
+    if (raw.length > 300_000)
+      return json(413, {
+        error: { code: 'PAYLOAD_TOO_LARGE', message: 'Files are limited to 200 KB here.' },
       });
-      const source: ServedSource = {
-        id: `s${sources.length + 1}`,
-        botId: 'b1',
-        type: 'file',
-        name: String(body.name),
-        citable: body.citable === true,
-        status: 'processing',
-        bytes: Buffer.from(String(body.contentBase64), 'base64').length,
-        error: null,
-        progress: { jobId: 'j1', status: 'running', chunksDone: 0, chunksTotal: 4 },
-      };
-      sources.push(source);
-      return json(201, { source, duplicate: false });
+    const body = JSON.parse(raw.toString()) as Record<string, unknown>;
+    uploads.push({
+      bytes: raw.length,
+      contentType: request.headers['content-type'],
+      auth: request.headers.authorization,
+      body,
+    });
+    const source: ServedSource = {
+      id: `s${sources.length + 1}`,
+      botId: 'b1',
+      type: 'file',
+      name: String(body.name),
+      citable: body.citable === true,
+      status: 'processing',
+      bytes: Buffer.from(String(body.contentBase64), 'base64').length,
+      error: null,
+      progress: { jobId: 'j1', status: 'running', chunksDone: 0, chunksTotal: 4 },
+    };
+    sources.push(source);
+    return json(201, { source, duplicate: false });
+  }
+  const toggled =
+    request.url?.startsWith(`${SOURCES_PATH}/`) &&
+    sources.find((x) => request.url === `${SOURCES_PATH}/${x.id}`);
+  if (request.method === 'PATCH' && toggled && refusePatches) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return json(403, { error: { code: 'FORBIDDEN', message: 'your role does not allow knowledge:write' } });
+  }
+  if (request.method === 'PATCH' && toggled) {
+    const body = JSON.parse((await readBody(request)).toString()) as { citable?: unknown };
+    if (typeof body.citable !== 'boolean')
+      return json(400, { error: { code: 'VALIDATION_FAILED', message: 'citable: expected boolean' } });
+    toggled.citable = body.citable;
+    return json(200, toggled);
+  }
+  if (request.method === 'GET' && request.url === SOURCES_PATH) {
+    for (const source of sources) {
+      source.progress.chunksDone = Math.min(4, source.progress.chunksDone + 2);
+      if (source.progress.chunksDone === 4) source.status = 'ready';
     }
-    const toggled =
-      request.url?.startsWith(`${SOURCES_PATH}/`) &&
-      sources.find((x) => request.url === `${SOURCES_PATH}/${x.id}`);
-    if (request.method === 'PATCH' && toggled && refusePatches) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return json(403, { error: { code: 'FORBIDDEN', message: 'your role does not allow knowledge:write' } });
-    }
-    if (request.method === 'PATCH' && toggled) {
-      const body = JSON.parse((await readBody(request)).toString()) as { citable?: unknown };
-      if (typeof body.citable !== 'boolean')
-        return json(400, { error: { code: 'VALIDATION_FAILED', message: 'citable: expected boolean' } });
-      toggled.citable = body.citable;
-      return json(200, toggled);
-    }
-    if (request.method === 'GET' && request.url === SOURCES_PATH) {
-      for (const source of sources) {
-        source.progress.chunksDone = Math.min(4, source.progress.chunksDone + 2);
-        if (source.progress.chunksDone === 4) source.status = 'ready';
-      }
-      return json(200, { sources });
-    }
-    json(404, { error: { code: 'ROUTE_NOT_FOUND', message: 'no route' } });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  config = createConfig({
-    apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    chain: {
-      kind: 'devnet',
-      chainId: 'c',
-      walletChainId: 'secretdev-1',
-      devnetUrl: 'http://127.0.0.1:1',
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
-  config.session.set({ address: 'secret1x', token: 'tok' });
+    return json(200, { sources });
+  }
+  json(404, { error: { code: 'ROUTE_NOT_FOUND', message: 'no route' } });
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('knowledge sources', () => {
   it('uploads a file with progress, then polls its ingestion until it reaches 100 %', async () => {
@@ -129,7 +110,7 @@ describe('knowledge sources', () => {
         sources: useSources({ orgId: '7', botId: 'b1' }),
         add: useAddSource({ orgId: '7', botId: 'b1' }),
       }),
-      config,
+      config(),
     );
     await waitFor(() => expect(result.current.sources.data).toEqual([]));
 
@@ -163,7 +144,7 @@ describe('knowledge sources', () => {
   });
 
   it('refuses a file type the api does not ingest, before uploading', async () => {
-    const { result } = renderHookWithProviders(() => useAddSource({ orgId: '7', botId: 'b1' }), config);
+    const { result } = renderHookWithProviders(() => useAddSource({ orgId: '7', botId: 'b1' }), config());
     const before = uploads.length;
     await act(async () => {
       await expect(
@@ -174,7 +155,7 @@ describe('knowledge sources', () => {
   });
 
   it('reports the api’s refusal of a too large file', async () => {
-    const { result } = renderHookWithProviders(() => useAddSource({ orgId: '7', botId: 'b1' }), config);
+    const { result } = renderHookWithProviders(() => useAddSource({ orgId: '7', botId: 'b1' }), config());
     const big = new File(['x'.repeat(300_000)], 'big.txt', { type: 'text/plain' });
     await act(async () => {
       await expect(
@@ -190,7 +171,7 @@ describe('knowledge sources', () => {
         sources: useSources({ orgId: '7', botId: 'b1' }),
         toggle: useSetSourceCitable({ orgId: '7', botId: 'b1' }),
       }),
-      config,
+      config(),
     );
     await waitFor(() => expect(result.current.sources.data?.length).toBeGreaterThan(0));
     const first = result.current.sources.data?.[0];
@@ -207,7 +188,7 @@ describe('knowledge sources', () => {
         sources: useSources({ orgId: '7', botId: 'b1' }),
         toggle: useSetSourceCitable({ orgId: '7', botId: 'b1' }),
       }),
-      config,
+      config(),
     );
     await waitFor(() => expect(result.current.sources.data?.length).toBeGreaterThan(0));
     const before = result.current.sources.data?.[0]?.citable;

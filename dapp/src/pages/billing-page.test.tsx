@@ -5,36 +5,21 @@ vi.hoisted(async () => (await import('../testing/use-node-typed-arrays.js')).use
 
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWallet } from '../core/actions/connect-wallet.js';
+import { describe, expect, it } from 'vitest';
 import { executeContract } from '../core/actions/execute-contract.js';
-import { createConfig, type DappConfig } from '../core/config.js';
+import type { DappConfig } from '../core/config.js';
 import { expectLabelledControls } from '../testing/expect-accessible.js';
 import { renderWithProviders } from '../testing/render-with-providers.js';
-import { type DevnetProcess, startDevnetProcess } from '../testing/start-devnet-process.js';
+import { connectedConfig, devnetForFile } from '../testing/test-setup.js';
 import BillingPage from './billing-page.js';
 
 // The billing page against the devnet running the real billing wasm with cw20-base as the
 // payment token: subscribe by token send, the renewal check before signing, a deposit, stake
 // and unstake, and the payment history with its transactions.
-let devnet: DevnetProcess;
-beforeAll(async () => {
-  devnet = await startDevnetProcess();
-});
-afterAll(() => devnet?.stop());
+const devnet = devnetForFile();
 
 async function aliceWithNewOrg(): Promise<{ config: DappConfig; orgId: string }> {
-  const config = createConfig({
-    chain: {
-      kind: 'devnet',
-      chainId: 'privexbot-devnet-1',
-      walletChainId: 'secretdev-1',
-      devnetUrl: devnet.url,
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
-  await connectWallet(config, { connector: 'dev', devAccount: 'alice' });
+  const config = await connectedConfig('alice', { devnetUrl: devnet().url });
   const tx = await executeContract(config, { contract: 'billing', msg: { create_org: { name: 'Acme' } } });
   const orgId = tx.events.flatMap((e) => e.attributes).find((a) => a.key === 'org_id')?.value;
   if (!orgId) throw new Error('create_org returned no org_id');

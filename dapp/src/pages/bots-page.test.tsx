@@ -1,25 +1,18 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createConfig, type DappConfig } from '../core/config.js';
+import type { DappConfig } from '../core/config.js';
 import { expectLabelledControls } from '../testing/expect-accessible.js';
 import { renderWithProviders } from '../testing/render-with-providers.js';
+import { testConfig } from '../testing/test-setup.js';
 import BotsPage from './bots-page.js';
 
 const address = 'secret1ajz54hz8azwuy34qwy9fkjnfcrvf0dzswy0lqq';
 
 /** A config whose api answers `GET /v1/orgs/1/bots` with `respond()`; a signed-in session; org 1 selected. */
 function configAnswering(respond: () => Response | Promise<Response>): DappConfig {
-  const config = createConfig({
+  const config = testConfig({
     apiUrl: 'http://api.test',
-    chain: {
-      kind: 'devnet',
-      chainId: 'c',
-      walletChainId: 'secretdev-1',
-      devnetUrl: 'http://127.0.0.1:1',
-      contracts: {},
-      devKeysAllowed: true,
-    },
     fetch: async (input) => {
       if (String(input) === 'http://api.test/v1/orgs/1/bots') return respond();
       return new Response(JSON.stringify({ error: { code: 'ROUTE_NOT_FOUND', message: 'no route' } }), {

@@ -6,38 +6,18 @@ vi.hoisted(async () => (await import('../testing/use-node-typed-arrays.js')).use
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWallet } from '../core/actions/connect-wallet.js';
+import { describe, expect, it } from 'vitest';
 import { executeContract } from '../core/actions/execute-contract.js';
-import { createConfig, type DappConfig } from '../core/config.js';
 import { expectLabelledControls } from '../testing/expect-accessible.js';
 import { renderWithProviders } from '../testing/render-with-providers.js';
-import { type DevnetProcess, startDevnetProcess } from '../testing/start-devnet-process.js';
+import { connectedConfig, devnetForFile } from '../testing/test-setup.js';
 import AuditorPage from './auditor-page.js';
 import OrgsPage from './orgs-page.js';
 import UsagePage from './usage-page.js';
 
 // The orgs and usage pages against the devnet's real billing and usage contracts.
-let devnet: DevnetProcess;
-beforeAll(async () => {
-  devnet = await startDevnetProcess();
-});
-afterAll(() => devnet?.stop());
-
-async function connected(role: 'alice' | 'bob'): Promise<DappConfig> {
-  const config = createConfig({
-    chain: {
-      kind: 'devnet',
-      chainId: 'privexbot-devnet-1',
-      walletChainId: 'secretdev-1',
-      devnetUrl: devnet.url,
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
-  await connectWallet(config, { connector: 'dev', devAccount: role });
-  return config;
-}
+const devnet = devnetForFile();
+const connected = (role: 'alice' | 'bob') => connectedConfig(role, { devnetUrl: devnet().url });
 
 describe('orgs page on the devnet', () => {
   it('creates an org on chain, selects it, and manages its roles', async () => {

@@ -6,35 +6,22 @@ vi.hoisted(async () => (await import('../testing/use-node-typed-arrays.js')).use
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRoutes } from '../app/app-routes.js';
-import { type ChainSettings, createConfig } from '../core/config.js';
 import { expectLabelledControls } from '../testing/expect-accessible.js';
 import { renderWithProviders } from '../testing/render-with-providers.js';
-import { type SignInServer, startSignInServer } from '../testing/sign-in-server.js';
+import { startSignInServer } from '../testing/sign-in-server.js';
+import { startedForFile, testConfig } from '../testing/test-setup.js';
 
-const devnetSettings = (devKeysAllowed: boolean): ChainSettings => ({
-  kind: 'devnet',
-  chainId: 'privexbot-devnet-1',
-  walletChainId: 'secretdev-1',
-  devnetUrl: 'http://127.0.0.1:1',
-  contracts: {},
-  devKeysAllowed,
-});
+const server = startedForFile(startSignInServer, (started) => started.close());
 
-let server: SignInServer;
-beforeAll(async () => {
-  server = await startSignInServer();
-});
-afterAll(() => server.close());
+/** No Keplr in the window; dev keys offered or not. */
+const configWithoutKeplr = (devKeysAllowed: boolean) =>
+  testConfig({ apiUrl: server().url, devKeysAllowed, getKeplr: () => undefined });
 
 describe('sign-in page', () => {
   it('offers Keplr and, on the devnet, clearly marked dev keys; every control is labelled', () => {
-    const config = createConfig({
-      apiUrl: server.url,
-      chain: devnetSettings(true),
-      getKeplr: () => undefined,
-    });
+    const config = configWithoutKeplr(true);
     const { container } = renderWithProviders(<AppRoutes />, config, { path: '/sign-in' });
     expect(screen.getByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Connect Keplr' })).toBeEnabled();
@@ -46,32 +33,20 @@ describe('sign-in page', () => {
   });
 
   it('hides dev keys where they are not allowed', () => {
-    const config = createConfig({
-      apiUrl: server.url,
-      chain: devnetSettings(false),
-      getKeplr: () => undefined,
-    });
+    const config = configWithoutKeplr(false);
     renderWithProviders(<AppRoutes />, config, { path: '/sign-in' });
     expect(screen.queryByRole('group', { name: /Development keys/ })).toBeNull();
   });
 
   it('explains a missing Keplr in an alert', async () => {
-    const config = createConfig({
-      apiUrl: server.url,
-      chain: devnetSettings(true),
-      getKeplr: () => undefined,
-    });
+    const config = configWithoutKeplr(true);
     renderWithProviders(<AppRoutes />, config, { path: '/sign-in' });
     await userEvent.click(screen.getByRole('button', { name: 'Connect Keplr' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Keplr was not found.');
   });
 
   it('goes through connect and sign-in with the keyboard alone, marking the dev key everywhere', async () => {
-    const config = createConfig({
-      apiUrl: server.url,
-      chain: devnetSettings(true),
-      getKeplr: () => undefined,
-    });
+    const config = configWithoutKeplr(true);
     renderWithProviders(<AppRoutes />, config, { path: '/sign-in' });
     const user = userEvent.setup();
     const devButton = screen.getByRole('button', { name: 'Use dev key' });

@@ -39,6 +39,7 @@ export {
 } from './merkle-root.js';
 export {
   type AttestationSigner,
+  assertSignerOf,
   createAttestationSigner,
   equalBytes,
   generateSignerKey,

@@ -28,13 +28,7 @@ export function generateSignerKey(): Uint8Array {
 export function signAttestation(att: Attestation, privateKey: Uint8Array): Uint8Array {
   const hash = hashAttestation(att);
   const publicKey = signerPublicKey(privateKey);
-  if (!equalBytes(publicKey, att.signer)) {
-    throw new AttestationError(
-      'invalid_key',
-      'private key does not belong to the attestation signer',
-      'signer',
-    );
-  }
+  assertSignerOf(publicKey, att);
   return secp256k1.sign(hash, privateKey, { prehash: false, lowS: true, format: 'compact' });
 }
 
@@ -68,13 +62,7 @@ export function createAttestationSigner(privateKey: Uint8Array): AttestationSign
   return {
     publicKey,
     sign(att) {
-      if (!equalBytes(publicKey, att.signer)) {
-        throw new AttestationError(
-          'invalid_key',
-          'private key does not belong to the attestation signer',
-          'signer',
-        );
-      }
+      assertSignerOf(publicKey, att);
       return secp256k1.sign(hashAttestation(att), privateKey, {
         prehash: false,
         lowS: true,
@@ -82,6 +70,21 @@ export function createAttestationSigner(privateKey: Uint8Array): AttestationSign
       });
     },
   };
+}
+
+/**
+ * Refuses to sign an attestation that names another signer: its signature would verify against
+ * no key the chain knows for it. Every signer (this module's and the gateway's native one)
+ * calls this, so the refusal and its error code are the same everywhere.
+ */
+export function assertSignerOf(publicKey: Uint8Array, att: Attestation): void {
+  if (!equalBytes(publicKey, att.signer)) {
+    throw new AttestationError(
+      'invalid_key',
+      'private key does not belong to the attestation signer',
+      'signer',
+    );
+  }
 }
 
 function assertPrivateKey(privateKey: Uint8Array): void {

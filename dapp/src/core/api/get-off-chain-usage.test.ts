@@ -1,7 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfig, type DappConfig } from '../config.js';
+import { describe, expect, it } from 'vitest';
+import { signedInToServer } from '../../testing/test-setup.js';
 import { ApiRequestError } from '../errors.js';
 import { getOffChainUsage } from './get-off-chain-usage.js';
 
@@ -9,62 +7,44 @@ import { getOffChainUsage } from './get-off-chain-usage.js';
  * Against a local server with the api's `GET /v1/orgs/:orgId/usage` contract
  * (api/src/routes/org-usage.ts): calendar days in and out; the page counts unix days.
  */
-let server: Server;
-let config: DappConfig;
 const asked: string[] = [];
 
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    asked.push(request.url ?? '');
-    response.setHeader('content-type', 'application/json');
-    const url = new URL(request.url ?? '/', 'http://x');
-    if (url.searchParams.get('fromDay') === '2020-01-01') {
-      response.writeHead(400).end(
-        JSON.stringify({
-          error: {
-            code: 'RANGE_TOO_LONG',
-            message: 'at most 366 days per request',
-            details: { maxDays: 366 },
-          },
-        }),
-      );
-      return;
-    }
-    response.end(
+const config = signedInToServer((request, response) => {
+  asked.push(request.url ?? '');
+  response.setHeader('content-type', 'application/json');
+  const url = new URL(request.url ?? '/', 'http://x');
+  if (url.searchParams.get('fromDay') === '2020-01-01') {
+    response.writeHead(400).end(
       JSON.stringify({
-        days: [
-          {
-            day: '2026-11-21',
-            conversations: 1,
-            messages: 2,
-            promptTokens: 30,
-            completionTokens: 12,
-            leads: 1,
-          },
-        ],
+        error: {
+          code: 'RANGE_TOO_LONG',
+          message: 'at most 366 days per request',
+          details: { maxDays: 366 },
+        },
       }),
     );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  config = createConfig({
-    apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    chain: {
-      kind: 'devnet',
-      chainId: 'c',
-      walletChainId: 'secretdev-1',
-      devnetUrl: 'http://127.0.0.1:1',
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
-  config.session.set({ address: 'secret1x', token: 'tok' });
+    return;
+  }
+  response.end(
+    JSON.stringify({
+      days: [
+        {
+          day: '2026-11-21',
+          conversations: 1,
+          messages: 2,
+          promptTokens: 30,
+          completionTokens: 12,
+          leads: 1,
+        },
+      ],
+    }),
+  );
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('getOffChainUsage', () => {
   it('asks for calendar days and returns the usage contract’s day numbers', async () => {
     const day = Date.UTC(2026, 10, 21) / 86_400_000;
-    const days = await getOffChainUsage(config, { orgId: '4', fromDay: day - 6, toDay: day });
+    const days = await getOffChainUsage(config(), { orgId: '4', fromDay: day - 6, toDay: day });
     expect(asked.at(-1)).toBe('/v1/orgs/4/usage?fromDay=2026-11-15&toDay=2026-11-21');
     expect(days).toEqual([
       { day, conversations: 1, messages: 2, promptTokens: 30, completionTokens: 12, leads: 1 },
@@ -73,7 +53,7 @@ describe('getOffChainUsage', () => {
 
   it('passes the api’s refusal on with its code', async () => {
     const from = Date.UTC(2020, 0, 1) / 86_400_000;
-    const refused = getOffChainUsage(config, { orgId: '4', fromDay: from, toDay: from + 400 });
+    const refused = getOffChainUsage(config(), { orgId: '4', fromDay: from, toDay: from + 400 });
     await expect(refused).rejects.toBeInstanceOf(ApiRequestError);
     await expect(refused).rejects.toMatchObject({ code: 'RANGE_TOO_LONG' });
   });

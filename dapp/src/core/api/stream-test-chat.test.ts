@@ -1,7 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfig, type DappConfig } from '../config.js';
+import { describe, expect, it } from 'vitest';
+import { signedInToServer } from '../../testing/test-setup.js';
 import { ApiRequestError, InvalidInputError } from '../errors.js';
 import { streamTestChat } from './stream-test-chat.js';
 
@@ -10,72 +8,54 @@ import { streamTestChat } from './stream-test-chat.js';
  * then `citations`, `usage`, `done`, or `error`), flushing each event in its own write so the
  * client really reads a stream in pieces.
  */
-let server: Server;
-let config: DappConfig;
 const received: unknown[] = [];
 
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', async () => {
-      const parsed = JSON.parse(body) as { message: string; conversationId?: string };
-      received.push({ path: request.url, auth: request.headers.authorization, ...parsed });
-      if (request.url === '/v1/bots/quota/chat') {
-        response.writeHead(402, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            error: {
-              code: 'QUOTA_EXHAUSTED',
-              message: 'This bot has used its messages for this period.',
-              requestId: 'q1',
-            },
-          }),
-        );
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'x-accel-buffering': 'no' });
-      const send = (event: string, data: unknown) =>
-        new Promise<void>((resolve) => {
-          response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, () => setTimeout(resolve, 5));
-        });
-      if (request.url === '/v1/bots/failing/chat') {
-        await send('token', { text: 'Part' });
-        await send('error', { code: 'UPSTREAM_FAILED', message: 'The model did not answer.' });
-        response.end();
-        return;
-      }
-      for (const text of ['Refunds ', 'take ', '14 days.']) await send('token', { text });
-      await send('citations', {
-        citations: [{ sourceId: 's1', title: 'Refund policy', snippet: '14 days' }],
+const config = signedInToServer((request, response) => {
+  let body = '';
+  request.on('data', (chunk) => {
+    body += chunk;
+  });
+  request.on('end', async () => {
+    const parsed = JSON.parse(body) as { message: string; conversationId?: string };
+    received.push({ path: request.url, auth: request.headers.authorization, ...parsed });
+    if (request.url === '/v1/bots/quota/chat') {
+      response.writeHead(402, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          error: {
+            code: 'QUOTA_EXHAUSTED',
+            message: 'This bot has used its messages for this period.',
+            requestId: 'q1',
+          },
+        }),
+      );
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'x-accel-buffering': 'no' });
+    const send = (event: string, data: unknown) =>
+      new Promise<void>((resolve) => {
+        response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, () => setTimeout(resolve, 5));
       });
-      await send('usage', { promptTokens: 12, completionTokens: 4 });
-      await send('done', { conversationId: 'c-42' });
+    if (request.url === '/v1/bots/failing/chat') {
+      await send('token', { text: 'Part' });
+      await send('error', { code: 'UPSTREAM_FAILED', message: 'The model did not answer.' });
       response.end();
+      return;
+    }
+    for (const text of ['Refunds ', 'take ', '14 days.']) await send('token', { text });
+    await send('citations', {
+      citations: [{ sourceId: 's1', title: 'Refund policy', snippet: '14 days' }],
     });
+    await send('usage', { promptTokens: 12, completionTokens: 4 });
+    await send('done', { conversationId: 'c-42' });
+    response.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  config = createConfig({
-    apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    chain: {
-      kind: 'devnet',
-      chainId: 'c',
-      walletChainId: 'secretdev-1',
-      devnetUrl: 'http://127.0.0.1:1',
-      contracts: {},
-      devKeysAllowed: true,
-    },
-  });
-  config.session.set({ address: 'secret1x', token: 'tok' });
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('streamTestChat', () => {
   it('streams tokens as they arrive, then returns the answer, its citations and the conversation', async () => {
     const tokens: string[] = [];
-    const result = await streamTestChat(config, {
+    const result = await streamTestChat(config(), {
       botId: 'b1',
       message: 'How long for refunds?',
       onToken: (t) => tokens.push(t),
@@ -92,7 +72,7 @@ describe('streamTestChat', () => {
       message: 'How long for refunds?',
     });
 
-    await streamTestChat(config, {
+    await streamTestChat(config(), {
       botId: 'b1',
       message: 'And exchanges?',
       conversationId: 'c-42',
@@ -102,15 +82,17 @@ describe('streamTestChat', () => {
   });
 
   it('turns an error event into ApiRequestError with the server’s code', async () => {
-    const error = await streamTestChat(config, { botId: 'failing', message: 'hi', onToken: () => {} }).catch(
-      (e: unknown) => e,
-    );
+    const error = await streamTestChat(config(), {
+      botId: 'failing',
+      message: 'hi',
+      onToken: () => {},
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiRequestError);
     expect(error).toMatchObject({ code: 'UPSTREAM_FAILED', shortMessage: 'The model did not answer.' });
   });
 
   it('reports an exhausted quota (HTTP 402) with the api’s polite message', async () => {
-    const error = await streamTestChat(config, { botId: 'quota', message: 'hi', onToken: () => {} }).catch(
+    const error = await streamTestChat(config(), { botId: 'quota', message: 'hi', onToken: () => {} }).catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({
@@ -123,7 +105,7 @@ describe('streamTestChat', () => {
   it('refuses an empty message before sending anything', async () => {
     const before = received.length;
     await expect(
-      streamTestChat(config, { botId: 'b1', message: '  ', onToken: () => {} }),
+      streamTestChat(config(), { botId: 'b1', message: '  ', onToken: () => {} }),
     ).rejects.toBeInstanceOf(InvalidInputError);
     expect(received.length).toBe(before);
   });

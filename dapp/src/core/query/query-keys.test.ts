@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
+import { devnetChain } from '../../testing/test-setup.js';
 import { createConfig } from '../config.js';
 import { botQueryOptions, botsQueryOptions, sourcesQueryOptions } from './api-query-options.js';
 import {
@@ -10,14 +11,7 @@ import {
 } from './chain-query-options.js';
 import { queryKeys } from './query-keys.js';
 
-const chain = {
-  kind: 'devnet' as const,
-  chainId: 'privexbot-devnet-1',
-  walletChainId: 'secretdev-1',
-  devnetUrl: 'http://127.0.0.1:1',
-  contracts: {},
-  devKeysAllowed: true,
-};
+const chain = devnetChain();
 const alice = 'secret1ajz54hz8azwuy34qwy9fkjnfcrvf0dzswy0lqq';
 
 describe('query keys', () => {

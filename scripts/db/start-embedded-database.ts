@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -39,7 +40,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    extensions: { vector },
+    // What the api's migrations create: pgvector, and btree_gin for the per-bot text index.
+    extensions: { vector, btree_gin },
   });
   // The migrations create the extension too; creating it here makes a bare database
   // immediately usable for vector work (scripts, psql sessions).

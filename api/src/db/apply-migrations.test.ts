@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteExtensions } from '../testing/pglite-extensions.js';
 import { applyMigrations, defaultMigrationsDir } from './apply-migrations.js';
 import { createPrismaClient, type Database, Prisma } from './prisma.js';
 
@@ -18,7 +18,7 @@ describe('migrations on an empty database', () => {
   let prisma: Database;
 
   beforeAll(async () => {
-    db = await PGlite.create({ extensions: { vector } });
+    db = await PGlite.create({ extensions: pgliteExtensions });
     server = new PGLiteSocketServer({ db, port: 0, maxConnections: 8 });
     await server.start();
     url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
@@ -119,7 +119,7 @@ describe('migrations on an empty database', () => {
     }
   });
 
-  it('generates the full-text column and serves it from the GIN index', async () => {
+  it('generates the full-text column and serves a bot’s text search from one GIN index scan', async () => {
     const hits = await prisma.$queryRaw<{ ordinal: number }[]>`
       SELECT ordinal FROM "Chunk" WHERE tsv @@ websearch_to_tsquery('english', 'topics 7') ORDER BY ordinal LIMIT 1`;
     expect(hits[0]?.ordinal).toBe(7);
@@ -128,11 +128,18 @@ describe('migrations on an empty database', () => {
     try {
       await client.query('BEGIN');
       await client.query('SET LOCAL enable_seqscan = off');
+      // Retrieval's shape: one bot, a text query. Both conditions must be index conditions of
+      // the one (botId, tsv) index, not a BitmapAnd with a scan of every chunk of the bot.
+      const [{ botId }] = (await client.query('SELECT "botId"::text AS "botId" FROM "Chunk" LIMIT 1')).rows;
+      await client.query('ANALYZE "Chunk"');
       const plan = await client.query(
-        `EXPLAIN SELECT id FROM "Chunk" WHERE tsv @@ websearch_to_tsquery('english', 'topic')`,
+        `EXPLAIN SELECT id FROM "Chunk" WHERE "botId" = $1::uuid AND tsv @@ websearch_to_tsquery('english', 'topics 7')`,
+        [botId],
       );
       await client.query('COMMIT');
-      expect(JSON.stringify(plan.rows)).toContain('Chunk_tsv_idx');
+      const text = JSON.stringify(plan.rows);
+      expect(text).toContain('Chunk_botId_tsv_idx');
+      expect(text).not.toContain('BitmapAnd');
     } finally {
       await client.end();
     }

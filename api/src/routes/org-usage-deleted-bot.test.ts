@@ -11,6 +11,7 @@ import {
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
 import { httpFetch } from '../services/chat/http-fetch.js';
+import { recordChatTurn } from '../services/chat/record-chat-turn.js';
 import { InMemoryPlanQuotaSource } from '../services/quotas/in-memory-plan-quota-source.js';
 
 const frame = { origin: TEST_PUBLIC_URL, 'sec-fetch-site': 'same-origin' };
@@ -99,5 +100,38 @@ describe('deleting a bot', () => {
     expect(exhausted.status).toBe(402);
     expect(exhausted.body).toContain('QUOTA_EXHAUSTED');
     expect((await orgTotals()).messages).toBe(4);
+  }, 60_000);
+
+  it('still counts an answer that finished streaming after its bot was deleted', async () => {
+    const botId = await publishedBot({ name: 'Deleted mid-answer' });
+    const before = await orgTotals();
+    const deleted = await api.request('delete', `/v1/orgs/${org.orgId}/bots/${botId}`, { token: org.token });
+    expect(deleted.status).toBe(204);
+    // What the chat route does when the stream it started ends: the bot is gone by now.
+    const conversationId = crypto.randomUUID();
+    await recordChatTurn({
+      db: api.db,
+      botId,
+      orgId: org.orgId,
+      conversationId,
+      isNewConversation: true,
+      visitorId: 'visitor-late',
+      origin: TEST_PUBLIC_URL,
+      question: 'Are you still there?',
+      askedAt: new Date(),
+      answer: {
+        id: crypto.randomUUID(),
+        content: 'Yes.',
+        citations: [],
+        promptTokens: 11,
+        completionTokens: 2,
+        answeredAt: new Date(),
+      },
+      spendKey: `spend:${botId}:ip:test`,
+    });
+    const after = await orgTotals();
+    expect(after.messages).toBe(before.messages + 1);
+    expect(after.completionTokens).toBe(before.completionTokens + 2);
+    expect(await api.db.conversation.count({ where: { id: conversationId } })).toBe(0);
   }, 60_000);
 });

@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { applyMigrations, defaultMigrationsDir } from '../db/apply-migrations.js';
 import { createPrismaClient, type Database } from '../db/prisma.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 export interface TestDatabase {
   url: string;
@@ -29,7 +29,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   const template = await migratedTemplate();
   const db = await PGlite.create({
     loadDataDir: new Blob([new Uint8Array(template)]),
-    extensions: { vector },
+    extensions: pgliteExtensions,
   });
   const served = await serve(db);
   // One connection, as main.ts chooses for the embedded database (db/resolve-pool-size.ts).
@@ -52,7 +52,7 @@ async function migratedTemplate(): Promise<Uint8Array> {
   } catch {
     // not built yet
   }
-  const db = await PGlite.create({ extensions: { vector } });
+  const db = await PGlite.create({ extensions: pgliteExtensions });
   const served = await serve(db);
   await applyMigrations({ databaseUrl: served.url });
   const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());

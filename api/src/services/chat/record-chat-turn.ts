@@ -17,6 +17,9 @@ export interface StoredCitation {
  * message with its tokens) and the visitor's spend. Called after the answer streamed, so
  * nothing of it delays the first token; an answer is counted exactly when it is stored.
  * A turn without answer (the visitor left, the model failed) still stores the question.
+ * When the bot was deleted while its answer streamed, the conversation and messages are not
+ * stored (they would go with the bot) but the answer is still counted: the gateway's
+ * attestation puts it on chain, and the org's counters must agree.
  */
 export async function recordChatTurn(options: {
   db: Database;
@@ -46,7 +49,8 @@ export async function recordChatTurn(options: {
   await o.db.$executeRaw`
     WITH conversation AS (
       INSERT INTO "Conversation" (id, "botId", "visitorId", origin, "messageCount", "createdAt", "lastMessageAt")
-      VALUES (${o.conversationId}::uuid, ${o.botId}::uuid, ${o.visitorId}, ${o.origin}, ${1 + answered}, ${o.askedAt}, ${lastMessageAt})
+      SELECT ${o.conversationId}::uuid, ${o.botId}::uuid, ${o.visitorId}, ${o.origin}, ${1 + answered}, ${o.askedAt}, ${lastMessageAt}
+      WHERE EXISTS (SELECT 1 FROM "Bot" WHERE id = ${o.botId}::uuid)
       ON CONFLICT (id) DO UPDATE SET
         "messageCount" = "Conversation"."messageCount" + EXCLUDED."messageCount",
         "lastMessageAt" = EXCLUDED."lastMessageAt"

@@ -4,21 +4,44 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { applyMigrations } from '../../api/src/db/apply-migrations.js';
 import { createPrismaClient, type Database } from '../../api/src/db/prisma.js';
 import { toVectorLiteral } from '../../api/src/services/embeddings/embedder.js';
 import { embedOne } from '../../api/src/services/embeddings/local-hash-embedder.js';
 import { chunkText } from '../../api/src/services/knowledge/chunk-text.js';
 import { startTestDatabase, type TestDatabase } from '../../api/src/testing/start-test-database.js';
+import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.js';
+import { startEmbeddedDatabase } from '../db/start-embedded-database.js';
 
 export interface BenchDatabase {
-  database: TestDatabase;
+  /** `pid` when the database runs in a process of its own. */
+  database: Pick<TestDatabase, 'url' | 'close'> & { pid?: number };
   /** One connection: pglite-socket cannot multiplex concurrent extended-protocol queries. */
   db: Database;
   close(): Promise<void>;
 }
 
-export async function startBenchDatabase(): Promise<BenchDatabase> {
-  const database = await startTestDatabase();
+/**
+ * A migrated database for one benchmark run: in memory, or kept in `dataDir` so a large seeded
+ * corpus (100k chunks take many minutes to seed and index) serves several runs. A kept
+ * directory gets any newer migrations applied when reopened.
+ */
+export async function startBenchDatabase(
+  options: {
+    dataDir?: string;
+    /**
+     * Serve it from a process of its own, as `npm start` does: PGlite runs each statement
+     * synchronously on its host's event loop, which would otherwise stall this process's
+     * clients and stand-in LLM while it works.
+     */
+    ownProcess?: boolean;
+  } = {},
+): Promise<BenchDatabase> {
+  const database = options.ownProcess
+    ? await spawnMigratedDatabase(options.dataDir)
+    : options.dataDir
+      ? await openKeptDatabase(options.dataDir)
+      : await startTestDatabase();
   const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 1 });
   return {
     database,
@@ -28,6 +51,20 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
       await database.close();
     },
   };
+}
+
+async function spawnMigratedDatabase(
+  dataDir?: string,
+): Promise<Pick<TestDatabase, 'url' | 'close'> & { pid: number }> {
+  const spawned = await spawnEmbeddedDatabase({ port: 0, ...(dataDir ? { dataDir } : {}) });
+  await applyMigrations({ databaseUrl: spawned.url });
+  return spawned;
+}
+
+async function openKeptDatabase(dataDir: string): Promise<Pick<TestDatabase, 'url' | 'close'>> {
+  const embedded = await startEmbeddedDatabase({ dataDir, port: 0 });
+  await applyMigrations({ databaseUrl: embedded.url });
+  return embedded;
 }
 
 export const labelledCorpus = JSON.parse(
@@ -59,7 +96,12 @@ function random(seed: number): () => number {
 }
 
 /** Creates org 1 (owned by `owner`) and a bot, returning the bot id. */
-export async function createBenchBot(db: Database, owner: string, orgId = '1'): Promise<string> {
+export async function createBenchBot(
+  db: Database,
+  owner: string,
+  orgId = '1',
+  name = 'Bench bot',
+): Promise<string> {
   await db.org.upsert({
     where: { id: orgId },
     create: { id: orgId, name: 'Bench org', owner, syncedAt: new Date() },
@@ -73,7 +115,7 @@ export async function createBenchBot(db: Database, owner: string, orgId = '1'): 
   const bot = await db.bot.create({
     data: {
       orgId,
-      name: 'Bench bot',
+      name,
       model: 'bench-model',
       embedder: 'local-hash-384',
       createdBy: owner,
@@ -104,7 +146,7 @@ export async function seedChunks(
   // Building the HNSW and GIN indexes once over all rows is far faster than maintaining
   // them row by row.
   await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embedding_hnsw_idx"');
-  await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_tsv_idx"');
+  await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_botId_tsv_idx"');
   const next = random(42);
   const insertSource = async (name: string, texts: string[]) => {
     const source = await db.source.create({
@@ -151,7 +193,7 @@ export async function seedChunks(
   await db.$executeRawUnsafe(
     'CREATE INDEX "Chunk_embedding_hnsw_idx" ON "Chunk" USING hnsw ("embedding" vector_cosine_ops)',
   );
-  await db.$executeRawUnsafe('CREATE INDEX "Chunk_tsv_idx" ON "Chunk" USING GIN ("tsv")');
+  await db.$executeRawUnsafe('CREATE INDEX "Chunk_botId_tsv_idx" ON "Chunk" USING GIN ("botId", "tsv")');
   // What the ingestion worker does after a job (PGlite has no autovacuum to do it).
   await db.$executeRawUnsafe('ANALYZE "Chunk"');
   return (performance.now() - started) / 1000;

@@ -1,15 +1,25 @@
 /**
  * Public chat through the whole api (access checks, rate-limit counters, quota, history,
- * hybrid retrieval over a bot with 10k chunks, prompt, streaming, the answer's transaction):
+ * hybrid retrieval over a bot with 10k chunks, prompt, streaming, the answer's write):
  *  - platform overhead to first token: request → first `token` event, minus the stand-in
- *    LLM's own time to first token measured directly, p50/p95 at 1 and 50 concurrent visitors;
+ *    LLM's own time to first token measured directly, p50/p95:
+ *     - 1 visitor, one message after another;
+ *     - 50 concurrent visitors at a conversational pace: each holds a conversation (history
+ *       included), reads the streamed answer (the stand-in streams at STREAM_TOKENS_PER_S), then
+ *       pauses THINK_MS on average (exponential) before the next message; the offered load is
+ *       printed beside it;
+ *     - 50 requests in flight with no pause (capacity): every request queues behind the
+ *       others, so by Little's law TTFT there is 50 / throughput, whatever the platform does;
+ *       it shows throughput under overload, not per-request overhead;
  *  - chat requests per second with an instantly answering LLM;
  *  - peak resident memory (VmHWM) of the api process over the runs.
  *
- *   npx tsx scripts/bench/api-chat.ts        (env: CHUNKS=10000 TTFT_MS=50 REQUESTS=200)
+ *   npx tsx scripts/bench/api-chat.ts
+ *     (env: CHUNKS=10000 TTFT_MS=50 REQUESTS=200 VISITORS=50 THINK_MS=5000 VISITOR_SECONDS=60
+ *      STREAM_TOKENS_PER_S=50 ANSWER_TOKENS=40)
  *
- * The database is PGlite served over the wire protocol from this process (in production a
- * separate PostgreSQL); the api runs as its own process (api-bench-server.ts).
+ * Three processes, as `npm start` runs them: the embedded database (PGlite over the wire
+ * protocol), the api (api-bench-server.ts), and this one (clients and the stand-in LLM).
  * Goals (issue 4): overhead p50 ≤ 25 ms and p95 ≤ 60 ms at 50 concurrent; RSS ≤ 300 MB.
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +33,11 @@ import { createBenchBot, ms, percentile, seedChunks, startBenchDatabase } from '
 const CHUNKS = Number(process.env.CHUNKS ?? 10_000);
 const TTFT_MS = Number(process.env.TTFT_MS ?? 50);
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
+const VISITORS = Number(process.env.VISITORS ?? 50);
+const THINK_MS = Number(process.env.THINK_MS ?? 5000);
+const VISITOR_SECONDS = Number(process.env.VISITOR_SECONDS ?? 60);
+const STREAM_TOKENS_PER_S = Number(process.env.STREAM_TOKENS_PER_S ?? 50);
+const ANSWER_TOKENS = Number(process.env.ANSWER_TOKENS ?? 40);
 const PUBLIC_URL = 'http://bench.privexbot.test';
 const questions = [
   'How long does express delivery take?',
@@ -34,7 +49,13 @@ const questions = [
 async function startApi(env: Record<string, string>) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./api-bench-server.ts', import.meta.url))],
+    [
+      // e.g. API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the api's time goes
+      ...(process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./api-bench-server.ts', import.meta.url)),
+    ],
     {
       env: {
         PATH: process.env.PATH ?? '',
@@ -50,11 +71,7 @@ async function startApi(env: Record<string, string>) {
     if (port) {
       return {
         url: `http://127.0.0.1:${port}`,
-        /** CPU time the api process used so far (user + system), from /proc: ticks of 10 ms. */
-        cpuMs: () => {
-          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-          return (Number(fields[11]) + Number(fields[12])) * 10;
-        },
+        cpuMs: () => cpuMsOf(child.pid as number),
         peakRssMb: () =>
           Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024,
         stop: () =>
@@ -68,13 +85,31 @@ async function startApi(env: Record<string, string>) {
   throw new Error('the api did not start');
 }
 
+interface ChatTiming {
+  ttft: number;
+  total: number;
+  conversationId: string;
+}
+
+/** CPU time a process used so far (user + system), from /proc: ticks of 10 ms. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** One chat: time to the first token event and to the end of the stream. */
-async function chatOnce(apiUrl: string, botId: string, i: number): Promise<{ ttft: number; total: number }> {
+async function chatOnce(
+  apiUrl: string,
+  botId: string,
+  i: number,
+  visitorId = `visitor-${i}`,
+  conversationId?: string,
+): Promise<ChatTiming> {
   const started = performance.now();
   const response = await httpFetch(`${apiUrl}/v1/bots/${botId}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin' },
-    body: JSON.stringify({ message: questions[i % questions.length], visitorId: `visitor-${i}` }),
+    body: JSON.stringify({ message: questions[i % questions.length], visitorId, conversationId }),
   });
   if (response.status !== 200) throw new Error(`chat answered ${response.status}: ${await response.text()}`);
   let ttft = Number.NaN;
@@ -84,16 +119,50 @@ async function chatOnce(apiUrl: string, botId: string, i: number): Promise<{ ttf
     text += decoder.decode(part, { stream: true });
     if (Number.isNaN(ttft) && text.includes('event: token')) ttft = performance.now() - started;
   }
-  if (!text.includes('event: done')) throw new Error(`stream without done: ${text.slice(-300)}`);
-  return { ttft, total: performance.now() - started };
+  const done = /event: done\ndata: (.*)\n/.exec(text);
+  if (!done?.[1]) throw new Error(`stream without done: ${text.slice(-300)}`);
+  const id = (JSON.parse(done[1]) as { conversationId: string }).conversationId;
+  return { ttft, total: performance.now() - started, conversationId: id };
 }
 
-async function run(
-  concurrency: number,
-  total: number,
-  task: (i: number) => Promise<{ ttft: number; total: number }>,
+/**
+ * `visitors` people chatting for `seconds`: each sends a message, reads the whole streamed
+ * answer, pauses (exponentially distributed, mean `thinkMs`) and asks the next question in
+ * the same conversation.
+ */
+async function visitorsAtPace(
+  apiUrl: string,
+  botId: string,
+  visitors: number,
+  thinkMs: number,
+  seconds: number,
 ) {
-  const results: { ttft: number; total: number }[] = [];
+  const results: ChatTiming[] = [];
+  const until = performance.now() + seconds * 1000;
+  let asked = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: visitors }, async (_, v) => {
+      // Arrivals spread over one pause, as visitors would not all press Enter at once.
+      await sleep(Math.random() * thinkMs);
+      let conversationId: string | undefined;
+      while (performance.now() < until) {
+        const timing = await chatOnce(apiUrl, botId, asked++, `pace-visitor-${v}`, conversationId);
+        conversationId = timing.conversationId;
+        results.push(timing);
+        await sleep(-Math.log(1 - Math.random()) * thinkMs);
+      }
+    }),
+  );
+  return { results, seconds: (performance.now() - started) / 1000 };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function run(concurrency: number, total: number, task: (i: number) => Promise<ChatTiming>) {
+  const results: ChatTiming[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -104,8 +173,16 @@ async function run(
   return { results, seconds: (performance.now() - started) / 1000 };
 }
 
-const bench = await startBenchDatabase();
-const standin = await startLlmStandin({ port: 0, ttftMs: TTFT_MS, tokenDelayMs: 1, answerTokens: 16 });
+const bench = await startBenchDatabase({ ownProcess: true });
+const databasePid = bench.database.pid as number;
+// Streams like a hosted model (first token after TTFT_MS, then STREAM_TOKENS_PER_S): visitors
+// at a conversational pace read the whole answer before their pause.
+const standin = await startLlmStandin({
+  port: 0,
+  ttftMs: TTFT_MS,
+  tokenDelayMs: 1000 / STREAM_TOKENS_PER_S,
+  answerTokens: ANSWER_TOKENS,
+});
 const instant = await startLlmStandin({ port: 0, ttftMs: 0, tokenDelayMs: 0, answerTokens: 8 });
 try {
   const owner = 'secret1benchowner';
@@ -150,20 +227,57 @@ try {
   console.log(
     `\nplatform overhead to first token (api TTFT − stand-in TTFT p50), bot with ${CHUNKS} chunks:`,
   );
-  for (const concurrency of [1, 50]) {
-    const count = concurrency === 1 ? Math.min(REQUESTS, 60) : REQUESTS;
-    const apiCpu = api.cpuMs();
-    const ownCpu = process.cpuUsage();
-    const { results } = await run(concurrency, count, (i) => chatOnce(api.url, botId, i));
+  const overhead = (
+    label: string,
+    results: ChatTiming[],
+    cpu: { api: number; database: number; own: number },
+  ) => {
     const ttft = results.map((r) => r.ttft);
-    const own = process.cpuUsage(ownCpu);
     console.log(
-      `  ${String(concurrency).padStart(2)} concurrent, ${count} chats: TTFT p50 ${ms(percentile(ttft, 50))} p95 ${ms(percentile(ttft, 95))} → overhead p50 ${ms(percentile(ttft, 50) - llmP50)}, p95 ${ms(percentile(ttft, 95) - llmP50)}`,
+      `  ${label}, ${results.length} chats: TTFT p50 ${ms(percentile(ttft, 50))} p95 ${ms(percentile(ttft, 95))} → overhead p50 ${ms(percentile(ttft, 50) - llmP50)}, p95 ${ms(percentile(ttft, 95) - llmP50)}`,
     );
-    // Independent of other load on the machine: CPU spent per chat by the api, and by this
-    // process (the embedded database, the stand-in LLM and the clients).
+    // Independent of other load on the machine: CPU spent per chat by each process.
     console.log(
-      `      CPU per chat: api ${ms((api.cpuMs() - apiCpu) / count)}, database + stand-in + clients ${ms((own.user + own.system) / 1000 / count)}`,
+      `      CPU per chat: api ${ms(cpu.api / results.length)}, database ${ms(cpu.database / results.length)}, stand-in + clients ${ms(cpu.own / results.length)}`,
+    );
+  };
+  const measureCpu = async <T>(work: () => Promise<T>) => {
+    const apiCpu = api.cpuMs();
+    const databaseCpu = cpuMsOf(databasePid);
+    const ownCpu = process.cpuUsage();
+    const value = await work();
+    const own = process.cpuUsage(ownCpu);
+    return {
+      value,
+      cpu: {
+        api: api.cpuMs() - apiCpu,
+        database: cpuMsOf(databasePid) - databaseCpu,
+        own: (own.user + own.system) / 1000,
+      },
+    };
+  };
+  {
+    const { value, cpu } = await measureCpu(() =>
+      run(1, Math.min(REQUESTS, 60), (i) => chatOnce(api.url, botId, i)),
+    );
+    overhead(' 1 visitor', value.results, cpu);
+  }
+  {
+    const { value, cpu } = await measureCpu(() =>
+      visitorsAtPace(api.url, botId, VISITORS, THINK_MS, VISITOR_SECONDS),
+    );
+    overhead(
+      `${VISITORS} concurrent visitors (pause ${THINK_MS / 1000} s on average after each ${ANSWER_TOKENS}-token answer: ${(value.results.length / value.seconds).toFixed(1)} chats/s offered)`,
+      value.results,
+      cpu,
+    );
+  }
+  {
+    const { value, cpu } = await measureCpu(() => run(50, REQUESTS, (i) => chatOnce(api.url, botId, i)));
+    overhead(
+      `50 requests in flight, no pause (capacity: ${(value.results.length / value.seconds).toFixed(1)} chats/s)`,
+      value.results,
+      cpu,
     );
   }
   console.log(`  peak RSS of the api process: ${api.peakRssMb().toFixed(0)} MB`);

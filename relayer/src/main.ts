@@ -1,6 +1,7 @@
 /**
  * The relayer process: `npx tsx relayer/src/main.ts` (configuration from the environment,
- * relayer/README.md). Operator commands on the same database:
+ * relayer/README.md); in production its bundle, `node <main.mjs>` (scripts/relayer/bundle-relayer.ts),
+ * takes the same arguments. Operator commands on the same database:
  *   npx tsx relayer/src/main.ts quarantine list
  *   npx tsx relayer/src/main.ts quarantine resolve <id> "<what was done>"
  */

@@ -2,8 +2,10 @@
  * Relayer resident memory while relaying up to a million attestations.
  * Goal (issue 5): flat after warm-up, <= 150 MB.
  *
- * What is measured is the production process: `node --import tsx relayer/src/main.ts`, as
- * docker-compose runs it, configured from the environment, with its real verification,
+ * What is measured is the production process: the relayer's bundle run by plain node
+ * (scripts/relayer/bundle-relayer.ts), as docker-compose and `npm start` run it, or with
+ * `--relayer-build tsx` the TypeScript sources through `node --import tsx` for comparison;
+ * configured from the environment, with its real verification,
  * batching, PostgreSQL recording (the embedded database, in its own process), cursor and
  * publication. Its RSS is read from /proc/<pid>/status. Around it:
  * - the gateway is the synthetic feed of relayer-synthetic-feed.ts (own process): real
@@ -13,7 +15,8 @@
  *
  * Run it niced: it keeps about one core busy.
  *   nice -n 15 npx tsx scripts/bench/relayer-memory.ts [--count 1000000] [--batch-size 200]
- *     [--sample-seconds 10] [--max-minutes 60] [--relayer-node-options=--max-old-space-size=64]
+ *     [--sample-seconds 10] [--max-minutes 60] [--relayer-build bundle|tsx]
+ *     ["--relayer-node-options=--max-old-space-size=64 --max-semi-space-size=4"]  (compose's)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.js';
 import { startDevnet } from '../devnet/index.js';
 import { repoRoot } from '../lib/paths.js';
+import { bundleRelayer } from '../relayer/bundle-relayer.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,8 +38,12 @@ const { values } = parseArgs({
     'max-minutes': { type: 'string', default: '60' },
     // e.g. "--max-old-space-size=64": how the relayer's heap limit changes its footprint
     'relayer-node-options': { type: 'string', default: '' },
+    // bundle: the production build, plain node; tsx: the sources through the tsx loader
+    'relayer-build': { type: 'string', default: 'bundle' },
   },
 });
+const build = values['relayer-build'];
+if (build !== 'bundle' && build !== 'tsx') throw new Error('--relayer-build is bundle or tsx');
 const count = Number(values.count);
 const batchSize = Number(values['batch-size']);
 const sampleMs = Number(values['sample-seconds']) * 1000;
@@ -86,34 +94,37 @@ await operator.execute(usage, {
 const db = await spawnEmbeddedDatabase({ port: 0, dataDir: join(temp, 'db'), maxConnections: 4 });
 
 const nodeOptions = values['relayer-node-options'].split(' ').filter(Boolean);
-const relayer = spawn(
-  process.execPath,
-  [...nodeOptions, '--import', 'tsx', join(repoRoot, 'relayer/src/main.ts')],
-  {
-    env: {
-      ...process.env,
-      RELAYER_GATEWAYS: JSON.stringify([{ url: feed.url, token: TOKEN }]),
-      RELAYER_CHAIN_ADAPTER: 'devnet',
-      RELAYER_CHAIN_URL: devnet.url,
-      RELAYER_USAGE_CONTRACT: usage,
-      RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
-      DATABASE_URL: db.url,
-      RELAYER_BATCH_SIZE: String(batchSize),
-      RELAYER_BATCH_AGE_SECONDS: '1',
-      RELAYER_POLL_INTERVAL_MS: '50',
-      RELAYER_PORT: '0',
-      RELAYER_PUBLISH_DIR: join(temp, 'published'),
-      RELAYER_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    cwd: repoRoot,
+const entry =
+  build === 'bundle' ? [await bundleRelayer()] : ['--import', 'tsx', join(repoRoot, 'relayer/src/main.ts')];
+const relayer = spawn(process.execPath, [...nodeOptions, ...entry], {
+  env: {
+    ...process.env,
+    RELAYER_GATEWAYS: JSON.stringify([{ url: feed.url, token: TOKEN }]),
+    RELAYER_CHAIN_ADAPTER: 'devnet',
+    RELAYER_CHAIN_URL: devnet.url,
+    RELAYER_USAGE_CONTRACT: usage,
+    RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
+    DATABASE_URL: db.url,
+    RELAYER_BATCH_SIZE: String(batchSize),
+    RELAYER_BATCH_AGE_SECONDS: '1',
+    RELAYER_POLL_INTERVAL_MS: '50',
+    RELAYER_PORT: '0',
+    RELAYER_PUBLISH_DIR: join(temp, 'published'),
+    RELAYER_LOG_LEVEL: 'warn',
   },
-);
+  stdio: ['ignore', 'inherit', 'inherit'],
+  cwd: repoRoot,
+});
 children.push(relayer);
 relayer.on('exit', (code, signal) => {
   if (!finished) {
     console.error(`the relayer exited early (code ${code}, signal ${signal})`);
-    process.exit(1);
+    // the feed and the database are processes of their own: stop them rather than orphan them
+    for (const child of children) child.kill('SIGTERM');
+    db.close().finally(() => {
+      rmSync(temp, { recursive: true, force: true });
+      process.exit(1);
+    });
   }
 });
 
@@ -129,7 +140,7 @@ const start = performance.now();
 let finished = false;
 let nextReport = 0;
 console.log(
-  `relaying ${count} attestations in batches of ${batchSize}: the relayer is main.ts (pid ${relayer.pid}${nodeOptions.length > 0 ? `, node ${nodeOptions.join(' ')}` : ''}); ` +
+  `relaying ${count} attestations in batches of ${batchSize}: the relayer is ${build === 'bundle' ? 'its bundle, plain node' : 'main.ts through tsx'} (pid ${relayer.pid}${nodeOptions.length > 0 ? `, node ${nodeOptions.join(' ')}` : ''}); ` +
     'chain: the devnet executing the real usage wasm (signatures verified again on chain); gateway: synthetic feed',
 );
 for (;;) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import {
 } from '@privexbot/schema/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, DEV_FUNDING } from './deploy-contracts.js';
+import { DEVNET_KEEP_ALIVE_TIMEOUT_MS } from './http-api.js';
 import { type RunningDevnet, startDevnet } from './index.js';
 
 // PRIVEXBOT_ARTIFACTS_DIR points the tests at wasm built elsewhere (default contracts/artifacts).
@@ -211,6 +213,58 @@ describe('signed state changes', () => {
     const badEscape = await fetch(`${devnet.url}/balance/%E0%A4%A`);
     expect(badEscape.status).toBe(400);
   });
+});
+
+describe('kept-alive connections', () => {
+  /** Two GET /status on one TCP connection, `pauseMs` apart; resolves with each answer's status line. */
+  async function twoRequestsOneConnection(pauseMs: number): Promise<string[]> {
+    const { hostname, port } = new URL(devnet.url);
+    const socket = connect(Number(port), hostname);
+    const request = `GET /status HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`;
+    let received = '';
+    const answers: string[] = [];
+    let closed = false;
+    socket.once('close', () => {
+      closed = true;
+    });
+    const answered = () =>
+      new Promise<void>((resolve, reject) => {
+        if (closed)
+          return reject(new Error(`the devnet closed the connection after ${answers.length} answer(s)`));
+        const onData = (chunk: Buffer) => {
+          received += chunk.toString();
+          // the devnet answers with chunked encoding: an answer ends with the empty last chunk
+          if (received.indexOf('\r\n\r\n') >= 0 && received.endsWith('\r\n0\r\n\r\n')) {
+            answers.push(received.slice(0, received.indexOf('\r\n')));
+            received = '';
+            socket.off('data', onData);
+            resolve();
+          }
+        };
+        socket.on('data', onData);
+        socket.once('close', () =>
+          reject(new Error(`the devnet closed the connection after ${answers.length} answer(s)`)),
+        );
+        socket.once('error', reject);
+      });
+    try {
+      socket.write(request);
+      await answered();
+      await new Promise((r) => setTimeout(r, pauseMs));
+      socket.write(request);
+      await answered();
+      return answers;
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  it("keeps an idle connection open past Node's default 5 s, so keep-alive clients close first", async () => {
+    expect(DEVNET_KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(5_000);
+    // Node's default server closes it 5 to 6 s after the last answer; a client reusing it at
+    // that moment got ECONNRESET (http-api.ts says why).
+    expect(await twoRequestsOneConnection(7_000)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+  }, 20_000);
 });
 
 describe('uploads and instantiations', () => {

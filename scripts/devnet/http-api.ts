@@ -88,8 +88,21 @@ const clockMsgSchema = z.object({
     .strict(),
 });
 
+/**
+ * How long the server keeps an idle kept-alive connection. Node's default (5 s) raced the
+ * relayer's keep-alive client on long runs: a client reuses an idle connection it still
+ * believes open (undici keeps one up to the server's advertised timeout minus 2 s), while the
+ * devnet, its event loop just back from executing a batch's wasm or a long garbage collection,
+ * runs its expired keep-alive timer before reading the request already waiting on the socket,
+ * closes it with the request unread, and the kernel answers with a reset (ECONNRESET). With a
+ * minute, a connection in steady use is never near expiry, and one that sat idle that long is
+ * rarely taken up again in the last two seconds. Clients that close sooner (undici's default
+ * is 4 s without a hint) are unaffected.
+ */
+export const DEVNET_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createDevnetHttpServer(chain: SimulatedChain, getDeployment: () => Deployment): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     const requestId = randomUUID();
     response.setHeader('x-request-id', requestId);
     // The dapp on another local port calls the devnet straight from the browser.
@@ -100,6 +113,11 @@ export function createDevnetHttpServer(chain: SimulatedChain, getDeployment: () 
       .then((body) => send(response, 200, body))
       .catch((error: unknown) => sendError(response, error, requestId));
   });
+  server.keepAliveTimeout = DEVNET_KEEP_ALIVE_TIMEOUT_MS;
+  // Longer than the keep-alive timeout, as Node requires, or a request arriving on a connection
+  // near its keep-alive expiry could be cut off by the headers timer instead.
+  server.headersTimeout = DEVNET_KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return server;
 }
 
 async function handle(

@@ -14,8 +14,10 @@ const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).h
 
 export interface ServiceSpec {
   name: string;
-  /** A TypeScript entry point (relative to the repo), run with tsx. */
+  /** A TypeScript entry point (relative to the repo), run with tsx; or a built file, see `plainNode`. */
   entry: string;
+  /** Run `entry` with plain node, without the tsx loader (a production bundle, already JavaScript). */
+  plainNode?: boolean;
   args?: string[];
   env?: Record<string, string | undefined>;
   /** Polled until it answers 2xx. */
@@ -68,7 +70,8 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   }
   // Own process group, so Ctrl-C in the terminal reaches only this supervisor, which then
   // stops the services in reverse order of their dependencies.
-  const child = spawn(process.execPath, ['--import', tsxLoader, spec.entry, ...(spec.args ?? [])], {
+  const loader = spec.plainNode ? [] : ['--import', tsxLoader];
+  const child = spawn(process.execPath, [...loader, spec.entry, ...(spec.args ?? [])], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -191,6 +191,11 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
       else sendError(res, new GatewayError('internal_error', 'internal error'), requestId);
     });
   });
+  // Relayers poll the feed and the api streams answers over kept-alive connections. Node's 5 s
+  // default lets a busy gateway close a connection its client is reusing that very moment
+  // (ECONNRESET); a minute keeps connections in steady use far from expiry, as the devnet does.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;

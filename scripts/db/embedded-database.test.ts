@@ -61,6 +61,9 @@ describe('embedded database', () => {
       );
       expect(nearest.rows[0].body).toBe('kept');
       expect(served.pid).toBeGreaterThan(0);
+      // Large enough to keep a 100k-chunk bot's indexes in memory (start-embedded-database.ts).
+      const buffers = await withClient(served.url, (client) => client.query('SHOW shared_buffers'));
+      expect(buffers.rows[0].shared_buffers).toBe('512MB');
     } finally {
       await served.close();
     }

@@ -7,6 +7,13 @@
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { type DeploymentFile, deploymentEnvironment } from '../deploy/deployment-file.js';
 
+/**
+ * The deployment's secrets: a container gets them only when its compose environment names
+ * them (the api's does, even as empty), so the relayer and dapp containers never hold the
+ * platform chain reader's viewing key.
+ */
+const DECLARED_ONLY = ['CHAIN_READER_ADDRESS', 'CHAIN_READER_VIEWING_KEY'];
+
 export function serviceEnvironment(
   deployment: DeploymentFile,
   env: Record<string, string | undefined>,
@@ -22,6 +29,7 @@ export function serviceEnvironment(
     ...(token ? { VITE_TOKEN_CONTRACT: token.address } : {}),
     ...(local ? { RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic } : {}),
   };
+  for (const name of DECLARED_ONLY) if (!(name in env)) delete fromDeployment[name];
   return { ...fromDeployment, ...withoutEmpty(env) };
 }
 

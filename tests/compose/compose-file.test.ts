@@ -208,6 +208,7 @@ describe('the environment each service gets', () => {
       usage: { address: 'secret1usage', codeHash: 'c'.repeat(64), codeId: 2 },
     },
     deployedAt: '2026-11-22T10:00:00.000Z',
+    chainReader: { address: 'secret1reader', viewingKey: 'reader-key-not-a-real-one' },
   };
   // The values a user's .env would hold: env.example with its required secrets filled in.
   const dotEnv: Record<string, string> = {
@@ -233,6 +234,17 @@ describe('the environment each service gets', () => {
     expect(config.databaseUrl).toBe('postgresql://privexbot:pw-not-a-real-one@postgres:5432/privexbot');
     expect(config.gatewayUrl).toBe('http://inference:8787');
     expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('only the api gets the chain reader the deploy set up', () => {
+    expect(environmentOf('api')).toMatchObject({
+      CHAIN_READER_ADDRESS: 'secret1reader',
+      CHAIN_READER_VIEWING_KEY: 'reader-key-not-a-real-one',
+    });
+    for (const service of ['relayer', 'dapp', 'inference']) {
+      expect(environmentOf(service)).not.toHaveProperty('CHAIN_READER_VIEWING_KEY');
+      expect(environmentOf(service)).not.toHaveProperty('CHAIN_READER_ADDRESS');
+    }
   });
 
   it('inference: its own loader accepts it (shares the platform secret with the api)', () => {

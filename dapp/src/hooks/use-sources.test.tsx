@@ -165,14 +165,18 @@ describe('knowledge sources', () => {
     await waitFor(() => expect(result.current.error?.shortMessage).toBe('Files are limited to 200 KB here.'));
   });
 
-  it('turns a source learn-only with PATCH { citable } and refreshes the list', async () => {
-    const { result } = renderHookWithProviders(
+  /** The bot's source list and the citable toggle, sharing one query cache as on the page. */
+  const renderSourcesWithToggle = () =>
+    renderHookWithProviders(
       () => ({
         sources: useSources({ orgId: '7', botId: 'b1' }),
         toggle: useSetSourceCitable({ orgId: '7', botId: 'b1' }),
       }),
       config(),
     );
+
+  it('turns a source learn-only with PATCH { citable } and refreshes the list', async () => {
+    const { result } = renderSourcesWithToggle();
     await waitFor(() => expect(result.current.sources.data?.length).toBeGreaterThan(0));
     const first = result.current.sources.data?.[0];
     const changed = await act(() =>
@@ -183,13 +187,7 @@ describe('knowledge sources', () => {
   });
 
   it('shows the change at once, and puts it back when the api refuses it', async () => {
-    const { result } = renderHookWithProviders(
-      () => ({
-        sources: useSources({ orgId: '7', botId: 'b1' }),
-        toggle: useSetSourceCitable({ orgId: '7', botId: 'b1' }),
-      }),
-      config(),
-    );
+    const { result } = renderSourcesWithToggle();
     await waitFor(() => expect(result.current.sources.data?.length).toBeGreaterThan(0));
     const before = result.current.sources.data?.[0]?.citable;
     refusePatches = true;

@@ -5,12 +5,7 @@ import {
   generateSignerKey,
   type SignedAttestation,
 } from '@privexbot/schema/attestation';
-import {
-  connectDevnet,
-  type DevnetChainClient,
-  devOnlyAccount,
-  mnemonicSigner,
-} from '@privexbot/schema/chain';
+import type { DevnetChainClient } from '@privexbot/schema/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../../scripts/llm-standin/start-llm-standin.js';
 import { type DevnetProcess, startDevnetProcess } from '../../testing/start-devnet-process.js';
@@ -22,6 +17,7 @@ import {
 import { httpFetch } from '../chat/http-fetch.js';
 import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
 import { utcDayOf } from './org-plan.js';
+import { createFreePlan, createOrg, devnetAccount } from './test-support/devnet-billing.js';
 
 /**
  * Quotas read from the devnet executing the real billing and usage wasm: a plan created by
@@ -39,15 +35,6 @@ let unpaidOrgId: string;
 const signerKey = generateSignerKey();
 const signer = createAttestationSigner(signerKey);
 let nextSeq = 1n;
-
-async function attribute(
-  result: { events: { attributes: { key: string; value: string }[] }[] },
-  key: string,
-) {
-  const value = result.events.flatMap((e) => e.attributes).find((a) => a.key === key)?.value;
-  if (!value) throw new Error(`no ${key} attribute`);
-  return value;
-}
 
 /** What the relayer does: `count` signed attestations of answers for the org, on chain. */
 async function countOnChain(count: number): Promise<void> {
@@ -72,35 +59,18 @@ async function countOnChain(count: number): Promise<void> {
 
 beforeAll(async () => {
   devnet = await startDevnetProcess();
-  const connect = async (role: 'operator' | 'alice' | 'relayer' | 'bob') =>
-    connectDevnet({ url: devnet.url, signer: await mnemonicSigner(devOnlyAccount(role).mnemonic) });
   [operator, alice, relayer, reader] = await Promise.all([
-    connect('operator'),
-    connect('alice'),
-    connect('relayer'),
-    connect('bob'),
+    devnetAccount(devnet, 'operator'),
+    devnetAccount(devnet, 'alice'),
+    devnetAccount(devnet, 'relayer'),
+    devnetAccount(devnet, 'bob'),
   ]);
-  const plan = await operator.execute(devnet.contracts.billing, {
-    create_plan: {
-      plan: {
-        name: 'Ten messages',
-        price: { asset: { token: { address: devnet.contracts.token } }, amount: '0' },
-        period_seconds: 30 * 86_400,
-        quotas: { messages: 10, bots: 3, knowledge_bytes: 1_000_000 },
-        stake_amount: null,
-        restricted_to: null,
-      },
-    },
+  const planId = await createFreePlan(operator, devnet, {
+    name: 'Ten messages',
+    quotas: { messages: 10, bots: 3, knowledge_bytes: 1_000_000 },
   });
-  const planId = Number(await attribute(plan, 'plan_id'));
-  orgId = await attribute(
-    await alice.execute(devnet.contracts.billing, { create_org: { name: 'Quota Org' } }),
-    'org_id',
-  );
-  unpaidOrgId = await attribute(
-    await alice.execute(devnet.contracts.billing, { create_org: { name: 'Unpaid Org' } }),
-    'org_id',
-  );
+  orgId = await createOrg(alice, devnet, 'Quota Org');
+  unpaidOrgId = await createOrg(alice, devnet, 'Unpaid Org');
   await alice.execute(devnet.contracts.billing, {
     subscribe: { org_id: Number(orgId), plan_id: planId, periods: 1 },
   });

@@ -5,17 +5,13 @@
  * "chain unavailable, try again" that would never succeed. Against the devnet executing the
  * real billing wasm.
  */
-import {
-  connectDevnet,
-  type DevnetChainClient,
-  devOnlyAccount,
-  mnemonicSigner,
-} from '@privexbot/schema/chain';
+import type { DevnetChainClient } from '@privexbot/schema/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevnetProcess, startDevnetProcess } from '../../testing/start-devnet-process.js';
 import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
 import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
 import { PlanReadNotGrantedError } from './org-plan.js';
+import { createFreePlan, createOrg, devnetAccount } from './test-support/devnet-billing.js';
 
 const READER_KEY = 'platform-reader-viewing-key';
 let devnet: DevnetProcess;
@@ -24,36 +20,17 @@ let reader: DevnetChainClient;
 let orgId: string;
 let api: PlatformTestApi;
 
-function attribute(result: { events: { attributes: { key: string; value: string }[] }[] }, key: string) {
-  const value = result.events.flatMap((e) => e.attributes).find((a) => a.key === key)?.value;
-  if (!value) throw new Error(`no ${key} attribute`);
-  return value;
-}
-
 beforeAll(async () => {
   devnet = await startDevnetProcess();
-  const connect = async (role: 'operator' | 'alice' | 'bob') =>
-    connectDevnet({ url: devnet.url, signer: await mnemonicSigner(devOnlyAccount(role).mnemonic) });
-  const operator = await connect('operator');
-  [alice, reader] = await Promise.all([connect('alice'), connect('bob')]);
-  const plan = await operator.execute(devnet.contracts.billing, {
-    create_plan: {
-      plan: {
-        name: 'Two bots',
-        price: { asset: { token: { address: devnet.contracts.token } }, amount: '0' },
-        period_seconds: 30 * 86_400,
-        quotas: { messages: 10, bots: 2, knowledge_bytes: 1_000_000 },
-        stake_amount: null,
-        restricted_to: null,
-      },
-    },
+  const operator = await devnetAccount(devnet, 'operator');
+  [alice, reader] = await Promise.all([devnetAccount(devnet, 'alice'), devnetAccount(devnet, 'bob')]);
+  const planId = await createFreePlan(operator, devnet, {
+    name: 'Two bots',
+    quotas: { messages: 10, bots: 2, knowledge_bytes: 1_000_000 },
   });
-  orgId = attribute(
-    await alice.execute(devnet.contracts.billing, { create_org: { name: 'No reader yet' } }),
-    'org_id',
-  );
+  orgId = await createOrg(alice, devnet, 'No reader yet');
   await alice.execute(devnet.contracts.billing, {
-    subscribe: { org_id: Number(orgId), plan_id: Number(attribute(plan, 'plan_id')), periods: 1 },
+    subscribe: { org_id: Number(orgId), plan_id: planId, periods: 1 },
   });
   await reader.execute(devnet.contracts.billing, { set_viewing_key: { key: READER_KEY, padding: null } });
   api = await startPlatformTestApi({
@@ -121,10 +98,7 @@ describe('the platform chain reader', () => {
   }, 60_000);
 
   it('classifies the contract refusal, and an unknown key stays a different failure', async () => {
-    const other = attribute(
-      await alice.execute(devnet.contracts.billing, { create_org: { name: 'Never granted' } }),
-      'org_id',
-    );
+    const other = await createOrg(alice, devnet, 'Never granted');
     const source = new ChainPlanQuotaSource(
       reader,
       { billing: devnet.contracts.billing },

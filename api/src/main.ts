@@ -29,7 +29,12 @@ async function main(): Promise<void> {
   await applyMigrations({ databaseUrl: config.databaseUrl, logger });
   const pool = await resolvePoolSize({ databaseUrl: config.databaseUrl, configured: config.databasePoolMax });
   logger.info({ poolMax: pool.max, embeddedDatabase: pool.embedded }, 'database pool');
-  const db = createPrismaClient({ databaseUrl: config.databaseUrl, maxConnections: pool.max });
+  const db = createPrismaClient({
+    databaseUrl: config.databaseUrl,
+    maxConnections: pool.max,
+    // Several connections to PGlite would share one session and its statement names.
+    namedStatements: pool.max === 1 || pool.embedded === false,
+  });
 
   const orgDirectory = new LazyChainOrgDirectory(config);
   const readinessChecks: ReadinessCheck[] = [

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/prisma.js';
+import { type Database, Prisma } from '../../db/prisma.js';
 import { type Embedder, toVectorLiteral } from '../embeddings/embedder.js';
 
 export interface RetrievedPassage {
@@ -58,42 +58,54 @@ export async function retrievePassages(options: {
   const candidates = options.candidates ?? Math.max(20, limit * 4);
   const [vector] = await options.embedder.embed([query], options.signal);
   const literal = toVectorLiteral(vector as number[]);
-  // retrieval_tsquery (a migration) is IMMUTABLE: planned with the question's value, the
-  // text match uses the GIN index instead of scanning every chunk.
+  // The row counts are part of the statement's text, not parameters: a generic plan with an
+  // unknown LIMIT is estimated as costly as reading every match, and PostgreSQL would then
+  // re-plan the statement on every call.
+  const textLimit = sqlInteger(TEXT_MATCHES_RANKED);
+  const candidateLimit = sqlInteger(candidates);
+  const rrfK = sqlInteger(RRF_K);
+  // Written for a generic plan (the statement is prepared once per connection, see
+  // createPrismaClient): the text query is computed once, as an InitPlan the GIN scan takes as
+  // its key, and each text match's rank and distance once, where its row is read.
   return db.$queryRaw<RetrievedPassage[]>`
-    WITH text_matches AS MATERIALIZED (
-      SELECT c.id, c.tsv, c.embedding FROM "Chunk" c
-      WHERE c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND c.tsv @@ "retrieval_tsquery"(${query})
-      LIMIT ${TEXT_MATCHES_RANKED}
+    WITH question AS MATERIALIZED (SELECT "retrieval_tsquery"(${query}) AS tsquery),
+    text_matches AS MATERIALIZED (
+      SELECT c.id, ts_rank(c.tsv, (SELECT tsquery FROM question)) AS score, c.embedding <=> ${literal}::vector AS distance
+      FROM "Chunk" c
+      WHERE c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND c.tsv @@ (SELECT tsquery FROM question)
+      LIMIT ${textLimit}
     ),
     nearest AS (
-      SELECT id, embedding FROM "Chunk"
+      SELECT id, embedding <=> ${literal}::vector AS distance FROM "Chunk"
       WHERE "botId" = ${botId}::uuid AND embedding IS NOT NULL
       ORDER BY embedding <=> ${literal}::vector
-      LIMIT ${candidates}
+      LIMIT ${candidateLimit}
     ),
     by_vector AS (
       SELECT id, row_number() OVER (ORDER BY distance) AS rank FROM (
-        SELECT DISTINCT ON (id) id, embedding <=> ${literal}::vector AS distance
-        FROM (SELECT id, embedding FROM nearest UNION ALL SELECT id, embedding FROM text_matches) AS both_lists
+        SELECT DISTINCT ON (id) id, distance
+        FROM (SELECT id, distance FROM nearest UNION ALL SELECT id, distance FROM text_matches) AS both_lists
         ORDER BY id) AS scored
       ORDER BY distance
-      LIMIT ${candidates}
+      LIMIT ${candidateLimit}
     ),
     by_text AS (
       SELECT id, row_number() OVER (ORDER BY score DESC) AS rank FROM (
-        SELECT id, ts_rank(tsv, "retrieval_tsquery"(${query})) AS score FROM text_matches
-        ORDER BY score DESC
-        LIMIT ${candidates}) AS matched
+        SELECT id, score FROM text_matches ORDER BY score DESC LIMIT ${candidateLimit}) AS matched
     ),
     fused AS (
       SELECT coalesce(v.id, t.id) AS id, v.rank AS vector_rank, t.rank AS text_rank,
-        coalesce(1.0 / (${RRF_K} + v.rank), 0) + coalesce(1.0 / (${RRF_K} + t.rank), 0) AS score
+        coalesce(1.0 / (${rrfK} + v.rank), 0) + coalesce(1.0 / (${rrfK} + t.rank), 0) AS score
       FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
     )
     SELECT c.id::text AS "chunkId", c."sourceId"::text AS "sourceId", s.name AS "sourceName", s.url AS "sourceUrl",
       c.text, c.citable, f.score::float8 AS score, f.vector_rank::int AS "vectorRank", f.text_rank::int AS "textRank"
     FROM fused f JOIN "Chunk" c ON c.id = f.id JOIN "Source" s ON s.id = c."sourceId"
     ORDER BY f.score DESC, c.ordinal
-    LIMIT ${limit}`;
+    LIMIT ${sqlInteger(limit)}`;
+}
+
+function sqlInteger(value: number): Prisma.Sql {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a row count: ${value}`);
+  return Prisma.raw(String(value));
 }

@@ -169,11 +169,6 @@ export async function seedChunks(
         FROM unnest(${ids}::uuid[], ${batch.map((_, i) => offset + i)}::int[], ${batch}::text[], ${batch.map((t) => toVectorLiteral(embedOne(t)))}::text[]) AS u(id, ordinal, text, e)`;
     }
   };
-  for (const document of labelledCorpus.documents)
-    await insertSource(
-      document.id,
-      chunkText(document.text).map((c) => c.text),
-    );
   const perSource = 2000;
   for (let made = 0; made < count; made += perSource) {
     const texts = Array.from({ length: Math.min(perSource, count - made) }, () => {
@@ -187,6 +182,13 @@ export async function seedChunks(
     await insertSource(`synthetic-${made / perSource}`, texts);
     log(`  seeded ${Math.min(made + perSource, count)} / ${count} chunks`);
   }
+  // The labelled documents last, as a document added to a large bot's knowledge would be: the
+  // newest rows come last in the table, and retrieval must not depend on where a row sits.
+  for (const document of labelledCorpus.documents)
+    await insertSource(
+      document.id,
+      chunkText(document.text).map((c) => c.text),
+    );
   if (!buildIndexes) return (performance.now() - started) / 1000;
   // An HNSW graph built in memory is far faster than one spilled to disk.
   await db.$executeRawUnsafe("SET maintenance_work_mem = '512MB'");

@@ -1,6 +1,6 @@
 -- The strong half of the full-text search: chunks holding all but one of the question's
--- lexemes (all of them when it has three or fewer). Retrieval takes these first and falls
--- back to any two lexemes ("retrieval_tsquery") only when they are few. Any two lexemes
+-- lexemes (all of them when it has three or fewer). Retrieval takes these, and falls back
+-- to any two lexemes ("retrieval_tsquery") only when there are none. Any two lexemes
 -- match hundreds of chunks of a large bot, of which only a capped number can be ranked, and
 -- the rows a scan meets first are the oldest: a document added to a bot of 100k chunks was
 -- then found for 24 % of its questions instead of 80 %. All-but-one is also cheaper to look

@@ -36,9 +36,9 @@ const TEXT_MATCHES_RANKED = 150;
  *   22); scoring the text matches exactly puts those back at a cost of ~2 ms.
  * - by text: full-text rank (ts_rank over the generated `tsv` column, GIN index with the bot
  *   id), in two tiers. First the strong matches: chunks with all but one of the question's
- *   lexemes (all of them up to three; retrieval_strong_tsquery). Only when those are fewer than
- *   the passages asked for, also chunks with any two of its lexemes (any one when it has fewer
- *   than three; retrieval_tsquery): requiring every word misses answers that do not repeat the
+ *   lexemes (all of them up to three; retrieval_strong_tsquery). Only when there are none,
+ *   chunks with any two of its lexemes (any one when it has fewer than three;
+ *   retrieval_tsquery): requiring every word misses answers that do not repeat the
  *   whole question, while any single word matches so many chunks of a large bot that ranking
  *   them costs hundreds of milliseconds. With any two words alone, a document added to a bot of
  *   100k chunks ranked behind the oldest 150 matches and was found for 24 % of its questions;
@@ -86,7 +86,7 @@ export async function retrievePassages(options: {
     loose_matches AS MATERIALIZED (
       SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.embedding <=> ${literal}::vector AS distance
       FROM "Chunk" c
-      WHERE (SELECT count(*) FROM strong_matches) < ${sqlInteger(limit)}
+      WHERE NOT EXISTS (SELECT FROM strong_matches)
         AND (SELECT strong IS DISTINCT FROM loose FROM question)
         AND c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND c.tsv @@ (SELECT loose FROM question)
       LIMIT ${textLimit}

@@ -46,71 +46,69 @@ const questions = [
   'How do I reset my password?',
 ];
 
-async function startApi(env: Record<string, string>) {
+/**
+ * A TypeScript service in a process of its own, ready once a line of its stdout yields its
+ * URL. The api and the stand-in LLM run this way, as they would in production.
+ */
+async function spawnService(options: {
+  script: string;
+  nodeArgs?: string[];
+  env: Record<string, string>;
+  urlOf: (line: string) => string | undefined;
+}) {
   const child = spawn(
     process.execPath,
-    [
-      // e.g. API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the api's time goes
-      ...(process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./api-bench-server.ts', import.meta.url)),
-    ],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PUBLIC_URL,
-        LOG_LEVEL: process.env.API_LOG_LEVEL ?? 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    [...(options.nodeArgs ?? []), '--import', 'tsx', fileURLToPath(new URL(options.script, import.meta.url))],
+    { env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   for await (const line of createInterface({ input: child.stdout })) {
-    const port = (JSON.parse(line) as { port?: number }).port;
-    if (port) {
+    const url = options.urlOf(line);
+    if (url)
       return {
-        url: `http://127.0.0.1:${port}`,
-        cpuMs: () => cpuMsOf(child.pid as number),
-        peakRssMb: () =>
-          Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024,
+        url,
+        pid: child.pid as number,
         stop: () =>
           new Promise<void>((resolve) => {
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
           }),
       };
-    }
   }
-  throw new Error('the api did not start');
+  throw new Error(`${options.script} did not start`);
+}
+
+async function startApi(env: Record<string, string>) {
+  const api = await spawnService({
+    script: './api-bench-server.ts',
+    // e.g. API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the api's time goes
+    nodeArgs: (process.env.API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    env: { PUBLIC_URL, LOG_LEVEL: process.env.API_LOG_LEVEL ?? 'warn', ...env },
+    urlOf: (line) => {
+      const port = (JSON.parse(line) as { port?: number }).port;
+      return port ? `http://127.0.0.1:${port}` : undefined;
+    },
+  });
+  return {
+    ...api,
+    cpuMs: () => cpuMsOf(api.pid),
+    peakRssMb: () =>
+      Number(readFileSync(`/proc/${api.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024,
+  };
+}
+
+/** The stand-in LLM (scripts/llm-standin/main.ts). */
+function spawnStandin(env: Record<string, string>) {
+  return spawnService({
+    script: '../llm-standin/main.ts',
+    env: { PORT: '0', ...env },
+    urlOf: (line) => /listening at (\S+)/.exec(line)?.[1],
+  });
 }
 
 interface ChatTiming {
   ttft: number;
   total: number;
   conversationId: string;
-}
-
-/** The stand-in LLM (scripts/llm-standin/main.ts) in its own process. */
-async function spawnStandin(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../llm-standin/main.ts', import.meta.url))],
-    { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  for await (const line of createInterface({ input: child.stdout })) {
-    const url = /listening at (\S+)/.exec(line)?.[1];
-    if (url)
-      return {
-        url,
-        close: () =>
-          new Promise<void>((resolve) => {
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      };
-  }
-  throw new Error('the LLM stand-in did not start');
 }
 
 /** CPU time a process used so far (user + system), from /proc: ticks of 10 ms. */
@@ -327,7 +325,7 @@ try {
   console.log(`  peak RSS of the api process: ${fast.peakRssMb().toFixed(0)} MB`);
   await fast.stop();
 } finally {
-  await standin.close();
-  await instant.close();
+  await standin.stop();
+  await instant.stop();
   await bench.close();
 }

@@ -91,11 +91,8 @@ export async function retrievePassages(options: {
         AND c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND c.tsv @@ (SELECT loose FROM question)
       LIMIT ${textLimit}
     ),
-    text_matches AS MATERIALIZED (
-      SELECT DISTINCT ON (id) id, score, distance
-      FROM (SELECT * FROM strong_matches UNION ALL SELECT * FROM loose_matches) AS both_tiers
-      ORDER BY id
-    ),
+    -- One tier or the other, never both: no chunk is in the two.
+    text_matches AS (SELECT * FROM strong_matches UNION ALL SELECT * FROM loose_matches),
     nearest AS (
       SELECT id, embedding <=> ${literal}::vector AS distance FROM "Chunk"
       WHERE "botId" = ${botId}::uuid AND embedding IS NOT NULL

@@ -135,10 +135,17 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     await starter.getByRole('heading', { name: 'Starter' }).waitFor();
     await expect.poll(() => page.getByTestId('subscription-status').textContent()).toBe('No active plan.');
     await starter.getByRole('button', { name: /^Subscribe \(9\.99 / }).click();
+    // Nothing is signed before the terms are confirmed.
+    const confirm = page.getByTestId('confirm-transaction');
+    expect(await confirm.getByTestId('confirm-amount').textContent()).toBe(
+      '9.99 payment tokens now (1 × 9.99 payment tokens)',
+    );
+    await confirm.getByTestId('confirm-sign').click();
     await page.getByTestId('last-tx').waitFor();
     await expect
       .poll(() => page.getByTestId('subscription-status').textContent(), { timeout: SLOW })
-      .toMatch(/^Active: plan #\d+ via /);
+      .toMatch(/^Active: Starter via payment/);
+    await starter.getByTestId('current-plan').waitFor();
     await screenshot('subscribed');
   });
 

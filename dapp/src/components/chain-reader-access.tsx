@@ -5,17 +5,17 @@
  * an org is created, and on the org page for as long as the reader is not an auditor.
  */
 import { useState } from 'react';
-import type { OrgResponse } from '../core/contracts/billing-types.js';
+import type { OrgResponse } from '../core/contracts/contract-messages.js';
 import { useAccount } from '../hooks/use-account.js';
-import { useContractExecute } from '../hooks/use-contract-execute.js';
 import { usePlatform } from '../hooks/use-platform.js';
+import { useWriteContract } from '../hooks/use-write-contract.js';
 import { ErrorNotice, Loading } from './query-state.js';
 import { TxLink } from './tx-link.js';
 
 export function ChainReaderAccess({ org }: { org: OrgResponse }) {
   const platform = usePlatform();
   const account = useAccount();
-  const execute = useContractExecute();
+  const execute = useWriteContract();
   const [skipped, setSkipped] = useState(false);
   const reader = platform.data?.chainReaderAddress;
   // Without an api (or an api that reads no chain) there is nothing to grant: say nothing.
@@ -39,7 +39,8 @@ export function ChainReaderAccess({ org }: { org: OrgResponse }) {
       onClick={() =>
         execute.mutate({
           contract: 'billing',
-          msg: { add_org_role: { org_id: org.id, role: 'auditor', address: reader } },
+          name: 'add_org_role',
+          args: { org_id: org.id, role: 'auditor', address: reader },
         })
       }
     >

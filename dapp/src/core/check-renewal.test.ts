@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRenewal } from './check-renewal.js';
-import type { SubscriptionResponse } from './contracts/billing-types.js';
+import type { SubscriptionResponse } from './contracts/contract-messages.js';
 
 const token = { token: { address: 'secret1token' } };
 const scrt = { native: { denom: 'uscrt' } };

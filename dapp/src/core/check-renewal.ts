@@ -2,7 +2,7 @@
  * "Does the prepaid balance cover the next renewal?" answered before the user signs: with the
  * contract's own answer for the current balance, and recomputed for a top-up being typed.
  */
-import { type AssetAmount, type SubscriptionResponse, sameAsset } from './contracts/billing-types.js';
+import { type AssetAmount, type SubscriptionResponse, sameAsset } from './contracts/contract-messages.js';
 
 export type RenewalCheck =
   | { state: 'no-renewal'; reason: 'no subscription' | 'cancelled or lapsed' }

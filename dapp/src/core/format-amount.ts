@@ -3,7 +3,7 @@
  * and SCRT both have 6 decimals.
  */
 
-import type { Asset } from './contracts/billing-types.js';
+import type { Asset } from './contracts/contract-messages.js';
 import { InvalidInputError } from './errors.js';
 
 export const DEFAULT_DECIMALS = 6;

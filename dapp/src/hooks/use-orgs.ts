@@ -1,20 +1,17 @@
-import type { OrgMembership, OrgResponse } from '../core/contracts/billing-types.js';
 import { useAccount } from './use-account.js';
-import { type UseContractQueryReturnType, useContractQuery } from './use-contract-query.js';
+import { type UseReadContractReturnType, useReadContract } from './use-read-contract.js';
 
 /** The orgs in which the connected address holds any role, read from the billing contract. */
-export function useOrgs(): UseContractQueryReturnType<{ orgs: OrgMembership[] }> {
+export function useOrgs(): UseReadContractReturnType<'billing', 'orgs_of'> {
   const account = useAccount();
   const address = account.status === 'connected' ? account.address : undefined;
-  return useContractQuery<{ orgs: OrgMembership[] }>({
-    contract: 'billing',
-    msg: address ? { orgs_of: { address } } : undefined,
-  });
+  return useReadContract({ contract: 'billing', name: 'orgs_of', args: address ? { address } : undefined });
 }
 
-export function useOrg(orgId: string | undefined): UseContractQueryReturnType<OrgResponse> {
-  return useContractQuery<OrgResponse>({
+export function useOrg(orgId: string | undefined): UseReadContractReturnType<'billing', 'org'> {
+  return useReadContract({
     contract: 'billing',
-    msg: orgId ? { org: { id: Number(orgId) } } : undefined,
+    name: 'org',
+    args: orgId ? { id: Number(orgId) } : undefined,
   });
 }

@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { ChainReaderAccess } from '../components/chain-reader-access.js';
+import { GuardedButton } from '../components/guarded-action.js';
 import { NeedsWallet } from '../components/needs-wallet.js';
 import { ErrorNotice, Loading, QueryState } from '../components/query-state.js';
 import { TxLink } from '../components/tx-link.js';
-import type { Role } from '../core/contracts/billing-types.js';
+import type { Role } from '../core/contracts/contract-messages.js';
 import { useAccount } from '../hooks/use-account.js';
-import { useContractExecute } from '../hooks/use-contract-execute.js';
+import { useOrgRole } from '../hooks/use-org-role.js';
 import { useOrg, useOrgs } from '../hooks/use-orgs.js';
 import { useSelectedOrg } from '../hooks/use-selected-org.js';
+import { useWriteContract } from '../hooks/use-write-contract.js';
 
 export default function OrgsPage() {
   const account = useAccount();
@@ -28,7 +30,7 @@ export default function OrgsPage() {
 }
 
 function CreateOrgForm() {
-  const execute = useContractExecute();
+  const execute = useWriteContract();
   const [, select] = useSelectedOrg();
   const [name, setName] = useState('');
   return (
@@ -37,7 +39,7 @@ function CreateOrgForm() {
       onSubmit={(event) => {
         event.preventDefault();
         execute.mutate(
-          { contract: 'billing', msg: { create_org: { name: name.trim() } } },
+          { contract: 'billing', name: 'create_org', args: { name: name.trim() } },
           {
             onSuccess: (tx) => {
               const orgId = tx.events.flatMap((e) => e.attributes).find((a) => a.key === 'org_id')?.value;
@@ -115,9 +117,12 @@ const roles: Role[] = ['admin', 'member', 'auditor'];
 function OrgMembers() {
   const [orgId] = useSelectedOrg();
   const org = useOrg(orgId);
-  const execute = useContractExecute();
+  const execute = useWriteContract();
   const [address, setAddress] = useState('');
   const [role, setRole] = useState<Role>('member');
+  const { can } = useOrgRole(orgId);
+  // Naming or removing an admin is the owner's; members and auditors are the owner's or an admin's.
+  const mayManage = (r: Role) => can(r === 'admin' ? 'addAdmin' : 'manageMembers');
   if (!orgId) return null;
   return (
     <div className="card">
@@ -155,20 +160,21 @@ function OrgMembers() {
                           </td>
                           <td>{r}</td>
                           <td>
-                            <button
-                              type="button"
+                            <GuardedButton
+                              permission={mayManage(r)}
                               className="secondary"
                               aria-label={`Remove ${r} ${member}`}
                               disabled={execute.isPending}
                               onClick={() =>
                                 execute.mutate({
                                   contract: 'billing',
-                                  msg: { remove_org_role: { org_id: data.id, role: r, address: member } },
+                                  name: 'remove_org_role',
+                                  args: { org_id: data.id, role: r, address: member },
                                 })
                               }
                             >
                               Remove
-                            </button>
+                            </GuardedButton>
                           </td>
                         </tr>
                       ),
@@ -185,7 +191,8 @@ function OrgMembers() {
                 execute.mutate(
                   {
                     contract: 'billing',
-                    msg: { add_org_role: { org_id: data.id, role, address: address.trim() } },
+                    name: 'add_org_role',
+                    args: { org_id: data.id, role, address: address.trim() },
                   },
                   { onSuccess: () => setAddress('') },
                 );
@@ -214,9 +221,14 @@ function OrgMembers() {
                   ))}
                 </select>
               </div>
-              <button type="submit" data-testid="add-member" disabled={execute.isPending}>
+              <GuardedButton
+                type="submit"
+                permission={mayManage(role)}
+                data-testid="add-member"
+                disabled={execute.isPending}
+              >
                 Add
-              </button>
+              </GuardedButton>
             </form>
             {execute.isPending ? <Loading label="Waiting for the transaction…" /> : null}
             {execute.error ? <ErrorNotice error={execute.error} /> : null}

@@ -51,7 +51,14 @@ const orgsArea: RouteFixtureArea = {
 const botsArea: RouteFixtureArea = {
   name: 'bots, knowledge, conversations',
   async seed({ api, token, orgId }) {
-    const bot = await api.request('post', `/v1/orgs/${orgId}/bots`, { token, body: { name: 'Fixture bot' } });
+    // A webhook, so "send test event" has one to queue a delivery to.
+    const bot = await api.request('post', `/v1/orgs/${orgId}/bots`, {
+      token,
+      body: {
+        name: 'Fixture bot',
+        webhook: { url: 'https://hooks.example.com/privexbot', secret: 'fixture-secret-0123' },
+      },
+    });
     if (bot.status !== 201) throw new Error(`seeding a bot failed: ${JSON.stringify(bot.body)}`);
     const botId: string = bot.body.id;
     const source = await api.request('post', `/v1/orgs/${orgId}/bots/${botId}/sources`, {
@@ -75,6 +82,7 @@ const botsArea: RouteFixtureArea = {
     'post /v1/orgs/:orgId/bots/:botId/sources': () => ({ type: 'text', name: 'Probe', text: 'Probe text.' }),
     'post /v1/orgs/:orgId/bots/:botId/retrieval': () => ({ query: 'opening hours' }),
     'patch /v1/orgs/:orgId/bots/:botId/sources/:sourceId': () => ({ citable: false }),
+    'post /v1/orgs/:orgId/bots/:botId/webhook-test': () => ({}),
   },
 };
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { applyMigrations } from '../../api/src/db/apply-migrations.js';
 import { createPrismaClient, type Database } from '../../api/src/db/prisma.js';
-import { toVectorLiteral } from '../../api/src/services/embeddings/embedder.js';
+import { toVectorSql } from '../../api/src/services/embeddings/embedder.js';
 import { embedOne } from '../../api/src/services/embeddings/local-hash-embedder.js';
 import { chunkText } from '../../api/src/services/knowledge/chunk-text.js';
 import { startTestDatabase, type TestDatabase } from '../../api/src/testing/start-test-database.js';
@@ -166,7 +166,7 @@ export async function seedChunks(
       await db.$executeRaw`
         INSERT INTO "Chunk" (id, "botId", "sourceId", ordinal, text, citable, "contentHash", embedding)
         SELECT u.id, ${botId}::uuid, ${source.id}::uuid, u.ordinal, u.text, true, md5(u.text), u.e::vector
-        FROM unnest(${ids}::uuid[], ${batch.map((_, i) => offset + i)}::int[], ${batch}::text[], ${batch.map((t) => toVectorLiteral(embedOne(t)))}::text[]) AS u(id, ordinal, text, e)`;
+        FROM unnest(${ids}::uuid[], ${batch.map((_, i) => offset + i)}::int[], ${batch}::text[], ${batch.map((t) => toVectorSql(embedOne(t)))}::text[]) AS u(id, ordinal, text, e)`;
     }
   };
   const perSource = 2000;

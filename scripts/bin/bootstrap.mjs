@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -39,7 +40,13 @@ function ensureNodeModules() {
   const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
   console.log('Installing npm packages...');
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit' });
+  // onnxruntime-node ships its linux binary; its install script would download another one.
+  const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0) fail('npm install failed (see above).');
   writeFileSync(stamp, want);
 }
@@ -89,6 +96,9 @@ function systemRequirements({ browser }) {
   }
   if (!commandExists('cargo'))
     reqs.push({ what: 'cargo', ok: () => commandExists('cargo'), pkg: 'cargo-web' });
+  // Fetches the embedding model from Maven Central (scripts/models/fetch-embedding-model.mjs).
+  if (process.env.EMBEDDINGS !== 'hash')
+    reqs.push({ what: 'mvn', ok: () => commandExists('mvn'), pkg: 'maven' });
   if (browser) reqs.push({ what: 'Chromium', ok: () => existsSync('/usr/bin/chromium'), pkg: 'chromium' });
   return reqs;
 }
@@ -120,6 +130,17 @@ export function bootstrap({ browser = true } = {}) {
   checkNode();
   ensureSystemPackages({ browser });
   ensureNodeModules();
+  ensureModel();
+}
+
+/** The sentence-embedding model the api runs by default (no key, no network at run time). */
+function ensureModel() {
+  if (process.env.EMBEDDINGS === 'hash') return;
+  try {
+    ensureEmbeddingModel();
+  } catch (error) {
+    fail(`${error.message}\nThe api needs it unless EMBEDDINGS=hash (a keyword-only fallback).`);
+  }
 }
 
 /**

@@ -46,7 +46,7 @@ describe('bots', () => {
       rateLimits: { visitorPerMinute: 5, botPerMinute: 600 },
       leadCapture: { enabled: true, prompt: 'Leave your email' },
       webhook: { url: 'https://hooks.example.com/lead', hasSecret: true },
-      embedder: { id: 'local-hash-384', kind: 'local' },
+      embedder: { id: 'local-hash-384', kind: 'hash' },
       published: false,
     });
     expect(JSON.stringify(created.body)).not.toContain('a-very-secret-value-123');

@@ -23,6 +23,13 @@ const environmentSchema = z.object({
   LLM_BASE_URL: optionalUrl,
   LLM_API_KEY: z.string().default(''),
   LLM_TIMEOUT_SECONDS: integer(1, 600).default(120),
+  /**
+   * `model` (default): the sentence model the bootstrap installed, run on this machine.
+   * `hash`: hashed word counts, finds only the page's own words: an explicit fallback.
+   */
+  EMBEDDINGS: z.enum(['model', 'hash']).default('model'),
+  /** Threads of the embedding pool; default one per core. */
+  EMBEDDING_THREADS: integer(1, 64).optional(),
   /** OpenAI-compatible embeddings (text-embedding-3 with dimensions=384); unset → local embedder. */
   EMBEDDINGS_BASE_URL: optionalUrl,
   EMBEDDINGS_API_KEY: z.string().default(''),
@@ -61,6 +68,8 @@ export interface BotPlatformSettings {
   llmApiKey: string;
   llmTimeoutMs: number;
   embeddings: { baseUrl: string; apiKey: string; model: string } | undefined;
+  localEmbeddings: 'model' | 'hash';
+  embeddingThreads: number | undefined;
   dataEncryptionKey: Buffer | undefined;
   urlFetch: { timeoutMs: number; maxBytes: number; allowLoopback: boolean };
   quotaCacheSeconds: number;
@@ -108,6 +117,8 @@ export function loadBotPlatformSettings(
     embeddings: e.EMBEDDINGS_BASE_URL
       ? { baseUrl: e.EMBEDDINGS_BASE_URL, apiKey: e.EMBEDDINGS_API_KEY, model: e.EMBEDDINGS_MODEL }
       : undefined,
+    localEmbeddings: e.EMBEDDINGS,
+    embeddingThreads: e.EMBEDDING_THREADS,
     dataEncryptionKey,
     urlFetch: {
       timeoutMs: e.URL_FETCH_TIMEOUT_MS,

@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../../app-deps.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
+import type { Logger } from '../../logger.js';
 import type { Answerer } from '../chat/answerer.js';
 import { ChatBotCache } from '../chat/chat-bot-cache.js';
 import { GatewayAnswerer } from '../chat/gateway-answerer.js';
 import { OpenAiAnswerer } from '../chat/openai-answerer.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import { LOCAL_EMBEDDER_ID, LocalHashEmbedder } from '../embeddings/local-hash-embedder.js';
+import { LocalHashEmbedder } from '../embeddings/local-hash-embedder.js';
+import {
+  DEFAULT_SENTENCE_MODEL,
+  LocalModelEmbedder,
+  locateSentenceModel,
+  modelCacheDirectory,
+} from '../embeddings/local-model-embedder.js';
 import { OpenAiEmbedder } from '../embeddings/openai-embedder.js';
 import { IngestionWorker } from '../knowledge/ingestion-worker.js';
 import { FieldEncryption } from '../leads/field-encryption.js';
@@ -30,6 +37,8 @@ export interface BotPlatform {
   chatBots: ChatBotCache;
   /** The embedder new bots get: OpenAI-compatible when configured, else the local one. */
   defaultEmbedderId: string;
+  /** The embedder `embedder: 'local'` means: the sentence model, or the hash one with EMBEDDINGS=hash. */
+  localEmbedderId: string;
   openAiEmbedderId: string | undefined;
   embedderFor(embedderId: string): Embedder;
   /** undefined when neither a gateway nor an LLM endpoint is configured. */
@@ -51,7 +60,9 @@ export interface BotPlatformOverrides {
 export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides = {}): BotPlatform {
   const settings = loadBotPlatformSettings(overrides.env ?? process.env, deps.config.nodeEnv);
   const embedders = new Map<string, Embedder>();
-  const local = new LocalHashEmbedder();
+  const hash = new LocalHashEmbedder();
+  embedders.set(hash.id, hash);
+  const local = createLocalEmbedder(settings, overrides.env ?? process.env, deps.logger, hash);
   embedders.set(local.id, local);
   let openAiEmbedderId: string | undefined;
   if (settings.embeddings) {
@@ -120,7 +131,8 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
     settings,
     plans: new CachedPlanQuotas(source, settings.quotaCacheSeconds),
     chatBots: new ChatBotCache(settings.botCacheSeconds),
-    defaultEmbedderId: openAiEmbedderId ?? LOCAL_EMBEDDER_ID,
+    defaultEmbedderId: openAiEmbedderId ?? local.id,
+    localEmbedderId: local.id,
     openAiEmbedderId,
     embedderFor,
     answerer,
@@ -129,8 +141,30 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
     webhooks,
     async close() {
       await Promise.all([ingestion.stop(), webhooks.stop()]);
+      await Promise.all([...embedders.values()].map((embedder) => embedder.close?.()));
     },
   };
+}
+
+/**
+ * The sentence model unless EMBEDDINGS=hash. A missing model stops the api at start with the
+ * way to install it, rather than quietly indexing with word hashes.
+ */
+function createLocalEmbedder(
+  settings: BotPlatformSettings,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  hash: Embedder,
+): Embedder {
+  if (settings.localEmbeddings === 'hash') {
+    log.warn('EMBEDDINGS=hash: bots embed with hashed word counts and find only the words of their pages');
+    return hash;
+  }
+  return new LocalModelEmbedder({
+    spec: DEFAULT_SENTENCE_MODEL,
+    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory(env)),
+    ...(settings.embeddingThreads ? { threads: settings.embeddingThreads } : {}),
+  });
 }
 
 /**

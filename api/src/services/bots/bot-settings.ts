@@ -73,8 +73,12 @@ export const botSettingsSchema = z.object({
     })
     .strict()
     .nullable(),
-  /** Which embedder indexes this bot's knowledge; changing it re-embeds every chunk. */
-  embedder: z.enum(['local', 'openai']),
+  /**
+   * Which embedder indexes this bot's knowledge: `local` the sentence model on this server,
+   * `hash` keyword hashing, `openai` the configured endpoint. Changing it re-embeds every
+   * chunk in the background; retrieval stays on the old vectors until the new ones are complete.
+   */
+  embedder: z.enum(['local', 'hash', 'openai']),
 });
 export type BotSettings = z.infer<typeof botSettingsSchema>;
 

@@ -28,15 +28,16 @@ export const botViewSchema = z.object({
   webhook: z.object({ url: z.string(), hasSecret: z.boolean() }).nullable(),
   published: z.boolean(),
   publishedAt: z.string().nullable(),
-  embedder: z.object({ id: z.string(), kind: z.enum(['local', 'openai']) }),
+  embedder: z.object({ id: z.string(), kind: z.enum(['local', 'hash', 'openai']) }),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type BotView = z.infer<typeof botViewSchema>;
 
-export function embedderKindOf(embedderId: string): 'local' | 'openai' {
-  return embedderId === LOCAL_EMBEDDER_ID ? 'local' : 'openai';
+export function embedderKindOf(embedderId: string): 'local' | 'hash' | 'openai' {
+  if (embedderId === LOCAL_EMBEDDER_ID) return 'hash';
+  return embedderId.startsWith('openai:') ? 'openai' : 'local';
 }
 
 /** What members see of a bot; the webhook secret is write-only. */

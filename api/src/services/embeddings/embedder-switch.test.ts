@@ -44,7 +44,7 @@ describe('embedders', () => {
       token: org.token,
       body: { embedder: 'local' },
     });
-    expect(switched.body.embedder).toEqual({ id: 'local-hash-384', kind: 'local' });
+    expect(switched.body.embedder).toEqual({ id: 'local-hash-384', kind: 'hash' });
     const during = await api.request('get', `/v1/orgs/71/bots/${botId}/sources`, { token: org.token });
     expect(['processing', 'ready']).toContain(during.body.sources[0].status);
     await api.platform.ingestion.idle();

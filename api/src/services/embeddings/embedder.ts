@@ -1,13 +1,26 @@
+import { fromSql, toSql } from 'pgvector';
+
 /** Every embedder writes this many dimensions, so one HNSW index serves all bots. */
 export const EMBEDDING_DIMENSIONS = 384;
 
 /** Turns texts into unit vectors of EMBEDDING_DIMENSIONS; `id` is stored on the bot. */
 export interface Embedder {
   readonly id: string;
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  /**
+   * `purpose` lets models trained with instructions (e5, bge) mark questions apart from
+   * passages; the others ignore it.
+   */
+  embed(texts: string[], signal?: AbortSignal, purpose?: 'query' | 'passage'): Promise<number[][]>;
+  /** Releases threads or connections (the platform closes its embedders on shutdown). */
+  close?(): Promise<void>;
 }
 
-/** The pgvector literal of a vector: '[0.1,0.2,...]'. */
-export function toVectorLiteral(vector: readonly number[]): string {
-  return `[${vector.map((x) => (Number.isFinite(x) ? Math.fround(x) : 0)).join(',')}]`;
+/** A vector as PostgreSQL's `vector` type reads it (pgvector's own serializer). */
+export function toVectorSql(vector: readonly number[]): string {
+  return toSql(vector.map((x) => (Number.isFinite(x) ? x : 0)));
+}
+
+/** A `vector` column read as text, back to numbers. */
+export function fromVectorSql(text: string): number[] {
+  return fromSql(text) as number[];
 }

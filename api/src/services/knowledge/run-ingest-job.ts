@@ -1,5 +1,5 @@
 import type { Database } from '../../db/prisma.js';
-import { type Embedder, toVectorLiteral } from '../embeddings/embedder.js';
+import { type Embedder, toVectorSql } from '../embeddings/embedder.js';
 
 export interface ClaimedJob {
   id: string;
@@ -82,7 +82,7 @@ export async function runIngestJob(options: {
       const progressed = await db.$executeRaw`
         WITH embedded AS (
           UPDATE "Chunk" AS c SET embedding = v.e::vector
-          FROM (SELECT unnest(${pending.map((c) => c.id)}::uuid[]) AS id, unnest(${vectors.map(toVectorLiteral)}::text[]) AS e) AS v
+          FROM (SELECT unnest(${pending.map((c) => c.id)}::uuid[]) AS id, unnest(${vectors.map(toVectorSql)}::text[]) AS e) AS v
           WHERE c.id = v.id AND c.embedding IS NULL
             AND EXISTS (SELECT 1 FROM "IngestJob" WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId})
           RETURNING c.id

@@ -1,5 +1,5 @@
 import { type Database, Prisma } from '../../db/prisma.js';
-import { type Embedder, toVectorLiteral } from '../embeddings/embedder.js';
+import { type Embedder, toVectorSql } from '../embeddings/embedder.js';
 
 export interface RetrievedPassage {
   chunkId: string;
@@ -62,8 +62,8 @@ export async function retrievePassages(options: {
 }): Promise<RetrievedPassage[]> {
   const { db, botId, query, limit } = options;
   const candidates = options.candidates ?? Math.max(20, limit * 4);
-  const [vector] = await options.embedder.embed([query], options.signal);
-  const literal = toVectorLiteral(vector as number[]);
+  const [vector] = await options.embedder.embed([query], options.signal, 'query');
+  const literal = toVectorSql(vector as number[]);
   // The row counts are part of the statement's text, not parameters: a generic plan with an
   // unknown LIMIT is estimated as costly as reading every match, and PostgreSQL would then
   // re-plan the statement on every call.

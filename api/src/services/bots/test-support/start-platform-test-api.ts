@@ -69,6 +69,9 @@ export async function startPlatformTestApi(
     ORG_SYNC_TTL_SECONDS: '3600',
     // Test files sign in many wallets from one address; the limit's own test lowers it.
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    // Tests of the platform's mechanics index with word hashes (exact, fast, deterministic);
+    // the tests of the sentence model set EMBEDDINGS=model.
+    EMBEDDINGS: 'hash',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -1,0 +1,28 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { type EmbedPurpose, SentenceModel, type SentenceModelSpec } from './sentence-model.js';
+
+/** One thread of the embedding pool: loads the model once, then embeds one text per message. */
+export interface EmbedRequest {
+  id: number;
+  text: string;
+  purpose: EmbedPurpose;
+}
+export type EmbedReply = { id: number; vector: Float32Array } | { id: number; error: string };
+
+const { directory, spec } = workerData as { directory: string; spec: SentenceModelSpec };
+const port = parentPort;
+if (!port) throw new Error('embed-worker runs only as a worker thread');
+
+const loading = SentenceModel.load(directory, spec);
+// A model that cannot load fails every request with the reason, instead of a silent thread.
+loading.catch(() => {});
+
+port.on('message', async (request: EmbedRequest) => {
+  try {
+    const model = await loading;
+    const vector = await model.embed(request.text, request.purpose);
+    port.postMessage({ id: request.id, vector } satisfies EmbedReply, [vector.buffer as ArrayBuffer]);
+  } catch (error) {
+    port.postMessage({ id: request.id, error: (error as Error).message } satisfies EmbedReply);
+  }
+});

@@ -1,0 +1,112 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EmbedReply, EmbedRequest } from './embed-worker.js';
+import type { EmbedPurpose, SentenceModelSpec } from './sentence-model.js';
+
+interface Task {
+  request: EmbedRequest;
+  resolve(vector: Float32Array): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  busy: Task | undefined;
+}
+
+/**
+ * The threads that run the sentence model, one per core, shared by ingestion and questions
+ * so neither runs on the api's event loop. Questions go before queued chunks: a visitor
+ * waits at most for the chunk each thread is on, never behind a whole ingestion batch.
+ * Threads start on first use; a thread that dies is replaced and its text fails (the
+ * ingestion job retries, the question gets an error), never hangs.
+ */
+export class EmbeddingWorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly questions: Task[] = [];
+  private readonly passages: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: { directory: string; spec: SentenceModelSpec; size?: number }) {}
+
+  get size(): number {
+    return this.options.size ?? Math.max(1, availableParallelism());
+  }
+
+  embed(text: string, purpose: EmbedPurpose): Promise<Float32Array> {
+    if (this.closed) return Promise.reject(new Error('the embedding pool is closed'));
+    return new Promise((resolve, reject) => {
+      const task: Task = { request: { id: this.nextId++, text, purpose }, resolve, reject };
+      (purpose === 'query' ? this.questions : this.passages).push(task);
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const pending = [...this.questions.splice(0), ...this.passages.splice(0)];
+    for (const task of pending) task.reject(new Error('the embedding pool is closed'));
+    await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.questions.length + this.passages.length > 0) {
+      let idle = this.workers.find((w) => !w.busy);
+      if (!idle && this.workers.length < this.size) idle = this.spawn();
+      if (!idle) return;
+      const task = (this.questions.shift() ?? this.passages.shift()) as Task;
+      idle.busy = task;
+      // A busy thread keeps the process alive (a script awaiting its vectors); an idle one does not.
+      idle.worker.ref();
+      idle.worker.postMessage(task.request);
+    }
+  }
+
+  private spawn(): PoolWorker {
+    const worker = new Worker(workerSource(), {
+      eval: true,
+      workerData: { directory: this.options.directory, spec: this.options.spec },
+    });
+    const entryOf: PoolWorker = { worker, busy: undefined };
+    worker.unref();
+    worker.on('message', (reply: EmbedReply) => {
+      const task = entryOf.busy;
+      entryOf.busy = undefined;
+      worker.unref();
+      if (task && task.request.id === reply.id) {
+        if ('error' in reply) task.reject(new Error(`embedding failed: ${reply.error}`));
+        else task.resolve(reply.vector);
+      }
+      this.dispatch();
+    });
+    const lost = (error: Error) => {
+      const index = this.workers.indexOf(entryOf);
+      if (index >= 0) this.workers.splice(index, 1);
+      entryOf.busy?.reject(error);
+      entryOf.busy = undefined;
+      if (!this.closed) this.dispatch();
+    };
+    worker.on('error', (error) => lost(new Error(`an embedding thread failed: ${error.message}`)));
+    worker.on('exit', (code) => lost(new Error(`an embedding thread exited (code ${code})`)));
+    this.workers.push(entryOf);
+    return entryOf;
+  }
+}
+
+/**
+ * The thread's entry. The api runs from TypeScript sources through tsx (npm start, tests);
+ * on Node 20 a worker ignores `--import tsx` for its entry module, so the thread registers
+ * tsx's loader itself before importing embed-worker.ts.
+ */
+function workerSource(): string {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return `import(${JSON.stringify(new URL('./embed-worker.js', self).href)})`;
+  const tsxRoot = dirname(createRequire(self).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const entry = new URL('./embed-worker.ts', self).href;
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+}

@@ -10,8 +10,10 @@ import type { Coin, TxEvent, TxResult } from '@privexbot/schema/chain';
 import tsResults from 'ts-results';
 import { loadDevnetState, saveDevnetState } from './persist-chain-state.js';
 import { installIteratorImports } from './vm-iterator-imports.js';
+import { installUtf8Strings } from './vm-utf8-strings.js';
 
 installIteratorImports();
+installUtf8Strings();
 
 export const DEVNET_BECH32_PREFIX = 'secret';
 

@@ -7,6 +7,7 @@ import { findAccessibleBot } from '../services/bots/find-accessible-bot.js';
 import { createSource } from '../services/knowledge/create-source.js';
 import { deleteSource } from '../services/knowledge/delete-source.js';
 import { getSource, listSources } from '../services/knowledge/list-sources.js';
+import { reembedProgress } from '../services/knowledge/run-reembed-step.js';
 import { setSourceCitable } from '../services/knowledge/set-source-citable.js';
 import { createSourceBodySchema } from '../services/knowledge/source-input.js';
 import { sourceViewSchema } from '../services/knowledge/source-view.js';
@@ -97,6 +98,26 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         await deleteSource({ db, ...params, principal, requestId });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/orgs/:orgId/bots/:botId/reembedding',
+      tag: 'knowledge',
+      summary:
+        'Progress of the background re-embedding after an embedder change (null when none); retrieval uses the old vectors until it completes',
+      auth: 'sessionOrApiKey',
+      params: botParams,
+      response: z.object({
+        embedder: z.string(),
+        reembedding: z
+          .object({ embedder: z.string(), chunksDone: z.number(), chunksTotal: z.number() })
+          .nullable(),
+      }),
+      handler: async ({ params, principal, now, log }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        const bot = await findAccessibleBot({ db, ...params, principal, permission: 'bots:read' });
+        return { embedder: bot.embedder, reembedding: await reembedProgress(db, bot.id) };
       },
     }),
     defineRoute({

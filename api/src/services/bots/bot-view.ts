@@ -29,6 +29,8 @@ export const botViewSchema = z.object({
   published: z.boolean(),
   publishedAt: z.string().nullable(),
   embedder: z.object({ id: z.string(), kind: z.enum(['local', 'hash', 'openai']) }),
+  /** The embedder the bot is being re-embedded with; `embedder` serves retrieval until it is done. */
+  reembeddingTo: z.object({ id: z.string(), kind: z.enum(['local', 'hash', 'openai']) }).nullable(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -65,6 +67,7 @@ export function botView(bot: Bot): BotView {
     published: bot.published,
     publishedAt: bot.publishedAt?.toISOString() ?? null,
     embedder: { id: bot.embedder, kind: embedderKindOf(bot.embedder) },
+    reembeddingTo: bot.embedderNext ? { id: bot.embedderNext, kind: embedderKindOf(bot.embedderNext) } : null,
     createdBy: bot.createdBy,
     createdAt: bot.createdAt.toISOString(),
     updatedAt: bot.updatedAt.toISOString(),

@@ -9,9 +9,10 @@ import { findAccessibleBot } from './find-accessible-bot.js';
 import { resolveEmbedderId } from './resolve-embedder.js';
 
 /**
- * Changes some settings of a bot. A new embedder makes every chunk's vector stale: they are
- * cleared and one ingestion job per source re-embeds them, in the same transaction as the
- * switch, so retrieval never mixes vectors of two embedders.
+ * Changes some settings of a bot. A new embedder becomes the bot's `embedderNext`: the
+ * ingestion worker re-embeds every chunk in the background while retrieval stays on the old
+ * vectors, and swaps both at once when all are done (knowledge/run-reembed-step.ts).
+ * Choosing the current embedder again cancels a re-embedding under way.
  */
 export async function updateBot(options: {
   db: Database;
@@ -27,35 +28,19 @@ export async function updateBot(options: {
   const bot = await findAccessibleBot({ db, orgId, botId, principal, permission: 'bots:write' });
   const embedderId =
     settings.embedder === undefined ? undefined : resolveEmbedderId(platform, settings.embedder);
-  const reembed = embedderId !== undefined && embedderId !== bot.embedder;
-  const columns = botColumns(settings, {
-    ...(reembed ? { embedderId } : {}),
-    encryption: platform.encryption,
-  });
+  const current = bot.embedderNext ?? bot.embedder;
+  const reembed = embedderId !== undefined && embedderId !== current;
+  const columns = botColumns(settings, { encryption: platform.encryption });
   const updated = await db.$transaction(async (tx) => {
-    const row = await tx.bot.update({ where: { id: bot.id }, data: { ...columns, updatedAt: now } });
+    let row = await tx.bot.update({ where: { id: bot.id }, data: { ...columns, updatedAt: now } });
     await syncBotWebhook(tx, bot.id, columns);
     if (reembed) {
-      await tx.$executeRaw`UPDATE "Chunk" SET embedding = NULL WHERE "botId" = ${bot.id}::uuid`;
-      await tx.ingestJob.updateMany({
-        where: { botId: bot.id, status: { in: ['queued', 'running'] } },
-        data: { status: 'done', lockedBy: null },
+      // Vectors of an earlier, unfinished target are of no use to this one.
+      await tx.$executeRaw`UPDATE "Chunk" SET "embeddingNext" = NULL WHERE "botId" = ${bot.id}::uuid`;
+      row = await tx.bot.update({
+        where: { id: bot.id },
+        data: { embedderNext: embedderId === bot.embedder ? null : embedderId },
       });
-      const sources = await tx.source.findMany({
-        where: { botId: bot.id },
-        select: { id: true, _count: { select: { chunks: true } } },
-      });
-      await tx.source.updateMany({ where: { botId: bot.id }, data: { status: 'processing' } });
-      if (sources.length) {
-        await tx.ingestJob.createMany({
-          data: sources.map((source) => ({
-            botId: bot.id,
-            sourceId: source.id,
-            chunksTotal: source._count.chunks,
-            createdAt: now,
-          })),
-        });
-      }
     }
     await tx.auditLog.create({
       data: auditLogEntry({

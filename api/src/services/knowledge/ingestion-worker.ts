@@ -3,12 +3,14 @@ import type { Database } from '../../db/prisma.js';
 import type { Logger } from '../../logger.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { claimIngestJob, runIngestJob } from './run-ingest-job.js';
+import { runReembedStep } from './run-reembed-step.js';
 
 /**
  * Runs ingestion jobs in the api process, one at a time (embedding is CPU or network bound,
  * and the embedded database serializes writes anyway). `kick()` after creating a job; a
  * timer also sweeps for jobs a crashed process left behind. Any api process may run one:
- * claims are atomic.
+ * claims are atomic. When no job is queued, it re-embeds bots whose embedder changed, a
+ * batch at a time, so new knowledge never waits behind a whole bot's re-embedding.
  */
 export class IngestionWorker {
   readonly workerId = `ingest-${randomUUID()}`;
@@ -69,17 +71,44 @@ export class IngestionWorker {
    * learns the table's size and ranks chunks by full scans: retrieval measured 6x slower
    * (130 ms instead of 22 ms at 10k chunks). On PostgreSQL it only anticipates autovacuum.
    */
-  private async refreshStatistics(): Promise<void> {
+  private async refreshStatistics(force = false): Promise<void> {
     const nowMs = Date.now();
-    if (nowMs - this.lastAnalyzedAt < 60_000) return;
+    if (!force && nowMs - this.lastAnalyzedAt < 60_000) return;
     this.lastAnalyzedAt = nowMs;
     await this.options.db
       .$executeRawUnsafe('ANALYZE "Chunk"')
       .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not analyze "Chunk"'));
   }
 
+  /** One batch of background re-embedding; false when there is none left to do. */
+  private async reembedStep(unavailable: Set<string>): Promise<boolean> {
+    try {
+      const before = unavailable.size;
+      const outcome = await runReembedStep({
+        db: this.options.db,
+        embedderFor: this.options.embedderFor,
+        batchSize: this.options.batchSize ?? 256,
+        unavailable,
+        signal: this.stopper.signal,
+      });
+      if (unavailable.size > before) {
+        this.options.log.warn(
+          { bots: [...unavailable] },
+          'a bot waits to be re-embedded with an embedder this api does not run',
+        );
+      }
+      if (outcome === 'swapped') await this.refreshStatistics(true);
+      return outcome !== 'idle';
+    } catch (error) {
+      if (!this.stopper.signal.aborted)
+        this.options.log.warn({ err: error }, 're-embedding failed; retried later');
+      return false;
+    }
+  }
+
   private async drain(): Promise<void> {
     const clock = this.options.clock ?? (() => new Date());
+    const unavailable = new Set<string>();
     for (;;) {
       if (this.stopper.signal.aborted) return;
       let job: Awaited<ReturnType<typeof claimIngestJob>>;
@@ -94,7 +123,10 @@ export class IngestionWorker {
         this.options.log.warn({ err: error }, 'could not claim an ingestion job');
         return;
       }
-      if (!job) return;
+      if (!job) {
+        if (await this.reembedStep(unavailable)) continue;
+        return;
+      }
       const outcome = await runIngestJob({
         db: this.options.db,
         job,

@@ -77,14 +77,15 @@ export async function runIngestJob(options: {
       const now = clock();
       // One statement (atomic, one round trip): the vectors, then the job's progress moved by
       // exactly the rows this batch embedded. A chunk another worker embedded meanwhile is
-      // neither overwritten nor counted twice, and a job taken from us (a takeover, or an
-      // embedder switch that cleared the vectors) gets none of this batch's vectors.
+      // neither overwritten nor counted twice, and a job taken from us (a takeover) or a bot
+      // whose re-embedding swapped embedders meanwhile gets none of this batch's vectors.
       const progressed = await db.$executeRaw`
         WITH embedded AS (
           UPDATE "Chunk" AS c SET embedding = v.e::vector
           FROM (SELECT unnest(${pending.map((c) => c.id)}::uuid[]) AS id, unnest(${vectors.map(toVectorSql)}::text[]) AS e) AS v
           WHERE c.id = v.id AND c.embedding IS NULL
             AND EXISTS (SELECT 1 FROM "IngestJob" WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId})
+            AND EXISTS (SELECT 1 FROM "Bot" WHERE id = ${job.botId}::uuid AND embedder = ${embedder.id})
           RETURNING c.id
         )
         UPDATE "IngestJob" SET "lockedAt" = ${now}, "updatedAt" = ${now},

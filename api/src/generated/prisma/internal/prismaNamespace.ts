@@ -1989,6 +1989,7 @@ export const BotScalarFieldEnum = {
   published: 'published',
   publishedAt: 'publishedAt',
   embedder: 'embedder',
+  embedderNext: 'embedderNext',
   createdBy: 'createdBy',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'

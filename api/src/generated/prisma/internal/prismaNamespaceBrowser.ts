@@ -197,6 +197,7 @@ export const BotScalarFieldEnum = {
   published: 'published',
   publishedAt: 'publishedAt',
   embedder: 'embedder',
+  embedderNext: 'embedderNext',
   createdBy: 'createdBy',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'

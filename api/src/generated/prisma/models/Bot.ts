@@ -61,6 +61,7 @@ export type BotMinAggregateOutputType = {
   published: boolean | null
   publishedAt: Date | null
   embedder: string | null
+  embedderNext: string | null
   createdBy: string | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -85,6 +86,7 @@ export type BotMaxAggregateOutputType = {
   published: boolean | null
   publishedAt: Date | null
   embedder: string | null
+  embedderNext: string | null
   createdBy: string | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -112,6 +114,7 @@ export type BotCountAggregateOutputType = {
   published: number
   publishedAt: number
   embedder: number
+  embedderNext: number
   createdBy: number
   createdAt: number
   updatedAt: number
@@ -154,6 +157,7 @@ export type BotMinAggregateInputType = {
   published?: true
   publishedAt?: true
   embedder?: true
+  embedderNext?: true
   createdBy?: true
   createdAt?: true
   updatedAt?: true
@@ -178,6 +182,7 @@ export type BotMaxAggregateInputType = {
   published?: true
   publishedAt?: true
   embedder?: true
+  embedderNext?: true
   createdBy?: true
   createdAt?: true
   updatedAt?: true
@@ -205,6 +210,7 @@ export type BotCountAggregateInputType = {
   published?: true
   publishedAt?: true
   embedder?: true
+  embedderNext?: true
   createdBy?: true
   createdAt?: true
   updatedAt?: true
@@ -319,6 +325,7 @@ export type BotGroupByOutputType = {
   published: boolean
   publishedAt: Date | null
   embedder: string
+  embedderNext: string | null
   createdBy: string
   createdAt: Date
   updatedAt: Date
@@ -369,6 +376,7 @@ export type BotWhereInput = {
   published?: Prisma.BoolFilter<"Bot"> | boolean
   publishedAt?: Prisma.DateTimeNullableFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringFilter<"Bot"> | string
+  embedderNext?: Prisma.StringNullableFilter<"Bot"> | string | null
   createdBy?: Prisma.StringFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
@@ -403,6 +411,7 @@ export type BotOrderByWithRelationInput = {
   published?: Prisma.SortOrder
   publishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   embedder?: Prisma.SortOrder
+  embedderNext?: Prisma.SortOrderInput | Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -440,6 +449,7 @@ export type BotWhereUniqueInput = Prisma.AtLeast<{
   published?: Prisma.BoolFilter<"Bot"> | boolean
   publishedAt?: Prisma.DateTimeNullableFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringFilter<"Bot"> | string
+  embedderNext?: Prisma.StringNullableFilter<"Bot"> | string | null
   createdBy?: Prisma.StringFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
@@ -474,6 +484,7 @@ export type BotOrderByWithAggregationInput = {
   published?: Prisma.SortOrder
   publishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   embedder?: Prisma.SortOrder
+  embedderNext?: Prisma.SortOrderInput | Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -509,6 +520,7 @@ export type BotScalarWhereWithAggregatesInput = {
   published?: Prisma.BoolWithAggregatesFilter<"Bot"> | boolean
   publishedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringWithAggregatesFilter<"Bot"> | string
+  embedderNext?: Prisma.StringNullableWithAggregatesFilter<"Bot"> | string | null
   createdBy?: Prisma.StringWithAggregatesFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Bot"> | Date | string
@@ -535,6 +547,7 @@ export type BotCreateInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -569,6 +582,7 @@ export type BotUncheckedCreateInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -601,6 +615,7 @@ export type BotUpdateInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -635,6 +650,7 @@ export type BotUncheckedUpdateInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -668,6 +684,7 @@ export type BotCreateManyInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -694,6 +711,7 @@ export type BotUpdateManyMutationInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -721,6 +739,7 @@ export type BotUncheckedUpdateManyInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -758,6 +777,7 @@ export type BotCountOrderByAggregateInput = {
   published?: Prisma.SortOrder
   publishedAt?: Prisma.SortOrder
   embedder?: Prisma.SortOrder
+  embedderNext?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -790,6 +810,7 @@ export type BotMaxOrderByAggregateInput = {
   published?: Prisma.SortOrder
   publishedAt?: Prisma.SortOrder
   embedder?: Prisma.SortOrder
+  embedderNext?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -814,6 +835,7 @@ export type BotMinOrderByAggregateInput = {
   published?: Prisma.SortOrder
   publishedAt?: Prisma.SortOrder
   embedder?: Prisma.SortOrder
+  embedderNext?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -1012,6 +1034,7 @@ export type BotCreateWithoutOrgInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1044,6 +1067,7 @@ export type BotUncheckedCreateWithoutOrgInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1106,6 +1130,7 @@ export type BotScalarWhereInput = {
   published?: Prisma.BoolFilter<"Bot"> | boolean
   publishedAt?: Prisma.DateTimeNullableFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringFilter<"Bot"> | string
+  embedderNext?: Prisma.StringNullableFilter<"Bot"> | string | null
   createdBy?: Prisma.StringFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
@@ -1132,6 +1157,7 @@ export type BotCreateWithoutSourcesInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1165,6 +1191,7 @@ export type BotUncheckedCreateWithoutSourcesInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1212,6 +1239,7 @@ export type BotUpdateWithoutSourcesInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1245,6 +1273,7 @@ export type BotUncheckedUpdateWithoutSourcesInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1276,6 +1305,7 @@ export type BotCreateWithoutIngestJobsInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1309,6 +1339,7 @@ export type BotUncheckedCreateWithoutIngestJobsInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1356,6 +1387,7 @@ export type BotUpdateWithoutIngestJobsInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1389,6 +1421,7 @@ export type BotUncheckedUpdateWithoutIngestJobsInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1420,6 +1453,7 @@ export type BotCreateWithoutChunksInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1453,6 +1487,7 @@ export type BotUncheckedCreateWithoutChunksInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1500,6 +1535,7 @@ export type BotUpdateWithoutChunksInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1533,6 +1569,7 @@ export type BotUncheckedUpdateWithoutChunksInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1564,6 +1601,7 @@ export type BotCreateWithoutConversationsInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1597,6 +1635,7 @@ export type BotUncheckedCreateWithoutConversationsInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1644,6 +1683,7 @@ export type BotUpdateWithoutConversationsInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1677,6 +1717,7 @@ export type BotUncheckedUpdateWithoutConversationsInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1708,6 +1749,7 @@ export type BotCreateWithoutLeadsInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1741,6 +1783,7 @@ export type BotUncheckedCreateWithoutLeadsInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1788,6 +1831,7 @@ export type BotUpdateWithoutLeadsInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1821,6 +1865,7 @@ export type BotUncheckedUpdateWithoutLeadsInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1852,6 +1897,7 @@ export type BotCreateWithoutWebhooksInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1885,6 +1931,7 @@ export type BotUncheckedCreateWithoutWebhooksInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1932,6 +1979,7 @@ export type BotUpdateWithoutWebhooksInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1965,6 +2013,7 @@ export type BotUncheckedUpdateWithoutWebhooksInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1996,6 +2045,7 @@ export type BotCreateManyOrgInput = {
   published?: boolean
   publishedAt?: Date | string | null
   embedder: string
+  embedderNext?: string | null
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -2022,6 +2072,7 @@ export type BotUpdateWithoutOrgInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2054,6 +2105,7 @@ export type BotUncheckedUpdateWithoutOrgInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2086,6 +2138,7 @@ export type BotUncheckedUpdateManyWithoutOrgInput = {
   published?: Prisma.BoolFieldUpdateOperationsInput | boolean
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2189,6 +2242,7 @@ export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   published?: boolean
   publishedAt?: boolean
   embedder?: boolean
+  embedderNext?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2224,6 +2278,7 @@ export type BotSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   published?: boolean
   publishedAt?: boolean
   embedder?: boolean
+  embedderNext?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2252,6 +2307,7 @@ export type BotSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   published?: boolean
   publishedAt?: boolean
   embedder?: boolean
+  embedderNext?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2280,12 +2336,13 @@ export type BotSelectScalar = {
   published?: boolean
   publishedAt?: boolean
   embedder?: boolean
+  embedderNext?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
+export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "embedderNext" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
 export type BotInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
   sources?: boolean | Prisma.Bot$sourcesArgs<ExtArgs>
@@ -2357,6 +2414,10 @@ export type $BotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
      * Which embedder indexes this bot's chunks ("local-hash-384", "openai:text-embedding-3-small").
      */
     embedder: string
+    /**
+     * The embedder this bot is being re-embedded with, in the background; null when none.
+     */
+    embedderNext: string | null
     createdBy: string
     createdAt: Date
     updatedAt: Date
@@ -2811,6 +2872,7 @@ export interface BotFieldRefs {
   readonly published: Prisma.FieldRef<"Bot", 'Boolean'>
   readonly publishedAt: Prisma.FieldRef<"Bot", 'DateTime'>
   readonly embedder: Prisma.FieldRef<"Bot", 'String'>
+  readonly embedderNext: Prisma.FieldRef<"Bot", 'String'>
   readonly createdBy: Prisma.FieldRef<"Bot", 'String'>
   readonly createdAt: Prisma.FieldRef<"Bot", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Bot", 'DateTime'>

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../db/apply-migrations.js';
+import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import {
+  DEFAULT_SENTENCE_MODEL,
+  LocalModelEmbedder,
+  locateSentenceModel,
+  modelCacheDirectory,
+} from '../embeddings/local-model-embedder.js';
+
+/** The real sentence model, whose passage embeddings wait for `release()` while `held`. */
+class GatedModel implements Embedder {
+  readonly id = DEFAULT_SENTENCE_MODEL.id;
+  readonly inner = new LocalModelEmbedder({
+    spec: DEFAULT_SENTENCE_MODEL,
+    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
+    threads: 1,
+  });
+  held = false;
+  waiting = 0;
+  private opened: (() => void) | undefined;
+  private gate = Promise.resolve();
+
+  hold(): void {
+    this.held = true;
+    this.gate = new Promise((resolve) => {
+      this.opened = resolve;
+    });
+  }
+  release(): void {
+    this.held = false;
+    this.opened?.();
+  }
+  async embed(texts: string[], signal?: AbortSignal, purpose?: 'query' | 'passage'): Promise<number[][]> {
+    if (this.held && purpose !== 'query') {
+      this.waiting++;
+      await this.gate;
+    }
+    return this.inner.embed(texts, signal, purpose);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const pages = {
+  refunds: 'Refund policy. Items returned within thirty days are reimbursed to the original card.',
+  shipping: 'Delivery times. Parcels leave the warehouse within two working days by courier.',
+  security: 'Account protection. Turn on two-factor sign-in and pick a long passphrase.',
+};
+
+let api: PlatformTestApi;
+const model = new GatedModel();
+beforeAll(async () => {
+  api = await startPlatformTestApi({ env: { EMBEDDINGS: 'model' }, overrides: { embedders: [model] } });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  expect(condition()).toBe(true);
+}
+
+async function embeddersInUse(botId: string): Promise<{ old: number; next: number; none: number }> {
+  const [row] = await api.db.$queryRaw<{ old: bigint; next: bigint; none: bigint }[]>`
+    SELECT count(*) FILTER (WHERE embedding IS NOT NULL) AS old,
+      count(*) FILTER (WHERE "embeddingNext" IS NOT NULL) AS next,
+      count(*) FILTER (WHERE embedding IS NULL) AS none
+    FROM "Chunk" WHERE "botId" = ${botId}::uuid`;
+  return { old: Number(row?.old), next: Number(row?.next), none: Number(row?.none) };
+}
+
+describe('changing a bot’s embedder', () => {
+  it('re-embeds in the background, searching the old vectors until the new ones are all there, then swaps at once', async () => {
+    const org = await api.createOrg('91');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    for (const [name, text] of Object.entries(pages)) {
+      await api.request('post', `/v1/orgs/91/bots/${botId}/sources`, {
+        token: org.token,
+        body: { type: 'text', name, text },
+      });
+    }
+    await api.platform.ingestion.idle();
+    const ask = () =>
+      api.request('post', `/v1/orgs/91/bots/${botId}/retrieval`, {
+        token: org.token,
+        body: { query: 'how do I get my money back' },
+      });
+    const progress = () => api.request('get', `/v1/orgs/91/bots/${botId}/reembedding`, { token: org.token });
+    expect((await progress()).body).toEqual({ embedder: 'local-hash-384', reembedding: null });
+
+    model.hold();
+    const switched = await api.request('patch', `/v1/orgs/91/bots/${botId}`, {
+      token: org.token,
+      body: { embedder: 'local' },
+    });
+    expect(switched.status).toBe(200);
+    expect(switched.body.embedder).toEqual({ id: 'local-hash-384', kind: 'hash' });
+    expect(switched.body.reembeddingTo).toEqual({ id: DEFAULT_SENTENCE_MODEL.id, kind: 'local' });
+    await until(() => model.waiting > 0);
+
+    // Mid-way: search still answers, with the old embedder only; no chunk lost its vector.
+    const during = await ask();
+    expect(during.status).toBe(200);
+    expect(during.body.embedder).toBe('local-hash-384');
+    expect((await progress()).body).toEqual({
+      embedder: 'local-hash-384',
+      reembedding: { embedder: DEFAULT_SENTENCE_MODEL.id, chunksDone: 0, chunksTotal: 3 },
+    });
+    expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
+    const sources = await api.request('get', `/v1/orgs/91/bots/${botId}/sources`, { token: org.token });
+    expect(sources.body.sources.map((s: { status: string }) => s.status)).toEqual([
+      'ready',
+      'ready',
+      'ready',
+    ]);
+
+    model.release();
+    await api.platform.ingestion.idle();
+    expect((await progress()).body).toEqual({ embedder: DEFAULT_SENTENCE_MODEL.id, reembedding: null });
+    expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
+    const after = await ask();
+    expect(after.body.embedder).toBe(DEFAULT_SENTENCE_MODEL.id);
+    expect(after.body.passages[0].sourceName).toBe('refunds');
+    // The stored vectors are the model's own, not the hash ones.
+    const [stored] = await api.db.$queryRaw<{ v: string }[]>`
+      SELECT c.embedding::text AS v FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId"
+      WHERE c."botId" = ${botId}::uuid AND s.name = 'refunds'`;
+    const [expected] = await model.inner.embed([pages.refunds]);
+    const cosine = JSON.parse(stored?.v ?? '[]').reduce(
+      (sum: number, x: number, i: number) => sum + x * ((expected as number[])[i] as number),
+      0,
+    );
+    expect(cosine).toBeGreaterThan(0.9999);
+  });
+
+  it('discards a re-embedding cancelled mid-way: its vectors never reach the bot', async () => {
+    const org = await api.createOrg('92');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    await api.request('post', `/v1/orgs/92/bots/${botId}/sources`, {
+      token: org.token,
+      body: { type: 'text', name: 'refunds', text: pages.refunds },
+    });
+    await api.platform.ingestion.idle();
+    model.hold();
+    const waitingBefore = model.waiting;
+    await api.request('patch', `/v1/orgs/92/bots/${botId}`, {
+      token: org.token,
+      body: { embedder: 'local' },
+    });
+    await until(() => model.waiting > waitingBefore);
+    const back = await api.request('patch', `/v1/orgs/92/bots/${botId}`, {
+      token: org.token,
+      body: { embedder: 'hash' },
+    });
+    expect(back.body.reembeddingTo).toBeNull();
+    model.release();
+    await api.platform.ingestion.idle();
+    expect(await embeddersInUse(botId)).toEqual({ old: 1, next: 0, none: 0 });
+    const bot = await api.request('get', `/v1/orgs/92/bots/${botId}`, { token: org.token });
+    expect(bot.body).toMatchObject({ embedder: { id: 'local-hash-384' }, reembeddingTo: null });
+  });
+
+  it('moves bots made before the sentence model to it on upgrade', async () => {
+    const org = await api.createOrg('93');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    await api.request('post', `/v1/orgs/93/bots/${botId}/sources`, {
+      token: org.token,
+      body: { type: 'text', name: 'refunds', text: pages.refunds },
+    });
+    await api.platform.ingestion.idle();
+    // The upgrade: the database as it was before this release's migration, then migrated.
+    await api.db.$executeRawUnsafe(
+      `DELETE FROM "_prisma_migrations" WHERE migration_name = '20261207041700_reembed_in_background'`,
+    );
+    const { applied } = await applyMigrations({ databaseUrl: api.database.url });
+    expect(applied).toEqual(['20261207041700_reembed_in_background']);
+    const pending = await api.request('get', `/v1/orgs/93/bots/${botId}`, { token: org.token });
+    expect(pending.body.reembeddingTo).toEqual({ id: DEFAULT_SENTENCE_MODEL.id, kind: 'local' });
+    api.platform.ingestion.kick();
+    await api.platform.ingestion.idle();
+    const moved = await api.request('get', `/v1/orgs/93/bots/${botId}`, { token: org.token });
+    expect(moved.body).toMatchObject({ embedder: { id: DEFAULT_SENTENCE_MODEL.id }, reembeddingTo: null });
+  });
+});

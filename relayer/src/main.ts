@@ -11,6 +11,7 @@ import { connectRelayerChain } from './chain/connect-relayer-chain.js';
 import { loadRelayerConfig, RelayerConfigError } from './config/load-relayer-config.js';
 import { migrateRelayerSchema } from './db/migrate-relayer-schema.js';
 import { RelayerStore } from './db/relayer-store.js';
+import { OrgReaderGate } from './http/authorize-org-reader.js';
 import { serveRelayerHttp } from './http/serve-relayer-http.js';
 import { writeBatchFile, writeMissingBatchFiles } from './publish/write-batch-files.js';
 import { startRelayer } from './start-relayer.js';
@@ -93,7 +94,17 @@ async function runService(): Promise<void> {
     const written = await writeMissingBatchFiles(relayer.store, publishDir);
     if (written > 0) logger.info({ written }, 'wrote missing batch files');
   }
-  const http = await serveRelayerHttp(relayer, { host: config.http.host, port: config.http.port, logger });
+  const orgReaders = new OrgReaderGate({
+    chain,
+    usageContract: config.chain.usageContract,
+    domain: config.http.publicDomain,
+  });
+  const http = await serveRelayerHttp(relayer, {
+    host: config.http.host,
+    port: config.http.port,
+    logger,
+    orgReaders,
+  });
   logger.info(
     { url: http.url, relayerId: config.relayerId, address, chain: config.chain.connection.adapter },
     'relayer listening',

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChainClient, QueryPermit } from '@privexbot/schema/chain';
-import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
 import type {
   AuditBatchHeader,
+  AuditOrgBatch,
   AuditOrgUsage,
   AuditPublishedBatch,
   AuditSignerRecord,
-} from '../../relayer/src/audit/verify-published-batches.js';
+} from '@privexbot/relayer/audit';
+import type { ChainClient, QueryPermit } from '@privexbot/schema/chain';
+import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
 
 /** Thrown when the audit cannot get its inputs (as opposed to finding a mismatch). */
 export class AuditInputError extends Error {
@@ -87,9 +88,51 @@ function parsePublished(text: string, where: string): AuditPublishedBatch {
   } catch {
     throw new AuditInputError(`${where} is not JSON`);
   }
-  const attestations = (body as { attestations?: unknown })?.attestations;
-  if (!Array.isArray(attestations)) throw new AuditInputError(`${where} has no attestations array`);
+  const hashes = (body as { attestation_hashes?: unknown })?.attestation_hashes;
+  if (!Array.isArray(hashes)) throw new AuditInputError(`${where} has no attestation_hashes array`);
   return body as AuditPublishedBatch;
+}
+
+/**
+ * Every attestation of `org` with its Merkle proof, from the relayer's private route: the
+ * relayer hands them over only against a permit (or ADR-36 signature) of the org's owner,
+ * admin or auditor, which it checks on chain. A refusal stops the audit with the relayer's reason.
+ */
+export async function fetchOrgAttestations(
+  relayerUrl: string,
+  org: string,
+  auth: { permit: QueryPermit },
+  fetchFn: typeof fetch = globalThis.fetch,
+): Promise<AuditOrgBatch[]> {
+  if (!/^https?:\/\//.test(relayerUrl)) {
+    throw new AuditInputError('an org audit reads the relayer over HTTP: --publication must be its URL');
+  }
+  const url = `${relayerUrl.replace(/\/+$/, '')}/orgs/${org}/attestations`;
+  const batches: AuditOrgBatch[] = [];
+  let after: string | null = null;
+  do {
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ auth, ...(after ? { after } : {}) }),
+      });
+    } catch (cause) {
+      throw new AuditInputError(`the relayer at ${relayerUrl} is unreachable (${(cause as Error).message})`);
+    }
+    const body = (await response.json().catch(() => undefined)) as
+      | { batches?: AuditOrgBatch[]; next_after?: string | null; error?: { code: string; message: string } }
+      | undefined;
+    if (!response.ok) {
+      const reason = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
+      throw new AuditInputError(`the relayer refused org ${org}'s attestations (${reason})`);
+    }
+    if (!Array.isArray(body?.batches)) throw new AuditInputError(`${url} answered without a batches array`);
+    batches.push(...body.batches);
+    after = body.next_after ?? null;
+  } while (after);
+  return batches;
 }
 
 const MAX_DAY_SPAN = 366;

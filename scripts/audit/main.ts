@@ -2,29 +2,37 @@
  * The audit CLI: does what the usage contract counted equal what the gateways signed?
  *
  *   npx tsx scripts/audit/main.ts --chain http://127.0.0.1:26680 --publication http://127.0.0.1:8790 \
- *     [--contract <usage address>] [--permit permit.json [--org 1 ...] [--from-day N --to-day M]] [--json]
+ *     [--contract <usage address>] [--permit permit.json --org 1 [--org 2] [--from-day N --to-day M]] \
+ *     [--allow-dev-signers] [--json]
  *
  * --publication is the relayer's HTTP base URL or a directory of its static `batches/<id>.json`.
  * Without a permit it checks what is public: every batch header against the published
- * attestations (Merkle root, signatures, signer registration, sequences without gaps or
- * duplicates) and the contract's totals. With an org admin's or auditor's permit it also
- * compares the signed sums per org and UTC day with the contract's private counters.
+ * attestation hashes (Merkle root, count), signer registration and mode, sequences without
+ * gaps or duplicates, and the contract's totals. With a permit of an org's owner, admin or
+ * auditor it also fetches that org's attestations from the relayer (which checks the permit on
+ * chain), verifies each signature and Merkle proof against the chain's roots, and compares
+ * their sums per UTC day with the contract's private counters.
+ * A batch of a `dev` signer fails the audit unless --allow-dev-signers, which the report's
+ * first line then states.
  * Exit status: 0 everything matches, 1 a mismatch (the report says where), 2 the audit could not run.
- * The verification itself is relayer/src/audit (browser-safe, shared with the dapp's auditor page).
+ * The verification itself is @privexbot/relayer/audit (browser-safe, shared with the dapp's auditor page).
  */
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { QueryPermit } from '@privexbot/schema/chain';
 import {
   type AuditInput,
+  type AuditOrgBatch,
   type AuditReport,
   auditBatches,
-} from '../../relayer/src/audit/verify-published-batches.js';
+  devSignerNotice,
+} from '@privexbot/relayer/audit';
+import type { QueryPermit } from '@privexbot/schema/chain';
 import { nativeFetch } from '../../relayer/src/native-fetch.js';
 import {
   AuditInputError,
   fetchAllHeaders,
+  fetchOrgAttestations,
   fetchOrgUsage,
   fetchPublishedBatch,
   fetchSigner,
@@ -57,28 +65,43 @@ async function main(): Promise<number> {
     const hex = Buffer.from(header.signer, 'base64').toString('hex');
     if (!signers.has(hex)) signers.set(hex, await fetchSigner(chain, usage, hex));
   }
-  const input: AuditInput = {
+  let input: AuditInput = {
     headers,
     published,
     signers,
     complete: true,
     totals: await fetchTotals(chain, usage),
+    allowDevSigners: values.allowDevSigners,
   };
-  let report = auditBatches(input);
 
   if (values.permit) {
     const permit = JSON.parse(readFileSync(values.permit, 'utf8')) as QueryPermit;
-    const orgs = values.org.length > 0 ? values.org : [...new Set(report.sums.map((s) => s.org))];
-    const seenDays = report.sums.map((s) => s.day);
-    const fromDay = values.fromDay ?? (seenDays.length ? Math.min(...seenDays) : 0);
-    const toDay = values.toDay ?? (seenDays.length ? Math.max(...seenDays) : 0);
+    const orgAttestations = new Map<string, AuditOrgBatch[]>();
+    for (const org of values.org) {
+      orgAttestations.set(org, await fetchOrgAttestations(values.publication, org, { permit }, nativeFetch));
+    }
+    const days = [...orgAttestations.values()]
+      .flat()
+      .flatMap((b) => b.attestations)
+      .map((e) => Number(BigInt((e.attestation as { ts?: string }).ts ?? '0') / 86_400n));
+    const fromDay = values.fromDay ?? (days.length ? Math.min(...days) : 0);
+    const toDay = values.toDay ?? (days.length ? Math.max(...days) : 0);
     const orgUsage = [];
-    for (const org of orgs) orgUsage.push(await fetchOrgUsage(chain, usage, org, permit, fromDay, toDay));
-    report = auditBatches({ ...input, orgUsage, dayRange: { from: fromDay, to: toDay } });
+    for (const org of values.org)
+      orgUsage.push(await fetchOrgUsage(chain, usage, org, permit, fromDay, toDay));
+    input = { ...input, orgAttestations, orgUsage, dayRange: { from: fromDay, to: toDay } };
   }
+  const report = auditBatches(input);
 
   if (values.json) {
-    console.log(JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    const notice = devSignerNotice(report);
+    console.log(
+      JSON.stringify(
+        { ...(notice ? { notice } : {}), ...report },
+        (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
+        2,
+      ),
+    );
   } else {
     printReport(report, {
       chain: values.chain,
@@ -91,7 +114,7 @@ async function main(): Promise<number> {
 }
 
 const USAGE =
-  'usage: tsx scripts/audit/main.ts --chain <devnet URL> --publication <relayer URL | directory> [--contract <address>] [--permit <file> [--org <id>]... [--from-day N] [--to-day N]] [--json]';
+  'usage: tsx scripts/audit/main.ts --chain <devnet URL> --publication <relayer URL | directory> [--contract <address>] [--permit <file> --org <id> [--org <id>]... [--from-day N] [--to-day N]] [--allow-dev-signers] [--json]';
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -104,6 +127,7 @@ function parseOptions() {
       'from-day': { type: 'string' },
       'to-day': { type: 'string' },
       json: { type: 'boolean', default: false },
+      'allow-dev-signers': { type: 'boolean', default: false },
     },
   });
   if (!values.chain) throw new Error('--chain is required');
@@ -117,6 +141,8 @@ function parseOptions() {
     if (!/^\d{1,20}$/.test(org)) throw new Error(`--org must be an org id, got ${org}`);
   if (values.org.length > 0 && !values.permit)
     throw new Error('--org needs --permit (org counters are private)');
+  if (values.permit && values.org.length === 0)
+    throw new Error('--permit needs --org: the orgs whose attestations and counters to check');
   return {
     chain: values.chain,
     contract: values.contract,
@@ -126,6 +152,7 @@ function parseOptions() {
     fromDay: day('--from-day', values['from-day']),
     toDay: day('--to-day', values['to-day']),
     json: values.json,
+    allowDevSigners: values['allow-dev-signers'],
   };
 }
 
@@ -133,11 +160,15 @@ function printReport(
   report: AuditReport,
   context: { chain: string; usage: string; publication: string; permit: boolean },
 ): void {
+  const notice = devSignerNotice(report);
+  if (notice) console.log(notice);
   console.log(`audit of ${context.usage} on ${context.chain} against ${context.publication}`);
   console.log(
-    `  batches checked: ${report.batchesChecked}; attestations verified: ${report.attestationsVerified}; signers: ${report.signers.length}`,
+    `  batches checked: ${report.batchesChecked}; attestation hashes checked: ${report.leavesChecked}; signers: ${report.signers.length}`,
   );
+  for (const s of report.signerModes) console.log(`  signer ${s.signer}: ${s.mode}, ${s.batches} batch(es)`);
   if (context.permit) {
+    console.log(`  org attestations verified (signature and Merkle proof): ${report.attestationsVerified}`);
     for (const s of report.sums) {
       const date = new Date(s.day * 86_400_000).toISOString().slice(0, 10);
       console.log(
@@ -145,11 +176,13 @@ function printReport(
       );
     }
   } else {
-    console.log('  (no permit: per-org counters not compared; public totals were)');
+    console.log('  (no permit: per-org attestations and counters not checked; public roots and totals were)');
   }
   for (const warning of report.warnings) console.log(`  warning: ${warning}`);
   if (report.ok) {
-    console.log('OK: every counted attestation is signed, published, in sequence and summed correctly');
+    console.log(
+      'OK: every counted batch is published, rebuilds its root, is in sequence and summed correctly',
+    );
     return;
   }
   console.log(`MISMATCH: ${report.problems.length} problem(s)`);

@@ -291,10 +291,13 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     await page.getByRole('link', { name: 'Auditor' }).click();
     const orgId = await page.getByTestId('org-switcher').inputValue();
     await page.getByLabel('Org id (optional)').fill(orgId);
+    // The local gateway signs with a dev key: allowed here, and the page says so first.
+    await page.getByLabel('Allow dev signers (development only)').check();
     await page.getByRole('button', { name: 'Verify as the connected auditor' }).click();
     await expect
       .poll(() => page.getByTestId('audit-verdict').textContent(), { timeout: SLOW })
       .toBe('Pass: the chain matches what the gateways signed.');
+    expect(await page.getByTestId('audit-notice').textContent()).toMatch(/^DEV SIGNERS ALLOWED/);
     const rows = page.getByTestId('audit-batches').getByRole('row');
     expect(await rows.count()).toBeGreaterThan(1);
     for (const row of (await rows.all()).slice(1))

@@ -8,6 +8,7 @@ import { connectDevnet, devOnlyAccount, mnemonicSigner, signQueryPermit } from '
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryInTransaction } from '../../relayer/src/db/query-in-transaction.js';
+import { OrgReaderGate } from '../../relayer/src/http/authorize-org-reader.js';
 import { serveRelayerHttp } from '../../relayer/src/http/serve-relayer-http.js';
 import { writeBatchFile } from '../../relayer/src/publish/write-batch-files.js';
 import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
@@ -85,7 +86,16 @@ describe('audit CLI', () => {
       logger: silent,
       onBatchRecorded: (id) => void writeBatchFile(relayer.store, publishDir, id),
     });
-    http = await serveRelayerHttp(relayer, { host: '127.0.0.1', port: 0, logger: silent });
+    http = await serveRelayerHttp(relayer, {
+      host: '127.0.0.1',
+      port: 0,
+      logger: silent,
+      orgReaders: new OrgReaderGate({
+        chain: stack.relayerChain,
+        usageContract: stack.usage,
+        domain: 'relayer.test',
+      }),
+    });
     await waitFor(async () => (await relayer.store.cursor(gateway.signer)) === 12n, 20_000, 'twelve relayed');
   });
   afterAll(async () => {
@@ -95,33 +105,69 @@ describe('audit CLI', () => {
     rmSync(devnetDir, { recursive: true, force: true });
   });
 
-  it('passes on honest data, with and without a permit, over HTTP and static files', async () => {
-    const plain = await audit(['--chain', stack.devnet.url, '--publication', http.url]);
-    expect(plain.stdout).toContain('OK: every counted attestation');
-    expect(plain.code).toBe(0);
-    const withPermit = await audit([
+  it('fails by default on the dev signer, names its mode, and passes with --allow-dev-signers, saying so first', async () => {
+    const refused = await audit(['--chain', stack.devnet.url, '--publication', http.url]);
+    expect(refused.code, refused.stdout).toBe(1);
+    expect(refused.stdout).toContain(`signer ${gateway.signer}: dev, `);
+    expect(refused.stdout).toMatch(
+      /\[dev_signer\] signer [0-9a-f]{66} is a dev key: \d+ counted batch\(es\) have no TEE/,
+    );
+    expect(refused.stdout.split('\n')[0]).toMatch(/^audit of /);
+
+    const allowed = await audit([
+      '--chain',
+      stack.devnet.url,
+      '--publication',
+      http.url,
+      '--allow-dev-signers',
+    ]);
+    expect(allowed.code, allowed.stdout).toBe(0);
+    expect(allowed.stdout.split('\n')[0]).toMatch(
+      /^DEV SIGNERS ALLOWED \(development only\): \d+ batch\(es\) of 1 dev signer\(s\) were counted with no TEE behind them$/,
+    );
+    expect(allowed.stdout).toContain('OK: every counted batch');
+  });
+
+  it("passes on honest data, publicly over HTTP and static files, and with a permit on the org's attestations one by one", async () => {
+    const fromFiles = await audit([
       '--chain',
       stack.devnet.url,
       '--publication',
       publishDir,
+      '--allow-dev-signers',
+    ]);
+    expect(fromFiles.code, fromFiles.stdout).toBe(0);
+    const withPermit = await audit([
+      '--chain',
+      stack.devnet.url,
+      '--publication',
+      http.url,
       '--permit',
       permitFile,
       '--org',
       org,
+      '--allow-dev-signers',
       '--json',
     ]);
     expect(withPermit.code, withPermit.stdout).toBe(0);
     const report = JSON.parse(withPermit.stdout) as {
+      notice: string;
       ok: boolean;
       attestationsVerified: number;
+      leavesChecked: number;
+      signerModes: { mode: string }[];
       sums: { org: string; messages: string }[];
     };
+    expect(Object.keys(report)[0]).toBe('notice');
+    expect(report.notice).toMatch(/^DEV SIGNERS ALLOWED/);
     expect(report.ok).toBe(true);
+    expect(report.signerModes.map((m) => m.mode)).toEqual(['dev']);
     expect(report.attestationsVerified).toBe(12);
+    expect(report.leavesChecked).toBe(12);
     expect(report.sums.filter((s) => s.org === org).reduce((n, s) => n + Number(s.messages), 0)).toBe(12);
   });
 
-  it('detects a tampered published batch', async () => {
+  it('detects a tampered attestation: publicly when its hash changed, in the org audit when only its fields did', async () => {
     const pool = stack.newPool(1);
     const where = 'WHERE signer = $1 AND seq = 7';
     const original = (
@@ -129,29 +175,61 @@ describe('audit CLI', () => {
         gateway.signer,
       ])
     ).rows[0]?.attestation;
-    await queryInTransaction(
-      pool,
-      `UPDATE relayer.batch_attestation SET attestation = jsonb_set(attestation, '{completion_tokens}', '99999') ${where}`,
-      [gateway.signer],
-    );
+    const orgAudit = [
+      '--chain',
+      stack.devnet.url,
+      '--publication',
+      http.url,
+      '--permit',
+      permitFile,
+      '--org',
+      org,
+      '--allow-dev-signers',
+    ];
     try {
-      const result = await audit(['--chain', stack.devnet.url, '--publication', http.url]);
+      await queryInTransaction(
+        pool,
+        `UPDATE relayer.batch_attestation SET attestation = jsonb_set(attestation, '{completion_tokens}', '99999') ${where}`,
+        [gateway.signer],
+      );
+      const result = await audit(orgAudit);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(
         /\[tampered_attestation\] batch \d+, seq 7: hash: does not match the attestation fields/,
       );
+      await queryInTransaction(
+        pool,
+        `UPDATE relayer.batch_attestation SET attestation = jsonb_set(attestation, '{hash}', '"${'ab'.repeat(32)}"') ${where}`,
+        [gateway.signer],
+      );
+      const outsider = await audit([
+        '--chain',
+        stack.devnet.url,
+        '--publication',
+        http.url,
+        '--allow-dev-signers',
+      ]);
+      expect(outsider.code).toBe(1);
+      expect(outsider.stdout).toMatch(/\[merkle_mismatch\] batch \d+: the published hashes rebuild root/);
     } finally {
       await queryInTransaction(pool, `UPDATE relayer.batch_attestation SET attestation = $2 ${where}`, [
         gateway.signer,
         JSON.stringify(original),
       ]);
     }
-    expect((await audit(['--chain', stack.devnet.url, '--publication', http.url])).code).toBe(0);
+    expect((await audit(orgAudit)).code).toBe(0);
   });
 
   it('detects a missing batch', async () => {
     rmSync(join(publishDir, 'batches', '1.json'));
-    const result = await audit(['--chain', stack.devnet.url, '--publication', publishDir, '--json']);
+    const result = await audit([
+      '--chain',
+      stack.devnet.url,
+      '--publication',
+      publishDir,
+      '--allow-dev-signers',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { problems: { code: string; batchId?: number }[] };
     expect(report.problems[0]).toMatchObject({ code: 'missing_batch', batchId: 1 });
@@ -184,11 +262,12 @@ describe('audit CLI', () => {
         '--chain',
         reopened.url,
         '--publication',
-        publishDir,
+        http.url,
         '--permit',
         permitFile,
         '--org',
         org,
+        '--allow-dev-signers',
       ]);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(

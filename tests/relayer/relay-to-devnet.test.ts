@@ -96,15 +96,16 @@ describe('relaying a real gateway onto the devnet', () => {
         published,
         signers: new Map([[gateway.signer, registration]]),
         complete: false,
+        allowDevSigners: true,
       });
       expect(report.problems).toEqual([]);
-      expect(report.attestationsVerified).toBe(10);
+      expect(report.leavesChecked).toBe(10);
 
       const bad = await fetch(`${http.url}/batches/not-a-number`, { headers: { 'x-request-id': 'req-1' } });
       expect(bad.status).toBe(400);
       expect(await bad.json()).toEqual({
         error: {
-          code: 'invalid_request',
+          code: 'INVALID_REQUEST',
           message: 'the batch id must be a decimal integer',
           details: { field: 'id' },
           requestId: 'req-1',

@@ -2,27 +2,29 @@ import type { QueryPermit } from '@privexbot/schema/chain';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Empty, ErrorNotice, Loading } from '../components/query-state.js';
-import { getQueryPermit } from '../core/actions/get-query-permit.js';
 import { runAudit } from '../core/audit/run-audit.js';
 import { InvalidInputError } from '../core/errors.js';
 import { useConfig } from '../hooks/config-provider.js';
 import { useAccount } from '../hooks/use-account.js';
 
 /**
- * Anyone can check the public batch headers; with an org and a permit (pasted, or signed here
- * by a connected auditor) the org's private counters are compared too.
+ * Anyone can check the public batch headers against the relayer's attestation hashes; with an
+ * org and a permit (pasted, or signed here by a connected auditor) the org's attestations are
+ * verified one by one with Merkle proofs and summed against its private counters. Every
+ * signer's mode is shown; a `dev` signer fails the audit unless allowed for development.
  */
 export default function AuditorPage() {
   const config = useConfig();
   const account = useAccount();
   const [orgId, setOrgId] = useState('');
   const [permitText, setPermitText] = useState('');
+  const [allowDevSigners, setAllowDevSigners] = useState(false);
   const audit = useMutation({
     mutationFn: async (mode: 'pasted' | 'wallet') => {
       const org = orgId.trim();
       if (org && !/^\d{1,20}$/.test(org)) throw new InvalidInputError('An org id is a number.');
-      let permit: QueryPermit | undefined;
-      if (mode === 'wallet') permit = await getQueryPermit(config, 'usage');
+      let permit: QueryPermit | 'wallet' | undefined;
+      if (mode === 'wallet') permit = 'wallet';
       else if (permitText.trim()) {
         try {
           permit = JSON.parse(permitText) as QueryPermit;
@@ -31,7 +33,11 @@ export default function AuditorPage() {
         }
       }
       if (permit && !org) throw new InvalidInputError('Enter the org id the permit is for.');
-      return runAudit(config, { ...(org ? { orgId: org } : {}), ...(permit ? { permit } : {}) });
+      return runAudit(config, {
+        ...(org ? { orgId: org } : {}),
+        ...(permit ? { permit } : {}),
+        allowDevSigners,
+      });
     },
   });
 
@@ -68,6 +74,18 @@ export default function AuditorPage() {
             onChange={(e) => setPermitText(e.target.value)}
           />
         </div>
+        <div className="field">
+          <label htmlFor="audit-allow-dev">
+            <input
+              id="audit-allow-dev"
+              data-testid="audit-allow-dev"
+              type="checkbox"
+              checked={allowDevSigners}
+              onChange={(e) => setAllowDevSigners(e.target.checked)}
+            />{' '}
+            Allow dev signers (development only)
+          </label>
+        </div>
         <div className="row">
           <button type="submit" data-testid="run-audit" disabled={audit.isPending}>
             Verify
@@ -89,15 +107,30 @@ export default function AuditorPage() {
       {audit.error ? <ErrorNotice error={audit.error} /> : null}
       {audit.data ? (
         <div className="card">
+          {audit.data.notice ? (
+            <p data-testid="audit-notice" className="fail">
+              {audit.data.notice}
+            </p>
+          ) : null}
           <h2 data-testid="audit-verdict" className={audit.data.report.ok ? 'ok' : 'fail'}>
             {audit.data.report.ok
               ? 'Pass: the chain matches what the gateways signed.'
               : `Fail: ${audit.data.report.problems.length} problem(s).`}
           </h2>
           <p>
-            {audit.data.report.batchesChecked} batches, {audit.data.report.attestationsVerified} attestations
-            verified, {audit.data.report.signers.length} signer(s).
+            {audit.data.report.batchesChecked} batches, {audit.data.report.leavesChecked} attestation hashes
+            checked against the chain's roots, {audit.data.report.attestationsVerified} of the org's
+            attestations verified with their proofs, {audit.data.report.signers.length} signer(s).
           </p>
+          {audit.data.report.signerModes.length > 0 ? (
+            <ul data-testid="audit-signers">
+              {audit.data.report.signerModes.map((s) => (
+                <li key={s.signer} className={s.mode === 'tee' ? 'ok' : 'fail'}>
+                  Signer <code>{s.signer.slice(0, 12)}…</code>: {SIGNER_MODE[s.mode]}, {s.batches} batch(es)
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {audit.data.report.warnings.map((w) => (
             <p key={w} className="status">
               Note: {w}
@@ -113,6 +146,7 @@ export default function AuditorPage() {
                     <th scope="col">Batch</th>
                     <th scope="col">Sequences</th>
                     <th scope="col">Attestations</th>
+                    <th scope="col">Signer</th>
                     <th scope="col">Result</th>
                   </tr>
                 </thead>
@@ -124,6 +158,7 @@ export default function AuditorPage() {
                         {batch.firstSeq}–{batch.lastSeq}
                       </td>
                       <td>{batch.count}</td>
+                      <td>{batch.signerMode}</td>
                       <td className={batch.ok ? 'ok' : 'fail'}>
                         {batch.ok ? 'pass' : `fail: ${batch.problems.join('; ')}`}
                       </td>
@@ -149,3 +184,9 @@ export default function AuditorPage() {
     </section>
   );
 }
+
+const SIGNER_MODE = {
+  tee: 'TEE',
+  dev: 'dev key (no TEE vouches for it)',
+  unregistered: 'not registered',
+} as const;

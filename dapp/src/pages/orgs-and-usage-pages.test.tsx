@@ -106,8 +106,15 @@ describe('auditor page on the devnet', () => {
 
     await user.click(screen.getByRole('button', { name: 'Verify' }));
     expect(await screen.findByTestId('audit-verdict', {}, { timeout: 15_000 })).toHaveTextContent('Pass');
-    expect(screen.getByText(/^0 batches, 0 attestations verified/)).toBeInTheDocument();
+    expect(screen.getByText(/^0 batches, 0 attestation hashes checked/)).toBeInTheDocument();
     expect(screen.getByTestId('empty')).toHaveTextContent('No batch is on chain yet.');
+    expect(screen.queryByTestId('audit-notice')).toBeNull();
+
+    // Allowing dev signers is stated before the verdict.
+    await user.click(screen.getByLabelText('Allow dev signers (development only)'));
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+    await waitFor(() => expect(screen.getByTestId('audit-notice')).toHaveTextContent(/^DEV SIGNERS ALLOWED/));
+    await user.click(screen.getByLabelText('Allow dev signers (development only)'));
 
     await user.type(screen.getByLabelText('Org id (optional)'), 'x1');
     await user.click(screen.getByRole('button', { name: 'Verify' }));

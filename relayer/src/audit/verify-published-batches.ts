@@ -3,14 +3,24 @@
  * node: imports, no I/O): the audit CLI (scripts/audit) and the dapp's auditor page fetch
  * the inputs their own way and call `auditBatches`. Import it as
  * `@privexbot/relayer/audit` (relayer/src/audit/index.ts).
+ *
+ * Two levels. Anyone: each batch header on chain against the relayer's public publication
+ * (attestation hashes only): the hashes rebuild the header's Merkle root and number its count,
+ * sequences run without gap or repeat, the headers sum to the contract's totals, every signer
+ * is registered, not revoked, and of which mode. An org's reader (owner, admin, auditor): each
+ * of the org's attestations, as the relayer hands them over to a proven role, is signed by its
+ * batch's signer, sits at its sequence's place, and is proven under the chain's root by its
+ * Merkle proof; their sums per UTC day must equal the contract's private counters.
  */
-import { fromBase64, toHex } from '@cosmjs/encoding';
+import { fromBase64, fromHex, toHex } from '@cosmjs/encoding';
 import {
   AttestationError,
   attestationFromJson,
   hashAttestation,
+  merkleProofFromJson,
   merkleRoot,
   verifyAttestation,
+  verifyMerkleProof,
 } from '@privexbot/schema/attestation';
 
 /** A batch header as the usage contract returns it (`batch` / `batches` queries). */
@@ -33,10 +43,17 @@ export interface AuditSignerRecord {
   last_seq: string;
 }
 
-/** What the relayer publishes for one batch (`GET /batches/:id`, or `batches/<id>.json`). */
+/** What the relayer publishes for anyone (`GET /batches/:id`, or `batches/<id>.json`). */
 export interface AuditPublishedBatch {
   batch?: { id?: string; signer?: string; first_seq?: string; count?: number };
-  attestations: unknown[];
+  /** attestation hashes in sequence order, lowercase hex */
+  attestation_hashes: unknown[];
+}
+
+/** An org's attestations in one batch, as the relayer gives them to a proven reader. */
+export interface AuditOrgBatch {
+  batch: { id: string };
+  attestations: { index: number; attestation: unknown; proof: unknown }[];
 }
 
 /** An org's counters per UTC day as the contract returns them (`org_usage`). */
@@ -47,7 +64,7 @@ export interface AuditOrgUsage {
 
 export interface AuditInput {
   headers: readonly AuditBatchHeader[];
-  /** Published contents by batch id; a missing id means the publication does not have it. */
+  /** Public contents by batch id; a missing id means the publication does not have it. */
   published: ReadonlyMap<number, AuditPublishedBatch>;
   /** Signer registrations by hex public key; a missing key means the contract does not know it. */
   signers: ReadonlyMap<string, AuditSignerRecord | undefined>;
@@ -55,28 +72,40 @@ export interface AuditInput {
   complete: boolean;
   /** Public totals of the contract (`totals`), checked when `complete`. */
   totals?: { messages: string; prompt_tokens: string; completion_tokens: string };
+  /** Per org id: its attestations with proofs, from the relayer's private route. */
+  orgAttestations?: ReadonlyMap<string, readonly AuditOrgBatch[]>;
   /** Private per-org counters, read with a permit; the org's attestations must sum to them day by day. */
   orgUsage?: readonly AuditOrgUsage[];
   /** First and last day covered by `orgUsage` (the contract returns only days with usage). */
   dayRange?: { from: number; to: number };
+  /**
+   * Development only: count batches of `dev` signers (keys no TEE vouches for) as passing.
+   * Without it an audit that meets one fails with `dev_signer`.
+   */
+  allowDevSigners?: boolean;
 }
 
 export type AuditProblemCode =
   | 'missing_batch'
   | 'publication_mismatch'
-  | 'malformed_attestation'
-  | 'tampered_attestation'
-  | 'bad_signature'
-  | 'wrong_signer'
-  | 'sequence_mismatch'
+  | 'malformed_publication'
   | 'merkle_mismatch'
-  | 'header_sum_mismatch'
   | 'unregistered_signer'
   | 'revoked_signer'
+  | 'dev_signer'
   | 'sequence_gap'
   | 'duplicate_sequence'
   | 'last_seq_mismatch'
   | 'totals_mismatch'
+  | 'unknown_batch'
+  | 'malformed_attestation'
+  | 'tampered_attestation'
+  | 'foreign_attestation'
+  | 'bad_signature'
+  | 'wrong_signer'
+  | 'sequence_mismatch'
+  | 'duplicate_attestation'
+  | 'proof_mismatch'
   | 'counter_mismatch';
 
 export interface AuditProblem {
@@ -97,34 +126,62 @@ export interface DaySums {
   completionTokens: bigint;
 }
 
+/** Each signer met in the audited batches, with the mode the contract registered (or none). */
+export interface AuditSignerMode {
+  signer: string;
+  mode: 'tee' | 'dev' | 'unregistered';
+  batches: number;
+}
+
 export interface AuditReport {
   ok: boolean;
+  /** True when the audit was told to let `dev` signers pass: say so first in any report. */
+  devSignersAllowed: boolean;
   problems: AuditProblem[];
-  /** Notes that are not failures (e.g. a dev signer whose counts no TEE vouches for). */
+  /** Notes that are not failures (e.g. dev signers allowed for development). */
   warnings: string[];
   batchesChecked: number;
+  /** Attestation hashes checked against the chain's roots (public). */
+  leavesChecked: number;
+  /** An org's attestations whose signature and inclusion proof were verified. */
   attestationsVerified: number;
   signers: string[];
+  signerModes: AuditSignerMode[];
   /** Sums of the verified attestations per org and UTC day. */
   sums: DaySums[];
 }
 
 const DAY = 86_400n;
+const HASH_HEX = /^[0-9a-f]{64}$/;
 
 export function auditBatches(input: AuditInput): AuditReport {
   const problems: AuditProblem[] = [];
   const warnings: string[] = [];
-  const sums = new Map<string, DaySums>();
-  const totals = { messages: 0n, promptTokens: 0n, completionTokens: 0n };
-  let verified = 0;
   const bySigner = new Map<string, AuditBatchHeader[]>();
+  const headerById = new Map<number, AuditBatchHeader>();
+  let leaves = 0;
 
   for (const header of [...input.headers].sort((a, b) => a.id - b.id)) {
+    headerById.set(header.id, header);
     const signer = toHex(fromBase64(header.signer));
     const list = bySigner.get(signer) ?? [];
     list.push(header);
     bySigner.set(signer, list);
     const where = { batchId: header.id, signer };
+    const registration = input.signers.get(signer);
+    if (!registration) {
+      problems.push({
+        code: 'unregistered_signer',
+        message: `batch ${header.id}: signer ${signer} is not registered on chain`,
+        ...where,
+      });
+    } else if (registration.revoked_at !== null && BigInt(registration.revoked_at) < BigInt(header.time)) {
+      problems.push({
+        code: 'revoked_signer',
+        message: `batch ${header.id} was accepted after signer ${signer} was revoked`,
+        ...where,
+      });
+    }
     const published = input.published.get(header.id);
     if (!published) {
       problems.push({
@@ -134,138 +191,58 @@ export function auditBatches(input: AuditInput): AuditReport {
       });
       continue;
     }
-    const first = BigInt(header.first_seq);
-    if (published.attestations.length !== header.count) {
+    const hashes = published.attestation_hashes;
+    if (!Array.isArray(hashes) || !hashes.every((h) => typeof h === 'string' && HASH_HEX.test(h))) {
+      problems.push({
+        code: 'malformed_publication',
+        message: `batch ${header.id}: the publication's attestation_hashes are not 32-byte hex hashes`,
+        ...where,
+      });
+      continue;
+    }
+    if (hashes.length !== header.count) {
       problems.push({
         code: 'publication_mismatch',
-        message: `batch ${header.id}: the chain counted ${header.count} attestations, the publication has ${published.attestations.length}`,
+        message: `batch ${header.id}: the chain counted ${header.count} attestations, the publication has ${hashes.length}`,
         ...where,
       });
     }
-    const hashes: Uint8Array[] = [];
-    let prompt = 0n;
-    let completion = 0n;
-    const batchDays: DaySums[] = [];
-    let batchOk = true;
-    published.attestations.forEach((raw, i) => {
-      const seq = (first + BigInt(i)).toString();
-      let signed: ReturnType<typeof attestationFromJson>;
-      try {
-        signed = attestationFromJson(raw);
-      } catch (error) {
-        const tampered = error instanceof AttestationError && error.field === 'hash';
-        problems.push({
-          code: tampered ? 'tampered_attestation' : 'malformed_attestation',
-          message: `batch ${header.id}, seq ${seq}: ${error instanceof Error ? error.message : String(error)}`,
-          ...where,
-          seq,
-        });
-        batchOk = false;
-        return;
-      }
-      const att = signed.attestation;
-      if (toHex(att.signer) !== signer) {
-        problems.push({
-          code: 'wrong_signer',
-          message: `batch ${header.id}, seq ${seq}: signed by ${toHex(att.signer)}`,
-          ...where,
-          seq,
-        });
-        batchOk = false;
-      }
-      if (att.seq.toString() !== seq) {
-        problems.push({
-          code: 'sequence_mismatch',
-          message: `batch ${header.id}: position ${i} holds seq ${att.seq}, expected ${seq}`,
-          ...where,
-          seq,
-        });
-        batchOk = false;
-      }
-      if (!verifyAttestation(att, signed.signature)) {
-        problems.push({
-          code: 'bad_signature',
-          message: `batch ${header.id}, seq ${seq}: the signature does not verify`,
-          ...where,
-          seq,
-        });
-        batchOk = false;
-      }
-      hashes.push(hashAttestation(att));
-      prompt += BigInt(att.promptTokens);
-      completion += BigInt(att.completionTokens);
-      batchDays.push({
-        org: att.org.toString(),
-        day: Number(att.ts / DAY),
-        messages: 1n,
-        promptTokens: BigInt(att.promptTokens),
-        completionTokens: BigInt(att.completionTokens),
-      });
-    });
-    if (hashes.length > 0 && hashes.length === published.attestations.length) {
-      const root = toHex(merkleRoot(hashes));
+    if (hashes.length > 0) {
+      const root = toHex(merkleRoot(hashes.map((h) => fromHex(h as string))));
       const chainRoot = toHex(fromBase64(header.merkle_root));
       if (root !== chainRoot) {
         problems.push({
           code: 'merkle_mismatch',
-          message: `batch ${header.id}: the published attestations rebuild root ${root}, the chain has ${chainRoot}`,
+          message: `batch ${header.id}: the published hashes rebuild root ${root}, the chain has ${chainRoot}`,
           ...where,
         });
-        batchOk = false;
-      }
+      } else leaves += hashes.length;
     }
-    if (prompt.toString() !== header.prompt_tokens || completion.toString() !== header.completion_tokens) {
-      problems.push({
-        code: 'header_sum_mismatch',
-        message: `batch ${header.id}: published tokens ${prompt}/${completion}, header ${header.prompt_tokens}/${header.completion_tokens}`,
-        ...where,
-      });
-      batchOk = false;
-    }
-    const registration = input.signers.get(signer);
-    if (!registration) {
-      problems.push({
-        code: 'unregistered_signer',
-        message: `batch ${header.id}: signer ${signer} is not registered on chain`,
-        ...where,
-      });
-      batchOk = false;
-    } else if (registration.revoked_at !== null && BigInt(registration.revoked_at) < BigInt(header.time)) {
-      problems.push({
-        code: 'revoked_signer',
-        message: `batch ${header.id} was accepted after signer ${signer} was revoked`,
-        ...where,
-      });
-      batchOk = false;
-    }
-    if (batchOk) {
-      verified += batchDays.length;
-      for (const d of batchDays) {
-        const key = `${d.org}/${d.day}`;
-        const sum = sums.get(key) ?? {
-          org: d.org,
-          day: d.day,
-          messages: 0n,
-          promptTokens: 0n,
-          completionTokens: 0n,
-        };
-        sum.messages += 1n;
-        sum.promptTokens += d.promptTokens;
-        sum.completionTokens += d.completionTokens;
-        sums.set(key, sum);
-      }
-    }
-    totals.messages += BigInt(header.count);
-    totals.promptTokens += BigInt(header.prompt_tokens);
-    totals.completionTokens += BigInt(header.completion_tokens);
   }
 
+  const signerModes: AuditSignerMode[] = [];
+  const totals = { messages: 0n, promptTokens: 0n, completionTokens: 0n };
   for (const [signer, headers] of bySigner) {
     const registration = input.signers.get(signer);
-    if (registration?.mode === 'dev')
-      warnings.push(`signer ${signer} is a dev key: no TEE vouches for its counts`);
+    signerModes.push({ signer, mode: registration?.mode ?? 'unregistered', batches: headers.length });
+    if (registration?.mode === 'dev') {
+      if (input.allowDevSigners) {
+        warnings.push(
+          `signer ${signer} is a dev key: its ${headers.length} batch(es) were counted with no TEE behind them (allowed for development)`,
+        );
+      } else {
+        problems.push({
+          code: 'dev_signer',
+          message: `signer ${signer} is a dev key: ${headers.length} counted batch(es) have no TEE behind them (allow only in development)`,
+          signer,
+        });
+      }
+    }
     let expected = input.complete ? 1n : BigInt(headers[0]?.first_seq ?? '1');
     for (const header of [...headers].sort((a, b) => Number(BigInt(a.first_seq) - BigInt(b.first_seq)))) {
+      totals.messages += BigInt(header.count);
+      totals.promptTokens += BigInt(header.prompt_tokens);
+      totals.completionTokens += BigInt(header.completion_tokens);
       const first = BigInt(header.first_seq);
       if (first > expected) {
         problems.push({
@@ -310,6 +287,114 @@ export function auditBatches(input: AuditInput): AuditReport {
     }
   }
 
+  const sums = new Map<string, DaySums>();
+  let verified = 0;
+  for (const [org, batches] of input.orgAttestations ?? []) {
+    verified += verifyOrgAttestations(org, batches, headerById, problems, sums);
+  }
+  compareOrgCounters(input, sums, problems);
+
+  return {
+    ok: problems.length === 0,
+    devSignersAllowed: input.allowDevSigners === true,
+    problems,
+    warnings,
+    batchesChecked: input.headers.length,
+    leavesChecked: leaves,
+    attestationsVerified: verified,
+    signers: [...bySigner.keys()],
+    signerModes,
+    sums: [...sums.values()].sort((a, b) => (a.org === b.org ? a.day - b.day : a.org < b.org ? -1 : 1)),
+  };
+}
+
+/** Checks one org's attestations and adds the good ones to `sums`; returns how many passed. */
+function verifyOrgAttestations(
+  org: string,
+  batches: readonly AuditOrgBatch[],
+  headerById: ReadonlyMap<number, AuditBatchHeader>,
+  problems: AuditProblem[],
+  sums: Map<string, DaySums>,
+): number {
+  let verified = 0;
+  const seen = new Set<string>();
+  for (const orgBatch of batches) {
+    const batchId = Number(orgBatch.batch?.id);
+    const header = headerById.get(batchId);
+    if (!header) {
+      problems.push({
+        code: 'unknown_batch',
+        message: `org ${org}: the relayer proves attestations under batch ${orgBatch.batch?.id}, which is not on chain`,
+        org,
+      });
+      continue;
+    }
+    const signer = toHex(fromBase64(header.signer));
+    const root = fromBase64(header.merkle_root);
+    const first = BigInt(header.first_seq);
+    for (const entry of orgBatch.attestations ?? []) {
+      const index = Number(entry?.index);
+      const seq = Number.isInteger(index) ? (first + BigInt(index)).toString() : '?';
+      const where = { batchId, signer, seq, org };
+      const fail = (code: AuditProblemCode, message: string) =>
+        problems.push({ code, message: `batch ${batchId}, seq ${seq}: ${message}`, ...where });
+      let signed: ReturnType<typeof attestationFromJson>;
+      try {
+        signed = attestationFromJson(entry?.attestation);
+      } catch (error) {
+        const tampered = error instanceof AttestationError && error.field === 'hash';
+        fail(tampered ? 'tampered_attestation' : 'malformed_attestation', (error as Error).message);
+        continue;
+      }
+      const att = signed.attestation;
+      const key = `${toHex(att.signer)}/${att.seq}`;
+      let ok = true;
+      if (att.org.toString() !== org) {
+        fail('foreign_attestation', `belongs to org ${att.org}, not ${org}`);
+        ok = false;
+      }
+      if (toHex(att.signer) !== signer) {
+        fail('wrong_signer', `signed by ${toHex(att.signer)}, the batch by ${signer}`);
+        ok = false;
+      }
+      if (!Number.isInteger(index) || index < 0 || index >= header.count || att.seq.toString() !== seq) {
+        fail('sequence_mismatch', `position ${entry?.index} holds seq ${att.seq}`);
+        ok = false;
+      }
+      if (seen.has(key)) {
+        fail('duplicate_attestation', 'handed over twice');
+        ok = false;
+      }
+      seen.add(key);
+      if (!verifyAttestation(att, signed.signature)) {
+        fail('bad_signature', 'the signature does not verify');
+        ok = false;
+      }
+      let proven = false;
+      try {
+        proven = verifyMerkleProof(hashAttestation(att), merkleProofFromJson(entry?.proof), root);
+      } catch {
+        proven = false;
+      }
+      if (!proven) {
+        fail('proof_mismatch', "its Merkle proof does not reach the chain's root");
+        ok = false;
+      }
+      if (!ok) continue;
+      verified++;
+      const day = Number(att.ts / DAY);
+      const sumKey = `${org}/${day}`;
+      const sum = sums.get(sumKey) ?? { org, day, messages: 0n, promptTokens: 0n, completionTokens: 0n };
+      sum.messages += 1n;
+      sum.promptTokens += BigInt(att.promptTokens);
+      sum.completionTokens += BigInt(att.completionTokens);
+      sums.set(sumKey, sum);
+    }
+  }
+  return verified;
+}
+
+function compareOrgCounters(input: AuditInput, sums: ReadonlyMap<string, DaySums>, problems: AuditProblem[]) {
   for (const usage of input.orgUsage ?? []) {
     const org = String(usage.org_id);
     const chainDays = new Map(usage.days.map((d) => [d.day, d.counters]));
@@ -336,14 +421,15 @@ export function auditBatches(input: AuditInput): AuditReport {
       }
     }
   }
+}
 
-  return {
-    ok: problems.length === 0,
-    problems,
-    warnings,
-    batchesChecked: input.headers.length,
-    attestationsVerified: verified,
-    signers: [...bySigner.keys()],
-    sums: [...sums.values()].sort((a, b) => (a.org === b.org ? a.day - b.day : a.org < b.org ? -1 : 1)),
-  };
+/**
+ * The line every report starts with when dev signers were allowed, so that a development audit
+ * is never read as a production one; undefined otherwise.
+ */
+export function devSignerNotice(report: AuditReport): string | undefined {
+  if (!report.devSignersAllowed) return undefined;
+  const dev = report.signerModes.filter((s) => s.mode === 'dev');
+  const batches = dev.reduce((n, s) => n + s.batches, 0);
+  return `DEV SIGNERS ALLOWED (development only): ${batches} batch(es) of ${dev.length} dev signer(s) were counted with no TEE behind them`;
 }

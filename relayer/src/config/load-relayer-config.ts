@@ -38,7 +38,11 @@ export interface RelayerConfig {
   reconcileIntervalMs: number;
   /** Leader lease length; the holder renews it every third of this. */
   leaseTtlMs: number;
-  http: { host: string; port: number };
+  /**
+   * `publicDomain`: the relayer's host as its clients name it (`relayer.example.com`), signed
+   * into every ADR-36 challenge so a signature made for another site is useless here.
+   */
+  http: { host: string; port: number; publicDomain: string };
   /** Optional directory where each batch is also written as a static `batches/<id>.json`. */
   publishDir?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -123,6 +127,10 @@ const envSchema = z
     RELAYER_HOST: z.string().default('127.0.0.1'),
     RELAYER_PORT: positiveInt('RELAYER_PORT', 0, 65535).default(8790),
     RELAYER_PUBLISH_DIR: z.string().min(1).optional(),
+    RELAYER_PUBLIC_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'RELAYER_PUBLIC_DOMAIN must be a host name, with an optional :port')
+      .optional(),
     RELAYER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((e, ctx) => {
@@ -214,7 +222,11 @@ export function loadRelayerConfig(env: Record<string, string | undefined> = proc
     pollIntervalMs: e.RELAYER_POLL_INTERVAL_MS,
     reconcileIntervalMs: e.RELAYER_RECONCILE_INTERVAL_SECONDS * 1000,
     leaseTtlMs: e.RELAYER_LEASE_TTL_SECONDS * 1000,
-    http: { host: e.RELAYER_HOST, port: e.RELAYER_PORT },
+    http: {
+      host: e.RELAYER_HOST,
+      port: e.RELAYER_PORT,
+      publicDomain: e.RELAYER_PUBLIC_DOMAIN ?? `${e.RELAYER_HOST}:${e.RELAYER_PORT}`,
+    },
     ...(e.RELAYER_PUBLISH_DIR ? { publishDir: e.RELAYER_PUBLISH_DIR } : {}),
     logLevel: e.RELAYER_LOG_LEVEL,
   };

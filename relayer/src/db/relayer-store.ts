@@ -266,6 +266,18 @@ export class RelayerStore {
     return { batch, attestations: atts.rows.map((r) => r.attestation) };
   }
 
+  /** Ids of the batches holding at least one attestation of `org`, after `afterId`, in id order. */
+  async batchIdsOfOrg(org: string, options: { afterId?: bigint; limit: number }): Promise<bigint[]> {
+    const { rows } = await queryInTransaction<{ id: string }>(
+      this.pool,
+      `SELECT DISTINCT chain_batch_id AS id FROM relayer.batch_attestation
+       WHERE attestation->>'org' = $1 AND chain_batch_id > $2
+       ORDER BY chain_batch_id LIMIT $3`,
+      [org, (options.afterId ?? -1n).toString(), options.limit],
+    );
+    return rows.map((r) => BigInt(r.id));
+  }
+
   /** Batch headers of one signer (or all) whose range ends at or after `fromSeq`, in sequence order. */
   async listBatches(options: { signer?: string; fromSeq?: bigint; afterId?: bigint; limit: number }) {
     const { rows } = await queryInTransaction(

@@ -3,55 +3,54 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { toOrgBatch, toPublicBatch } from '../publish/public-batch.js';
 import type { Relayer } from '../start-relayer.js';
-
-/** Stable codes of the relayer's HTTP errors. */
-type HttpErrorCode = 'not_found' | 'method_not_allowed' | 'invalid_request' | 'internal_error';
-const STATUS: Record<HttpErrorCode, number> = {
-  not_found: 404,
-  method_not_allowed: 405,
-  invalid_request: 400,
-  internal_error: 500,
-};
-
-class HttpError extends Error {
-  constructor(
-    readonly code: HttpErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
+import type { OrgReaderGate } from './authorize-org-reader.js';
+import { HTTP_STATUS, HttpError } from './http-error.js';
 
 const U64 = /^(0|[1-9]\d{0,19})$/;
 const SIGNER = /^0[23][0-9a-f]{64}$/;
 const MAX_LIST = 500;
+const MAX_ORG_BATCHES = 100;
+const MAX_BODY_BYTES = 16 * 1024;
 
 export interface RelayerHttpServer {
   url: string;
   close(): Promise<void>;
 }
 
+export interface RelayerHttpOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Checks who may read an org's attestations; without it the private routes answer 404. */
+  orgReaders?: OrgReaderGate;
+}
+
 /**
- * The relayer's HTTP surface (node:http: five read-only routes do not need a framework):
- *   GET /healthz                       status per signer; 200 when ok or standby, 503 when degraded
- *   GET /metrics                       Prometheus
- *   GET /batches/:id                   one batch (chain batch id) with every attestation and signature
- *   GET /batches?signer=&from=&after=&limit=   batch summaries, ordered by chain batch id
- * Errors: `{ error: { code, message, details?, requestId } }`.
+ * The relayer's HTTP surface (node:http: a handful of routes do not need a framework):
+ *   GET  /healthz                               status per signer; 200 when ok or standby, 503 when degraded
+ *   GET  /metrics                               Prometheus
+ *   GET  /batches/:id                           public: one batch header and its attestation hashes
+ *   GET  /batches?signer=&from=&after=&limit=   public: batch headers, ordered by chain batch id
+ *   GET  /orgs/:org/challenge?address=          the ADR-36 text that proves a role in the org
+ *   POST /orgs/:org/attestations                private: the org's attestations with Merkle proofs;
+ *                                               body { auth: { permit } | { adr36 }, after?, limit? }
+ * Errors: `{ error: { code, message, details?, requestId } }` with SCREAMING_SNAKE codes.
  */
 export async function serveRelayerHttp(
   relayer: Relayer,
-  options: { host: string; port: number; logger: Logger },
+  options: RelayerHttpOptions,
 ): Promise<RelayerHttpServer> {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://relayer');
+    const orgRoute = /^\/orgs\/([^/]+)\/(challenge|attestations)$/.exec(url.pathname);
+    if (orgRoute) return routeOrg(req, res, url, orgRoute[1] as string, orgRoute[2] as string);
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      throw new HttpError('method_not_allowed', `${req.method} is not allowed`);
+      throw new HttpError('METHOD_NOT_ALLOWED', `${req.method} is not allowed`);
     if (url.pathname === '/healthz') {
       const health = await relayer.health();
-      return sendJson(res, health.status === 'degraded' ? 503 : 200, health);
+      return sendJson(res, health.status === 'degraded' ? 503 : 200, health, { public: true });
     }
     if (url.pathname === '/metrics') {
       const text = await relayer.metrics.registry.metrics();
@@ -65,37 +64,75 @@ export async function serveRelayerHttp(
       const after = url.searchParams.get('after');
       const limitText = url.searchParams.get('limit') ?? '100';
       if (signer !== undefined && !SIGNER.test(signer)) {
-        throw new HttpError('invalid_request', 'signer must be a compressed public key in lowercase hex', {
+        throw new HttpError('INVALID_REQUEST', 'signer must be a compressed public key in lowercase hex', {
           field: 'signer',
         });
       }
       if (!U64.test(from))
-        throw new HttpError('invalid_request', 'from must be a decimal sequence number', { field: 'from' });
+        throw new HttpError('INVALID_REQUEST', 'from must be a decimal sequence number', { field: 'from' });
       if (after !== null && !U64.test(after))
-        throw new HttpError('invalid_request', 'after must be a decimal batch id', { field: 'after' });
-      if (!/^[1-9]\d{0,3}$/.test(limitText) || Number(limitText) > MAX_LIST) {
-        throw new HttpError('invalid_request', `limit must be an integer in 1..${MAX_LIST}`, {
-          field: 'limit',
-        });
-      }
+        throw new HttpError('INVALID_REQUEST', 'after must be a decimal batch id', { field: 'after' });
+      const limit = parseLimit(limitText, MAX_LIST);
       const batches = await relayer.store.listBatches({
         ...(signer ? { signer } : {}),
         fromSeq: BigInt(from),
         ...(after !== null ? { afterId: BigInt(after) } : {}),
-        limit: Number(limitText),
+        limit,
       });
-      return sendJson(res, 200, { batches });
+      return sendJson(res, 200, { batches }, { public: true });
     }
     const one = /^\/batches\/([^/]+)$/.exec(url.pathname);
     if (one) {
       const id = one[1] as string;
       if (!U64.test(id))
-        throw new HttpError('invalid_request', 'the batch id must be a decimal integer', { field: 'id' });
+        throw new HttpError('INVALID_REQUEST', 'the batch id must be a decimal integer', { field: 'id' });
       const batch = await relayer.store.publishedBatch(BigInt(id));
-      if (!batch) throw new HttpError('not_found', `batch ${id} is not published by this relayer`);
-      return sendJson(res, 200, batch);
+      if (!batch) throw new HttpError('NOT_FOUND', `batch ${id} is not published by this relayer`);
+      return sendJson(res, 200, toPublicBatch(batch), { public: true });
     }
-    throw new HttpError('not_found', `no route ${url.pathname}`);
+    throw new HttpError('NOT_FOUND', `no route ${url.pathname}`);
+  }
+
+  async function routeOrg(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    org: string,
+    what: string,
+  ): Promise<void> {
+    const gate = options.orgReaders;
+    if (!gate) throw new HttpError('NOT_FOUND', 'this relayer does not serve org attestations');
+    if (!U64.test(org))
+      throw new HttpError('INVALID_REQUEST', 'the org id must be a decimal integer', { field: 'org' });
+    if (what === 'challenge') {
+      if (req.method !== 'GET') throw new HttpError('METHOD_NOT_ALLOWED', `${req.method} is not allowed`);
+      const address = url.searchParams.get('address');
+      if (!address) throw new HttpError('INVALID_REQUEST', 'address is required', { field: 'address' });
+      return sendJson(res, 200, gate.challenge(org, address));
+    }
+    if (req.method !== 'POST')
+      throw new HttpError('METHOD_NOT_ALLOWED', 'POST the proof of a role in the org');
+    const body = await readJsonBody(req);
+    const after = body.after ?? null;
+    if (after !== null && (typeof after !== 'string' || !U64.test(after)))
+      throw new HttpError('INVALID_REQUEST', 'after must be a decimal batch id string', { field: 'after' });
+    const limit =
+      body.limit === undefined ? MAX_ORG_BATCHES : parseLimit(String(body.limit), MAX_ORG_BATCHES);
+    await gate.authorize(org, body.auth);
+    const ids = await relayer.store.batchIdsOfOrg(org, {
+      ...(after !== null ? { afterId: BigInt(after) } : {}),
+      limit,
+    });
+    const batches = [];
+    for (const id of ids) {
+      const published = await relayer.store.publishedBatch(id);
+      if (published) batches.push(toOrgBatch(published, org));
+    }
+    return sendJson(res, 200, {
+      org,
+      batches,
+      next_after: ids.length === limit ? (ids.at(-1) as bigint).toString() : null,
+    });
   }
 
   const server: Server = createServer((req, res) => {
@@ -104,9 +141,9 @@ export async function serveRelayerHttp(
     res.setHeader('x-request-id', requestId);
     route(req, res).catch((error: unknown) => {
       const httpError =
-        error instanceof HttpError ? error : new HttpError('internal_error', 'internal error');
+        error instanceof HttpError ? error : new HttpError('INTERNAL_ERROR', 'internal error');
       if (!(error instanceof HttpError)) options.logger.error({ requestId, err: error }, 'unexpected error');
-      sendJson(res, STATUS[httpError.code], {
+      sendJson(res, HTTP_STATUS[httpError.code], {
         error: {
           code: httpError.code,
           message: httpError.message,
@@ -129,8 +166,41 @@ export async function serveRelayerHttp(
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  // Access-Control-Allow-Origin: the published batches are public, and the dapp's auditor page reads them from a browser.
-  res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+function parseLimit(text: string, max: number): number {
+  if (!/^[1-9]\d{0,3}$/.test(text) || Number(text) > max) {
+    throw new HttpError('INVALID_REQUEST', `limit must be an integer in 1..${max}`, { field: 'limit' });
+  }
+  return Number(text);
+}
+
+async function readJsonBody(
+  req: IncomingMessage,
+): Promise<{ auth?: unknown; after?: unknown; limit?: unknown }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError('PAYLOAD_TOO_LARGE', `the body is over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError('INVALID_REQUEST', 'the body must be JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError('INVALID_REQUEST', 'the body must be a JSON object');
+  return body as { auth?: unknown; after?: unknown; limit?: unknown };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, { public: open = false } = {}): void {
+  // Public routes are open to any origin (headers and hashes reveal no org). An org's
+  // attestations are not: browsers reach them through the dapp's same-origin proxy.
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    ...(open ? { 'access-control-allow-origin': '*' } : { 'cache-control': 'no-store' }),
+  });
   res.end(JSON.stringify(body));
 }

@@ -31,12 +31,21 @@ export {
 } from './gateway-auth.js';
 export {
   type MerkleProofStep,
+  type MerkleProofStepJson,
   merkleLeaf,
   merkleNode,
   merkleProof,
+  merkleProofFromJson,
+  merkleProofs,
+  merkleProofToJson,
   merkleRoot,
   verifyMerkleProof,
 } from './merkle-root.js';
+export {
+  type OrgReadRequest,
+  orgReadRequestMessage,
+  parseOrgReadRequestMessage,
+} from './org-read-request.js';
 export {
   type AttestationSigner,
   assertSignerOf,

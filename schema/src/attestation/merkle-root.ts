@@ -1,3 +1,4 @@
+import { fromHex, toHex } from '@cosmjs/encoding';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { AttestationError } from './attestation-error.js';
 
@@ -32,23 +33,74 @@ export function merkleRoot(attestationHashes: readonly Uint8Array[]): Uint8Array
 
 /** The sibling path from leaf `index` to the root. Carried-up nodes add no step. */
 export function merkleProof(attestationHashes: readonly Uint8Array[], index: number): MerkleProofStep[] {
-  if (!Number.isInteger(index) || index < 0 || index >= attestationHashes.length) {
-    throw new AttestationError(
-      'invalid_merkle_input',
-      `index ${index} is outside 0..${attestationHashes.length - 1}`,
-    );
+  return merkleProofs(attestationHashes, [index])[0] as MerkleProofStep[];
+}
+
+/**
+ * The sibling paths of several leaves of one batch, building the tree once (a relayer proves
+ * every attestation of one org in a batch of hundreds).
+ */
+export function merkleProofs(
+  attestationHashes: readonly Uint8Array[],
+  indexes: readonly number[],
+): MerkleProofStep[][] {
+  for (const index of indexes) {
+    if (!Number.isInteger(index) || index < 0 || index >= attestationHashes.length) {
+      throw new AttestationError(
+        'invalid_merkle_input',
+        `index ${index} is outside 0..${attestationHashes.length - 1}`,
+      );
+    }
   }
-  const proof: MerkleProofStep[] = [];
-  let level = attestationHashes.map(merkleLeaf);
-  let position = index;
-  while (level.length > 1) {
-    const siblingIndex = position % 2 === 0 ? position + 1 : position - 1;
-    const sibling = level[siblingIndex];
-    if (sibling) proof.push({ sibling, siblingOnLeft: siblingIndex < position });
+  const levels = [attestationHashes.map(merkleLeaf)];
+  for (let level = levels[0] as Uint8Array[]; level.length > 1; ) {
     level = nextLevel(level);
-    position = Math.floor(position / 2);
+    levels.push(level);
   }
-  return proof;
+  return indexes.map((index) => {
+    const proof: MerkleProofStep[] = [];
+    let position = index;
+    for (const level of levels.slice(0, -1)) {
+      const siblingIndex = position % 2 === 0 ? position + 1 : position - 1;
+      const sibling = level[siblingIndex];
+      if (sibling) proof.push({ sibling, siblingOnLeft: siblingIndex < position });
+      position = Math.floor(position / 2);
+    }
+    return proof;
+  });
+}
+
+/** A proof step in JSON (relayer answers, test vectors): the sibling in lowercase hex and its side. */
+export interface MerkleProofStepJson {
+  sibling: string;
+  side: 'left' | 'right';
+}
+
+export function merkleProofToJson(proof: readonly MerkleProofStep[]): MerkleProofStepJson[] {
+  return proof.map((step) => ({ sibling: toHex(step.sibling), side: step.siblingOnLeft ? 'left' : 'right' }));
+}
+
+/** Parses and validates a proof's JSON form; throws AttestationError('invalid_merkle_input'). */
+export function merkleProofFromJson(json: unknown): MerkleProofStep[] {
+  // 64 levels cover any batch a u32 count can describe; anything longer is not a proof.
+  if (!Array.isArray(json) || json.length > 64) {
+    throw new AttestationError('invalid_merkle_input', 'a proof is an array of at most 64 steps', 'proof');
+  }
+  return json.map((step: unknown, i) => {
+    const { sibling, side } = (step ?? {}) as { sibling?: unknown; side?: unknown };
+    if (
+      typeof sibling !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(sibling) ||
+      (side !== 'left' && side !== 'right')
+    ) {
+      throw new AttestationError(
+        'invalid_merkle_input',
+        `step ${i} must be { sibling: 32 bytes of lowercase hex, side: "left" | "right" }`,
+        'proof',
+      );
+    }
+    return { sibling: fromHex(sibling), siblingOnLeft: side === 'left' };
+  });
 }
 
 export function verifyMerkleProof(

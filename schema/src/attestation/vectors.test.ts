@@ -8,10 +8,14 @@ import {
   encodeWireRecord,
   hashAttestation,
   merkleLeaf,
+  merkleProofFromJson,
+  merkleProofs,
+  merkleProofToJson,
   merkleRoot,
   signAttestation,
   signerPublicKey,
   verifyAttestation,
+  verifyMerkleProof,
 } from './index.js';
 
 /**
@@ -96,5 +100,67 @@ describe('contract test vectors (schema/vectors/attestation.json)', () => {
       }
       expect(toHex(merkleRoot(hashes))).toBe(String(vector.root).toLowerCase());
     }
+  });
+});
+
+/**
+ * Inclusion proofs (schema/vectors/merkle-proofs.json): every leaf of the contract's Merkle
+ * vectors, with its proof in the JSON form the relayer serves to an org's auditors. The proofs
+ * must reach the roots the contract computed, and any altered step must fail.
+ */
+describe('Merkle proof vectors (schema/vectors/merkle-proofs.json)', () => {
+  const file = JSON.parse(
+    readFileSync(new URL('../../vectors/merkle-proofs.json', import.meta.url), 'utf8'),
+  ) as {
+    cases: { attestation_hashes: string[]; root: string; proofs: { index: number; proof: unknown }[] }[];
+  };
+  const contractRoots = new Map(
+    loadVectors().merkle.map((m) => [(m.attestation_hashes as string[]).join(','), String(m.root)]),
+  );
+
+  it('cover every leaf of the contract vectors and reach the contract roots', () => {
+    expect(file.cases.length).toBe(contractRoots.size);
+    for (const c of file.cases) {
+      expect(c.root).toBe(contractRoots.get(c.attestation_hashes.join(',')));
+      const root = fromHex(c.root);
+      expect(c.proofs.map((p) => p.index)).toEqual(c.attestation_hashes.map((_, i) => i));
+      for (const { index, proof } of c.proofs) {
+        const leaf = fromHex(c.attestation_hashes[index] as string);
+        expect(verifyMerkleProof(leaf, merkleProofFromJson(proof), root)).toBe(true);
+      }
+    }
+  });
+
+  it('are what merkleProofs computes, byte for byte', () => {
+    for (const c of file.cases) {
+      const hashes = c.attestation_hashes.map((h) => fromHex(h));
+      const ours = merkleProofs(
+        hashes,
+        hashes.map((_, i) => i),
+      ).map(merkleProofToJson);
+      expect(ours).toEqual(c.proofs.map((p) => p.proof));
+    }
+  });
+
+  it('fail when a side is flipped, a sibling altered, or the leaf is another one', () => {
+    const c = file.cases.find((x) => x.attestation_hashes.length === 7);
+    if (!c) throw new Error('the contract vectors have no 7-leaf case');
+    const root = fromHex(c.root);
+    for (const { index, proof } of c.proofs) {
+      const steps = merkleProofFromJson(proof);
+      const leaf = fromHex(c.attestation_hashes[index] as string);
+      const other = fromHex(c.attestation_hashes[(index + 1) % 7] as string);
+      expect(verifyMerkleProof(other, steps, root)).toBe(false);
+      steps.forEach((step, i) => {
+        const flipped = steps.map((s, j) => (j === i ? { ...s, siblingOnLeft: !s.siblingOnLeft } : s));
+        expect(verifyMerkleProof(leaf, flipped, root)).toBe(false);
+        const altered = Uint8Array.from(step.sibling);
+        altered[0] = (altered[0] as number) ^ 1;
+        const changed = steps.map((s, j) => (j === i ? { ...s, sibling: altered } : s));
+        expect(verifyMerkleProof(leaf, changed, root)).toBe(false);
+      });
+    }
+    expect(() => merkleProofFromJson([{ sibling: 'zz', side: 'left' }])).toThrow(/step 0 must be/);
+    expect(() => merkleProofFromJson({})).toThrow(/array of at most 64 steps/);
   });
 });

@@ -27,20 +27,17 @@ export async function getOnChainUsage(
   config: DappConfig,
   parameters: GetOnChainUsageParameters,
 ): Promise<OnChainUsage> {
-  // Loaded on demand: permit signing is needed only when no permit was given.
-  const permit =
-    parameters.permit ?? (await (await import('./get-query-permit.js')).getQueryPermit(config, 'usage'));
-  return queryContract<OnChainUsage>(config, {
-    contract: 'usage',
-    msg: {
-      org_usage: {
-        org_id: Number(parameters.orgId),
-        from_day: parameters.fromDay,
-        to_day: parameters.toDay,
-        auth: { permit },
-      },
-    },
-  });
+  const msg = {
+    org_usage: { org_id: Number(parameters.orgId), from_day: parameters.fromDay, to_day: parameters.toDay },
+  };
+  // A pasted permit is used as it is; otherwise the connected account's (signed anew if revoked).
+  if (parameters.permit) {
+    return queryContract<OnChainUsage>(config, {
+      contract: 'usage',
+      msg: { org_usage: { ...msg.org_usage, auth: { permit: parameters.permit } } },
+    });
+  }
+  return queryContract<OnChainUsage>(config, { contract: 'usage', msg, private: true });
 }
 
 /** Unix days, as the usage contract counts them. */

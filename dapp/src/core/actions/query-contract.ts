@@ -2,7 +2,7 @@ import { getChainClient } from '../chain/get-chain-client.js';
 import { toDappError } from '../chain/to-dapp-error.js';
 import type { DappConfig } from '../config.js';
 import { resolveContract } from './get-contracts.js';
-import { getQueryPermit, withPermitAuth } from './get-query-permit.js';
+import { withPermitAuth, withQueryPermit } from './get-query-permit.js';
 
 export interface QueryContractParameters {
   /** an address, or 'billing' | 'usage' | 'token' */
@@ -18,14 +18,14 @@ export async function queryContract<T = unknown>(
 ): Promise<T> {
   try {
     const client = await getChainClient(config, { signing: false });
-    let msg = parameters.msg;
-    if (parameters.private) {
-      const contract = parameters.contract;
-      if (contract !== 'billing' && contract !== 'usage')
-        throw new Error('private queries name their contract');
-      msg = withPermitAuth(msg, await getQueryPermit(config, contract));
-    }
-    return await client.query<T>(await resolveContract(config, parameters.contract), msg);
+    const address = await resolveContract(config, parameters.contract);
+    if (!parameters.private) return await client.query<T>(address, parameters.msg);
+    const contract = parameters.contract;
+    if (contract !== 'billing' && contract !== 'usage')
+      throw new Error('private queries name their contract');
+    return await withQueryPermit(config, contract, (permit) =>
+      client.query<T>(address, withPermitAuth(parameters.msg, permit)),
+    );
   } catch (error) {
     throw toDappError(error);
   }

@@ -11,7 +11,7 @@ import {
   type TypedContractName,
 } from '../contracts/contract-messages.js';
 import { resolveContract } from './get-contracts.js';
-import { getQueryPermit } from './get-query-permit.js';
+import { withQueryPermit } from './get-query-permit.js';
 
 export interface ReadContractParameters<C extends TypedContractName, N extends ReadName<C>> {
   contract: C;
@@ -46,11 +46,12 @@ export async function readContract<C extends TypedContractName, N extends ReadNa
   const { contract, name, args } = parameters;
   try {
     const client = await contractClient(config, contract, { signing: false });
-    const withAuth = isPrivateQuery(contract, name)
-      ? { ...args, auth: { permit: await getQueryPermit(config, contract) } }
-      : args;
     // The generic client checks the name against the union; the arguments were checked above.
-    return (await client.query(name, withAuth as never)) as ReadResult<C, N>;
+    const read = async (withAuth: unknown) =>
+      (await client.query(name, withAuth as never)) as ReadResult<C, N>;
+    if (!isPrivateQuery(contract, name)) return await read(args);
+    // A revoked permit is replaced by a freshly signed one under a new name, once.
+    return await withQueryPermit(config, contract, (permit) => read({ ...args, auth: { permit } }));
   } catch (error) {
     throw toDappError(error);
   }

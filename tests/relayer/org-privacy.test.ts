@@ -74,7 +74,11 @@ describe('org attestations are private to the org and its auditors', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(auth === undefined ? {} : { auth }),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return {
+      status: response.status,
+      cors: response.headers.get('access-control-allow-origin'),
+      body: (await response.json()) as Record<string, any>,
+    };
   };
   const signedChallenge = async (base: string, org: string, signer: Signer, as = signer.address) => {
     const challenge = (await (await fetch(`${base}/orgs/${org}/challenge?address=${as}`)).json()) as {
@@ -199,6 +203,7 @@ describe('org attestations are private to the org and its auditors', () => {
     const permit = await permitOf(bob, 'audit-a');
     const a = await readOrg(http.url, orgA, { permit });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
+    expect(a.cors).toBeNull();
     const batches = a.body.batches as {
       batch: { id: string };
       attestations: { index: number; attestation: { org: string }; proof: unknown }[];
@@ -219,6 +224,7 @@ describe('org attestations are private to the org and its auditors', () => {
     }
     const b = await readOrg(http.url, orgB, { permit });
     expect(b.status).toBe(403);
+    expect(b.cors).toBeNull();
     expect(b.body.error).toMatchObject({ code: 'PERMIT_REFUSED' });
     expect(b.body.error.message).toMatch(`may not read the usage of org ${orgB}`);
     expect(JSON.stringify(b.body)).not.toContain('"attestations"');

@@ -111,7 +111,9 @@ describe('relaying a real gateway onto the devnet', () => {
           requestId: 'req-1',
         },
       });
-      expect((await fetch(`${http.url}/batches/99999`)).status).toBe(404);
+      const missing = await fetch(`${http.url}/batches/99999`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('access-control-allow-origin')).toBe('*');
       expect((await fetch(`${http.url}/batches?limit=0`)).status).toBe(400);
     } finally {
       await r.stop();

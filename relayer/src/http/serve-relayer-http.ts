@@ -143,14 +143,21 @@ export async function serveRelayerHttp(
       const httpError =
         error instanceof HttpError ? error : new HttpError('INTERNAL_ERROR', 'internal error');
       if (!(error instanceof HttpError)) options.logger.error({ requestId, err: error }, 'unexpected error');
-      sendJson(res, HTTP_STATUS[httpError.code], {
-        error: {
-          code: httpError.code,
-          message: httpError.message,
-          ...(httpError.details ? { details: httpError.details } : {}),
-          requestId,
+      // A public route's errors stay readable cross-origin (a 404 is an audit finding).
+      const open = !(req.url ?? '').startsWith('/orgs/');
+      sendJson(
+        res,
+        HTTP_STATUS[httpError.code],
+        {
+          error: {
+            code: httpError.code,
+            message: httpError.message,
+            ...(httpError.details ? { details: httpError.details } : {}),
+            requestId,
+          },
         },
-      });
+        { public: open },
+      );
     });
   });
   server.listen(options.port, options.host);

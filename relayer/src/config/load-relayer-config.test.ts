@@ -20,7 +20,13 @@ describe('loadRelayerConfig', () => {
     expect(config.batchSize).toBe(100);
     expect(config.batchAgeMs).toBe(5000);
     expect(config.leaseTtlMs).toBe(15_000);
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8790 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8790, publicDomain: '127.0.0.1:8790' });
+    expect(
+      loadRelayerConfig({ ...base, RELAYER_PUBLIC_DOMAIN: 'relayer.example.com' }).http.publicDomain,
+    ).toBe('relayer.example.com');
+    expect(() =>
+      loadRelayerConfig({ ...base, RELAYER_PUBLIC_DOMAIN: 'https://relayer.example.com/' }),
+    ).toThrow(/RELAYER_PUBLIC_DOMAIN must be a host name/);
     expect(config.chain).toEqual({
       connection: { adapter: 'devnet', url: 'http://127.0.0.1:26680' },
       usageContract: 'secret1contract',

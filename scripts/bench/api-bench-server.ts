@@ -10,6 +10,7 @@ import type { AppDeps } from '../../api/src/app-deps.js';
 import { InMemoryOrgDirectory } from '../../api/src/chain/in-memory-org-directory.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createPrismaClient } from '../../api/src/db/prisma.js';
+import { resolvePoolSize } from '../../api/src/db/resolve-pool-size.js';
 import { createBotPlatform } from '../../api/src/services/bots/bot-platform.js';
 import { InMemoryPlanQuotaSource } from '../../api/src/services/quotas/in-memory-plan-quota-source.js';
 
@@ -19,7 +20,13 @@ const config = loadConfig({
   DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   PORT: '0',
 });
-const db = createPrismaClient({ databaseUrl: config.databaseUrl, maxConnections: 1 });
+// The pool main.ts chooses: one connection on PGlite, DEFAULT_POOL_MAX on a server.
+const pool = await resolvePoolSize({ databaseUrl: config.databaseUrl, configured: config.databasePoolMax });
+const db = createPrismaClient({
+  databaseUrl: config.databaseUrl,
+  maxConnections: pool.max,
+  namedStatements: pool.max === 1 || pool.embedded === false,
+});
 const orgDirectory = new InMemoryOrgDirectory();
 orgDirectory.put({
   id: '1',

@@ -1,9 +1,12 @@
 /**
- * Shared by the api benchmarks: a migrated PGlite database served over the wire protocol,
- * and bulk seeding of a bot's knowledge (synthetic chunks embedded with the local embedder).
+ * Shared by the api benchmarks: a migrated database (PGlite served over the wire protocol, or
+ * a PostgreSQL server), and bulk seeding of a bot's knowledge (synthetic chunks embedded with
+ * the local embedder).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { applyMigrations } from '../../api/src/db/apply-migrations.js';
 import { createPrismaClient, type Database } from '../../api/src/db/prisma.js';
 import { toVectorSql } from '../../api/src/services/embeddings/embedder.js';
@@ -12,10 +15,29 @@ import { chunkText } from '../../api/src/services/knowledge/chunk-text.js';
 import { startTestDatabase, type TestDatabase } from '../../api/src/testing/start-test-database.js';
 import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.js';
 import { startEmbeddedDatabase } from '../db/start-embedded-database.js';
+import { startPostgresServer } from '../db/start-postgres-server.js';
+
+/** The databases a benchmark runs on, side by side: DATABASES=embedded,postgres (the default). */
+export type BenchDatabaseKind = 'embedded' | 'postgres';
+
+export function benchDatabaseKinds(): BenchDatabaseKind[] {
+  const kinds = (process.env.DATABASES ?? 'embedded,postgres').split(',').map((k) => k.trim());
+  for (const kind of kinds)
+    if (kind !== 'embedded' && kind !== 'postgres')
+      throw new Error(`DATABASES takes embedded and/or postgres, not "${kind}"`);
+  return kinds as BenchDatabaseKind[];
+}
+
+export function describeDatabase(kind: BenchDatabaseKind): string {
+  return kind === 'embedded'
+    ? 'embedded PGlite 0.5 (PostgreSQL 18, one session) in its own process'
+    : 'PostgreSQL 18.4 server (pgvector 0.8.5, shared_buffers 512MB)';
+}
 
 export interface BenchDatabase {
-  /** `pid` when the database runs in a process of its own. */
-  database: Pick<TestDatabase, 'url' | 'close'> & { pid?: number };
+  kind: BenchDatabaseKind;
+  /** `pid` when the database runs in a process (or processes) of its own. */
+  database: Pick<TestDatabase, 'url' | 'close'> & { pid?: number; cpuMs?: () => number };
   /** One connection: pglite-socket cannot multiplex concurrent extended-protocol queries. */
   db: Database;
   close(): Promise<void>;
@@ -28,6 +50,7 @@ export interface BenchDatabase {
  */
 export async function startBenchDatabase(
   options: {
+    kind?: BenchDatabaseKind;
     dataDir?: string;
     /**
      * Serve it from a process of its own, as `npm start` does: PGlite runs each statement
@@ -37,13 +60,18 @@ export async function startBenchDatabase(
     ownProcess?: boolean;
   } = {},
 ): Promise<BenchDatabase> {
-  const database = options.ownProcess
-    ? await spawnMigratedDatabase(options.dataDir)
-    : options.dataDir
-      ? await openKeptDatabase(options.dataDir)
-      : await startTestDatabase();
+  const kind = options.kind ?? 'embedded';
+  const database =
+    kind === 'postgres'
+      ? await startBenchServer(options.dataDir)
+      : options.ownProcess
+        ? await spawnMigratedDatabase(options.dataDir)
+        : options.dataDir
+          ? await openKeptDatabase(options.dataDir)
+          : await startTestDatabase({ embedded: true });
   const db = createPrismaClient({ databaseUrl: database.url, maxConnections: 1 });
   return {
+    kind,
     database,
     db,
     async close() {
@@ -55,10 +83,65 @@ export async function startBenchDatabase(
 
 async function spawnMigratedDatabase(
   dataDir?: string,
-): Promise<Pick<TestDatabase, 'url' | 'close'> & { pid: number }> {
+): Promise<Pick<TestDatabase, 'url' | 'close'> & { pid: number; cpuMs: () => number }> {
   const spawned = await spawnEmbeddedDatabase({ port: 0, ...(dataDir ? { dataDir } : {}) });
   await applyMigrations({ databaseUrl: spawned.url });
-  return spawned;
+  return { ...spawned, cpuMs: () => processTreeCpuMs(spawned.pid) };
+}
+
+/**
+ * A PostgreSQL server for one run (a temp cluster), or kept in `<dataDir>.postgres` like a
+ * kept PGlite directory. Production settings but for shared_buffers, which matches PGlite's.
+ */
+async function startBenchServer(
+  dataDir?: string,
+): Promise<Pick<TestDatabase, 'url' | 'close'> & { pid: number; cpuMs: () => number }> {
+  const temp = dataDir ? undefined : mkdtempSync(join(tmpdir(), 'privexbot-bench-pg-'));
+  // The server's own user (when this runs as root) must reach the cluster inside it.
+  if (temp) chmodSync(temp, 0o755);
+  const server = await startPostgresServer({
+    dataDir: temp ? join(temp, 'cluster') : `${dataDir}.postgres`,
+    port: 0,
+    settings: { shared_buffers: '512MB' },
+  });
+  const admin = createPrismaClient({ databaseUrl: server.url, maxConnections: 1 });
+  const exists = await admin.$queryRaw<
+    unknown[]
+  >`SELECT 1 FROM pg_database WHERE datname = 'privexbot_bench'`;
+  if (exists.length === 0) await admin.$executeRawUnsafe('CREATE DATABASE privexbot_bench');
+  await admin.$disconnect();
+  const url = server.urlOf('privexbot_bench');
+  await applyMigrations({ databaseUrl: url });
+  return {
+    url,
+    pid: server.pid(),
+    // Every backend is a child process of the postmaster: their CPU counts too.
+    cpuMs: () => processTreeCpuMs(server.pid()),
+    async close() {
+      await server.stop();
+      if (temp) rmSync(temp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** CPU time (user + system, ms) of a process and its live children, from /proc. */
+export function processTreeCpuMs(pid: number): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const file = `/proc/${entry}/stat`;
+    if (!existsSync(file)) continue;
+    let fields: string[];
+    try {
+      fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    } catch {
+      continue; // exited meanwhile
+    }
+    // fields[1] is the parent pid; [11], [12] utime and stime in ticks of 10 ms.
+    if (Number(entry) === pid || Number(fields[1]) === pid)
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return total;
 }
 
 async function openKeptDatabase(dataDir: string): Promise<Pick<TestDatabase, 'url' | 'close'>> {

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on one machine with no external service.
  *
- *   embedded PostgreSQL (PGlite + pgvector over the wire protocol)  unless DATABASE_URL is set
+ *   embedded PostgreSQL (PGlite + pgvector over the wire protocol); `--db postgres` runs a
+ *     PostgreSQL 18 server instead; DATABASE_URL uses an external one
  *   devnet (cw-simulate running the contracts' real wasm)
  *   inference gateway (offline answerer unless GATEWAY_UPSTREAM_BASE_URL is set)
  *   api (serves the widget; Vite serves the dapp in development)
@@ -18,10 +19,10 @@ import { join, resolve } from 'node:path';
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { buildWidget } from '../../dapp/widget/build-widget.ts';
 import { buildContracts } from '../contracts/build-contracts.ts';
-import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { bundleRelayer, RELAYER_NODE_OPTIONS } from '../relayer/bundle-relayer.ts';
 import { registerGatewaySigner, setUpChainReader } from './prepare-devnet.ts';
+import { databaseModeFromArgs, startProductDatabase } from './start-product-database.ts';
 import { type RunningService, startService } from './supervise-process.ts';
 
 const dataDir = resolve(repoRoot, process.env.PRIVEXBOT_DATA_DIR ?? '.data');
@@ -65,13 +66,14 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadDevSecrets();
   const running: RunningService[] = [];
+  let productDb: { close(): Promise<void> } | undefined;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping...');
     for (const service of running.reverse()) await service.stop();
-    await embeddedDb?.close();
+    await productDb?.close();
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -80,14 +82,16 @@ async function main(): Promise<void> {
   buildContracts();
   await buildWidget();
 
-  let embeddedDb: { url: string; close(): Promise<void> } | undefined;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    const db = await spawnEmbeddedDatabase({ dataDir: join(dataDir, 'db'), port: ports.db, host });
-    embeddedDb = db;
-    databaseUrl = db.url;
-    console.log(`database   embedded PGlite at ${databaseUrl}`);
-  }
+  const database = await startProductDatabase({
+    mode: databaseModeFromArgs(process.argv.slice(2)),
+    dataDir,
+    port: ports.db,
+    host,
+  });
+  productDb = database;
+  const databaseUrl = database.url;
+  const embeddedDb = database.embedded ? database : undefined;
+  console.log(`database   ${database.describe}`);
 
   try {
     const devnetUrl = `http://${host}:${ports.devnet}`;

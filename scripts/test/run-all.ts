@@ -1,7 +1,8 @@
 /**
  * Every test of the project, in the order that fails fastest: contract wasm build and checks,
  * freshness of generated schemas and types, Rust tests (both targets), type checks and lint,
- * then the TypeScript suites (unit, integration against PGlite and the devnet, browser).
+ * then the TypeScript suites (unit, integration against PGlite and the devnet, browser), then
+ * the database suites again on a real PostgreSQL server.
  *
  * Prints one closing line `N passed, N failed` summing the Rust and TypeScript test counts.
  * `npm test -- --only rust,ts` runs some steps; `--list` names them.
@@ -10,8 +11,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildWidget } from '../../dapp/widget/build-widget.ts';
 import { buildContracts, CONTRACTS } from '../contracts/build-contracts.ts';
 import { checkSchemasFresh } from '../contracts/generate-schemas.ts';
+import { listDatabaseSuites } from '../db/list-database-suites.ts';
 import { cacheDir, repoRoot } from '../lib/paths.ts';
 
 interface Counts {
@@ -58,6 +61,41 @@ function cargoCounts(output: string): Counts {
 const tsWorkspaces = ['schema', 'api', 'relayer', 'scripts', 'tests', 'dapp'].filter((w) =>
   existsSync(join(repoRoot, w, 'tsconfig.json')),
 );
+
+/** One vitest run (all projects, or `files`), counted from its JSON report. */
+async function runVitest(
+  args: string[],
+  options: { wrap?: string[]; files?: string[] } = {},
+): Promise<Counts> {
+  const dir = mkdtempSync(join(tmpdir(), 'privexbot-vitest-'));
+  const report = join(dir, 'report.json');
+  const vitest = [
+    join(repoRoot, 'node_modules', '.bin', 'vitest'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...args,
+    ...(options.files ?? []),
+  ];
+  const [cmd, ...cmdArgs] = options.wrap
+    ? [join(repoRoot, 'node_modules', '.bin', 'tsx'), ...options.wrap, ...vitest]
+    : vitest;
+  try {
+    await sh(cmd as string, cmdArgs).catch((err) => {
+      if (!existsSync(report)) throw err;
+    });
+    const r = JSON.parse(readFileSync(report, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numFailedTestSuites: number;
+    };
+    // A file that fails to load runs no test but is a failure all the same.
+    return { passed: r.numPassedTests, failed: r.numFailedTests + r.numFailedTestSuites };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 interface Step {
   name: string;
@@ -114,28 +152,21 @@ const steps: Step[] = [
   },
   {
     name: 'ts',
+    // The server-only suites run in the postgres step, on the server it starts.
+    run: () => runVitest(['--exclude', 'tests/postgres/**']),
+  },
+  {
+    // The database suites again, on a real PostgreSQL server (many sessions, real locks),
+    // plus the tests only a server can run (tests/postgres).
+    name: 'postgres',
     run: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'privexbot-vitest-'));
-      const report = join(dir, 'report.json');
-      try {
-        await sh(join(repoRoot, 'node_modules', '.bin', 'vitest'), [
-          'run',
-          '--reporter=default',
-          '--reporter=json',
-          `--outputFile.json=${report}`,
-        ]).catch((err) => {
-          if (!existsSync(report)) throw err;
-        });
-        const r = JSON.parse(readFileSync(report, 'utf8')) as {
-          numPassedTests: number;
-          numFailedTests: number;
-          numFailedTestSuites: number;
-        };
-        // A file that fails to load runs no test but is a failure all the same.
-        return { passed: r.numPassedTests, failed: r.numFailedTests + r.numFailedTestSuites };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      // The api serves the widget's bundle; the ts step's widget tests build it, this step
+      // may run alone.
+      await buildWidget();
+      return runVitest([], {
+        wrap: ['scripts/db/run-with-postgres-server.ts', '--'],
+        files: listDatabaseSuites(),
+      });
     },
   },
 ];

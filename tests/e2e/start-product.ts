@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { buildWidget } from '../../dapp/widget/build-widget.js';
-import { spawnEmbeddedDatabase } from '../../scripts/db/spawn-embedded-database.js';
+import { spawnTestDatabase } from '../../scripts/db/spawn-test-database.js';
 import { registerGatewaySigner, setUpChainReader } from '../../scripts/start/prepare-devnet.js';
 import { freePort } from '../relayer/relayer-stack.js';
 import { buildDappOnce } from './build-dapp-once.js';
@@ -66,7 +66,7 @@ export async function startProduct(): Promise<Product> {
     const logDir = dataDir;
 
     const [database, devnet] = await Promise.all([
-      spawnEmbeddedDatabase({ port: 0, maxConnections: 32, dataDir: join(dataDir, 'db') }),
+      spawnTestDatabase({ maxConnections: 32, dataDir: join(dataDir, 'db') }),
       spawnService({
         name: 'devnet',
         entry: 'scripts/devnet/main.ts',

@@ -1,6 +1,7 @@
 /**
  * The real parts the relayer tests run against: the devnet executing the usage contract's
- * wasm, the embedded PostgreSQL in its own process, and inference gateways as child processes
+ * wasm, the embedded PostgreSQL in its own process (or a fresh database on the PostgreSQL
+ * server named by PRIVEXBOT_TEST_POSTGRES_URL), and inference gateways as child processes
  * (so a test can kill -9 and restart them). Nothing here is faked.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -18,7 +19,7 @@ import {
   mnemonicSigner,
 } from '@privexbot/schema/chain';
 import pg from 'pg';
-import { spawnEmbeddedDatabase } from '../../scripts/db/spawn-embedded-database.js';
+import { spawnTestDatabase } from '../../scripts/db/spawn-test-database.js';
 import { type RunningDevnet, startDevnet } from '../../scripts/devnet/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -185,7 +186,7 @@ export async function startRelayerStack(options: { devnetDataDir?: string } = {}
     throw new Error(
       'the devnet has no usage contract: build the wasm (npx tsx scripts/contracts/build-contracts.ts)',
     );
-  const db = await spawnEmbeddedDatabase({ port: 0, maxConnections: 32 });
+  const db = await spawnTestDatabase({ maxConnections: 32 });
   const operator = await connectDevnet({
     url: devnet.url,
     signer: await mnemonicSigner(devOnlyAccount('operator').mnemonic),

@@ -5,7 +5,8 @@ import { createPrismaClient, type Database } from './prisma.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await startTestDatabase();
+  // These tests are about PGlite's one shared session, so always the embedded database.
+  database = await startTestDatabase({ embedded: true });
 });
 afterAll(() => database?.close());
 

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { applyMigrations, defaultMigrationsDir } from '../db/apply-migrations.js';
 import { createPrismaClient, type Database } from '../db/prisma.js';
+import { createServerTestDatabase } from './create-server-test-database.js';
 import { pgliteExtensions } from './pglite-extensions.js';
 
 export interface TestDatabase {
@@ -18,14 +19,25 @@ export interface TestDatabase {
 const cacheDir = fileURLToPath(new URL('../../.cache/test-db', import.meta.url));
 
 /**
+ * Set to a superuser URL of a PostgreSQL server (with pgvector), every test database is a
+ * fresh database on that server instead of an embedded one: `npm test` runs the database
+ * suites both ways (scripts/db/run-with-postgres-server.ts starts the server and sets it).
+ */
+export const TEST_POSTGRES_URL_ENV = 'PRIVEXBOT_TEST_POSTGRES_URL';
+
+/**
  * A fresh, migrated PostgreSQL (PGlite + pgvector) for one test file, served over the wire
- * protocol like production. Creating a PGlite cluster runs initdb (5–15 s on a busy machine);
+ * protocol like production; or a fresh database on a real server when
+ * PRIVEXBOT_TEST_POSTGRES_URL is set, unless the test is about the embedded database itself
+ * (`embedded: true`). Creating a PGlite cluster runs initdb (5–15 s on a busy machine);
  * loading a dump of an already migrated one takes a fraction of that, so the first caller
  * builds the dump (keyed by a hash of the migrations) and every later one loads it.
  * The scripts/db package serves the same database for `npm start`; tests may not import
  * scripts, hence this small duplicate.
  */
-export async function startTestDatabase(): Promise<TestDatabase> {
+export async function startTestDatabase(options: { embedded?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = options.embedded ? undefined : process.env[TEST_POSTGRES_URL_ENV];
+  if (serverUrl) return createServerTestDatabase(serverUrl, await migrationsHash());
   const template = await migratedTemplate();
   const db = await PGlite.create({
     loadDataDir: new Blob([new Uint8Array(template)]),
@@ -42,6 +54,11 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       await served.close();
     },
   };
+}
+
+/** A fresh, migrated database on the PostgreSQL server at `serverUrl` (a superuser URL). */
+export async function startServerTestDatabase(serverUrl: string): Promise<TestDatabase> {
+  return createServerTestDatabase(serverUrl, await migrationsHash());
 }
 
 async function migratedTemplate(): Promise<Uint8Array> {

@@ -65,24 +65,30 @@ describe('hybrid retrieval', () => {
     expect(response.body.passages.length).toBeLessThanOrEqual(3);
   });
 
-  it('plans the retrieval statement once and reuses its generic plan', async () => {
-    for (let i = 0; i < 8; i++) {
-      const response = await api.request('post', `/v1/orgs/41/bots/${botId}/retrieval`, {
-        token: org.token,
-        body: { query: `refund policy question ${i}`, limit: 5 },
-      });
-      expect(response.status).toBe(200);
-    }
-    // Planning the statement costs a fifth of a retrieval on PGlite: after PostgreSQL's five
-    // custom plans it must settle on the generic one. (With LIMITs sent as parameters it does
-    // not at 10k chunks; scripts/bench/api-retrieval.ts shows the difference.)
-    const [statement] = await api.db.$queryRaw<{ generic: number; custom: number }[]>`
+  // A prepared statement lives in one session: with a server's pool of several sessions the
+  // query below may land on another session than the retrievals did, so this is checked on
+  // the embedded database, whose one connection carries everything.
+  it.skipIf(process.env.PRIVEXBOT_TEST_POSTGRES_URL)(
+    'plans the retrieval statement once and reuses its generic plan',
+    async () => {
+      for (let i = 0; i < 8; i++) {
+        const response = await api.request('post', `/v1/orgs/41/bots/${botId}/retrieval`, {
+          token: org.token,
+          body: { query: `refund policy question ${i}`, limit: 5 },
+        });
+        expect(response.status).toBe(200);
+      }
+      // Planning the statement costs a fifth of a retrieval on PGlite: after PostgreSQL's five
+      // custom plans it must settle on the generic one. (With LIMITs sent as parameters it does
+      // not at 10k chunks; scripts/bench/api-retrieval.ts shows the difference.)
+      const [statement] = await api.db.$queryRaw<{ generic: number; custom: number }[]>`
       SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements
       WHERE statement LIKE '%"retrieval_tsquery"%' AND statement NOT LIKE '%pg_prepared_statements%'
       ORDER BY generic_plans + custom_plans DESC LIMIT 1`;
-    expect(statement?.custom).toBe(5);
-    expect(statement?.generic).toBeGreaterThanOrEqual(3);
-  });
+      expect(statement?.custom).toBe(5);
+      expect(statement?.generic).toBeGreaterThanOrEqual(3);
+    },
+  );
 });
 
 describe('hybrid retrieval on a bot whose common words match more chunks than are ranked', () => {

@@ -41,7 +41,11 @@ export async function createServerTestDatabase(
   }
   const url = databaseUrl(serverUrl, name);
   // As main.ts connects to a server: several sessions, each with its named statements.
-  const prisma = createPrismaClient({ databaseUrl: url, maxConnections: DEFAULT_POOL_MAX, namedStatements: true });
+  const prisma = createPrismaClient({
+    databaseUrl: url,
+    maxConnections: DEFAULT_POOL_MAX,
+    namedStatements: true,
+  });
   return {
     url,
     prisma,

@@ -1,9 +1,10 @@
 /**
- * Hybrid retrieval (pgvector HNSW + full-text, fused by reciprocal rank) on PGlite:
+ * Hybrid retrieval (pgvector HNSW + full-text, fused by reciprocal rank) on each database of
+ * DATABASES (default `embedded,postgres`, side by side, each in a process of its own):
  * p50/p95 latency of retrievePassages at N chunks, and recall@5 of the labelled corpus
  * hidden among them.
  *
- *   npx tsx scripts/bench/api-retrieval.ts               (CHUNKS=10000 OTHER_CHUNKS=CHUNKS QUERIES=200)
+ *   npx tsx scripts/bench/api-retrieval.ts               (DATABASES=embedded,postgres CHUNKS=10000 OTHER_CHUNKS=CHUNKS QUERIES=200)
  *   CHUNKS=100000 OTHER_CHUNKS=20000 BENCH_DATA_DIR=/tmp/retrieval-100k npx tsx scripts/bench/api-retrieval.ts
  *     (seeding 100k takes 15–25 minutes; with BENCH_DATA_DIR the seeded database is kept there
  *      and the next run with the same sizes only measures)
@@ -13,7 +14,10 @@
 import { LocalHashEmbedder } from '../../api/src/services/embeddings/local-hash-embedder.js';
 import { retrievePassages } from '../../api/src/services/retrieval/retrieve-passages.js';
 import {
+  type BenchDatabaseKind,
+  benchDatabaseKinds,
   createBenchBot,
+  describeDatabase,
   labelledCorpus,
   ms,
   percentile,
@@ -26,67 +30,73 @@ const QUERIES = Number(process.env.QUERIES ?? 200);
 /** Knowledge of another bot in the same table: retrieval must filter it out. */
 const OTHER_CHUNKS = Number(process.env.OTHER_CHUNKS ?? CHUNKS);
 
-const bench = await startBenchDatabase(
-  process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {},
-);
-try {
-  const corpusName = `Retrieval bench: ${CHUNKS} chunks`;
-  const kept = await bench.db.bot.findFirst({ where: { name: corpusName }, select: { id: true } });
-  let botId = kept?.id;
-  let seconds: number | undefined;
-  if (botId) console.log(`measuring the ${CHUNKS} chunks seeded by an earlier run in BENCH_DATA_DIR`);
-  else {
-    // Another bot with the same amount of knowledge: retrieval filters by bot.
-    const otherBot = await createBenchBot(bench.db, 'secret1benchowner', '1', 'Another bot');
-    console.log(`seeding ${CHUNKS} chunks for the measured bot and ${OTHER_CHUNKS} for another bot...`);
-    if (OTHER_CHUNKS > 0) await seedChunks(bench.db, otherBot, OTHER_CHUNKS, () => {}, false);
-    // Seeding time of the measured bot includes building both indexes over every row. The
-    // bot is named last, so an interrupted seeding is never taken for a finished one.
-    botId = await createBenchBot(bench.db, 'secret1benchowner', '1', 'Being seeded');
-    seconds = await seedChunks(bench.db, botId, CHUNKS);
-    await bench.db.bot.update({ where: { id: botId }, data: { name: corpusName } });
-  }
-  await bench.db.$executeRawUnsafe('ANALYZE "Chunk"');
-  const embedder = new LocalHashEmbedder();
-  const questions = labelledCorpus.questions;
-  for (let i = 0; i < 20; i++)
-    await retrievePassages({
-      db: bench.db,
-      botId,
-      embedder,
-      query: questions[i % questions.length]?.question ?? '',
-      limit: 5,
-    }); // warm-up
-  const latencies: number[] = [];
-  for (let i = 0; i < QUERIES; i++) {
-    const started = performance.now();
-    await retrievePassages({
-      db: bench.db,
-      botId,
-      embedder,
-      query: questions[i % questions.length]?.question ?? '',
-      limit: 5,
-    });
-    latencies.push(performance.now() - started);
-  }
-  let found = 0;
-  for (const { question, document } of questions) {
-    const passages = await retrievePassages({ db: bench.db, botId, embedder, query: question, limit: 5 });
-    if (passages.some((p) => p.sourceName === document)) found++;
-  }
-  console.log(
-    `\nretrieval on PGlite, ${CHUNKS} chunks in the bot (+ another bot's in the same table), local embedder`,
-  );
-  if (seconds !== undefined)
+for (const kind of benchDatabaseKinds()) await benchOn(kind);
+
+async function benchOn(kind: BenchDatabaseKind): Promise<void> {
+  const bench = await startBenchDatabase({
+    kind,
+    ownProcess: true,
+    ...(process.env.BENCH_DATA_DIR ? { dataDir: process.env.BENCH_DATA_DIR } : {}),
+  });
+  try {
+    const corpusName = `Retrieval bench: ${CHUNKS} chunks`;
+    const kept = await bench.db.bot.findFirst({ where: { name: corpusName }, select: { id: true } });
+    let botId = kept?.id;
+    let seconds: number | undefined;
+    if (botId) console.log(`measuring the ${CHUNKS} chunks seeded by an earlier run in BENCH_DATA_DIR`);
+    else {
+      // Another bot with the same amount of knowledge: retrieval filters by bot.
+      const otherBot = await createBenchBot(bench.db, 'secret1benchowner', '1', 'Another bot');
+      console.log(`seeding ${CHUNKS} chunks for the measured bot and ${OTHER_CHUNKS} for another bot...`);
+      if (OTHER_CHUNKS > 0) await seedChunks(bench.db, otherBot, OTHER_CHUNKS, () => {}, false);
+      // Seeding time of the measured bot includes building both indexes over every row. The
+      // bot is named last, so an interrupted seeding is never taken for a finished one.
+      botId = await createBenchBot(bench.db, 'secret1benchowner', '1', 'Being seeded');
+      seconds = await seedChunks(bench.db, botId, CHUNKS);
+      await bench.db.bot.update({ where: { id: botId }, data: { name: corpusName } });
+    }
+    await bench.db.$executeRawUnsafe('ANALYZE "Chunk"');
+    const embedder = new LocalHashEmbedder();
+    const questions = labelledCorpus.questions;
+    for (let i = 0; i < 20; i++)
+      await retrievePassages({
+        db: bench.db,
+        botId,
+        embedder,
+        query: questions[i % questions.length]?.question ?? '',
+        limit: 5,
+      }); // warm-up
+    const latencies: number[] = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const started = performance.now();
+      await retrievePassages({
+        db: bench.db,
+        botId,
+        embedder,
+        query: questions[i % questions.length]?.question ?? '',
+        limit: 5,
+      });
+      latencies.push(performance.now() - started);
+    }
+    let found = 0;
+    for (const { question, document } of questions) {
+      const passages = await retrievePassages({ db: bench.db, botId, embedder, query: question, limit: 5 });
+      if (passages.some((p) => p.sourceName === document)) found++;
+    }
     console.log(
-      `  seeding: ${seconds.toFixed(1)} s (${(CHUNKS / seconds).toFixed(0)} chunks/s: embedding, inserts, one HNSW and one GIN build)`,
+      `\nretrieval on ${describeDatabase(kind)}, ${CHUNKS} chunks in the bot (+ another bot's in the same table), local embedder`,
     );
-  console.log(
-    `  latency over ${QUERIES} queries: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}`,
-  );
-  console.log(
-    `  recall@5 on the labelled corpus (${questions.length} questions): ${((found / questions.length) * 100).toFixed(0)} %`,
-  );
-} finally {
-  await bench.close();
+    if (seconds !== undefined)
+      console.log(
+        `  seeding: ${seconds.toFixed(1)} s (${(CHUNKS / seconds).toFixed(0)} chunks/s: embedding, inserts, one HNSW and one GIN build)`,
+      );
+    console.log(
+      `  latency over ${QUERIES} queries: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}`,
+    );
+    console.log(
+      `  recall@5 on the labelled corpus (${questions.length} questions): ${((found / questions.length) * 100).toFixed(0)} %`,
+    );
+  } finally {
+    await bench.close();
+  }
 }

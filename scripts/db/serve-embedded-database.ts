@@ -18,6 +18,8 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     'max-connections': { type: 'string', default: '16' },
     memory: { type: 'boolean', default: false },
+    'shared-buffers': { type: 'string' },
+    'work-mem': { type: 'string' },
     'exit-with-parent': { type: 'boolean', default: false },
   },
 });
@@ -36,6 +38,8 @@ const database = await startEmbeddedDatabase({
   port,
   host: values.host,
   maxConnections,
+  ...(values['shared-buffers'] ? { sharedBuffers: values['shared-buffers'] } : {}),
+  ...(values['work-mem'] ? { workMem: values['work-mem'] } : {}),
 }).catch((error: unknown) => fail(`cannot start: ${(error as Error).message}`));
 console.log(JSON.stringify({ event: 'ready', url: database.url }));
 

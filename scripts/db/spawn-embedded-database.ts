@@ -22,6 +22,8 @@ export async function spawnEmbeddedDatabase(
   else args.push('--memory');
   if (options.host) args.push('--host', options.host);
   if (options.maxConnections) args.push('--max-connections', String(options.maxConnections));
+  if (options.sharedBuffers) args.push('--shared-buffers', options.sharedBuffers);
+  if (options.workMem) args.push('--work-mem', options.workMem);
 
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';

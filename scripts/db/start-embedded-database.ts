@@ -19,6 +19,8 @@ export interface EmbeddedDatabaseOptions {
   maxConnections?: number;
   /** PostgreSQL's shared_buffers, e.g. '512MB' (the default). */
   sharedBuffers?: string;
+  /** PostgreSQL's work_mem, e.g. '4MB' (PostgreSQL's default). */
+  workMem?: string;
 }
 
 export interface EmbeddedDatabase {
@@ -45,7 +47,10 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     // PostgreSQL's default (128 MB) holds a bot of ~30k chunks; past that, every retrieval
     // re-reads HNSW pages through PGlite's file system (100k chunks: 37 ms p50 at 128 MB, 23 ms
     // at 512 MB). Pages are committed as they are used, so a small database costs no more.
-    postgresqlconf: [`shared_buffers = ${options.sharedBuffers ?? '512MB'}`],
+    postgresqlconf: [
+      `shared_buffers = ${options.sharedBuffers ?? '512MB'}`,
+      ...(options.workMem ? [`work_mem = ${options.workMem}`] : []),
+    ],
     // What the api's migrations create: pgvector, and btree_gin for the per-bot text index.
     extensions: { vector, btree_gin },
   });

@@ -9,7 +9,8 @@ export default defineConfig({
         name: dir,
         root: dir,
         include: ['**/*.test.ts', '**/*.test.tsx'],
-        exclude: ['**/node_modules/**', '**/dist/**'],
+        // tests/wasmd needs a wasmd node: its own config and `npm test` step (tests/wasmd/README.md).
+        exclude: ['**/node_modules/**', '**/dist/**', ...(dir === 'tests' ? ['wasmd/**'] : [])],
       },
     })),
     testTimeout: 60_000,

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { pino } from 'pino';
-import { connectRelayerChain } from './chain/connect-relayer-chain.js';
+import { reachableRelayerChain } from './chain/connect-relayer-chain.js';
 import { loadRelayerConfig, RelayerConfigError } from './config/load-relayer-config.js';
 import { migrateRelayerSchema } from './db/migrate-relayer-schema.js';
 import { RelayerStore } from './db/relayer-store.js';
@@ -63,7 +63,11 @@ async function runService(): Promise<void> {
       'idle database connection failed',
     ),
   );
-  const { client: chain, address } = await connectRelayerChain(config.chain);
+  // The chain may be down at start: the relayer starts all the same, reports not ready and
+  // connects when the node answers (reachableRelayerChain says how).
+  const { client: chain, address } = await reachableRelayerChain(config.chain, {
+    onConnected: (client) => logger.info({ chainId: client.chainId }, 'connected to the chain'),
+  });
   const publishDir = config.publishDir;
   const relayer = await startRelayer({
     relayerId: config.relayerId,

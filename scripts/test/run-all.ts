@@ -16,6 +16,7 @@ import { buildContracts, CONTRACTS } from '../contracts/build-contracts.ts';
 import { checkSchemasFresh } from '../contracts/generate-schemas.ts';
 import { listDatabaseSuites } from '../db/list-database-suites.ts';
 import { cacheDir, repoRoot } from '../lib/paths.ts';
+import { ensureWasmd } from '../wasmd/build-wasmd.ts';
 
 interface Counts {
   passed: number;
@@ -167,6 +168,15 @@ const steps: Step[] = [
         wrap: ['scripts/db/run-with-postgres-server.ts', '--'],
         files: listDatabaseSuites(),
       });
+    },
+  },
+  {
+    // The suites on a real wasmd node (tests/wasmd/README.md): wasmd is built once per machine
+    // into the cache (about 7 minutes on 2 cores), then each file starts its own local chain.
+    name: 'wasmd',
+    run: async () => {
+      await ensureWasmd((line) => console.log(`[wasmd] ${line}`));
+      return runVitest(['--config', 'tests/wasmd/vitest.config.ts']);
     },
   },
 ];

@@ -231,7 +231,7 @@ describe('exactly once under faults', () => {
         ...process.env,
         RELAYER_ID: 'relayer-a',
         RELAYER_GATEWAYS: JSON.stringify([{ url: gateway.url, token: FEED_TOKEN }]),
-        RELAYER_CHAIN_URL: stack.devnet.url,
+        ...stack.relayerChainEnv,
         RELAYER_USAGE_CONTRACT: stack.usage,
         RELAYER_MNEMONIC: stack.relayerMnemonic,
         DATABASE_URL: stack.databaseUrl,

@@ -1,4 +1,3 @@
-import { connectDevnet } from '@privexbot/schema/chain';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditBatches } from '../../relayer/src/audit/verify-published-batches.js';
@@ -10,12 +9,13 @@ import {
   type GatewayProcess,
   type RelayerStack,
   startRelayerStack,
+  TEST_CHAIN,
   waitFor,
 } from './relayer-stack.js';
 
 const silent = pino({ level: 'silent' });
 
-describe('relaying a real gateway onto the devnet', () => {
+describe(`relaying a real gateway onto the ${TEST_CHAIN}`, () => {
   let stack: RelayerStack;
   let gateway: GatewayProcess;
 
@@ -179,7 +179,7 @@ describe('relaying a real gateway onto the devnet', () => {
   });
 
   it('reads the chain through a read-only client too (no signer needed to reconcile)', async () => {
-    const readOnly = await connectDevnet({ url: stack.devnet.url });
+    const readOnly = await stack.readOnlyChain();
     const headers = await chainBatches(readOnly, stack.usage);
     expect(headers.length).toBeGreaterThanOrEqual(5);
   });

@@ -12,15 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gatewayAuthHeaders } from '@privexbot/schema/attestation';
-import {
-  connectDevnet,
-  type DevnetChainClient,
-  devOnlyAccount,
-  mnemonicSigner,
-} from '@privexbot/schema/chain';
+import { type ChainClient, connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
+import { connectReadOnlyClient } from '@privexbot/schema/chain/connect';
 import pg from 'pg';
 import { spawnTestDatabase } from '../../scripts/db/spawn-test-database.js';
 import { type RunningDevnet, startDevnet } from '../../scripts/devnet/index.js';
+import {
+  connectWasmdAccount,
+  deployWasmdPlatform,
+  wasmdDeployEnvironment,
+} from '../../scripts/wasmd/deploy-wasmd-platform.js';
+import { startWasmdChain, type WasmdChain } from '../../scripts/wasmd/start-wasmd-chain.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const GATEWAY_MAIN = join(repoRoot, 'api/src/gateway/main.ts');
@@ -156,14 +158,28 @@ export class GatewayProcess {
   }
 }
 
+/**
+ * Which chain the stack runs on: the devnet (default), or a real wasmd node when
+ * PRIVEXBOT_TEST_CHAIN=wasmd (tests/wasmd/vitest.config.ts runs these suites again that way).
+ */
+export type TestChainKind = 'devnet' | 'wasmd';
+export const TEST_CHAIN: TestChainKind = process.env.PRIVEXBOT_TEST_CHAIN === 'wasmd' ? 'wasmd' : 'devnet';
+
 export interface RelayerStack {
+  chainKind: TestChainKind;
+  /** the devnet; only on a devnet stack (throws on wasmd) */
   devnet: RunningDevnet;
+  /** the wasmd node; only on a wasmd stack */
+  wasmd?: WasmdChain;
   databaseUrl: string;
   usage: string;
   billing: string;
-  operator: DevnetChainClient;
-  relayerChain: DevnetChainClient;
+  operator: ChainClient;
+  relayerChain: ChainClient;
   relayerMnemonic: string;
+  /** RELAYER_CHAIN_* variables for a relayer process on this chain */
+  relayerChainEnv: Record<string, string>;
+  readOnlyChain(): Promise<ChainClient>;
   tempDir: string;
   newPool(max?: number): pg.Pool;
   startGateway(name: string): Promise<GatewayProcess>;
@@ -171,7 +187,10 @@ export interface RelayerStack {
   close(): Promise<void>;
 }
 
-export async function startRelayerStack(options: { devnetDataDir?: string } = {}): Promise<RelayerStack> {
+export async function startRelayerStack(
+  options: { devnetDataDir?: string; chain?: TestChainKind } = {},
+): Promise<RelayerStack> {
+  if ((options.chain ?? TEST_CHAIN) === 'wasmd') return startWasmdRelayerStack();
   const tempDir = mkdtempSync(join(tmpdir(), 'privexbot-relayer-'));
   // PRIVEXBOT_ARTIFACTS_DIR points at freshly built wasm when contracts/artifacts is not there yet.
   const artifactsDir = process.env.PRIVEXBOT_ARTIFACTS_DIR;
@@ -196,17 +215,81 @@ export async function startRelayerStack(options: { devnetDataDir?: string } = {}
     url: devnet.url,
     signer: await mnemonicSigner(relayerMnemonic),
   });
-  const pools: pg.Pool[] = [];
-  const gateways: GatewayProcess[] = [];
-  return {
+  return withProcesses({
+    chainKind: 'devnet',
     devnet,
-    databaseUrl: db.url,
+    tempDir,
+    db,
     usage,
     billing,
     operator,
     relayerChain,
     relayerMnemonic,
-    tempDir,
+    relayerChainEnv: { RELAYER_CHAIN_ADAPTER: 'devnet', RELAYER_CHAIN_URL: devnet.url },
+    readOnlyChain: () => connectDevnet({ url: devnet.url }),
+    closeChain: () => devnet.close(),
+  });
+}
+
+/** The same stack on a real wasmd node, with the platform deployed by the deploy CLI. */
+async function startWasmdRelayerStack(): Promise<RelayerStack> {
+  const tempDir = mkdtempSync(join(tmpdir(), 'privexbot-relayer-'));
+  const wasmd = await startWasmdChain();
+  try {
+    const platform = await deployWasmdPlatform(wasmd, {
+      ...(process.env.PRIVEXBOT_ARTIFACTS_DIR ? { artifactsDir: process.env.PRIVEXBOT_ARTIFACTS_DIR } : {}),
+    });
+    const db = await spawnTestDatabase({ maxConnections: 32 });
+    const deploy = wasmdDeployEnvironment(wasmd);
+    return withProcesses({
+      chainKind: 'wasmd',
+      wasmd,
+      tempDir,
+      db,
+      usage: platform.usage,
+      billing: platform.billing,
+      operator: await connectWasmdAccount(wasmd, 'operator'),
+      relayerChain: await connectWasmdAccount(wasmd, 'relayer'),
+      relayerMnemonic: wasmd.account('relayer').mnemonic,
+      relayerChainEnv: {
+        RELAYER_CHAIN_ADAPTER: 'cosmwasm',
+        RELAYER_CHAIN_URL: wasmd.rpcUrl,
+        RELAYER_GAS_PRICE: deploy.COSMWASM_GAS_PRICE as string,
+        RELAYER_ADDRESS_PREFIX: wasmd.addressPrefix,
+        RELAYER_CONFIRM_POLL_MS: '200',
+      },
+      readOnlyChain: () =>
+        connectReadOnlyClient({ adapter: 'cosmwasm', rpcUrl: wasmd.rpcUrl, nativeDenom: wasmd.denom }),
+      closeChain: () => wasmd.close(),
+    });
+  } catch (error) {
+    await wasmd.close();
+    rmSync(tempDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+type StackChain = Omit<
+  RelayerStack,
+  'devnet' | 'databaseUrl' | 'newPool' | 'startGateway' | 'registerSigner' | 'close'
+> & {
+  devnet?: RunningDevnet;
+  db: { url: string; close(): Promise<void> };
+  closeChain(): Promise<void>;
+};
+
+/** The database pools and gateway processes around a chain, and the one close() for all. */
+function withProcesses(chain: StackChain): RelayerStack {
+  const { db, closeChain, devnet, ...rest } = chain;
+  const pools: pg.Pool[] = [];
+  const gateways: GatewayProcess[] = [];
+  return {
+    ...rest,
+    get devnet(): RunningDevnet {
+      if (!devnet) throw new Error(`this relayer stack runs on ${chain.chainKind}, not the devnet`);
+      return devnet;
+    },
+    databaseUrl: db.url,
     newPool(max = 2) {
       const pool = new pg.Pool({ connectionString: db.url, max });
       pool.on('error', () => {});
@@ -214,13 +297,13 @@ export async function startRelayerStack(options: { devnetDataDir?: string } = {}
       return pool;
     },
     async startGateway(name) {
-      const gateway = new GatewayProcess(await freePort(), join(tempDir, name));
+      const gateway = new GatewayProcess(await freePort(), join(chain.tempDir, name));
       gateways.push(gateway);
       await gateway.start();
       return gateway;
     },
     async registerSigner(signerHex, mode = 'dev') {
-      await operator.execute(usage, {
+      await chain.operator.execute(chain.usage, {
         register_signer: {
           pubkey: Buffer.from(signerHex, 'hex').toString('base64'),
           attestation_hash: Buffer.alloc(32, 7).toString('base64'),
@@ -234,16 +317,16 @@ export async function startRelayerStack(options: { devnetDataDir?: string } = {}
         ...gateways.map((gateway) => () => gateway.kill()),
         () => Promise.all(pools.map((p) => p.end().catch(() => undefined))),
         () => db.close(),
-        () => devnet.close(),
+        closeChain,
       ];
       for (const step of steps) await step().catch(() => undefined);
-      rmSync(tempDir, { recursive: true, force: true });
+      rmSync(chain.tempDir, { recursive: true, force: true });
     },
   };
 }
 
 /** The chain's view of a signer: last sequence and every batch header of it, in order. */
-export async function chainBatches(chain: DevnetChainClient, usage: string) {
+export async function chainBatches(chain: ChainClient, usage: string) {
   const headers: {
     id: number;
     signer: string;

@@ -144,6 +144,7 @@ describe('loadRelayerConfig: chain adapters', () => {
       RELAYER_GAS_PRICE: '0.025ustake',
       RELAYER_ADDRESS_PREFIX: 'wasm',
       RELAYER_HD_PATH: "m/44'/118'/0'/0/0",
+      RELAYER_CONFIRM_POLL_MS: '250',
     });
     expect(config.chain.connection).toEqual({
       adapter: 'cosmwasm',
@@ -151,6 +152,7 @@ describe('loadRelayerConfig: chain adapters', () => {
       gasPrice: '0.025ustake',
       addressPrefix: 'wasm',
       hdPath: "m/44'/118'/0'/0/0",
+      broadcastPollIntervalMs: 250,
     });
     const message = configErrorOf({ ...base, RELAYER_CHAIN_ADAPTER: 'cosmwasm', RELAYER_GAS_PRICE: 'cheap' });
     expect(message).toContain('RELAYER_GAS_PRICE must look like 0.1uscrt');

@@ -265,6 +265,7 @@ function chainConnection(e: ParsedEnv): ChainConnection {
         gasPrice: e.RELAYER_GAS_PRICE as string,
         addressPrefix: e.RELAYER_ADDRESS_PREFIX as string,
         ...(e.RELAYER_HD_PATH ? { hdPath: e.RELAYER_HD_PATH } : {}),
+        broadcastPollIntervalMs: e.RELAYER_CONFIRM_POLL_MS,
       };
   }
 }

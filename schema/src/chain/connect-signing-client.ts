@@ -40,6 +40,8 @@ export type ChainConnection =
       /** defaults to cosmjs's m/44'/118'/0'/0/0 (coin type 118, as the deploy scripts derive) */
       hdPath?: string;
       nativeDenom?: string;
+      /** how often a broadcast transaction is looked for in blocks; default 1 s */
+      broadcastPollIntervalMs?: number;
     };
 
 export interface ConnectSigningClientOptions {
@@ -108,6 +110,9 @@ export async function connectSigningClient(
         signer: await cosmWasmWallet(connection, mnemonic),
         gasPrice: connection.gasPrice,
         ...(connection.nativeDenom ? { nativeDenom: connection.nativeDenom } : {}),
+        ...(connection.broadcastPollIntervalMs
+          ? { broadcastPollIntervalMs: connection.broadcastPollIntervalMs }
+          : {}),
       });
     }
   }

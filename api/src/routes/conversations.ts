@@ -18,7 +18,13 @@ export function conversationRoutes(deps: AppDeps): AnyRouteSpec[] {
       summary: 'Conversations of a bot, most recent first (owner, admin, member)',
       auth: 'sessionOrApiKey',
       params: botParams,
-      query: paginationQuerySchema,
+      query: paginationQuerySchema.extend({
+        /** words a message of the conversation contains (case-insensitive) */
+        q: z.string().trim().min(1).max(200).optional(),
+        /** conversations with a message on or after / before the end of these calendar days (UTC) */
+        from: z.iso.date().optional(),
+        to: z.iso.date().optional(),
+      }),
       handler: async ({ params, query, principal, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         return {
@@ -28,6 +34,9 @@ export function conversationRoutes(deps: AppDeps): AnyRouteSpec[] {
             principal,
             limit: query.limit,
             after: query.after,
+            search: query.q,
+            fromDay: query.from,
+            toDay: query.to,
           }),
         };
       },

@@ -14,6 +14,7 @@ import { orgUsageRoutes } from './org-usage.js';
 import { orgRoutes } from './orgs.js';
 import { platformRoutes } from './platform.js';
 import { publicBotRoutes } from './public-bots.js';
+import { sourceReindexRoutes } from './source-reindex.js';
 import { webhookRoutes } from './webhooks.js';
 
 /**
@@ -36,6 +37,7 @@ export function allRoutes(deps: AppDeps, extras: { metrics: HttpMetrics }): AnyR
     ...apiKeyRoutes(deps),
     ...botRoutes(deps),
     ...knowledgeRoutes(deps),
+    ...sourceReindexRoutes(deps),
     ...publicBotRoutes(deps),
     ...conversationRoutes(deps),
     ...leadRoutes(deps),

@@ -83,6 +83,7 @@ const botsArea: RouteFixtureArea = {
     'post /v1/orgs/:orgId/bots/:botId/retrieval': () => ({ query: 'opening hours' }),
     'patch /v1/orgs/:orgId/bots/:botId/sources/:sourceId': () => ({ citable: false }),
     'post /v1/orgs/:orgId/bots/:botId/webhook-test': () => ({}),
+    'post /v1/orgs/:orgId/bots/:botId/sources/:sourceId/reindex': () => ({}),
   },
 };
 

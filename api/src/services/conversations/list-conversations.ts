@@ -20,10 +20,27 @@ export async function listConversations(options: {
   principal: Principal;
   limit: number;
   after?: string | undefined;
+  /** a text one of its messages contains, case-insensitive */
+  search?: string | undefined;
+  /** calendar days (YYYY-MM-DD, UTC), inclusive: the conversation's last message falls in them */
+  fromDay?: string | undefined;
+  toDay?: string | undefined;
 }): Promise<ConversationSummary[]> {
   const bot = await findAccessibleBot({ ...options, permission: 'conversations:read' });
+  if (options.fromDay && options.toDay && options.fromDay > options.toDay)
+    throw new AppError(AppErrorCode.VALIDATION_FAILED, 'from must not be after to');
+  const lastMessageAt = {
+    ...(options.fromDay ? { gte: new Date(`${options.fromDay}T00:00:00Z`) } : {}),
+    ...(options.toDay ? { lt: new Date(Date.parse(`${options.toDay}T00:00:00Z`) + 86_400_000) } : {}),
+  };
   const rows = await options.db.conversation.findMany({
-    where: { botId: bot.id },
+    where: {
+      botId: bot.id,
+      ...(options.fromDay || options.toDay ? { lastMessageAt } : {}),
+      ...(options.search
+        ? { messages: { some: { content: { contains: options.search, mode: 'insensitive' as const } } } }
+        : {}),
+    },
     orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
     take: options.limit,
     ...(options.after && /^[0-9a-f-]{36}$/i.test(options.after)

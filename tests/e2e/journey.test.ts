@@ -23,6 +23,7 @@ const SCREENSHOTS = fileURLToPath(new URL('../screenshots/e2e/', import.meta.url
 const SLOW = 30_000;
 
 const owner = devOnlyAccount('alice');
+const member = devOnlyAccount('bob');
 const KNOWLEDGE = [
   '# Opening hours',
   '',
@@ -33,6 +34,11 @@ const KNOWLEDGE = [
   '',
   'Our sourdough starter is called Gerald and is twelve years old.',
 ].join('\n');
+
+/** Installed by the injected dev Keplr (dapp/e2e-support): switches the account in place. */
+interface DevKeySwitch {
+  __privexbotSwitchDevKey(key: { mnemonic: string; label: string }): Promise<void>;
+}
 
 let product: Product;
 let host: HostPage;
@@ -312,7 +318,7 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     const citable = row.getByRole('checkbox', { name: 'bakery-faq.md is citable' });
     await citable.click();
     await expect.poll(() => citable.isChecked()).toBe(false);
-    await expect.poll(() => row.getByRole('cell').last().textContent()).toContain('learn-only');
+    await expect.poll(() => row.getByRole('cell').nth(3).textContent()).toContain('learn-only');
     await page.getByLabel('Message', { exact: true }).fill('When is the bakery closed?');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     // The page was opened afresh: this is its only turn. The log is busy from the moment the
@@ -328,5 +334,83 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     expect(answer).not.toContain('[bakery-faq.md]');
     expect(await log.getByRole('list', { name: 'Citations' }).count()).toBe(0);
     await screenshot('learn-only');
+  });
+
+  journeyStep(
+    '13. the inbox shows the visitor’s conversation, the lead in the CSV, and a test webhook delivery',
+    async () => {
+      await page.getByTestId('open-inbox').click();
+      await page.getByRole('heading', { name: 'Inbox of Bakery helper' }).waitFor();
+      await page.getByTestId('conversation-search').fill('Is the bakery open');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      const conversations = page.getByTestId('conversation-list').getByRole('listitem');
+      await expect.poll(() => conversations.count()).toBe(1);
+      await conversations.first().getByRole('button').click();
+      const transcript = page.getByTestId('transcript');
+      await transcript.getByText('Is the bakery open on Monday?').waitFor();
+      expect(await transcript.getByTestId('transcript-citations').first().textContent()).toContain(
+        'bakery-faq.md',
+      );
+
+      const leads = page.getByTestId('lead-table');
+      await leads.getByRole('cell', { name: 'visitor@example.com' }).waitFor();
+      expect(await leads.getByRole('row').nth(1).textContent()).toMatch(/given /);
+      const csvHref = (await page.getByTestId('leads-csv').getAttribute('href')) ?? '';
+      const csv = decodeURIComponent(csvHref.replace(/^data:text\/csv;charset=utf-8,/, ''));
+      expect(csv.split('\r\n')[0]).toBe(
+        'email,name,consent,consent_at,consent_text,conversation_id,created_at',
+      );
+      expect(csv).toMatch(/^visitor@example\.com,,yes,\d{4}-/m);
+
+      await page.getByTestId('webhook-url').fill(`${host.origin}/privexbot-hook`);
+      await page.getByTestId('webhook-secret').fill('journey-secret-0123456789');
+      await page.getByTestId('save-webhook').click();
+      await expect.poll(() => page.getByTestId('webhook-state').textContent()).toContain('/privexbot-hook');
+      await page.getByTestId('send-test-event').click();
+      await page.getByTestId('webhook-deliveries').getByRole('cell', { name: 'webhook.test' }).waitFor();
+      await screenshot('inbox');
+    },
+  );
+
+  journeyStep('14. a member sees the owner’s billing actions disabled, with the reason', async () => {
+    await page.getByRole('link', { name: 'Organizations' }).click();
+    await page.getByTestId('member-address').fill(member.address);
+    await page.getByTestId('add-member').click();
+    await page.getByTestId('member-table').getByText(member.address).waitFor({ timeout: SLOW });
+    await page.evaluate(
+      (m) => (window as unknown as DevKeySwitch).__privexbotSwitchDevKey({ mnemonic: m, label: 'bob' }),
+      member.mnemonic,
+    );
+    await expect.poll(() => page.getByTestId('account-address').getAttribute('title')).toBe(member.address);
+    await page.getByRole('link', { name: 'Billing' }).click();
+    const starter = page.getByTestId('plan-Starter');
+    await expect
+      .poll(() => starter.textContent(), { timeout: SLOW })
+      .toContain('Only the owner or an admin can choose a plan: you are a member.');
+    expect(await starter.getByRole('button', { name: /^Switch to|^Subscribe/ }).isDisabled()).toBe(true);
+    await screenshot('member-billing');
+    await page.evaluate(
+      (m) => (window as unknown as DevKeySwitch).__privexbotSwitchDevKey({ mnemonic: m, label: 'alice' }),
+      owner.mnemonic,
+    );
+    await expect.poll(() => page.getByTestId('account-address').getAttribute('title')).toBe(owner.address);
+  });
+
+  journeyStep('15. deletes the bot after typing its name', async () => {
+    await page.goto(`${product.dappOrigin}/sign-in`);
+    await page.getByTestId('sign-in').click();
+    await expect.poll(() => page.getByTestId('account-address').textContent()).not.toContain('not signed in');
+    await page.getByRole('link', { name: 'Bots' }).click();
+    await page.getByRole('link', { name: 'Bakery helper' }).click();
+    await page.getByText('Delete this bot').click();
+    const remove = page.getByTestId('delete-bot');
+    expect(await remove.isDisabled()).toBe(true);
+    await page.getByTestId('delete-bot-name').fill('Bakery helpe');
+    expect(await remove.isDisabled()).toBe(true);
+    await page.getByTestId('delete-bot-name').fill('Bakery helper');
+    await remove.click();
+    await page.waitForURL(/\/bots$/);
+    await expect.poll(() => page.getByRole('link', { name: 'Bakery helper' }).count()).toBe(0);
+    await screenshot('bot-deleted');
   });
 });

@@ -12,6 +12,7 @@ const OrgsPage = lazy(() => import('../pages/orgs-page.js'));
 const BillingPage = lazy(() => import('../pages/billing-page.js'));
 const BotsPage = lazy(() => import('../pages/bots-page.js'));
 const BotDetailPage = lazy(() => import('../pages/bot-detail-page.js'));
+const BotInboxPage = lazy(() => import('../pages/bot-inbox-page.js'));
 const UsagePage = lazy(() => import('../pages/usage-page.js'));
 const AuditorPage = lazy(() => import('../pages/auditor-page.js'));
 const SettingsPage = lazy(() => import('../pages/settings-page.js'));
@@ -26,6 +27,7 @@ export function AppRoutes() {
         <Route path="billing" element={<Lazy page={<BillingPage />} />} />
         <Route path="bots" element={<Lazy page={<BotsPage />} />} />
         <Route path="bots/:botId" element={<Lazy page={<BotDetailPage />} />} />
+        <Route path="bots/:botId/inbox" element={<Lazy page={<BotInboxPage />} />} />
         <Route path="usage" element={<Lazy page={<UsagePage />} />} />
         <Route path="auditor" element={<Lazy page={<AuditorPage />} />} />
         <Route path="settings" element={<Lazy page={<SettingsPage />} />} />

@@ -6,7 +6,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import type { Bot, BotInput } from '../core/api/api-types.js';
-import { createBot, setBotPublished, updateBot } from '../core/api/bot-actions.js';
+import { createBot, deleteBot, setBotPublished, updateBot } from '../core/api/bot-actions.js';
 import type { BaseError } from '../core/errors.js';
 import { botQueryOptions, botsQueryOptions } from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
@@ -79,5 +79,19 @@ export function usePublishBot(): UsePublishBotReturnType {
   return useMutation({
     mutationFn: (parameters: PublishBotVariables) => setBotPublished(config, parameters),
     onSuccess: (bot) => refreshBot(queryClient, bot),
+  });
+}
+
+export type UseDeleteBotReturnType = UseMutationResult<void, BaseError, { orgId: string; botId: string }>;
+
+export function useDeleteBot(): UseDeleteBotReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (parameters: { orgId: string; botId: string }) => deleteBot(config, parameters),
+    onSuccess: (_done, { orgId, botId }) => {
+      queryClient.removeQueries({ queryKey: ['bot', { orgId, botId }] });
+      return queryClient.invalidateQueries({ queryKey: ['bots', { orgId }] });
+    },
   });
 }

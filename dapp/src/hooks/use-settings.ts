@@ -5,10 +5,10 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import type { ApiKey, ApiKeyScope, Webhook } from '../core/api/api-types.js';
-import { createApiKey, createWebhook, deleteWebhook, revokeApiKey } from '../core/api/settings-actions.js';
+import type { ApiKey, ApiKeyScope } from '../core/api/api-types.js';
+import { createApiKey, revokeApiKey } from '../core/api/settings-actions.js';
 import type { BaseError } from '../core/errors.js';
-import { apiKeysQueryOptions, webhooksQueryOptions } from '../core/query/api-query-options.js';
+import { apiKeysQueryOptions } from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
 
 export type UseApiKeysReturnType = UseQueryResult<ApiKey[], BaseError>;
@@ -45,37 +45,5 @@ export function useRevokeApiKey(parameters: {
   return useMutation({
     mutationFn: ({ keyId }: { keyId: string }) => revokeApiKey(config, { orgId, keyId }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['apiKeys', { orgId }] }),
-  });
-}
-
-export type UseWebhooksReturnType = UseQueryResult<Webhook[], BaseError>;
-
-export function useWebhooks(parameters: { orgId: string | undefined }): UseWebhooksReturnType {
-  const config = useConfig();
-  return useQuery(webhooksQueryOptions(config, parameters));
-}
-
-export function useCreateWebhook(parameters: {
-  orgId: string;
-}): UseMutationResult<Webhook, BaseError, { url: string; events: string[] }> {
-  const config = useConfig();
-  const queryClient = useQueryClient();
-  const { orgId } = parameters;
-  return useMutation({
-    mutationFn: (variables: { url: string; events: string[] }) =>
-      createWebhook(config, { orgId, ...variables }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['webhooks', { orgId }] }),
-  });
-}
-
-export function useDeleteWebhook(parameters: {
-  orgId: string;
-}): UseMutationResult<void, BaseError, { webhookId: string }> {
-  const config = useConfig();
-  const queryClient = useQueryClient();
-  const { orgId } = parameters;
-  return useMutation({
-    mutationFn: ({ webhookId }: { webhookId: string }) => deleteWebhook(config, { orgId, webhookId }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['webhooks', { orgId }] }),
   });
 }

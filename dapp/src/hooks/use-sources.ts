@@ -6,7 +6,13 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import type { KnowledgeSource } from '../core/api/api-types.js';
-import { addTextOrUrlSource, setSourceCitable, uploadSource } from '../core/api/source-actions.js';
+import {
+  addTextOrUrlSource,
+  deleteSource,
+  reindexSource,
+  setSourceCitable,
+  uploadSource,
+} from '../core/api/source-actions.js';
 import type { BaseError } from '../core/errors.js';
 import { sourcesQueryOptions } from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
@@ -82,5 +88,29 @@ export function useSetSourceCitable(parameters: {
     },
     onError: (_error, _variables, context) => queryClient.setQueryData(queryKey, context?.previous),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['sources', { orgId, botId }] }),
+  });
+}
+
+export type UseSourceActionReturnType = UseMutationResult<unknown, BaseError, { sourceId: string }>;
+
+/** Deletes a source; the list refetches (and stops polling once nothing is ingesting). */
+export function useDeleteSource(parameters: { orgId: string; botId: string }): UseSourceActionReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  const { orgId, botId } = parameters;
+  return useMutation({
+    mutationFn: ({ sourceId }: { sourceId: string }) => deleteSource(config, { orgId, botId, sourceId }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { orgId, botId }] }),
+  });
+}
+
+/** Re-indexes a source; the list then polls its progress like an upload's. */
+export function useReindexSource(parameters: { orgId: string; botId: string }): UseSourceActionReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  const { orgId, botId } = parameters;
+  return useMutation({
+    mutationFn: ({ sourceId }: { sourceId: string }) => reindexSource(config, { orgId, botId, sourceId }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sources', { orgId, botId }] }),
   });
 }

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { BotForm } from '../components/bot-form.js';
 import { CopyButton } from '../components/copy-button.js';
+import { DeleteBot } from '../components/delete-bot.js';
 import { Empty, ErrorNotice, Loading, QueryState } from '../components/query-state.js';
 import { RequireSession } from '../components/require-session.js';
 import type { Bot, Citation } from '../core/api/api-types.js';
@@ -11,8 +12,15 @@ import { embedSnippet, publicApiOrigin } from '../core/embed-snippet.js';
 import { errorMessage } from '../core/errors.js';
 import { useConfig } from '../hooks/config-provider.js';
 import { useBot, usePublishBot, useUpdateBot } from '../hooks/use-bots.js';
+import { useOrgRole } from '../hooks/use-org-role.js';
 import { useSelectedOrg } from '../hooks/use-selected-org.js';
-import { useAddSource, useSetSourceCitable, useSources } from '../hooks/use-sources.js';
+import {
+  useAddSource,
+  useDeleteSource,
+  useReindexSource,
+  useSetSourceCitable,
+  useSources,
+} from '../hooks/use-sources.js';
 
 export default function BotDetailPage() {
   const { botId } = useParams();
@@ -26,6 +34,7 @@ export default function BotDetailPage() {
 function BotDetail({ botId }: { botId: string }) {
   const [orgId] = useSelectedOrg();
   const bot = useBot({ orgId, botId });
+  const { can } = useOrgRole(orgId);
   if (!orgId) return <Empty>Create or pick an organization first.</Empty>;
   return (
     <section aria-labelledby="bot-title">
@@ -36,10 +45,16 @@ function BotDetail({ botId }: { botId: string }) {
         {(data) => (
           <>
             <h1 id="bot-title">{data.name}</h1>
+            <p>
+              <Link to={`/bots/${data.id}/inbox`} data-testid="open-inbox">
+                Inbox: conversations, leads and webhook
+              </Link>
+            </p>
             <BotSettings bot={data} />
             <KnowledgeSources orgId={data.orgId} botId={data.id} />
             <TestChat botId={data.id} />
             <EmbedSnippet bot={data} />
+            <DeleteBot bot={data} may={can('manageBots')} />
           </>
         )}
       </QueryState>
@@ -71,6 +86,9 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
   const sources = useSources({ orgId, botId });
   const add = useAddSource({ orgId, botId });
   const toggle = useSetSourceCitable({ orgId, botId });
+  const remove = useDeleteSource({ orgId, botId });
+  const reindex = useReindexSource({ orgId, botId });
+  const [confirmDelete, setConfirmDelete] = useState<string>();
   const [citable, setCitable] = useState(true);
   const [uploadProgress, setUploadProgress] = useState<number | undefined>();
   const [text, setText] = useState('');
@@ -194,6 +212,9 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
                   <th scope="col">Status</th>
                   <th scope="col">Progress</th>
                   <th scope="col">Citable</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -228,6 +249,57 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
                       />{' '}
                       {source.citable ? 'citable' : 'learn-only'}
                     </td>
+                    <td>
+                      {confirmDelete === source.id ? (
+                        <span className="row">
+                          <button
+                            type="button"
+                            className="danger"
+                            data-testid="confirm-delete-source"
+                            disabled={remove.isPending}
+                            onClick={() =>
+                              remove.mutate(
+                                { sourceId: source.id },
+                                { onSettled: () => setConfirmDelete(undefined) },
+                              )
+                            }
+                          >
+                            Delete {source.name} and its chunks
+                          </button>
+                          <button
+                            type="button"
+                            className="secondary"
+                            onClick={() => setConfirmDelete(undefined)}
+                          >
+                            Keep
+                          </button>
+                        </span>
+                      ) : (
+                        <span className="row">
+                          <button
+                            type="button"
+                            className="secondary"
+                            aria-label={`Re-index ${source.name}`}
+                            disabled={
+                              reindex.isPending ||
+                              source.status === 'processing' ||
+                              source.status === 'pending'
+                            }
+                            onClick={() => reindex.mutate({ sourceId: source.id })}
+                          >
+                            Re-index
+                          </button>
+                          <button
+                            type="button"
+                            className="secondary"
+                            aria-label={`Delete ${source.name}`}
+                            onClick={() => setConfirmDelete(source.id)}
+                          >
+                            Delete
+                          </button>
+                        </span>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -236,6 +308,8 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
         )}
       </QueryState>
       {toggle.error ? <ErrorNotice error={toggle.error} /> : null}
+      {remove.error ? <ErrorNotice error={remove.error} /> : null}
+      {reindex.error ? <ErrorNotice error={reindex.error} /> : null}
     </div>
   );
 }

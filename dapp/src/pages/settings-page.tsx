@@ -6,16 +6,7 @@ import { RequireSession } from '../components/require-session.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../core/api/api-types.js';
 import { useBots } from '../hooks/use-bots.js';
 import { useSelectedOrg } from '../hooks/use-selected-org.js';
-import {
-  useApiKeys,
-  useCreateApiKey,
-  useCreateWebhook,
-  useDeleteWebhook,
-  useRevokeApiKey,
-  useWebhooks,
-} from '../hooks/use-settings.js';
-
-const WEBHOOK_EVENTS = ['lead.created', 'conversation.started', 'quota.warning'] as const;
+import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../hooks/use-settings.js';
 
 export default function SettingsPage() {
   const [orgId] = useSelectedOrg();
@@ -33,7 +24,7 @@ function OrgSettings({ orgId }: { orgId: string }) {
   return (
     <>
       <ApiKeys orgId={orgId} />
-      <Webhooks orgId={orgId} />
+      <Webhooks />
       <AllowedOrigins orgId={orgId} />
     </>
   );
@@ -125,87 +116,19 @@ function ApiKeys({ orgId }: { orgId: string }) {
   );
 }
 
-function Webhooks({ orgId }: { orgId: string }) {
-  const hooks = useWebhooks({ orgId });
-  const create = useCreateWebhook({ orgId });
-  const remove = useDeleteWebhook({ orgId });
-  const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>(['lead.created']);
+/** Webhooks belong to a bot: its inbox page reads and edits them, with the delivery log. */
+function Webhooks() {
   return (
     <div className="card">
       <h2>Webhooks</h2>
-      <QueryState
-        query={hooks}
-        loading="Loading webhooks…"
-        isEmpty={(list) => list.length === 0}
-        empty="No webhooks."
-      >
-        {(list) => (
-          <ul data-testid="webhooks">
-            {list.map((hook) => (
-              <li key={hook.id}>
-                <code>{hook.url}</code> ({hook.events.join(', ')}){' '}
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-label={`Delete webhook ${hook.url}`}
-                  disabled={remove.isPending}
-                  onClick={() => remove.mutate({ webhookId: hook.id })}
-                >
-                  Delete
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </QueryState>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate({ url, events }, { onSuccess: () => setUrl('') });
-        }}
-      >
-        <div className="field">
-          <label htmlFor="webhook-url">Webhook URL</label>
-          <input
-            id="webhook-url"
-            type="url"
-            placeholder="https://…"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-        </div>
-        <fieldset className="field">
-          <legend>Events</legend>
-          {WEBHOOK_EVENTS.map((eventName) => (
-            <span key={eventName} style={{ marginRight: 16 }}>
-              <input
-                id={`event-${eventName}`}
-                type="checkbox"
-                checked={events.includes(eventName)}
-                onChange={(e) =>
-                  setEvents((current) =>
-                    e.target.checked ? [...current, eventName] : current.filter((x) => x !== eventName),
-                  )
-                }
-              />{' '}
-              <label htmlFor={`event-${eventName}`} style={{ display: 'inline' }}>
-                {eventName}
-              </label>
-            </span>
-          ))}
-        </fieldset>
-        <button type="submit" disabled={!url.trim() || create.isPending}>
-          Add webhook
-        </button>
-      </form>
-      {create.error ? <ErrorNotice error={create.error} /> : null}
-      {remove.error ? <ErrorNotice error={remove.error} /> : null}
+      <p>
+        Each bot has its own webhook: open a bot, then <strong>Inbox</strong>, to set its URL, see recent
+        deliveries and send a test event.
+      </p>
     </div>
   );
 }
 
-/** Allowed origins belong to each bot; this lists them all and links to where they are edited. */
 function AllowedOrigins({ orgId }: { orgId: string }) {
   const bots = useBots({ orgId });
   return (

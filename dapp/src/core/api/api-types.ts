@@ -21,9 +21,13 @@ export interface Bot {
   /** Visitors can chat with it (widget, public chat) only once it is published. */
   published: boolean;
   createdAt?: string;
+  /** Where `lead.created` events are POSTed; the secret is write-only. */
+  webhook?: { url: string; hasSecret: boolean } | null;
+  /** The consent sentence the widget shows beside the lead form. */
+  consentText?: string;
 }
 
-export type BotInput = Omit<Bot, 'id' | 'orgId' | 'createdAt' | 'published'>;
+export type BotInput = Omit<Bot, 'id' | 'orgId' | 'createdAt' | 'published' | 'webhook' | 'consentText'>;
 
 export type SourceStatus = 'pending' | 'processing' | 'ready' | 'failed';
 
@@ -70,13 +74,6 @@ export interface ApiKey {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
-}
-
-export interface Webhook {
-  id: string;
-  url: string;
-  events: string[];
-  createdAt: string;
 }
 
 /** Off-chain counters of one UTC day (the api's UsageDaily). */

@@ -4,9 +4,9 @@ import { apiRequest } from './api-request.js';
 import type { Bot, BotInput } from './api-types.js';
 
 /** The api's bot (`botViewSchema`): theme and lead capture are nested objects there. */
-type ApiBot = Omit<Bot, 'color' | 'leadCapture' | 'createdAt'> & {
+type ApiBot = Omit<Bot, 'color' | 'leadCapture' | 'createdAt' | 'consentText'> & {
   theme: { color?: string };
-  leadCapture: { enabled: boolean };
+  leadCapture: { enabled: boolean; consentText?: string };
   createdAt: string;
 };
 
@@ -27,6 +27,8 @@ function fromApi(bot: ApiBot): Bot {
     leadCapture: Boolean(bot.leadCapture?.enabled),
     published: bot.published,
     createdAt: bot.createdAt,
+    webhook: bot.webhook ?? null,
+    ...(bot.leadCapture?.consentText ? { consentText: bot.leadCapture.consentText } : {}),
   };
 }
 
@@ -82,6 +84,29 @@ export function setBotPublished(
   return apiRequest<ApiBot>(config, {
     method: 'POST',
     path: `${botPath(parameters.orgId, parameters.botId)}/${parameters.published ? 'publish' : 'unpublish'}`,
+  }).then(fromApi);
+}
+
+/** Deletes the bot with its knowledge, conversations, leads and webhook (the api cascades). */
+export function deleteBot(config: DappConfig, parameters: { orgId: string; botId: string }): Promise<void> {
+  return apiRequest<void>(config, { method: 'DELETE', path: botPath(parameters.orgId, parameters.botId) });
+}
+
+/** Sets (url and secret) or removes (null) the bot's webhook. */
+export function setBotWebhook(
+  config: DappConfig,
+  parameters: { orgId: string; botId: string; webhook: { url: string; secret: string } | null },
+): Promise<Bot> {
+  if (parameters.webhook) {
+    if (!/^https?:\/\//.test(parameters.webhook.url))
+      throw new InvalidInputError('The webhook URL starts with https://.');
+    if (parameters.webhook.secret.length < 16)
+      throw new InvalidInputError('The secret has at least 16 characters.');
+  }
+  return apiRequest<ApiBot>(config, {
+    method: 'PATCH',
+    path: botPath(parameters.orgId, parameters.botId),
+    body: { webhook: parameters.webhook },
   }).then(fromApi);
 }
 

@@ -1,7 +1,7 @@
 import type { DappConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { apiRequest } from './api-request.js';
-import type { ApiKey, ApiKeyScope, Webhook } from './api-types.js';
+import type { ApiKey, ApiKeyScope } from './api-types.js';
 
 const orgPath = (orgId: string) => `/v1/orgs/${encodeURIComponent(orgId)}`;
 
@@ -36,36 +36,5 @@ export function revokeApiKey(
   return apiRequest(config, {
     method: 'DELETE',
     path: `${orgPath(parameters.orgId)}/api-keys/${encodeURIComponent(parameters.keyId)}`,
-  });
-}
-
-export function listWebhooks(config: DappConfig, parameters: { orgId: string }): Promise<Webhook[]> {
-  return apiRequest<{ webhooks: Webhook[] }>(config, { path: `${orgPath(parameters.orgId)}/webhooks` }).then(
-    (body) => body.webhooks,
-  );
-}
-
-export function createWebhook(
-  config: DappConfig,
-  parameters: { orgId: string; url: string; events: string[] },
-): Promise<Webhook> {
-  if (!/^https:\/\/|^http:\/\/localhost[:/]|^http:\/\/127\.0\.0\.1[:/]/.test(parameters.url)) {
-    throw new InvalidInputError('A webhook URL must use https (http only for localhost).');
-  }
-  if (parameters.events.length === 0) throw new InvalidInputError('Pick at least one event.');
-  return apiRequest(config, {
-    method: 'POST',
-    path: `${orgPath(parameters.orgId)}/webhooks`,
-    body: { url: parameters.url, events: parameters.events },
-  });
-}
-
-export function deleteWebhook(
-  config: DappConfig,
-  parameters: { orgId: string; webhookId: string },
-): Promise<void> {
-  return apiRequest(config, {
-    method: 'DELETE',
-    path: `${orgPath(parameters.orgId)}/webhooks/${encodeURIComponent(parameters.webhookId)}`,
   });
 }

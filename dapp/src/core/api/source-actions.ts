@@ -161,3 +161,23 @@ function toBase64(file: File): Promise<string> {
     reader.readAsDataURL(file);
   });
 }
+
+/** Removes a source and its chunks: answers stop using it at once. */
+export function deleteSource(config: DappConfig, parameters: BotRef & { sourceId: string }): Promise<void> {
+  return apiRequest<void>(config, {
+    method: 'DELETE',
+    path: `${sourcesPath(parameters)}/${encodeURIComponent(parameters.sourceId)}`,
+  });
+}
+
+/** Embeds a source's chunks again; its progress shows in the source list as for an upload. */
+export function reindexSource(
+  config: DappConfig,
+  parameters: BotRef & { sourceId: string },
+): Promise<KnowledgeSource> {
+  return apiRequest<ApiSource>(config, {
+    method: 'POST',
+    path: `${sourcesPath(parameters)}/${encodeURIComponent(parameters.sourceId)}/reindex`,
+    body: {},
+  }).then(fromApi);
+}

@@ -6,7 +6,14 @@ import { getOnChainUsage } from '../actions/get-on-chain-usage.js';
 import { getBot, listBots } from '../api/bot-actions.js';
 import { getOffChainUsage } from '../api/get-off-chain-usage.js';
 import { getPlatform } from '../api/get-platform.js';
-import { listApiKeys, listWebhooks } from '../api/settings-actions.js';
+import {
+  type ConversationFilter,
+  getTranscript,
+  listConversations,
+  listLeads,
+  listWebhookDeliveries,
+} from '../api/inbox-actions.js';
+import { listApiKeys } from '../api/settings-actions.js';
 import { listSources } from '../api/source-actions.js';
 import type { DappConfig } from '../config.js';
 import { queryKeys } from './query-keys.js';
@@ -64,12 +71,67 @@ export function apiKeysQueryOptions(config: DappConfig, parameters: { orgId: str
   };
 }
 
-export function webhooksQueryOptions(config: DappConfig, parameters: { orgId: string | undefined }) {
-  const { orgId } = parameters;
+export function conversationsQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined } & ConversationFilter,
+) {
+  const { orgId, botId, q = '', from = '', to = '' } = parameters;
   return {
-    queryKey: queryKeys.webhooks({ address: sessionAddress(config), orgId: orgId ?? '' }),
-    queryFn: () => listWebhooks(config, { orgId: orgId! }),
-    enabled: Boolean(orgId && config.session.get()),
+    queryKey: queryKeys.conversations({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      botId: botId ?? '',
+      q,
+      from,
+      to,
+    }),
+    queryFn: () => listConversations(config, { orgId: orgId!, botId: botId!, q, from, to }),
+    enabled: Boolean(orgId && botId && config.session.get()),
+  };
+}
+
+export function transcriptQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined; conversationId: string | undefined },
+) {
+  const { orgId, botId, conversationId } = parameters;
+  return {
+    queryKey: queryKeys.transcript({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      botId: botId ?? '',
+      conversationId: conversationId ?? '',
+    }),
+    queryFn: () => getTranscript(config, { orgId: orgId!, botId: botId!, conversationId: conversationId! }),
+    enabled: Boolean(orgId && botId && conversationId && config.session.get()),
+  };
+}
+
+export function leadsQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined },
+) {
+  const { orgId, botId } = parameters;
+  return {
+    queryKey: queryKeys.leads({ address: sessionAddress(config), orgId: orgId ?? '', botId: botId ?? '' }),
+    queryFn: () => listLeads(config, { orgId: orgId!, botId: botId! }),
+    enabled: Boolean(orgId && botId && config.session.get()),
+  };
+}
+
+export function webhookDeliveriesQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined },
+) {
+  const { orgId, botId } = parameters;
+  return {
+    queryKey: queryKeys.webhookDeliveries({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      botId: botId ?? '',
+    }),
+    queryFn: () => listWebhookDeliveries(config, { orgId: orgId!, botId: botId! }),
+    enabled: Boolean(orgId && botId && config.session.get()),
   };
 }
 

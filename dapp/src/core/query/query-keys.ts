@@ -19,7 +19,19 @@ export const queryKeys = {
   /** the api's public facts (chain reader, chain id): the same for every account */
   platform: (p: { apiUrl: string }) => ['platform', p] as const,
   apiKeys: (p: { address: string; orgId: string }) => ['apiKeys', p] as const,
-  webhooks: (p: { address: string; orgId: string }) => ['webhooks', p] as const,
+  conversations: (p: {
+    address: string;
+    orgId: string;
+    botId: string;
+    q: string;
+    from: string;
+    to: string;
+  }) => ['conversations', p] as const,
+  transcript: (p: { address: string; orgId: string; botId: string; conversationId: string }) =>
+    ['transcript', p] as const,
+  leads: (p: { address: string; orgId: string; botId: string }) => ['leads', p] as const,
+  webhookDeliveries: (p: { address: string; orgId: string; botId: string }) =>
+    ['webhookDeliveries', p] as const,
   offChainUsage: (p: { address: string; orgId: string; fromDay: number; toDay: number }) =>
     ['offChainUsage', p] as const,
   onChainUsage: (p: { chainId: string; address: string; orgId: string; fromDay: number; toDay: number }) =>

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { devOnlyAccount } from '@privexbot/schema/chain';
+import { stop as stopEsbuild } from 'esbuild';
 import { buildWidget } from '../../dapp/widget/build-widget.ts';
 import { buildContracts } from '../contracts/build-contracts.ts';
 import { repoRoot } from '../lib/paths.ts';
@@ -189,6 +190,10 @@ async function main(): Promise<void> {
         }),
       );
     }
+
+    // The widget and relayer builds are done: esbuild's service process would otherwise stay
+    // resident (about 350 MB) for as long as the product runs.
+    await stopEsbuild();
 
     console.log(`
 PrivexBot is running (data in ${dataDir}; Ctrl-C stops it):

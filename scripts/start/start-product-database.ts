@@ -49,6 +49,10 @@ export async function startProductDatabase(options: {
       dataDir: join(options.dataDir, 'db'),
       port: options.port,
       host: options.host,
+      // PGlite commits its shared buffers at start: 512 MB of them cost 880 MB resident at
+      // idle, 128 MB cost 500 MB. 128 MB hold a bot of ~30k chunks; bigger knowledge bases
+      // are what `--db postgres` (or PRIVEXBOT_DB_SHARED_BUFFERS=512MB) is for.
+      sharedBuffers: process.env.PRIVEXBOT_DB_SHARED_BUFFERS ?? '128MB',
     });
     return { url: db.url, embedded: true, describe: `embedded PGlite at ${db.url}`, close: () => db.close() };
   }

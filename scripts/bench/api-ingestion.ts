@@ -3,8 +3,12 @@
  * source) and the ingestion worker (local embedder, vectors written in batches), on each
  * database of DATABASES (default `embedded,postgres`, side by side), each in a process of its own.
  *
- *   npx tsx scripts/bench/api-ingestion.ts     (env: DATABASES=embedded,postgres MEGABYTES=2 FORMAT=markdown|html)
+ *   npx tsx scripts/bench/api-ingestion.ts     (env: DATABASES=embedded,postgres MEGABYTES=2 FORMAT=markdown|html EMBEDDER=model|hash)
+ *
+ * EMBEDDER=model (default) embeds with the sentence model in its worker pool, as bots do by
+ * default; run scripts/bench/api-chat.ts at the same time for "with chat load".
  */
+import { loadavg } from 'node:os';
 import { pino } from 'pino';
 import type { AppDeps } from '../../api/src/app-deps.js';
 import { InMemoryOrgDirectory } from '../../api/src/chain/in-memory-org-directory.js';
@@ -23,6 +27,7 @@ import {
 
 const MEGABYTES = Number(process.env.MEGABYTES ?? 2);
 const FORMAT = process.env.FORMAT === 'html' ? 'html' : 'markdown';
+const EMBEDDINGS = process.env.EMBEDDER === 'hash' ? 'hash' : 'model';
 
 for (const kind of benchDatabaseKinds()) await benchOn(kind);
 
@@ -40,7 +45,14 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
       readinessChecks: [],
       clock: () => new Date(),
     };
-    const platform = createBotPlatform(deps, { planQuotaSource: new InMemoryPlanQuotaSource(), env: {} });
+    const platform = createBotPlatform(deps, {
+      planQuotaSource: new InMemoryPlanQuotaSource(),
+      env: {
+        EMBEDDINGS,
+        ...(process.env.EMBEDDING_THREADS ? { EMBEDDING_THREADS: process.env.EMBEDDING_THREADS } : {}),
+      },
+    });
+    await bench.db.bot.update({ where: { id: botId }, data: { embedder: platform.localEmbedderId } });
     // Documents of about 100 KB: the help-centre corpus, numbered so every copy is new content.
     const base = labelledCorpus.documents.map((d) => d.text).join('\n\n');
     const documents: string[] = [];
@@ -90,7 +102,7 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
     await platform.ingestion.idle();
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `ingestion of ${documents.length} ${FORMAT} documents, ${(bytes / 1e6).toFixed(2)} MB, ${chunks} chunks (local embedder) on ${describeDatabase(kind)}:`,
+      `ingestion of ${documents.length} ${FORMAT} documents, ${(bytes / 1e6).toFixed(2)} MB, ${chunks} chunks (${platform.localEmbedderId}, load average ${loadavg()[0]?.toFixed(1)}) on ${describeDatabase(kind)}:`,
     );
     console.log(
       `  parsed, chunked and stored: ${stored.toFixed(1)} s; embedded and ready: ${seconds.toFixed(1)} s`,

@@ -85,13 +85,8 @@ function systemRequirements({ browser }) {
         ok: () => existsSync('/usr/lib/rustlib/src/rust/library/Cargo.lock'),
         pkg: 'rust-web-src',
       },
+      // No C compiler: the contracts link no C (permits use the host's secp256k1_verify).
       { what: 'wasm-ld-19', ok: () => commandExists('wasm-ld-19'), pkg: 'lld-19' },
-      // The Secret build compiles libsecp256k1 (C, via secret-toolkit) to wasm32.
-      {
-        what: 'clang-19 and llvm-ar-19',
-        ok: () => commandExists('clang-19') && commandExists('llvm-ar-19'),
-        pkg: 'clang-19 llvm-19',
-      },
     );
   }
   if (!commandExists('cargo'))

@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cacheDir, repoRoot } from '../lib/paths.ts';
-import { checkWasm, type WasmTarget } from './check-wasm.ts';
+import { checkWasm, sizeReport, type WasmTarget } from './check-wasm.ts';
 
 export const CONTRACTS = ['billing', 'usage'] as const;
 export const TARGETS: readonly WasmTarget[] = ['vanilla', 'secret'];
@@ -83,12 +83,7 @@ function detectToolchain(): Toolchain {
       extraArgs: [],
     };
   }
-  if (
-    existsSync('/usr/bin/rustc') &&
-    existsSync('/usr/lib/rustlib/src/rust/library') &&
-    has('wasm-ld-19') &&
-    has('clang-19')
-  ) {
+  if (existsSync('/usr/bin/rustc') && existsSync('/usr/lib/rustlib/src/rust/library') && has('wasm-ld-19')) {
     // Debian's rustc-web with its std sources: build std ourselves (TOOLCHAIN.md).
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -96,9 +91,6 @@ function detectToolchain(): Toolchain {
       RUSTC: '/usr/bin/rustc',
       RUSTC_BOOTSTRAP: '1',
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER: 'wasm-ld-19',
-      // secret-toolkit's permit and viewing-key crates pull in libsecp256k1 (C) for wasm32.
-      CC_wasm32_unknown_unknown: 'clang-19',
-      AR_wasm32_unknown_unknown: 'llvm-ar-19',
       CARGO_TARGET_DIR: targetDir,
       RUSTFLAGS,
     };
@@ -113,7 +105,7 @@ function detectToolchain(): Toolchain {
   }
   throw new Error(
     'No Rust toolchain that can build wasm32 was found. Either `rustup target add wasm32-unknown-unknown`, ' +
-      'or on Debian (as root): apt-get install -y rustc-web cargo-web rust-web-src lld-19 clang-19 llvm-19 binaryen wabt',
+      'or on Debian (as root): apt-get install -y rustc-web cargo-web rust-web-src lld-19 binaryen wabt',
   );
 }
 
@@ -234,7 +226,7 @@ export function buildContracts(opts: { force?: boolean; quiet?: boolean } = {}):
   );
   for (const a of infos) {
     log(
-      `  ${`${a.contract}.${a.target}.wasm`.padEnd(22)} ${String(a.bytes).padStart(8)} bytes  sha256 ${a.sha256}`,
+      `  ${`${a.contract}.${a.target}.wasm`.padEnd(22)} ${String(a.bytes).padStart(8)} bytes  sha256 ${a.sha256}  (${sizeReport(a.bytes, a.target)})`,
     );
   }
   return infos;

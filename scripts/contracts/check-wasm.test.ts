@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkWasm } from './check-wasm.ts';
+import { checkWasm, SIZE_LIMITS } from './check-wasm.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'check-wasm-'));
 
@@ -14,7 +14,7 @@ function contractWasm(
   imports = '(import "env" "db_read" (func (param i32) (result i32)))',
 ) {
   const wat = `(module ${imports}
-    (memory (export "memory") 1)
+    (memory (export "memory") 16)
     (func (export "interface_version_8"))
     (func (export "allocate") (param i32) (result i32) (i32.const 0))
     (func (export "deallocate") (param i32))
@@ -59,5 +59,15 @@ describe('checkWasm', () => {
     const wasmFile = join(dir, 'noquery.wasm');
     execFileSync('wat2wasm', [watFile, '-o', wasmFile]);
     expect(() => checkWasm(wasmFile, 'vanilla')).toThrow(/missing export `instantiate`/);
+  });
+
+  it('refuses an artifact over its target’s size ceiling (the C libsecp256k1 coming back would be)', () => {
+    const { ceiling } = SIZE_LIMITS.secret;
+    // A data segment fills the module up; the memory is big enough to hold it.
+    const pad = (bytes: number) => `(data (i32.const 0) "${'a'.repeat(bytes)}")`;
+    const small = contractWasm('small', pad(1000));
+    expect(() => checkWasm(small, 'secret')).not.toThrow();
+    const big = contractWasm('big', pad(ceiling + 1000));
+    expect(() => checkWasm(big, 'secret')).toThrow(/over the secret ceiling/);
   });
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,12 @@ import {
   type ChainClient,
   ContractError,
   connectDevnet,
+  connectSecret,
   devOnlyAccount,
   mnemonicSigner,
   NetworkError,
+  NotFoundError,
+  TimeoutError,
 } from '@privexbot/schema/chain';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChainOrgDirectory } from './chain-org-directory.js';
@@ -43,15 +47,18 @@ function scriptedChain(
 describe('ChainOrgDirectory', () => {
   it('asks the billing contract with its message shapes and maps the answers', async () => {
     const chain = scriptedChain((msg) => {
-      if ('org' in msg) {
+      if ('find_org' in msg) {
         return {
-          id: 7,
-          name: 'Acme',
-          owner: 'secret1o',
-          admins: ['secret1a'],
-          members: ['secret1m'],
-          auditors: [],
-          pending_owner: null,
+          org: {
+            id: 7,
+            name: 'Acme',
+            owner: 'secret1o',
+            admins: ['secret1a'],
+            members: ['secret1m'],
+            auditors: [],
+            pending_owner: null,
+          },
+          org_count: 9,
         };
       }
       return {
@@ -62,35 +69,76 @@ describe('ChainOrgDirectory', () => {
       };
     });
     const directory = new ChainOrgDirectory(chain, 'billing-contract');
-    expect(await directory.getOrg('7')).toEqual({
-      id: '7',
-      name: 'Acme',
-      owner: 'secret1o',
-      admins: ['secret1a'],
-      members: ['secret1m'],
-      auditors: [],
+    expect(await directory.findOrg('7')).toEqual({
+      contract: 'billing-contract',
+      org: {
+        id: '7',
+        name: 'Acme',
+        owner: 'secret1o',
+        admins: ['secret1a'],
+        members: ['secret1m'],
+        auditors: [],
+      },
     });
     // A pending owner holds no rights until it accepts.
     expect(await directory.orgsOf('secret1m')).toEqual(['7']);
-    expect(chain.queries).toEqual([{ org: { id: 7 } }, { orgs_of: { address: 'secret1m' } }]);
+    expect(chain.queries).toEqual([{ find_org: { id: 7 } }, { orgs_of: { address: 'secret1m' } }]);
   });
 
-  it('tells "no such org" from "chain unreachable"', async () => {
+  it('takes only the contract’s typed answer for "no such org"; every failure is "unavailable"', async () => {
     const missing = new ChainOrgDirectory(
-      scriptedChain(() => {
-        throw new ContractError('org 5 not found');
-      }),
+      scriptedChain(() => ({ org: null, org_count: 4 })),
       'b',
     );
-    expect(await missing.getOrg('5')).toBeNull();
+    expect(await missing.findOrg('5')).toEqual({ contract: 'b', org: null });
+    // Failures whose text says "not found" used to read as "the org is gone" (and deleted it).
+    const failures: [string, () => unknown][] = [
+      ['a contract error naming the org', () => Promise.reject(new ContractError('org 5 not found'))],
+      ['no contract at the address', () => Promise.reject(new NotFoundError('contract secret1x not found'))],
+      ['a proxy 404 page', () => Promise.reject(new ContractError('<html><h1>404 Not Found</h1></html>'))],
+      ['the node is down', () => Promise.reject(new NetworkError('connection refused'))],
+      ['a timeout', () => Promise.reject(new TimeoutError('no answer within 5000 ms'))],
+      ['an answer of another shape', () => ({})],
+      ['an answer without the org field', () => ({ org_count: 3 })],
+      [
+        'another org than asked',
+        () => ({
+          org: { id: 6, name: 'x', owner: 'o', admins: [], members: [], auditors: [] },
+          org_count: 6,
+        }),
+      ],
+    ];
+    for (const [what, answer] of failures) {
+      const directory = new ChainOrgDirectory(scriptedChain(answer), 'b');
+      await expect(directory.findOrg('5'), what).rejects.toBeInstanceOf(OrgDirectoryUnavailableError);
+    }
     const down = new ChainOrgDirectory(
       scriptedChain(() => {
         throw new NetworkError('connection refused');
       }),
       'b',
     );
-    await expect(down.getOrg('5')).rejects.toBeInstanceOf(OrgDirectoryUnavailableError);
     await expect(down.orgsOf('secret1x')).rejects.toBeInstanceOf(OrgDirectoryUnavailableError);
+  });
+
+  it('over the Secret adapter, a stand-in LCD answering 404 HTML is "unavailable", never "no such org"', async () => {
+    const lcd = createHttpServer((_req, res) => {
+      res
+        .writeHead(404, { 'content-type': 'text/html' })
+        .end('<html><body><h1>404 Not Found</h1></body></html>');
+    });
+    await new Promise<void>((resolve) => lcd.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(lcd.address() as AddressInfo).port}`;
+      const codeHashSets: Record<string, string>[] = [{}, { secret1billing: 'ab'.repeat(32) }];
+      for (const codeHashes of codeHashSets) {
+        const client = connectSecret({ url, chainId: 'secret-4', codeHashes });
+        const directory = new ChainOrgDirectory(client, 'secret1billing');
+        await expect(directory.findOrg('1')).rejects.toBeInstanceOf(OrgDirectoryUnavailableError);
+      }
+    } finally {
+      await new Promise((resolve) => lcd.close(resolve));
+    }
   });
 });
 
@@ -143,7 +191,7 @@ describe.runIf(existsSync(billingWasm))('ChainOrgDirectory on the devnet', () =>
     await owner.execute(billing, { add_org_role: { org_id: Number(orgId), role: 'auditor', address: bob } });
 
     const directory = new ChainOrgDirectory(await connectDevnet({ url }), billing);
-    expect(await directory.getOrg(orgId as string)).toEqual({
+    expect((await directory.findOrg(orgId as string)).org).toEqual({
       id: orgId,
       name: 'Devnet Org',
       owner: alice.address,
@@ -152,7 +200,16 @@ describe.runIf(existsSync(billingWasm))('ChainOrgDirectory on the devnet', () =>
       auditors: [bob],
     });
     expect(await directory.orgsOf(bob)).toContain(orgId);
-    expect(await directory.getOrg('999999')).toBeNull();
+    expect(await directory.findOrg('999999')).toEqual({ contract: billing, org: null });
+    // A wrong address: another contract (the usage contract), or no contract at all.
+    const usage = (await (await connectDevnet({ url })).status()).contracts.usage?.address as string;
+    for (const wrong of [usage, `${billing.slice(0, -6)}qqqqqq`]) {
+      const misconfigured = new ChainOrgDirectory(await connectDevnet({ url }), wrong);
+      await expect(misconfigured.findOrg(orgId as string)).rejects.toBeInstanceOf(
+        OrgDirectoryUnavailableError,
+      );
+      await expect(misconfigured.findOrg('999999')).rejects.toBeInstanceOf(OrgDirectoryUnavailableError);
+    }
   });
 });
 

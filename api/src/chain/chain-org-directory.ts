@@ -1,20 +1,23 @@
 import type { ChainClient } from '@privexbot/schema/chain';
-import { ChainError } from '@privexbot/schema/chain/errors';
-import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from './org-directory.js';
+import { billingClient } from '@privexbot/schema/contracts';
+import { z } from 'zod';
+import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgLookup } from './org-directory.js';
 
-/** Shapes of the billing contract's `org` and `orgs_of` answers (contracts/billing/src/msg.rs). */
-interface BillingOrgResponse {
-  id: number;
-  name: string;
-  owner: string;
-  admins: string[];
-  members: string[];
-  auditors: string[];
-  pending_owner: string | null;
-}
-interface BillingOrgsOfResponse {
-  orgs: { org_id: number; name: string; is_owner: boolean; is_pending_owner: boolean; roles: string[] }[];
-}
+// The billing contract's `find_org` answer, checked field by field: a proxy, another contract
+// or a half-synced node may answer something else with a 200, and only this exact shape may
+// say "no such org".
+const orgShape = z.object({
+  id: z.number().int().nonnegative(),
+  name: z.string(),
+  owner: z.string(),
+  admins: z.array(z.string()),
+  members: z.array(z.string()),
+  auditors: z.array(z.string()),
+});
+const findOrgAnswer = z.object({
+  org: orgShape.nullable(),
+  org_count: z.number().int().nonnegative(),
+});
 
 /** OrgDirectory over any ChainClient adapter (devnet, CosmWasm, Secret). */
 export class ChainOrgDirectory implements OrgDirectory {
@@ -23,47 +26,57 @@ export class ChainOrgDirectory implements OrgDirectory {
     private readonly billingContract: string,
   ) {}
 
-  async getOrg(id: string): Promise<OrgRecord | null> {
+  async contract(): Promise<string> {
+    return this.billingContract;
+  }
+
+  async findOrg(id: string): Promise<OrgLookup> {
+    let raw: unknown;
     try {
-      const org = await this.chain.query<BillingOrgResponse>(this.billingContract, {
-        org: { id: Number(id) },
-      });
-      return {
-        id: String(org.id),
-        name: org.name,
-        owner: org.owner,
-        admins: org.admins,
-        members: org.members,
-        auditors: org.auditors,
-      };
+      raw = await billingClient(this.chain, this.billingContract).query('find_org', { id: Number(id) });
     } catch (error) {
-      if (isMissingOrg(error)) return null;
-      throw unavailable(error);
+      // Whatever the error says ("not found" included: a missing contract, a proxy's 404 page,
+      // a node that does not know the contract yet), it is not the contract saying the org
+      // does not exist.
+      throw unavailable('billing contract find_org query failed', error);
     }
+    const answer = findOrgAnswer.safeParse(raw);
+    if (!answer.success) {
+      throw unavailable('billing contract find_org answer is not a billing contract’s', answer.error);
+    }
+    const org = answer.data.org;
+    if (org && String(org.id) !== id) {
+      throw unavailable(`billing contract answered org ${org.id} for org ${id}`, undefined);
+    }
+    return {
+      contract: this.billingContract,
+      org: org
+        ? {
+            id: String(org.id),
+            name: org.name,
+            owner: org.owner,
+            admins: org.admins,
+            members: org.members,
+            auditors: org.auditors,
+          }
+        : null,
+    };
   }
 
   async orgsOf(address: string): Promise<string[]> {
     try {
-      const answer = await this.chain.query<BillingOrgsOfResponse>(this.billingContract, {
-        orgs_of: { address },
-      });
+      const answer = await billingClient(this.chain, this.billingContract).query('orgs_of', { address });
       // A pending owner has no rights until it accepts.
       return answer.orgs
         .filter((membership) => membership.is_owner || membership.roles.length > 0)
         .map((membership) => String(membership.org_id));
     } catch (error) {
-      throw unavailable(error);
+      throw unavailable('billing contract orgs_of query failed', error);
     }
   }
 }
 
-function isMissingOrg(error: unknown): boolean {
-  if (!(error instanceof ChainError)) return false;
-  return error.code === 'NOT_FOUND' || (error.code === 'CONTRACT_ERROR' && /not found/i.test(error.message));
-}
-
-function unavailable(error: unknown): Error {
-  return new OrgDirectoryUnavailableError(`billing contract query failed: ${(error as Error).message}`, {
-    cause: error,
-  });
+function unavailable(what: string, error: unknown): OrgDirectoryUnavailableError {
+  const reason = error instanceof Error ? `: ${error.message}` : '';
+  return new OrgDirectoryUnavailableError(`${what}${reason}`, { cause: error });
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { ChainOrgDirectory } from './chain-org-directory.js';
 import { contractAddresses, openOnFirstUse, sharedReadOnlyChain } from './connect-read-only-chain.js';
-import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from './org-directory.js';
+import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgLookup } from './org-directory.js';
 
 /**
  * The api's OrgDirectory for the configured chain (devnet, Secret Network, any CosmWasm
@@ -12,18 +12,29 @@ import { type OrgDirectory, OrgDirectoryUnavailableError, type OrgRecord } from 
 export class LazyChainOrgDirectory implements OrgDirectory {
   constructor(private readonly config: Pick<Config, 'chain' | 'chainId' | 'billingContract'>) {}
 
-  getOrg(id: string): Promise<OrgRecord | null> {
-    return this.connect().then(({ directory }) => directory.getOrg(id));
+  /** The configured address without a chain call; else the one the devnet registry names. */
+  async contract(): Promise<string> {
+    if (this.config.billingContract) return this.config.billingContract;
+    const { directory } = await this.connect();
+    return directory.contract();
+  }
+
+  findOrg(id: string): Promise<OrgLookup> {
+    return this.connect().then(({ directory }) => directory.findOrg(id));
   }
 
   orgsOf(address: string): Promise<string[]> {
     return this.connect().then(({ directory }) => directory.orgsOf(address));
   }
 
-  /** Readiness: the chain answers a query of the billing contract. */
+  /**
+   * Readiness: the configured address answers the billing contract's `find_org` with its
+   * typed answer. A wrong address, a proxy's error page or a node that does not know the
+   * contract fails here, so /readyz says not ready instead of green.
+   */
   async check(): Promise<void> {
     const { directory } = await this.connect();
-    await directory.getOrg('0');
+    await directory.findOrg('0');
   }
 
   private readonly connect = openOnFirstUse(() =>

@@ -85,7 +85,7 @@ describe('the api’s chain readers', () => {
     forwarded.length = 0;
     const { directory, plans } = readers();
     await Promise.all([directory.check(), plans.planOf(orgId, new Date())]);
-    expect(await directory.getOrg(orgId)).toMatchObject({ id: orgId, name: 'Shared' });
+    expect((await directory.findOrg(orgId)).org).toMatchObject({ id: orgId, name: 'Shared' });
     expect((await plans.planOf(orgId, new Date())).active).toBe(false);
     expect(await plans.chainMessagesUsed(orgId, 0, 0)).toBe(0);
     // Two readers each opening their own client read it four times.

@@ -1,4 +1,9 @@
-import type { OrgDirectory, OrgRecord } from './org-directory.js';
+import {
+  type OrgDirectory,
+  OrgDirectoryUnavailableError,
+  type OrgLookup,
+  type OrgRecord,
+} from './org-directory.js';
 
 /** An OrgDirectory held in memory: for tests, and for running the api without a chain. */
 export class InMemoryOrgDirectory implements OrgDirectory {
@@ -7,14 +12,20 @@ export class InMemoryOrgDirectory implements OrgDirectory {
   unavailable = false;
   calls = 0;
 
+  constructor(private readonly contractAddress = 'in-memory-billing') {}
+
   put(org: OrgRecord): void {
     this.orgs.set(org.id, structuredClone(org));
   }
 
-  async getOrg(id: string): Promise<OrgRecord | null> {
+  async contract(): Promise<string> {
+    return this.contractAddress;
+  }
+
+  async findOrg(id: string): Promise<OrgLookup> {
     this.check();
     const org = this.orgs.get(id);
-    return org ? structuredClone(org) : null;
+    return { contract: this.contractAddress, org: org ? structuredClone(org) : null };
   }
 
   async orgsOf(address: string): Promise<string[]> {
@@ -26,6 +37,6 @@ export class InMemoryOrgDirectory implements OrgDirectory {
 
   private check(): void {
     this.calls++;
-    if (this.unavailable) throw new Error('chain unreachable (simulated)');
+    if (this.unavailable) throw new OrgDirectoryUnavailableError('chain unreachable (simulated)');
   }
 }

@@ -48,6 +48,12 @@ export const AppErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   // 5xx
   CHAIN_UNAVAILABLE: 'CHAIN_UNAVAILABLE',
+  /**
+   * The api's stored copy of this org mirrors another billing contract than the one it is
+   * configured for (`details.mirrored`, `details.configured`): an operator's setting. The
+   * data is kept and never served as the configured contract's org of the same id.
+   */
+  ORG_MIRRORS_OTHER_CONTRACT: 'ORG_MIRRORS_OTHER_CONTRACT',
   NOT_READY: 'NOT_READY',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
@@ -83,6 +89,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   QUOTA_EXHAUSTED: 402,
   RATE_LIMITED: 429,
   CHAIN_UNAVAILABLE: 503,
+  ORG_MIRRORS_OTHER_CONTRACT: 503,
   NOT_READY: 503,
   INTERNAL_ERROR: 500,
 };

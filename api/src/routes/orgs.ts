@@ -4,10 +4,10 @@ import { orgIdSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
 import { findAccessibleOrg } from '../services/access/find-accessible-org.js';
 import { listAuditLog } from '../services/audit/list-audit-log.js';
+import { ensureFreshOrgMirror } from '../services/orgs/ensure-fresh-org-mirror.js';
 import { getOrg } from '../services/orgs/get-org.js';
 import { listMembers } from '../services/orgs/list-members.js';
 import { listMyOrgs } from '../services/orgs/list-my-orgs.js';
-import { syncOrgMirror } from '../services/orgs/sync-org-mirror.js';
 import { ensureOrgMirror } from './ensure-org-mirror.js';
 
 const role = z.enum(['owner', 'admin', 'member', 'auditor']);
@@ -77,7 +77,16 @@ export function orgRoutes(deps: AppDeps): AnyRouteSpec[] {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         // Only someone who could see the org before may force a refresh of it.
         await findAccessibleOrg({ db, orgId: params.orgId, principal, permission: 'org:read' });
-        await syncOrgMirror({ db, orgDirectory: deps.orgDirectory, orgId: params.orgId, now });
+        // A forced refresh that cannot reach the chain says so (503) instead of the old mirror.
+        await ensureFreshOrgMirror({
+          db,
+          orgDirectory: deps.orgDirectory,
+          orgId: params.orgId,
+          maxAgeSeconds: 0,
+          now,
+          log,
+          serveStale: false,
+        });
         return getOrg({ db, orgId: params.orgId, principal });
       },
     }),

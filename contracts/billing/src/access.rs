@@ -40,12 +40,7 @@ fn authenticate(deps: Deps, env: &Env, auth: &QueryAuth) -> Result<String, Contr
                 return Err(ContractError::PermitMissingPermission {});
             }
             let prefix = CONFIG.load(deps.storage)?.address_prefix;
-            Ok(verify_permit(
-                deps,
-                permit,
-                env.contract.address.as_str(),
-                &prefix,
-            )?)
+            Ok(verify_permit(deps, env, permit, &prefix)?)
         }
     }
 }

@@ -14,8 +14,8 @@ use crate::config::{
 use crate::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
 use crate::orgs::{
     execute_accept_org_ownership, execute_add_org_role, execute_create_org,
-    execute_propose_org_owner, execute_remove_org_role, execute_rename_org, query_org,
-    query_orgs_of,
+    execute_propose_org_owner, execute_remove_org_role, execute_rename_org, query_find_org,
+    query_org, query_orgs_of,
 };
 use crate::plans::{
     execute_create_plan, execute_retire_plan, execute_update_plan, query_plan, query_plans,
@@ -143,6 +143,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     let result = match msg {
         QueryMsg::Config {} => json(query_config(deps)),
         QueryMsg::Org { id } => json(query_org(deps, id)),
+        QueryMsg::FindOrg { id } => json(query_find_org(deps, id)),
         QueryMsg::OrgsOf {
             address,
             start,

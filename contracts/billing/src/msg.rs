@@ -273,6 +273,12 @@ pub enum QueryMsg {
     Config {},
     #[returns(OrgResponse)]
     Org { id: u64 },
+    /// The org, or `org: null` when this contract never created one with this id. A typed
+    /// answer rather than the `org_not_found` error, so that a platform mirroring orgs can
+    /// tell "this contract says the org does not exist" from any failure on the way (wrong
+    /// address, node not synced, proxy errors), which must never read as "gone".
+    #[returns(FindOrgResponse)]
+    FindOrg { id: u64 },
     /// Orgs in which the address is owner, pending owner, admin, member or auditor, from
     /// index `start` (default 0), at most `limit` (default 30, max 100). The order is not
     /// meaningful: removing an org moves the last one into its place.
@@ -336,6 +342,13 @@ pub struct OrgResponse {
     pub members: Vec<Addr>,
     pub auditors: Vec<Addr>,
     pub pending_owner: Option<Addr>,
+}
+
+#[cw_serde]
+pub struct FindOrgResponse {
+    pub org: Option<OrgResponse>,
+    /// How many orgs this contract has created (ids run from 1 to this).
+    pub org_count: u64,
 }
 
 #[cw_serde]
@@ -413,6 +426,10 @@ pub struct PaidSubscription {
     /// Price and period this subscription renews at (fixed when bought).
     pub price: AssetAmount,
     pub period_seconds: u64,
+    /// When the current paid period began: at the subscription, at each renewal boundary
+    /// (where a scheduled plan change takes effect), and unchanged by an immediate upgrade.
+    /// Usage quotas count from here to `paid_until`.
+    pub period_start: Timestamp,
     pub paid_until: Timestamp,
     pub active: bool,
     pub cancel_at_period_end: bool,

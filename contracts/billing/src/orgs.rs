@@ -5,7 +5,7 @@ use privexbot_shared::cosmwasm_std::{Addr, Deps, DepsMut, MessageInfo, Response,
 
 use privexbot_shared::storage::to_json_bytes;
 
-use crate::msg::{OrgMembership, OrgResponse, OrgsOfResponse, Role};
+use crate::msg::{FindOrgResponse, OrgMembership, OrgResponse, OrgsOfResponse, Role};
 use crate::payments::no_funds;
 use crate::state::{Org, ORGS, ORGS_OF_AT, ORGS_OF_COUNT, ORGS_OF_POS, ORG_COUNT};
 use crate::ContractError;
@@ -323,6 +323,15 @@ pub fn query_org(deps: Deps, id: u64) -> Result<OrgResponse, ContractError> {
         auditors: org.auditors,
         pending_owner: org.pending_owner,
     })
+}
+
+pub fn query_find_org(deps: Deps, id: u64) -> Result<FindOrgResponse, ContractError> {
+    let org_count = ORG_COUNT.may_load(deps.storage)?.unwrap_or(0);
+    let org = match ORGS.may_load(deps.storage, &id)? {
+        Some(_) => Some(query_org(deps, id)?),
+        None => None,
+    };
+    Ok(FindOrgResponse { org, org_count })
 }
 
 pub fn query_orgs_of(

@@ -59,6 +59,10 @@ pub struct Subscription {
     pub terms: Terms,
     /// Unix seconds; the plan is active while `paid_until > now`.
     pub paid_until: u64,
+    /// Unix seconds: when the current paid period began (the subscription, or the renewal
+    /// boundary that started it). An immediate upgrade keeps the period, so it keeps this too.
+    /// `None` only on subscriptions stored before it was recorded.
+    pub period_start: Option<u64>,
     pub cancel_at_period_end: bool,
     /// Set when the balance could not pay a renewal: the subscription ended at `paid_until`
     /// and only a new `subscribe` starts it again (a later deposit never pays for lapsed time).

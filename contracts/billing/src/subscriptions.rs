@@ -85,6 +85,7 @@ pub(crate) fn renew_due(
     let amount = price.checked_mul(Uint128::from(affordable))?;
     // Cannot overflow: affordable <= due, so paid_until stays below now + period.
     sub.paid_until += affordable * period;
+    sub.period_start = Some(sub.paid_until - period);
     let terms = sub.terms.clone();
     Ok((
         sub,
@@ -303,6 +304,7 @@ fn subscribe(
     let sub = Subscription {
         terms: terms_of(plan_id, &plan),
         paid_until,
+        period_start: Some(now),
         cancel_at_period_end: false,
         lapsed: false,
         next: None,
@@ -587,6 +589,10 @@ pub fn query_subscription(
             plan_id: s.terms.plan_id,
             price: s.terms.price,
             period_seconds: s.terms.period_seconds,
+            period_start: Timestamp::from_seconds(
+                s.period_start
+                    .unwrap_or_else(|| s.paid_until.saturating_sub(s.terms.period_seconds)),
+            ),
             paid_until: Timestamp::from_seconds(s.paid_until),
             active: paid_active,
             cancel_at_period_end: s.cancel_at_period_end,

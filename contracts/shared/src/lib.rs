@@ -7,8 +7,9 @@
 //! - [`entry_points!`]: the wasm exports of a contract, for both targets.
 //! - [`token`]: payment tokens: CW20 vs SNIP-20 `receive` callbacks, transfers, and SNIP-20
 //!   `register_receive`.
-//! - [`permit`], [`viewing_key`]: SNIP-24 query permits and viewing keys, one API on both
-//!   targets (secret-toolkit on Secret, the same checks written out on vanilla).
+//! - [`permit`], [`viewing_key`]: SNIP-24 query permits and viewing keys, our own code on both
+//!   targets (permits checked with the host's `secp256k1_verify`, so no C libsecp256k1 is
+//!   linked into the Secret wasm; see each module for why not secret-toolkit's).
 
 #[cfg(all(feature = "vanilla", feature = "secret"))]
 compile_error!("features `vanilla` and `secret` are exclusive: build with --no-default-features --features secret");
@@ -36,8 +37,8 @@ macro_rules! entry_points {
     ($m:path) => {
         #[cfg(target_arch = "wasm32")]
         mod __wasm_exports {
-            use $m as contract;
             use $crate::cosmwasm_std::{do_execute, do_instantiate, do_query};
+            use $m as contract;
 
             #[no_mangle]
             extern "C" fn instantiate(env_ptr: u32, info_ptr: u32, msg_ptr: u32) -> u32 {

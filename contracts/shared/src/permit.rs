@@ -1,25 +1,25 @@
-//! SNIP-24 query permits, checked the same way on both targets.
+//! SNIP-24 query permits, checked by our own code on both targets.
 //!
 //! A permit is an account's offline signature (Keplr `signAmino`) over an amino sign doc
-//! naming the contracts it may be shown to (`allowed_tokens`) and what it allows
-//! (`permissions`). The contract derives the account's address from the signing key, so a
-//! permit proves an address without a transaction.
+//! naming the chain (`chain_id`), the contracts it may be shown to (`allowed_tokens`) and what
+//! it allows (`permissions`). The contract derives the account's address from the signing key,
+//! so a permit proves an address without a transaction.
 //!
-//! - `secret`: the types and the check are secret-toolkit's (`secret_toolkit::permit`).
-//! - `vanilla`: secret-toolkit is built on secret-cosmwasm-std and cannot be used with
-//!   cosmwasm-std 1.5, so the same JSON types and the same check are written here:
-//!   amino JSON sign doc → SHA-256 → `secp256k1_verify` → address
-//!   `bech32(prefix, ripemd160(sha256(pubkey)))`.
+//! The check is amino JSON sign doc → SHA-256 → the host's `secp256k1_verify` (`deps.api`) →
+//! address `bech32(prefix, ripemd160(sha256(pubkey)))`, written here rather than taken from
+//! secret-toolkit's `permit` crate for two reasons:
+//! - secret-toolkit verifies through its `crypto` crate, which links the C libsecp256k1
+//!   (`secp256k1-sys`, compiled with `cc`): about 100 KB of every Secret wasm, and the reason
+//!   the Secret build needed clang. The host function does the same check for a few bytes.
+//! - secret-toolkit (0.10.3) never compares the permit's `chain_id` with the chain it runs on,
+//!   so a permit signed for a testnet would open mainnet data. [`verify_permit`] does.
 //!
-//! Contracts call [`verify_permit`] and [`revoke_permit`] only; both behave alike on both
-//! targets (revocations are stored under the same keys as secret-toolkit's).
+//! The JSON shapes and the revocation storage keys are secret-toolkit's, so permits and
+//! revocations made for it keep working.
 
-use crate::cosmwasm_std::{Deps, Storage};
-
-#[cfg(feature = "secret")]
-pub use secret_toolkit::permit::{Permissions, Permit, PermitParams, PermitSignature, PubKey};
-#[cfg(feature = "vanilla")]
-pub use vanilla_types::{Permissions, Permit, PermitParams, PermitSignature, PubKey};
+use crate::cosmwasm_std::{Binary, Deps, Env, Storage, Uint128};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// Storage prefix of revoked permit names, followed by `account + permit_name` as in
 /// secret-toolkit.
@@ -30,6 +30,11 @@ pub const REVOKED_PERMITS_PREFIX: &str = "revoked_permits";
 pub enum PermitError {
     #[error("permit is not valid for this contract ({contract})")]
     WrongContract { contract: String },
+    #[error("permit was signed for chain {permit_chain_id:?}, this is {chain_id:?}")]
+    WrongChain {
+        permit_chain_id: String,
+        chain_id: String,
+    },
     #[error("permit {name:?} was revoked by {account}")]
     Revoked { name: String, account: String },
     #[error("permit public key must be a 33-byte compressed secp256k1 key")]
@@ -41,13 +46,21 @@ pub enum PermitError {
 }
 
 /// The address (with bech32 prefix `hrp`) of the account whose key signed the permit, if the
-/// permit names `this_contract`, is not revoked and its signature verifies.
+/// permit was signed for this chain, names this contract, is not revoked and its signature
+/// verifies.
 pub fn verify_permit<P: Permissions>(
     deps: Deps,
+    env: &Env,
     permit: &Permit<P>,
-    this_contract: &str,
     hrp: &str,
 ) -> Result<String, PermitError> {
+    if permit.params.chain_id != env.block.chain_id {
+        return Err(PermitError::WrongChain {
+            permit_chain_id: permit.params.chain_id.clone(),
+            chain_id: env.block.chain_id.clone(),
+        });
+    }
+    let this_contract = env.contract.address.as_str();
     if !permit
         .params
         .allowed_tokens
@@ -69,36 +82,19 @@ pub fn verify_permit<P: Permissions>(
             account,
         });
     }
-    verify_signature(deps, permit, this_contract, hrp)?;
+    verify_signature(deps, permit)?;
     Ok(account)
 }
 
 /// Refuses every later use of the sender's permit named `permit_name`.
 pub fn revoke_permit(storage: &mut dyn Storage, account: &str, permit_name: &str) {
-    #[cfg(feature = "secret")]
-    secret_toolkit::permit::RevokedPermits::revoke_permit(
-        storage,
-        REVOKED_PERMITS_PREFIX,
-        account,
-        permit_name,
-    );
-    #[cfg(feature = "vanilla")]
     storage.set(&revoked_key(account, permit_name), b"_");
 }
 
 fn is_revoked(storage: &dyn Storage, account: &str, permit_name: &str) -> bool {
-    #[cfg(feature = "secret")]
-    return secret_toolkit::permit::RevokedPermits::is_permit_revoked(
-        storage,
-        REVOKED_PERMITS_PREFIX,
-        account,
-        permit_name,
-    );
-    #[cfg(feature = "vanilla")]
-    return storage.get(&revoked_key(account, permit_name)).is_some();
+    storage.get(&revoked_key(account, permit_name)).is_some()
 }
 
-#[cfg(feature = "vanilla")]
 fn revoked_key(account: &str, permit_name: &str) -> Vec<u8> {
     [REVOKED_PERMITS_PREFIX, account, permit_name]
         .concat()
@@ -138,35 +134,10 @@ pub fn validate_prefix(prefix: &str) -> Result<(), PermitError> {
     account_from_pubkey(&[2u8; 33], prefix).map(|_| ())
 }
 
-#[cfg(feature = "secret")]
-fn verify_signature<P: Permissions>(
-    deps: Deps,
-    permit: &Permit<P>,
-    this_contract: &str,
-    hrp: &str,
-) -> Result<(), PermitError> {
-    // The checks above already passed, so any error left is the signature's.
-    secret_toolkit::permit::validate(
-        deps,
-        REVOKED_PERMITS_PREFIX,
-        permit,
-        this_contract.to_string(),
-        Some(hrp),
-    )
-    .map(|_| ())
-    .map_err(|_| PermitError::InvalidSignature {})
-}
-
-#[cfg(feature = "vanilla")]
-fn verify_signature<P: Permissions>(
-    deps: Deps,
-    permit: &Permit<P>,
-    _this_contract: &str,
-    _hrp: &str,
-) -> Result<(), PermitError> {
+fn verify_signature<P: Permissions>(deps: Deps, permit: &Permit<P>) -> Result<(), PermitError> {
     use sha2::{Digest, Sha256};
 
-    let sign_doc = vanilla_types::SignDoc::of(&permit.params);
+    let sign_doc = SignDoc::of(&permit.params);
     let bytes =
         crate::storage::to_json_bytes(&sign_doc).map_err(|_| PermitError::InvalidSignature {})?;
     let digest = Sha256::digest(&bytes);
@@ -180,119 +151,111 @@ fn verify_signature<P: Permissions>(
     }
 }
 
-#[cfg(feature = "vanilla")]
-mod vanilla_types {
-    //! The JSON shapes of secret-toolkit's permit types, over cosmwasm-std 1.5.
+// The JSON shapes of secret-toolkit's permit types.
 
-    use schemars::JsonSchema;
-    use serde::{Deserialize, Serialize};
+/// Anything usable as a permit's permission list element.
+pub trait Permissions:
+    Clone + PartialEq + Serialize + for<'d> Deserialize<'d> + JsonSchema
+{
+}
+impl<T> Permissions for T where
+    T: Clone + PartialEq + Serialize + for<'d> Deserialize<'d> + JsonSchema
+{
+}
 
-    use crate::cosmwasm_std::{Binary, Uint128};
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub struct Permit<Permission: Permissions> {
+    #[serde(bound = "")]
+    pub params: PermitParams<Permission>,
+    pub signature: PermitSignature,
+}
 
-    /// Anything usable as a permit's permission list element.
-    pub trait Permissions:
-        Clone + PartialEq + Serialize + for<'d> Deserialize<'d> + JsonSchema
-    {
-    }
-    impl<T> Permissions for T where
-        T: Clone + PartialEq + Serialize + for<'d> Deserialize<'d> + JsonSchema
-    {
-    }
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub struct PermitParams<Permission: Permissions> {
+    pub allowed_tokens: Vec<String>,
+    pub permit_name: String,
+    pub chain_id: String,
+    #[serde(bound = "")]
+    pub permissions: Vec<Permission>,
+}
 
-    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub struct Permit<Permission: Permissions> {
-        #[serde(bound = "")]
-        pub params: PermitParams<Permission>,
-        pub signature: PermitSignature,
-    }
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub struct PermitSignature {
+    pub pub_key: PubKey,
+    pub signature: Binary,
+}
 
-    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub struct PermitParams<Permission: Permissions> {
-        pub allowed_tokens: Vec<String>,
-        pub permit_name: String,
-        pub chain_id: String,
-        #[serde(bound = "")]
-        pub permissions: Vec<Permission>,
-    }
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub struct PubKey {
+    /// "tendermint/PubKeySecp256k1" (not checked, as on Secret).
+    pub r#type: String,
+    /// 33-byte compressed secp256k1 public key.
+    pub value: Binary,
+}
 
-    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub struct PermitSignature {
-        pub pub_key: PubKey,
-        pub signature: Binary,
-    }
+// The amino JSON sign doc that Keplr signs for a permit. Field order is alphabetical at
+// every level, because amino JSON sorts keys and the signature covers the exact bytes.
+#[derive(Serialize)]
+struct SignDoc<'a, P: Permissions> {
+    account_number: Uint128,
+    chain_id: &'a str,
+    fee: Fee,
+    memo: &'a str,
+    msgs: [PermitMsg<'a, P>; 1],
+    sequence: Uint128,
+}
 
-    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub struct PubKey {
-        /// "tendermint/PubKeySecp256k1" (not checked, as on Secret).
-        pub r#type: String,
-        /// 33-byte compressed secp256k1 public key.
-        pub value: Binary,
-    }
+#[derive(Serialize)]
+struct Fee {
+    amount: [Coin; 1],
+    gas: Uint128,
+}
 
-    // The amino JSON sign doc that Keplr signs for a permit. Field order is alphabetical at
-    // every level, because amino JSON sorts keys and the signature covers the exact bytes.
-    #[derive(Serialize)]
-    pub(super) struct SignDoc<'a, P: Permissions> {
-        account_number: Uint128,
-        chain_id: &'a str,
-        fee: Fee,
-        memo: &'a str,
-        msgs: [PermitMsg<'a, P>; 1],
-        sequence: Uint128,
-    }
+#[derive(Serialize)]
+struct Coin {
+    amount: Uint128,
+    denom: &'static str,
+}
 
-    #[derive(Serialize)]
-    struct Fee {
-        amount: [Coin; 1],
-        gas: Uint128,
-    }
+#[derive(Serialize)]
+struct PermitMsg<'a, P: Permissions> {
+    r#type: &'static str,
+    value: PermitContent<'a, P>,
+}
 
-    #[derive(Serialize)]
-    struct Coin {
-        amount: Uint128,
-        denom: &'static str,
-    }
+#[derive(Serialize)]
+struct PermitContent<'a, P: Permissions> {
+    allowed_tokens: &'a [String],
+    permissions: &'a [P],
+    permit_name: &'a str,
+}
 
-    #[derive(Serialize)]
-    struct PermitMsg<'a, P: Permissions> {
-        r#type: &'static str,
-        value: PermitContent<'a, P>,
-    }
-
-    #[derive(Serialize)]
-    struct PermitContent<'a, P: Permissions> {
-        allowed_tokens: &'a [String],
-        permissions: &'a [P],
-        permit_name: &'a str,
-    }
-
-    impl<'a, P: Permissions> SignDoc<'a, P> {
-        pub(super) fn of(params: &'a PermitParams<P>) -> Self {
-            SignDoc {
-                account_number: Uint128::zero(),
-                chain_id: &params.chain_id,
-                fee: Fee {
-                    amount: [Coin {
-                        amount: Uint128::zero(),
-                        denom: "uscrt",
-                    }],
-                    gas: Uint128::one(),
-                },
-                memo: "",
-                msgs: [PermitMsg {
-                    r#type: "query_permit",
-                    value: PermitContent {
-                        allowed_tokens: &params.allowed_tokens,
-                        permissions: &params.permissions,
-                        permit_name: &params.permit_name,
-                    },
+impl<'a, P: Permissions> SignDoc<'a, P> {
+    fn of(params: &'a PermitParams<P>) -> Self {
+        SignDoc {
+            account_number: Uint128::zero(),
+            chain_id: &params.chain_id,
+            fee: Fee {
+                amount: [Coin {
+                    amount: Uint128::zero(),
+                    denom: "uscrt",
                 }],
-                sequence: Uint128::zero(),
-            }
+                gas: Uint128::one(),
+            },
+            memo: "",
+            msgs: [PermitMsg {
+                r#type: "query_permit",
+                value: PermitContent {
+                    allowed_tokens: &params.allowed_tokens,
+                    permissions: &params.permissions,
+                    permit_name: &params.permit_name,
+                },
+            }],
+            sequence: Uint128::zero(),
         }
     }
 }
@@ -300,8 +263,8 @@ mod vanilla_types {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cosmwasm_std::testing::mock_dependencies;
-    use crate::cosmwasm_std::Binary;
+    use crate::cosmwasm_std::testing::{mock_dependencies, mock_env};
+    use crate::cosmwasm_std::{Addr, Binary};
     use k256::ecdsa::{signature::hazmat::PrehashSigner, Signature, SigningKey};
     use sha2::{Digest, Sha256};
 
@@ -340,16 +303,25 @@ mod tests {
 
     const TOKEN: &str = "secret1rf03820fp8gngzg2w02vd30ns78qkc8rg8dxaq";
 
+    /// The environment of contract `contract` running on chain `chain_id`.
+    fn env_of(chain_id: &str, contract: &str) -> Env {
+        let mut env = mock_env();
+        env.block.chain_id = chain_id.to_string();
+        env.contract.address = Addr::unchecked(contract);
+        env
+    }
+
     #[test]
     fn a_keplr_signed_permit_verifies_and_yields_the_signer_address() {
         let deps = mock_dependencies();
         let permit = keplr_permit();
+        let env = env_of("pulsar-2", TOKEN);
         assert_eq!(
-            verify_permit(deps.as_ref(), &permit, TOKEN, "secret").unwrap(),
+            verify_permit(deps.as_ref(), &env, &permit, "secret").unwrap(),
             "secret1399pyvvk3hvwgxwt3udkslsc5jl3rqv4yshfrl"
         );
         assert_eq!(
-            verify_permit(deps.as_ref(), &permit, TOKEN, "cosmos").unwrap(),
+            verify_permit(deps.as_ref(), &env, &permit, "cosmos").unwrap(),
             "cosmos1399pyvvk3hvwgxwt3udkslsc5jl3rqv4x4rq7r"
         );
     }
@@ -357,20 +329,32 @@ mod tests {
     #[test]
     fn altered_wrong_contract_and_revoked_permits_are_refused() {
         let mut deps = mock_dependencies();
+        let env = env_of("pulsar-2", TOKEN);
+        // The chain id is part of the signed document: changing it breaks the signature.
         let mut altered = keplr_permit();
         altered.params.chain_id = "secret-4".into();
         assert_eq!(
-            verify_permit(deps.as_ref(), &altered, TOKEN, "secret"),
+            verify_permit(
+                deps.as_ref(),
+                &env_of("secret-4", TOKEN),
+                &altered,
+                "secret"
+            ),
             Err(PermitError::InvalidSignature {})
         );
         let mut more = keplr_permit();
         more.params.permissions.push(Perm::Usage);
         assert_eq!(
-            verify_permit(deps.as_ref(), &more, TOKEN, "secret"),
+            verify_permit(deps.as_ref(), &env, &more, "secret"),
             Err(PermitError::InvalidSignature {})
         );
         assert_eq!(
-            verify_permit(deps.as_ref(), &keplr_permit(), "secret1other", "secret"),
+            verify_permit(
+                deps.as_ref(),
+                &env_of("pulsar-2", "secret1other"),
+                &keplr_permit(),
+                "secret"
+            ),
             Err(PermitError::WrongContract {
                 contract: "secret1other".into()
             })
@@ -378,7 +362,7 @@ mod tests {
         let mut short_key = keplr_permit();
         short_key.signature.pub_key.value = Binary::from(vec![3u8; 32]);
         assert_eq!(
-            verify_permit(deps.as_ref(), &short_key, TOKEN, "secret"),
+            verify_permit(deps.as_ref(), &env, &short_key, "secret"),
             Err(PermitError::InvalidPubkey {})
         );
 
@@ -389,7 +373,7 @@ mod tests {
             &keplr_permit().params.permit_name,
         );
         assert_eq!(
-            verify_permit(deps.as_ref(), &keplr_permit(), TOKEN, "secret"),
+            verify_permit(deps.as_ref(), &env, &keplr_permit(), "secret"),
             Err(PermitError::Revoked {
                 name: keplr_permit().params.permit_name,
                 account: account.into()
@@ -427,8 +411,26 @@ mod tests {
             },
         };
         assert_eq!(
-            verify_permit(deps.as_ref(), &permit, TOKEN, "secret").unwrap(),
+            verify_permit(deps.as_ref(), &env_of("secret-4", TOKEN), &permit, "secret").unwrap(),
             account_from_pubkey(&pubkey, "secret").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_correctly_signed_permit_for_another_chain_is_refused() {
+        let deps = mock_dependencies();
+        // Signed for pulsar-2 (a testnet), shown to the same contract address on secret-4.
+        assert_eq!(
+            verify_permit(
+                deps.as_ref(),
+                &env_of("secret-4", TOKEN),
+                &keplr_permit(),
+                "secret"
+            ),
+            Err(PermitError::WrongChain {
+                permit_chain_id: "pulsar-2".into(),
+                chain_id: "secret-4".into()
+            })
         );
     }
 

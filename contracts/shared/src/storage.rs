@@ -51,7 +51,10 @@ pub struct Item<T> {
 
 impl<T: Serialize + DeserializeOwned> Item<T> {
     pub const fn new(key: &'static str) -> Self {
-        Item { key: key.as_bytes(), value: PhantomData }
+        Item {
+            key: key.as_bytes(),
+            value: PhantomData,
+        }
     }
 
     pub fn save(&self, store: &mut dyn Storage, value: &T) -> StdResult<()> {
@@ -158,7 +161,10 @@ pub struct Map<K: ?Sized, V> {
 
 impl<K: MapKey + ?Sized, V: Serialize + DeserializeOwned> Map<K, V> {
     pub const fn new(namespace: &'static str) -> Self {
-        Map { namespace: namespace.as_bytes(), types: PhantomData }
+        Map {
+            namespace: namespace.as_bytes(),
+            types: PhantomData,
+        }
     }
 
     fn key(&self, k: &K) -> Vec<u8> {
@@ -209,7 +215,10 @@ pub struct AppendList<T> {
 
 impl<T: Serialize + DeserializeOwned> AppendList<T> {
     pub fn new(namespace: &str) -> Self {
-        AppendList { namespace: namespace.as_bytes().to_vec(), item: PhantomData }
+        AppendList {
+            namespace: namespace.as_bytes().to_vec(),
+            item: PhantomData,
+        }
     }
 
     /// The list of one owner (an org id, an address): namespace + length-prefixed suffix.
@@ -218,7 +227,10 @@ impl<T: Serialize + DeserializeOwned> AppendList<T> {
         let mut namespace = self.namespace.clone();
         namespace.extend_from_slice(&(s.len() as u16).to_be_bytes());
         namespace.extend_from_slice(&s);
-        AppendList { namespace, item: PhantomData }
+        AppendList {
+            namespace,
+            item: PhantomData,
+        }
     }
 
     fn len_key(&self) -> Vec<u8> {
@@ -251,7 +263,10 @@ impl<T: Serialize + DeserializeOwned> AppendList<T> {
     }
 
     pub fn get(&self, store: &dyn Storage, index: u64) -> StdResult<Option<T>> {
-        store.get(&self.item_key(index)).map(|b| decode(&b)).transpose()
+        store
+            .get(&self.item_key(index))
+            .map(|b| decode(&b))
+            .transpose()
     }
 
     /// Replaces an existing item (for lists whose entries carry their own status).
@@ -267,7 +282,10 @@ impl<T: Serialize + DeserializeOwned> AppendList<T> {
     pub fn page(&self, store: &dyn Storage, start: u64, limit: u64) -> StdResult<Vec<T>> {
         let end = self.len(store)?.min(start.saturating_add(limit));
         (start..end)
-            .map(|i| self.get(store, i)?.ok_or_else(|| StdError::not_found("list item")))
+            .map(|i| {
+                self.get(store, i)?
+                    .ok_or_else(|| StdError::not_found("list item"))
+            })
             .collect()
     }
 }
@@ -287,7 +305,12 @@ mod tests {
         assert_eq!(COUNT.may_load(&store).unwrap(), None);
         assert!(COUNT.load(&store).is_err());
         COUNT.save(&mut store, &7).unwrap();
-        assert_eq!(COUNT.update(&mut store, |c| Ok::<_, StdError>(c + 1)).unwrap(), 8);
+        assert_eq!(
+            COUNT
+                .update(&mut store, |c| Ok::<_, StdError>(c + 1))
+                .unwrap(),
+            8
+        );
 
         NAMES.save(&mut store, &1, &"one".to_string()).unwrap();
         assert!(NAMES.has(&store, &1));

@@ -1,12 +1,14 @@
 //! Viewing keys: a secret an account sets (or has the contract create) so that queries can
-//! prove the account without a signature. Same API and storage layout on both targets.
+//! prove the account without a signature. One implementation for both targets, with
+//! secret-toolkit's storage layout (so keys set by its `ViewingKey` store still check): only
+//! SHA-256 of a key is stored, hashes are compared in constant time, and an account without a
+//! key costs the same work as one with a wrong key.
 //!
-//! - `secret`: secret-toolkit's `ViewingKey` store.
-//! - `vanilla`: secret-toolkit cannot be built against cosmwasm-std 1.5, so the same rules are
-//!   written here: only SHA-256 of a key is stored, hashes are compared in constant time, and
-//!   an account without a key costs the same work as one with a wrong key. Note that on a
-//!   vanilla chain all state and transactions are public, so a viewing key there proves who
-//!   asks but hides nothing from someone reading the chain.
+//! Written here rather than taken from secret-toolkit's `viewing-key` crate because that crate
+//! enables secret-toolkit's `crypto` defaults, which link the C libsecp256k1 into the wasm
+//! (about 100 KB, and a C compiler for the build) though viewing keys need only SHA-256.
+//! Note that on a vanilla chain all state and transactions are public, so a viewing key there
+//! proves who asks but hides nothing from someone reading the chain.
 
 use crate::cosmwasm_std::{Env, MessageInfo, Storage};
 
@@ -15,16 +17,7 @@ pub const VIEWING_KEY_PREFIX: &str = "api_key_";
 
 /// Stores SHA-256 of `key` as `account`'s viewing key (replacing any previous one).
 pub fn set_viewing_key(storage: &mut dyn Storage, account: &str, key: &str) {
-    #[cfg(feature = "secret")]
-    {
-        use secret_toolkit::viewing_key::{ViewingKey, ViewingKeyStore};
-        ViewingKey::set(storage, account, key);
-    }
-    #[cfg(feature = "vanilla")]
-    storage.set(
-        &vanilla::key_slot(account),
-        &vanilla::sha256(key.as_bytes()),
-    );
+    storage.set(&layout::key_slot(account), &layout::sha256(key.as_bytes()));
 }
 
 /// Creates, stores and returns a new key for `account`, mixing the caller's `entropy` with the
@@ -36,14 +29,8 @@ pub fn create_viewing_key(
     account: &str,
     entropy: &[u8],
 ) -> String {
-    #[cfg(feature = "secret")]
     {
-        use secret_toolkit::viewing_key::{ViewingKey, ViewingKeyStore};
-        ViewingKey::create(storage, info, env, account, entropy)
-    }
-    #[cfg(feature = "vanilla")]
-    {
-        let seed = storage.get(vanilla::SEED_KEY).unwrap_or_default();
+        let seed = storage.get(layout::SEED_KEY).unwrap_or_default();
         let mut material =
             Vec::with_capacity(seed.len() + 16 + info.sender.as_str().len() + entropy.len());
         material.extend_from_slice(&seed);
@@ -51,11 +38,11 @@ pub fn create_viewing_key(
         material.extend_from_slice(&env.block.time.nanos().to_be_bytes());
         material.extend_from_slice(info.sender.as_bytes());
         material.extend_from_slice(entropy);
-        let next_seed = vanilla::sha256(&material);
-        storage.set(vanilla::SEED_KEY, &next_seed);
+        let next_seed = layout::sha256(&material);
+        storage.set(layout::SEED_KEY, &next_seed);
         let key = format!(
             "{VIEWING_KEY_PREFIX}{}",
-            crate::cosmwasm_std::Binary::from(vanilla::sha256(&next_seed).to_vec()).to_base64()
+            crate::cosmwasm_std::Binary::from(layout::sha256(&next_seed).to_vec()).to_base64()
         );
         set_viewing_key(storage, account, &key);
         key
@@ -65,25 +52,18 @@ pub fn create_viewing_key(
 /// Whether `key` is `account`'s viewing key. Takes the same time whether the account has no
 /// key, another key, or this key.
 pub fn check_viewing_key(storage: &dyn Storage, account: &str, key: &str) -> bool {
-    #[cfg(feature = "secret")]
-    {
-        use secret_toolkit::viewing_key::{ViewingKey, ViewingKeyStore};
-        ViewingKey::check(storage, account, key).is_ok()
-    }
-    #[cfg(feature = "vanilla")]
     {
         use subtle::ConstantTimeEq;
-        let stored = storage.get(&vanilla::key_slot(account));
+        let stored = storage.get(&layout::key_slot(account));
         // A missing key compares against zeros, which no SHA-256 output equals in practice,
         // so that the missing case does the same hashing and comparing as the others.
         let expected: &[u8] = stored.as_deref().unwrap_or(&[0u8; 32]);
-        let given = vanilla::sha256(key.as_bytes());
+        let given = layout::sha256(key.as_bytes());
         bool::from(given.as_slice().ct_eq(expected))
     }
 }
 
-#[cfg(feature = "vanilla")]
-mod vanilla {
+mod layout {
     use sha2::{Digest, Sha256};
 
     // Same layout as secret-toolkit's default store: the "viewing_keys" namespace (2-byte
@@ -139,9 +119,7 @@ mod tests {
     fn only_the_hash_is_stored() {
         let mut deps = mock_dependencies();
         set_viewing_key(&mut deps.storage, "alice", "plain secret");
-        #[cfg(feature = "vanilla")]
-        let stored = deps.storage.get(&vanilla::key_slot("alice")).unwrap();
-        #[cfg(feature = "secret")]
+        // secret-toolkit's layout: 2-byte namespace length, "viewing_keys", the account.
         let stored = {
             let mut k = (b"viewing_keys".len() as u16).to_be_bytes().to_vec();
             k.extend_from_slice(b"viewing_keys");

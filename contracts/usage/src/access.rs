@@ -33,12 +33,7 @@ pub fn authenticate(deps: Deps, env: &Env, auth: &QueryAuth) -> Result<String, C
                 return Err(ContractError::PermitMissingPermission {});
             }
             let prefix = CONFIG.load(deps.storage)?.address_prefix;
-            Ok(verify_permit(
-                deps,
-                permit,
-                env.contract.address.as_str(),
-                &prefix,
-            )?)
+            Ok(verify_permit(deps, env, permit, &prefix)?)
         }
     }
 }

@@ -50,10 +50,14 @@ impl Key {
     fn address(&self) -> String {
         account_from_pubkey(&self.pubkey(), PREFIX).unwrap()
     }
-    /// A SNIP-24 permit over the amino JSON that Keplr signs (serde_json sorts the keys).
+    /// A SNIP-24 permit for the mock chain.
     fn permit(&self, name: &str, allowed: &str) -> Permit<UsagePermission> {
+        self.permit_on(&mock_env().block.chain_id, name, allowed)
+    }
+    /// A SNIP-24 permit over the amino JSON that Keplr signs (serde_json sorts the keys).
+    fn permit_on(&self, chain_id: &str, name: &str, allowed: &str) -> Permit<UsagePermission> {
         let doc = serde_json::json!({
-            "account_number": "0", "chain_id": "secret-4",
+            "account_number": "0", "chain_id": chain_id,
             "fee": { "amount": [{ "amount": "0", "denom": "uscrt" }], "gas": "1" },
             "memo": "",
             "msgs": [{ "type": "query_permit", "value": {
@@ -65,7 +69,7 @@ impl Key {
             params: PermitParams {
                 allowed_tokens: vec![allowed.to_string()],
                 permit_name: name.to_string(),
-                chain_id: "secret-4".to_string(),
+                chain_id: chain_id.to_string(),
                 permissions: vec![UsagePermission::Usage],
             },
             signature: PermitSignature {
@@ -292,6 +296,15 @@ fn a_permit_signed_by_a_real_key_reads_usage_and_a_tampered_one_does_not() {
         query(deps.as_ref(), mock_env(), ask(elsewhere)).unwrap_err(),
         ContractError::Permit(privexbot_shared::permit::PermitError::WrongContract { .. })
     ));
+    // Correctly signed for this contract, but for another chain: refused on both targets.
+    let mainnet = owner.permit_on("secret-4", "dash", MOCK_CONTRACT_ADDR);
+    assert_eq!(
+        query(deps.as_ref(), mock_env(), ask(mainnet)).unwrap_err(),
+        ContractError::Permit(privexbot_shared::permit::PermitError::WrongChain {
+            permit_chain_id: "secret-4".into(),
+            chain_id: mock_env().block.chain_id,
+        })
+    );
     let other = Key::new(3).permit("dash", MOCK_CONTRACT_ADDR);
     assert_eq!(
         query(deps.as_ref(), mock_env(), ask(other)).unwrap_err(),

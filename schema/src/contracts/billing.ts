@@ -223,6 +223,11 @@ export type QueryMsg =
       };
     }
   | {
+      find_org: {
+        id: number;
+      };
+    }
+  | {
       orgs_of: {
         address: string;
         limit?: number | null;
@@ -381,6 +386,7 @@ export interface BillingMessages {
   receive: ReceiveMsg;
   responses: {
     config: ConfigResponse;
+    find_org: FindOrgResponse;
     org: OrgResponse;
     org_plan: OrgPlanResponse;
     orgs_of: OrgsOfResponse;
@@ -578,6 +584,17 @@ export interface Token {
   code_hash?: string | null;
 }
 /**
+ * This interface was referenced by `BillingMessages`'s JSON-Schema
+ * via the `definition` "FindOrgResponse".
+ */
+export interface FindOrgResponse {
+  org?: OrgResponse | null;
+  /**
+   * How many orgs this contract has created (ids run from 1 to this).
+   */
+  org_count: number;
+}
+/**
  * Fixed by agreement with the usage contract, which reads `owner`, `admins` and `auditors`.
  *
  * This interface was referenced by `BillingMessages`'s JSON-Schema
@@ -757,6 +774,10 @@ export interface PaidSubscription {
   next_plan_id?: number | null;
   paid_until: Timestamp;
   period_seconds: number;
+  /**
+   * When the current paid period began: at the subscription, at each renewal boundary (where a scheduled plan change takes effect), and unchanged by an immediate upgrade. Usage quotas count from here to `paid_until`.
+   */
+  period_start: Timestamp;
   plan_id: number;
   /**
    * Price and period this subscription renews at (fixed when bought).

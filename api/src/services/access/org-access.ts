@@ -21,14 +21,17 @@ export const orgPermissions = {
 } as const satisfies Record<string, { roles: readonly OrgRole[]; scope: ApiKeyScope | null }>;
 export type OrgPermission = keyof typeof orgPermissions;
 
-/** Matches the orgs in which `principal` holds `permission`. */
+/**
+ * Matches the orgs in which `principal` holds `permission`. An org marked gone (the billing
+ * contract says it does not exist) matches no one: its rows stay until purged, unreachable.
+ */
 export function orgWhere(principal: Principal, permission: OrgPermission): Prisma.OrgWhereInput {
   const rule = orgPermissions[permission];
   if (principal.kind === 'apiKey') {
     const allowed = rule.scope !== null && principal.scopes.includes(rule.scope);
-    return allowed ? { id: principal.orgId } : { id: { in: [] } };
+    return allowed ? { id: principal.orgId, goneAt: null } : { id: { in: [] } };
   }
-  return { members: { some: { address: principal.address, role: { in: [...rule.roles] } } } };
+  return { goneAt: null, members: { some: { address: principal.address, role: { in: [...rule.roles] } } } };
 }
 
 /** The role ranking used when an address holds several roles on chain. */

@@ -1,6 +1,7 @@
 import type { OrgDirectory } from '../../chain/org-directory.js';
 import type { Database } from '../../db/prisma.js';
 import type { OrgRole } from '../../generated/prisma/enums.js';
+import { AppError, AppErrorCode } from '../../http/app-error.js';
 import type { Logger } from '../../logger.js';
 import { ensureFreshOrgMirror } from './ensure-fresh-org-mirror.js';
 
@@ -35,13 +36,18 @@ export async function listMyOrgs(options: {
     for (const orgId of new Set([...chainOrgIds, ...mirroredIds])) {
       // Where chain and mirror disagree about this address, the mirror is out of date.
       const agree = chainOrgIds.includes(orgId) && mirroredIds.includes(orgId);
-      await ensureFreshOrgMirror({ ...options, orgId, maxAgeSeconds: agree ? options.maxAgeSeconds : 0 });
+      try {
+        await ensureFreshOrgMirror({ ...options, orgId, maxAgeSeconds: agree ? options.maxAgeSeconds : 0 });
+      } catch (error) {
+        // A gone org, or one of another contract, is left out; the others are still listed.
+        if (!(error instanceof AppError) || error.code === AppErrorCode.CHAIN_UNAVAILABLE) throw error;
+      }
     }
   } catch (error) {
     options.log.warn({ err: error }, 'could not ask the chain for my orgs; answering from the mirror');
   }
   const memberships = await db.member.findMany({
-    where: { address },
+    where: { address, org: { goneAt: null } },
     include: { org: true },
     orderBy: { orgId: 'asc' },
   });

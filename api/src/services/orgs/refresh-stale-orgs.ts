@@ -3,7 +3,10 @@ import type { Database } from '../../db/prisma.js';
 import type { Logger } from '../../logger.js';
 import { syncOrgMirror } from './sync-org-mirror.js';
 
-/** The periodic refresh: re-reads the least recently synced orgs from the chain. */
+/**
+ * The periodic refresh: re-reads the least recently synced orgs from the chain. A failure
+ * leaves the org as it was (sync-org-mirror.ts never deletes); gone orgs are not re-read.
+ */
 export async function refreshStaleOrgs(options: {
   db: Database;
   orgDirectory: OrgDirectory;
@@ -14,7 +17,7 @@ export async function refreshStaleOrgs(options: {
 }): Promise<{ refreshed: number; failed: number }> {
   const { db, now } = options;
   const stale = await db.org.findMany({
-    where: { syncedAt: { lt: new Date(now.getTime() - options.olderThanSeconds * 1000) } },
+    where: { goneAt: null, syncedAt: { lt: new Date(now.getTime() - options.olderThanSeconds * 1000) } },
     orderBy: { syncedAt: 'asc' },
     take: options.limit,
     select: { id: true },

@@ -55,6 +55,17 @@ export class ChainPlanQuotaSource implements PlanQuotaSource {
 
   async chainMessagesUsed(orgId: string, fromDay: number, toDay: number): Promise<number | undefined> {
     if (!this.contracts.usage) return undefined;
+    // The usage contract answers at most MAX_DAY_SPAN days a query: a period longer than a
+    // year is summed over consecutive spans.
+    let total = 0;
+    for (let from = fromDay; from <= toDay; from += MAX_DAY_SPAN) {
+      total += await this.messagesIn(orgId, from, Math.min(toDay, from + MAX_DAY_SPAN - 1));
+    }
+    return total;
+  }
+
+  private async messagesIn(orgId: string, fromDay: number, toDay: number): Promise<number> {
+    if (!this.contracts.usage) return 0;
     let usage: UsageTypes.UsageResponse;
     try {
       usage = await usageClient(this.chain, this.contracts.usage).query('org_usage', {
@@ -74,9 +85,16 @@ export class ChainPlanQuotaSource implements PlanQuotaSource {
   }
 }
 
+/** The usage contract's longest `org_usage` range (contracts/usage/src/msg.rs MAX_DAY_SPAN). */
+const MAX_DAY_SPAN = 366;
+
 /**
- * A paid subscription's period ends at `paid_until`; a staked plan (no paid period) is
- * counted in 30-day periods from the Unix epoch, so every api process agrees on it.
+ * A paid subscription's period is the one the billing contract records: from `period_start`
+ * (the subscription or the last renewal boundary; an immediate upgrade keeps it) to
+ * `paid_until`. Never `paid_until - period_seconds`: after a switch to a plan of another
+ * period that start lies in the future (every chat refused) or before the period (the old
+ * plan's usage counted). A staked plan (no paid period) is counted in 30-day periods from
+ * the Unix epoch, so every api process agrees on it.
  */
 function currentPeriod(
   subscription: BillingTypes.SubscriptionResponse,
@@ -85,8 +103,9 @@ function currentPeriod(
   const paid = subscription.paid;
   if (paid?.active && subscription.via !== 'stake') {
     // Timestamps are nanoseconds in a decimal string.
+    const start = Number(BigInt(paid.period_start) / 1_000_000n);
     const end = Number(BigInt(paid.paid_until) / 1_000_000n);
-    return { periodStart: new Date(end - paid.period_seconds * 1000), periodEnd: new Date(end) };
+    return { periodStart: new Date(Math.min(start, now.getTime())), periodEnd: new Date(end) };
   }
   const period = 30 * 86_400_000;
   const start = Math.floor(now.getTime() / period) * period;

@@ -480,3 +480,77 @@ fn retired_plans_keep_running_subscriptions_but_take_no_new_ones() {
     assert_eq!(s.snapshot(), before);
     s.assert_books();
 }
+
+/// The quota period the platform counts usage in is the one the contract records: it begins at
+/// the subscription and at each renewal boundary, an immediate upgrade keeps it, and a
+/// scheduled change starts a period of the new length at the boundary, however long.
+#[test]
+fn the_current_period_start_follows_renewals_and_plan_changes_of_any_length() {
+    let mut s = Suite::new();
+    let org = s.create_org(ALICE, "Acme");
+    let monthly = s.create_plan(plan("Monthly", s.token_asset(), 100, MONTH));
+    let weekly = s.create_plan(plan("Weekly", s.token_asset(), 100, 7 * DAY));
+    let two_years = s.create_plan(plan("Two years", s.token_asset(), 10, 730 * DAY));
+    let token = s.token.clone();
+    let t0 = s.now();
+    s.send_tokens(
+        ALICE,
+        &token,
+        10_000,
+        &ReceiveMsg::Subscribe {
+            org_id: org,
+            plan_id: monthly,
+            periods: 1,
+        },
+    )
+    .unwrap();
+    let paid = s.subscription(org).paid.unwrap();
+    assert_eq!(paid.period_start.seconds(), t0);
+    assert_eq!(paid.paid_until.seconds(), t0 + MONTH);
+
+    // Ten days in, an upgrade to a weekly plan (dearer per second) takes effect now and keeps
+    // the period: `paid_until - period` would put the start 23 days in the future.
+    s.advance(10 * DAY);
+    s.exec(
+        ALICE,
+        &ExecuteMsg::ChangePlan {
+            org_id: org,
+            plan_id: weekly,
+        },
+    )
+    .unwrap();
+    let sub = s.subscription(org);
+    assert_eq!(sub.plan_id, Some(weekly));
+    let paid = sub.paid.unwrap();
+    assert_eq!(paid.period_seconds, 7 * DAY);
+    assert_eq!(paid.period_start.seconds(), t0);
+    assert!(paid.period_start.seconds() <= s.now());
+
+    // Past the boundary, weekly periods run from it: 30 days + 2 weeks + 3 days later the
+    // third weekly period (started at 30 + 14 days) is current.
+    s.advance(20 * DAY + 14 * DAY + 3 * DAY);
+    let paid = s.subscription(org).paid.unwrap();
+    assert_eq!(paid.period_start.seconds(), t0 + MONTH + 14 * DAY);
+    assert_eq!(paid.paid_until.seconds(), t0 + MONTH + 21 * DAY);
+
+    // A downgrade to a two-year plan is scheduled; at the boundary a 730-day period begins.
+    s.exec(
+        ALICE,
+        &ExecuteMsg::ChangePlan {
+            org_id: org,
+            plan_id: two_years,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        s.subscription(org).paid.unwrap().period_start.seconds(),
+        t0 + MONTH + 14 * DAY
+    );
+    s.advance(5 * DAY);
+    let sub = s.subscription(org);
+    assert_eq!(sub.plan_id, Some(two_years));
+    let paid = sub.paid.unwrap();
+    assert_eq!(paid.period_start.seconds(), t0 + MONTH + 21 * DAY);
+    assert_eq!(paid.paid_until.seconds(), t0 + MONTH + 21 * DAY + 730 * DAY);
+    s.assert_books();
+}

@@ -1,6 +1,6 @@
 //! Organizations: sequential ids, roles, the per-address index, two-step ownership transfer.
 
-use privexbot_billing::msg::{ExecuteMsg, OrgsOfResponse, QueryMsg, Role};
+use privexbot_billing::msg::{ExecuteMsg, FindOrgResponse, OrgsOfResponse, QueryMsg, Role};
 use privexbot_billing::ContractError;
 use privexbot_shared::cosmwasm_std::Addr;
 
@@ -218,4 +218,33 @@ fn the_address_index_pages_and_fills_holes_with_its_last_entry() {
     assert_eq!(page(&s, 0, 10), (vec![], 0));
     s.exec(ALICE, &add(ids[2], Role::Auditor, CAROL)).unwrap();
     assert_eq!(page(&s, 0, 10), (vec![ids[2]], 1));
+}
+
+/// `find_org` answers "no such org" as data, never as an error, so that a platform mirroring
+/// orgs can tell it from a failure on the way.
+#[test]
+fn find_org_answers_a_missing_org_with_null_and_the_org_count() {
+    let mut s = Suite::new();
+    let none: FindOrgResponse = s.query(&QueryMsg::FindOrg { id: 1 });
+    assert_eq!(
+        none,
+        FindOrgResponse {
+            org: None,
+            org_count: 0
+        }
+    );
+    let acme = s.create_org(ALICE, "Acme");
+    let found: FindOrgResponse = s.query(&QueryMsg::FindOrg { id: acme });
+    assert_eq!(found.org_count, 1);
+    let org = found.org.unwrap();
+    assert_eq!(
+        (org.id, org.name.as_str(), org.owner.as_str()),
+        (acme, "Acme", ALICE)
+    );
+    let later: FindOrgResponse = s.query(&QueryMsg::FindOrg { id: acme + 1 });
+    assert_eq!(later.org, None);
+    // The plain `org` query keeps its typed error.
+    assert!(s
+        .query_error(&QueryMsg::Org { id: acme + 1 })
+        .contains(&ContractError::OrgNotFound { id: acme + 1 }.to_string()));
 }

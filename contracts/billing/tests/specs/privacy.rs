@@ -149,6 +149,22 @@ fn permits_signed_by_an_auditor_are_accepted_and_tampered_or_revoked_ones_refuse
             contract: billing.clone(),
         }),
     );
+    // Correctly signed, for this contract, but on mainnet: must not open a testnet's data
+    // (nor the other way round).
+    let other_chain = auditor.permit_on(
+        "secret-4",
+        "audit",
+        &billing,
+        vec![BillingPermission::Billing],
+    );
+    assert_query_refused(
+        &s,
+        &subscription(org, QueryAuth::Permit(other_chain)),
+        &ContractError::Permit(PermitError::WrongChain {
+            permit_chain_id: "secret-4".into(),
+            chain_id: TEST_CHAIN_ID.into(),
+        }),
+    );
     let no_permission = auditor.permit("none", &billing, vec![]);
     assert_query_refused(
         &s,

@@ -28,6 +28,8 @@ use sha2::{Digest, Sha256};
 pub const DENOM: &str = "uscrt";
 /// Bech32 prefix of accounts on this chain (permit signers' addresses use it).
 pub const PREFIX: &str = "cosmwasm";
+/// The chain id cw-multi-test runs under (its default block info).
+pub const TEST_CHAIN_ID: &str = "cosmos-testnet-14002";
 /// A native coin the contract does not accept.
 pub const OTHER_DENOM: &str = "uatom";
 pub const VALIDATOR: &str = "validator";
@@ -522,15 +524,26 @@ impl PermitSigner {
         account_from_pubkey(&self.pubkey(), PREFIX).unwrap()
     }
 
-    /// A permit over the amino JSON that Keplr signs (serde_json sorts the keys).
+    /// A permit for the test chain over the amino JSON that Keplr signs.
     pub fn permit(
         &self,
         name: &str,
         allowed: &str,
         permissions: Vec<BillingPermission>,
     ) -> Permit<BillingPermission> {
+        self.permit_on(TEST_CHAIN_ID, name, allowed, permissions)
+    }
+
+    /// A permit signed for `chain_id` (serde_json sorts the keys, as amino JSON does).
+    pub fn permit_on(
+        &self,
+        chain_id: &str,
+        name: &str,
+        allowed: &str,
+        permissions: Vec<BillingPermission>,
+    ) -> Permit<BillingPermission> {
         let doc = serde_json::json!({
-            "account_number": "0", "chain_id": "secret-4",
+            "account_number": "0", "chain_id": chain_id,
             "fee": { "amount": [{ "amount": "0", "denom": "uscrt" }], "gas": "1" },
             "memo": "",
             "msgs": [{ "type": "query_permit", "value": {
@@ -543,7 +556,7 @@ impl PermitSigner {
             params: PermitParams {
                 allowed_tokens: vec![allowed.to_string()],
                 permit_name: name.to_string(),
-                chain_id: "secret-4".to_string(),
+                chain_id: chain_id.to_string(),
                 permissions,
             },
             signature: PermitSignature {

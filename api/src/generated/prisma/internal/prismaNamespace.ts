@@ -1885,6 +1885,8 @@ export const OrgScalarFieldEnum = {
   name: 'name',
   owner: 'owner',
   syncedAt: 'syncedAt',
+  billingContract: 'billingContract',
+  goneAt: 'goneAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

@@ -93,6 +93,8 @@ export const OrgScalarFieldEnum = {
   name: 'name',
   owner: 'owner',
   syncedAt: 'syncedAt',
+  billingContract: 'billingContract',
+  goneAt: 'goneAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

@@ -471,10 +471,6 @@ export type InvitationUncheckedUpdateManyWithoutOrgNestedInput = {
   deleteMany?: Prisma.InvitationScalarWhereInput | Prisma.InvitationScalarWhereInput[]
 }
 
-export type NullableDateTimeFieldUpdateOperationsInput = {
-  set?: Date | string | null
-}
-
 export type InvitationCreateWithoutOrgInput = {
   id?: string
   address: string

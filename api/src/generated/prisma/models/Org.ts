@@ -30,6 +30,8 @@ export type OrgMinAggregateOutputType = {
   name: string | null
   owner: string | null
   syncedAt: Date | null
+  billingContract: string | null
+  goneAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -39,6 +41,8 @@ export type OrgMaxAggregateOutputType = {
   name: string | null
   owner: string | null
   syncedAt: Date | null
+  billingContract: string | null
+  goneAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -48,6 +52,8 @@ export type OrgCountAggregateOutputType = {
   name: number
   owner: number
   syncedAt: number
+  billingContract: number
+  goneAt: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -59,6 +65,8 @@ export type OrgMinAggregateInputType = {
   name?: true
   owner?: true
   syncedAt?: true
+  billingContract?: true
+  goneAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -68,6 +76,8 @@ export type OrgMaxAggregateInputType = {
   name?: true
   owner?: true
   syncedAt?: true
+  billingContract?: true
+  goneAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -77,6 +87,8 @@ export type OrgCountAggregateInputType = {
   name?: true
   owner?: true
   syncedAt?: true
+  billingContract?: true
+  goneAt?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -159,6 +171,8 @@ export type OrgGroupByOutputType = {
   name: string
   owner: string
   syncedAt: Date
+  billingContract: string | null
+  goneAt: Date | null
   createdAt: Date
   updatedAt: Date
   _count: OrgCountAggregateOutputType | null
@@ -189,6 +203,8 @@ export type OrgWhereInput = {
   name?: Prisma.StringFilter<"Org"> | string
   owner?: Prisma.StringFilter<"Org"> | string
   syncedAt?: Prisma.DateTimeFilter<"Org"> | Date | string
+  billingContract?: Prisma.StringNullableFilter<"Org"> | string | null
+  goneAt?: Prisma.DateTimeNullableFilter<"Org"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Org"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Org"> | Date | string
   members?: Prisma.MemberListRelationFilter
@@ -205,6 +221,8 @@ export type OrgOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   syncedAt?: Prisma.SortOrder
+  billingContract?: Prisma.SortOrderInput | Prisma.SortOrder
+  goneAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   members?: Prisma.MemberOrderByRelationAggregateInput
@@ -224,6 +242,8 @@ export type OrgWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"Org"> | string
   owner?: Prisma.StringFilter<"Org"> | string
   syncedAt?: Prisma.DateTimeFilter<"Org"> | Date | string
+  billingContract?: Prisma.StringNullableFilter<"Org"> | string | null
+  goneAt?: Prisma.DateTimeNullableFilter<"Org"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Org"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Org"> | Date | string
   members?: Prisma.MemberListRelationFilter
@@ -240,6 +260,8 @@ export type OrgOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   syncedAt?: Prisma.SortOrder
+  billingContract?: Prisma.SortOrderInput | Prisma.SortOrder
+  goneAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.OrgCountOrderByAggregateInput
@@ -255,6 +277,8 @@ export type OrgScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"Org"> | string
   owner?: Prisma.StringWithAggregatesFilter<"Org"> | string
   syncedAt?: Prisma.DateTimeWithAggregatesFilter<"Org"> | Date | string
+  billingContract?: Prisma.StringNullableWithAggregatesFilter<"Org"> | string | null
+  goneAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Org"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Org"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Org"> | Date | string
 }
@@ -264,6 +288,8 @@ export type OrgCreateInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberCreateNestedManyWithoutOrgInput
@@ -280,6 +306,8 @@ export type OrgUncheckedCreateInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberUncheckedCreateNestedManyWithoutOrgInput
@@ -296,6 +324,8 @@ export type OrgUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUpdateManyWithoutOrgNestedInput
@@ -312,6 +342,8 @@ export type OrgUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUncheckedUpdateManyWithoutOrgNestedInput
@@ -328,6 +360,8 @@ export type OrgCreateManyInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -337,6 +371,8 @@ export type OrgUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -346,6 +382,8 @@ export type OrgUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -355,6 +393,8 @@ export type OrgCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   syncedAt?: Prisma.SortOrder
+  billingContract?: Prisma.SortOrder
+  goneAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -364,6 +404,8 @@ export type OrgMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   syncedAt?: Prisma.SortOrder
+  billingContract?: Prisma.SortOrder
+  goneAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -373,6 +415,8 @@ export type OrgMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   owner?: Prisma.SortOrder
   syncedAt?: Prisma.SortOrder
+  billingContract?: Prisma.SortOrder
+  goneAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -388,6 +432,14 @@ export type StringFieldUpdateOperationsInput = {
 
 export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
+}
+
+export type NullableDateTimeFieldUpdateOperationsInput = {
+  set?: Date | string | null
 }
 
 export type OrgCreateNestedOneWithoutMembersInput = {
@@ -493,6 +545,8 @@ export type OrgCreateWithoutMembersInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   invitations?: Prisma.InvitationCreateNestedManyWithoutOrgInput
@@ -508,6 +562,8 @@ export type OrgUncheckedCreateWithoutMembersInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutOrgInput
@@ -539,6 +595,8 @@ export type OrgUpdateWithoutMembersInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   invitations?: Prisma.InvitationUpdateManyWithoutOrgNestedInput
@@ -554,6 +612,8 @@ export type OrgUncheckedUpdateWithoutMembersInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   invitations?: Prisma.InvitationUncheckedUpdateManyWithoutOrgNestedInput
@@ -569,6 +629,8 @@ export type OrgCreateWithoutInvitationsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberCreateNestedManyWithoutOrgInput
@@ -584,6 +646,8 @@ export type OrgUncheckedCreateWithoutInvitationsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberUncheckedCreateNestedManyWithoutOrgInput
@@ -615,6 +679,8 @@ export type OrgUpdateWithoutInvitationsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUpdateManyWithoutOrgNestedInput
@@ -630,6 +696,8 @@ export type OrgUncheckedUpdateWithoutInvitationsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUncheckedUpdateManyWithoutOrgNestedInput
@@ -645,6 +713,8 @@ export type OrgCreateWithoutApiKeysInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberCreateNestedManyWithoutOrgInput
@@ -660,6 +730,8 @@ export type OrgUncheckedCreateWithoutApiKeysInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberUncheckedCreateNestedManyWithoutOrgInput
@@ -691,6 +763,8 @@ export type OrgUpdateWithoutApiKeysInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUpdateManyWithoutOrgNestedInput
@@ -706,6 +780,8 @@ export type OrgUncheckedUpdateWithoutApiKeysInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUncheckedUpdateManyWithoutOrgNestedInput
@@ -721,6 +797,8 @@ export type OrgCreateWithoutBotsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberCreateNestedManyWithoutOrgInput
@@ -736,6 +814,8 @@ export type OrgUncheckedCreateWithoutBotsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberUncheckedCreateNestedManyWithoutOrgInput
@@ -767,6 +847,8 @@ export type OrgUpdateWithoutBotsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUpdateManyWithoutOrgNestedInput
@@ -782,6 +864,8 @@ export type OrgUncheckedUpdateWithoutBotsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUncheckedUpdateManyWithoutOrgNestedInput
@@ -797,6 +881,8 @@ export type OrgCreateWithoutUsageDailyInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberCreateNestedManyWithoutOrgInput
@@ -812,6 +898,8 @@ export type OrgUncheckedCreateWithoutUsageDailyInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberUncheckedCreateNestedManyWithoutOrgInput
@@ -843,6 +931,8 @@ export type OrgUpdateWithoutUsageDailyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUpdateManyWithoutOrgNestedInput
@@ -858,6 +948,8 @@ export type OrgUncheckedUpdateWithoutUsageDailyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUncheckedUpdateManyWithoutOrgNestedInput
@@ -873,6 +965,8 @@ export type OrgCreateWithoutQuotaWarningsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberCreateNestedManyWithoutOrgInput
@@ -888,6 +982,8 @@ export type OrgUncheckedCreateWithoutQuotaWarningsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberUncheckedCreateNestedManyWithoutOrgInput
@@ -919,6 +1015,8 @@ export type OrgUpdateWithoutQuotaWarningsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUpdateManyWithoutOrgNestedInput
@@ -934,6 +1032,8 @@ export type OrgUncheckedUpdateWithoutQuotaWarningsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUncheckedUpdateManyWithoutOrgNestedInput
@@ -949,6 +1049,8 @@ export type OrgCreateWithoutAuditLogsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberCreateNestedManyWithoutOrgInput
@@ -964,6 +1066,8 @@ export type OrgUncheckedCreateWithoutAuditLogsInput = {
   name: string
   owner: string
   syncedAt: Date | string
+  billingContract?: string | null
+  goneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   members?: Prisma.MemberUncheckedCreateNestedManyWithoutOrgInput
@@ -995,6 +1099,8 @@ export type OrgUpdateWithoutAuditLogsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUpdateManyWithoutOrgNestedInput
@@ -1010,6 +1116,8 @@ export type OrgUncheckedUpdateWithoutAuditLogsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   owner?: Prisma.StringFieldUpdateOperationsInput | string
   syncedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  billingContract?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  goneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   members?: Prisma.MemberUncheckedUpdateManyWithoutOrgNestedInput
@@ -1110,6 +1218,8 @@ export type OrgSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   name?: boolean
   owner?: boolean
   syncedAt?: boolean
+  billingContract?: boolean
+  goneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   members?: boolean | Prisma.Org$membersArgs<ExtArgs>
@@ -1127,6 +1237,8 @@ export type OrgSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   name?: boolean
   owner?: boolean
   syncedAt?: boolean
+  billingContract?: boolean
+  goneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["org"]>
@@ -1136,6 +1248,8 @@ export type OrgSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   name?: boolean
   owner?: boolean
   syncedAt?: boolean
+  billingContract?: boolean
+  goneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["org"]>
@@ -1145,11 +1259,13 @@ export type OrgSelectScalar = {
   name?: boolean
   owner?: boolean
   syncedAt?: boolean
+  billingContract?: boolean
+  goneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type OrgOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "owner" | "syncedAt" | "createdAt" | "updatedAt", ExtArgs["result"]["org"]>
+export type OrgOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "owner" | "syncedAt" | "billingContract" | "goneAt" | "createdAt" | "updatedAt", ExtArgs["result"]["org"]>
 export type OrgInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   members?: boolean | Prisma.Org$membersArgs<ExtArgs>
   invitations?: boolean | Prisma.Org$invitationsArgs<ExtArgs>
@@ -1182,6 +1298,18 @@ export type $OrgPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
      * When the mirror was last refreshed from the chain.
      */
     syncedAt: Date
+    /**
+     * The billing contract this row mirrors (org ids are per contract). A sync against another
+     * contract never takes this row over. Null on rows made before it was recorded: the first
+     * contract that syncs them claims them.
+     */
+    billingContract: string | null
+    /**
+     * When the billing contract answered that this org does not exist. A gone org is hidden
+     * (its routes answer 404) but nothing is deleted until an operator purges it after the
+     * grace period (scripts/db/purge-gone-orgs.ts).
+     */
+    goneAt: Date | null
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["org"]>
@@ -1618,6 +1746,8 @@ export interface OrgFieldRefs {
   readonly name: Prisma.FieldRef<"Org", 'String'>
   readonly owner: Prisma.FieldRef<"Org", 'String'>
   readonly syncedAt: Prisma.FieldRef<"Org", 'DateTime'>
+  readonly billingContract: Prisma.FieldRef<"Org", 'String'>
+  readonly goneAt: Prisma.FieldRef<"Org", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Org", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Org", 'DateTime'>
 }

@@ -18,6 +18,11 @@ export class InMemoryOrgDirectory implements OrgDirectory {
     this.orgs.set(org.id, structuredClone(org));
   }
 
+  /** As a reset chain would: the contract no longer has this org. */
+  remove(id: string): void {
+    this.orgs.delete(id);
+  }
+
   async contract(): Promise<string> {
     return this.contractAddress;
   }

@@ -110,6 +110,67 @@ describe('orgs mirrored from the chain', () => {
   });
 });
 
+describe('an org the billing contract says does not exist', () => {
+  it('is hidden from every route (404) and from the public, and its data is kept', async () => {
+    const gone = await createTestWallet();
+    const goneToken = (await api.signIn(gone)).accessToken;
+    api.orgDirectory.put({
+      id: '70',
+      name: 'Vanishing',
+      owner: gone.address,
+      admins: [],
+      members: [],
+      auditors: [],
+    });
+    expect((await api.request('get', '/v1/orgs/70', { token: goneToken })).status).toBe(200);
+    const db = api.database.prisma;
+    const bot = await db.bot.create({
+      data: {
+        orgId: '70',
+        name: 'Public helper',
+        model: 'default',
+        embedder: 'local-hash-384',
+        createdBy: gone.address,
+        allowedOrigins: [],
+        published: true,
+        publishedAt: new Date(),
+      },
+    });
+    expect((await api.request('get', `/v1/bots/${bot.id}/public`)).status).toBe(200);
+
+    api.orgDirectory.remove('70');
+    api.clock.advance(61);
+    const goneToken2 = (await api.signIn(gone)).accessToken;
+    for (const path of ['/v1/orgs/70', '/v1/orgs/70/members', '/v1/orgs/70/bots', '/v1/orgs/70/audit-log']) {
+      const response = await api.request('get', path, { token: goneToken2 });
+      expect(response.status, path).toBe(404);
+      expect(response.body.error.code, path).toBe('NOT_FOUND');
+    }
+    expect((await api.request('post', '/v1/orgs/70/refresh', { token: goneToken2 })).status).toBe(404);
+    expect((await api.request('get', '/v1/orgs', { token: goneToken2 })).body.orgs).toEqual([]);
+    expect((await api.request('get', `/v1/bots/${bot.id}/public`)).status).toBe(404);
+    // Nothing was deleted: the operator's purge (scripts/db/purge-gone-orgs.ts) does that.
+    const row = await db.org.findUniqueOrThrow({
+      where: { id: '70' },
+      include: { members: true, bots: true },
+    });
+    expect(row.goneAt).toBeInstanceOf(Date);
+    expect(row.members).toHaveLength(1);
+    expect(row.bots.map((b) => b.id)).toEqual([bot.id]);
+    // An org of the same id appearing again later is another org: it does not inherit this one.
+    api.orgDirectory.put({
+      id: '70',
+      name: 'Newcomer',
+      owner: owner.address,
+      admins: [],
+      members: [],
+      auditors: [],
+    });
+    expect((await api.request('get', '/v1/orgs/70', { token: token.owner })).status).toBe(404);
+    await signInEveryone();
+  });
+});
+
 describe('invitations', () => {
   it('lets owner and admin invite; members and auditors get 403; the invitee sees and can decline it', async () => {
     const invitee = await createTestWallet();

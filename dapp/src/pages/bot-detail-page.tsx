@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { BotForm } from '../components/bot-form.js';
 import { CopyButton } from '../components/copy-button.js';
 import { DeleteBot } from '../components/delete-bot.js';
+import { MarkdownText } from '../components/markdown-text.js';
 import { Empty, ErrorNotice, Loading, QueryState } from '../components/query-state.js';
 import { RequireSession } from '../components/require-session.js';
 import type { Bot, Citation } from '../core/api/api-types.js';
@@ -363,9 +364,10 @@ function TestChat({ botId }: { botId: string }) {
             <p>
               <strong>You:</strong> {turn.question}
             </p>
-            <p data-testid="chat-answer">
-              <strong>Bot:</strong> {turn.answer || (turn.error ? '' : '…')}
-            </p>
+            <div data-testid="chat-answer" className="chat-answer">
+              <strong>Bot:</strong>{' '}
+              {turn.answer ? <MarkdownText text={turn.answer} /> : turn.error ? '' : '…'}
+            </div>
             {turn.error ? (
               <p className="fail" role="alert">
                 {turn.error}

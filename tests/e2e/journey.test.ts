@@ -132,6 +132,10 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
       .filter({ hasText: product.readerAddress })
       .filter({ hasText: 'auditor' })
       .waitFor();
+    // The onboarding checklist follows: the org and the reader are done, a plan comes next.
+    await expect.poll(() => page.getByTestId('onboarding-reader').getAttribute('data-done')).toBe('true');
+    expect(await page.getByTestId('onboarding-plan').getAttribute('data-done')).toBe('false');
+    expect(await page.getByTestId('onboarding-progress').textContent()).toBe('2 of 7 done.');
     await screenshot('org-created');
   });
 
@@ -374,6 +378,10 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
 
   journeyStep('14. a member sees the owner’s billing actions disabled, with the reason', async () => {
     await page.getByRole('link', { name: 'Organizations' }).click();
+    // Every onboarding step is done: plan, reader, bot, knowledge, a conversation, published.
+    await expect
+      .poll(() => page.getByTestId('onboarding-progress').textContent(), { timeout: SLOW })
+      .toBe('All done: your bot is live.');
     await page.getByTestId('member-address').fill(member.address);
     await page.getByTestId('add-member').click();
     await page.getByTestId('member-table').getByText(member.address).waitFor({ timeout: SLOW });

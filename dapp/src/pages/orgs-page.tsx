@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ChainReaderAccess } from '../components/chain-reader-access.js';
 import { GuardedButton } from '../components/guarded-action.js';
 import { NeedsWallet } from '../components/needs-wallet.js';
+import { OnboardingChecklist } from '../components/onboarding-checklist.js';
 import { ErrorNotice, Loading, QueryState } from '../components/query-state.js';
 import { TxLink } from '../components/tx-link.js';
 import type { Role } from '../core/contracts/contract-messages.js';
@@ -18,6 +19,7 @@ export default function OrgsPage() {
       <h1 id="orgs-title">Organizations</h1>
       {account.status === 'connected' ? (
         <>
+          <SelectedOrgChecklist />
           <CreateOrgForm />
           <OrgList />
           <OrgMembers />
@@ -27,6 +29,12 @@ export default function OrgsPage() {
       )}
     </section>
   );
+}
+
+function SelectedOrgChecklist() {
+  const [orgId] = useSelectedOrg();
+  const org = useOrg(orgId);
+  return org.data ? <OnboardingChecklist org={org.data} /> : null;
 }
 
 function CreateOrgForm() {

@@ -43,6 +43,11 @@ export const AppErrorCode = {
   // 413, 415
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** An uploaded document past a parsing limit: it inflates, or yields text, beyond the caps (`details.reason`). */
+  DOCUMENT_TOO_LARGE: 'DOCUMENT_TOO_LARGE',
+  // 422
+  /** A document the parser could not finish within its time limit, or that crashed it (`details.reason`). */
+  DOCUMENT_UNPARSABLE: 'DOCUMENT_UNPARSABLE',
   // 402, 429 (used by chat and quotas)
   QUOTA_EXHAUSTED: 'QUOTA_EXHAUSTED',
   RATE_LIMITED: 'RATE_LIMITED',
@@ -86,6 +91,8 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  DOCUMENT_TOO_LARGE: 413,
+  DOCUMENT_UNPARSABLE: 422,
   QUOTA_EXHAUSTED: 402,
   RATE_LIMITED: 429,
   CHAIN_UNAVAILABLE: 503,

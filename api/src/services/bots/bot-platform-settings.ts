@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DocumentParserSettings } from '../knowledge/document-parser.js';
 
 /**
  * Settings of bots, knowledge, chat, leads and webhooks, read from the environment with zod
@@ -40,6 +41,14 @@ const environmentSchema = z.object({
   URL_FETCH_MAX_BYTES: integer(1024, 100_000_000).default(10_000_000),
   /** Tests only: lets URL ingestion and webhooks reach 127.0.0.1 / ::1. Refused in production. */
   URL_FETCH_ALLOW_LOOPBACK: flag.default(false),
+  /** Uploaded documents are parsed in a process of their own, within these limits. */
+  DOCUMENT_PARSE_TIMEOUT_MS: integer(100, 600_000).default(20_000),
+  DOCUMENT_PARSE_MAX_MEMORY_MB: integer(32, 8192).default(384),
+  /** Bytes a DOCX may inflate to; zip bombs stop here, before inflating. */
+  DOCUMENT_MAX_EXPANDED_BYTES: integer(1024, 1_000_000_000).default(64 * 1024 * 1024),
+  DOCUMENT_MAX_TEXT_CHARS: integer(1000, 200_000_000).default(20_000_000),
+  DOCUMENT_UPLOADS_PER_ORG: integer(1, 100).default(2),
+  DOCUMENT_PARSE_PROCESSES: integer(1, 64).default(2),
   QUOTA_CACHE_SECONDS: integer(0, 3600).default(15),
   /** How long chat may use a bot's settings read by another api process (this one forgets at once). */
   BOT_CACHE_SECONDS: integer(0, 300).default(2),
@@ -72,6 +81,7 @@ export interface BotPlatformSettings {
   embeddingThreads: number | undefined;
   dataEncryptionKey: Buffer | undefined;
   urlFetch: { timeoutMs: number; maxBytes: number; allowLoopback: boolean };
+  documents: DocumentParserSettings;
   quotaCacheSeconds: number;
   botCacheSeconds: number;
   chainReader: { address: string; key: string } | undefined;
@@ -124,6 +134,14 @@ export function loadBotPlatformSettings(
       timeoutMs: e.URL_FETCH_TIMEOUT_MS,
       maxBytes: e.URL_FETCH_MAX_BYTES,
       allowLoopback: e.URL_FETCH_ALLOW_LOOPBACK,
+    },
+    documents: {
+      timeoutMs: e.DOCUMENT_PARSE_TIMEOUT_MS,
+      maxMemoryMb: e.DOCUMENT_PARSE_MAX_MEMORY_MB,
+      maxExpandedBytes: e.DOCUMENT_MAX_EXPANDED_BYTES,
+      maxTextChars: e.DOCUMENT_MAX_TEXT_CHARS,
+      uploadsPerOrg: e.DOCUMENT_UPLOADS_PER_ORG,
+      processes: e.DOCUMENT_PARSE_PROCESSES,
     },
     quotaCacheSeconds: e.QUOTA_CACHE_SECONDS,
     botCacheSeconds: e.BOT_CACHE_SECONDS,

@@ -15,6 +15,7 @@ import {
   modelCacheDirectory,
 } from '../embeddings/local-model-embedder.js';
 import { OpenAiEmbedder } from '../embeddings/openai-embedder.js';
+import { DocumentParser } from '../knowledge/document-parser.js';
 import { IngestionWorker } from '../knowledge/ingestion-worker.js';
 import { FieldEncryption } from '../leads/field-encryption.js';
 import { CachedPlanQuotas } from '../quotas/cached-plan-quotas.js';
@@ -45,6 +46,8 @@ export interface BotPlatform {
   answerer: Answerer | undefined;
   encryption(): FieldEncryption;
   ingestion: IngestionWorker;
+  /** Parses uploads in child processes, within limits; bounds uploads per org. */
+  documents: DocumentParser;
   webhooks: WebhookWorker;
   close(): Promise<void>;
 }
@@ -127,6 +130,7 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
     },
     clock: deps.clock,
   });
+  const documents = new DocumentParser(settings.documents);
   return {
     settings,
     plans: new CachedPlanQuotas(source, settings.quotaCacheSeconds),
@@ -138,9 +142,10 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
     answerer,
     encryption: encryptionOf,
     ingestion,
+    documents,
     webhooks,
     async close() {
-      await Promise.all([ingestion.stop(), webhooks.stop()]);
+      await Promise.all([ingestion.stop(), webhooks.stop(), documents.close()]);
       await Promise.all([...embedders.values()].map((embedder) => embedder.close?.()));
     },
   };

@@ -33,15 +33,17 @@ export async function createSource(options: {
 }): Promise<{ source: SourceView; duplicate: boolean }> {
   const { db, platform, orgId, botId, principal, input, now } = options;
   const bot = await findAccessibleBot({ db, orgId, botId, principal, permission: 'knowledge:write' });
-  const content = await readSourceContent(input, platform.settings.urlFetch);
-  if (!content.text) {
-    throw new AppError(AppErrorCode.VALIDATION_FAILED, 'the document contains no text', {
-      details: { reason: 'empty_document' },
-    });
-  }
+  const { content, chunks } = await platform.documents.withUploadSlot(orgId, async () => {
+    const content = await readSourceContent(input, platform.settings.urlFetch, platform.documents);
+    if (!content.text) {
+      throw new AppError(AppErrorCode.VALIDATION_FAILED, 'the document contains no text', {
+        details: { reason: 'empty_document' },
+      });
+    }
+    return { content, chunks: chunkText(content.text) };
+  });
   const contentHash = createHash('sha256').update(content.text).digest('hex');
   const bytes = Buffer.byteLength(content.text);
-  const chunks = chunkText(content.text);
   // One transaction writes every chunk (so a source is never half there); its length grows
   // with the chunk count, and on the embedded database it holds up every other writer.
   if (chunks.length > MAX_CHUNKS_PER_SOURCE) {

@@ -1,5 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { convert as htmlToText } from 'html-to-text';
+import { checkPdfStreams, PdfExpansionError } from './check-pdf-streams.js';
+import { checkZipDeclaredSizes, checkZipEntries, ZipExpansionError } from './check-zip-entries.js';
 
 /** The document formats knowledge can be ingested from. */
 export const documentFormats = ['text', 'markdown', 'html', 'pdf', 'docx', 'csv', 'json'] as const;
@@ -46,12 +48,75 @@ export class DocumentParseError extends Error {
   override readonly name = 'DocumentParseError';
 }
 
+/** A document past a size limit: it expands, or yields text, beyond what one source may hold. */
+export class DocumentTooLargeError extends DocumentParseError {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DocumentLimits {
+  /** Bytes an archive (DOCX) or the compressed streams of a PDF may inflate to, all together. */
+  maxExpandedBytes: number;
+  /** Characters of extracted text, and of one CSV record. */
+  maxTextChars: number;
+}
+
+export const defaultDocumentLimits: DocumentLimits = {
+  maxExpandedBytes: 64 * 1024 * 1024,
+  maxTextChars: 20_000_000,
+};
+
+/**
+ * The checks that cost next to nothing, for the caller's thread before a parse is started:
+ * the sizes a DOCX declares, and the longest line of a CSV (a native scan).
+ */
+export function preflightDocument(format: DocumentFormat, content: Buffer, limits: DocumentLimits): void {
+  if (format === 'docx') {
+    try {
+      checkZipDeclaredSizes(content, limits.maxExpandedBytes);
+    } catch (error) {
+      if (error instanceof ZipExpansionError && error.reason !== 'malformed_zip') {
+        throw new DocumentTooLargeError(`the docx document is refused: ${error.message}`, error.reason);
+      }
+      // A malformed archive is the parser's to report, with its own words.
+    }
+  }
+  if (format === 'csv') {
+    let start = 0;
+    while (start < content.length) {
+      const end = content.indexOf(0x0a, start);
+      const lineEnd = end === -1 ? content.length : end;
+      if (lineEnd - start > maxCsvRecordChars) throw csvRecordTooLong();
+      start = lineEnd + 1;
+    }
+  }
+}
+
 /**
  * Extracts the text of a document, keeping its structure where the format has one: headings
  * become Markdown `#` lines and paragraphs stay separated by blank lines, which the chunker
  * splits on. Scripts, styles and navigation of HTML pages are dropped.
  */
-export async function parseDocument(format: DocumentFormat, content: Buffer): Promise<string> {
+export async function parseDocument(
+  format: DocumentFormat,
+  content: Buffer,
+  limits: DocumentLimits = defaultDocumentLimits,
+): Promise<string> {
+  const text = await extractText(format, content, limits);
+  if (text.length > limits.maxTextChars) {
+    throw new DocumentTooLargeError(
+      `the document holds ${text.length} characters of text; the limit is ${limits.maxTextChars}`,
+      'too_much_text',
+    );
+  }
+  return text;
+}
+
+async function extractText(format: DocumentFormat, content: Buffer, limits: DocumentLimits): Promise<string> {
   try {
     switch (format) {
       case 'text':
@@ -62,11 +127,13 @@ export async function parseDocument(format: DocumentFormat, content: Buffer): Pr
       // The PDF and DOCX parsers are large (pdf.js, a zip reader): loaded on first use, so an
       // api process that never ingests such a file never holds them in memory.
       case 'docx': {
+        checkZipEntries(content, limits.maxExpandedBytes);
         const { default: mammoth } = await import('mammoth');
         const { value } = await mammoth.convertToHtml({ buffer: content });
         return htmlToStructuredText(value);
       }
       case 'pdf': {
+        checkPdfStreams(content, limits.maxExpandedBytes);
         const { extractText, getDocumentProxy } = await import('unpdf');
         const pdf = await getDocumentProxy(new Uint8Array(content));
         const { text } = await extractText(pdf, { mergePages: false });
@@ -82,6 +149,13 @@ export async function parseDocument(format: DocumentFormat, content: Buffer): Pr
     }
   } catch (error) {
     if (error instanceof DocumentParseError) throw error;
+    if (error instanceof ZipExpansionError && error.reason !== 'malformed_zip') {
+      throw new DocumentTooLargeError(`the ${format} document is refused: ${error.message}`, error.reason);
+    }
+    if (error instanceof PdfExpansionError) {
+      throw new DocumentTooLargeError(`the pdf document is refused: ${error.message}`, 'expands_too_much');
+    }
+    if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw csvRecordTooLong();
     throw new DocumentParseError(
       `the ${format} document could not be read: ${(error as Error).message.slice(0, 200)}`,
       { cause: error },
@@ -123,8 +197,19 @@ function htmlToStructuredText(html: string): string {
 }
 
 /** One paragraph per row, "column: value" pairs, so each row is retrievable on its own. */
+/** A row this long is not a table row: one huge line would otherwise be buffered whole. */
+const maxCsvRecordChars = 1_000_000;
+
+function csvRecordTooLong(): DocumentTooLargeError {
+  return new DocumentTooLargeError(
+    `a row of this CSV is longer than ${maxCsvRecordChars} characters`,
+    'record_too_long',
+  );
+}
+
 function csvToText(csv: string): string {
   const rows = parseCsv(csv, {
+    max_record_size: maxCsvRecordChars,
     columns: true,
     skip_empty_lines: true,
     trim: true,

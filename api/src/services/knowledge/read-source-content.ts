@@ -1,12 +1,7 @@
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import { fetchPublicUrl, UrlFetchError, type UrlFetchPolicy } from '../url-fetch/fetch-public-url.js';
-import {
-  type DocumentFormat,
-  DocumentParseError,
-  detectFormat,
-  ingestibleMimeTypes,
-  parseDocument,
-} from './parse-document.js';
+import type { DocumentParser } from './document-parser.js';
+import { type DocumentFormat, detectFormat, ingestibleMimeTypes } from './parse-document.js';
 import type { CreateSourceBody } from './source-input.js';
 
 export interface SourceContent {
@@ -22,6 +17,7 @@ export interface SourceContent {
 export async function readSourceContent(
   input: CreateSourceBody,
   urlPolicy: Omit<UrlFetchPolicy, 'allowedContentTypes' | 'maxRedirects'>,
+  parser: DocumentParser,
 ): Promise<SourceContent> {
   if (input.type === 'text') {
     return {
@@ -49,7 +45,7 @@ export async function readSourceContent(
       url: null,
       mimeType: input.mimeType ?? null,
       format,
-      text: normalize(await parse(format, content)),
+      text: normalize(await parser.parse(format, content)),
     };
   }
   let fetched: Awaited<ReturnType<typeof fetchPublicUrl>>;
@@ -77,21 +73,8 @@ export async function readSourceContent(
     url: fetched.url,
     mimeType: fetched.contentType,
     format,
-    text: normalize(await parse(format, fetched.body)),
+    text: normalize(await parser.parse(format, fetched.body)),
   };
-}
-
-async function parse(format: DocumentFormat, content: Buffer): Promise<string> {
-  try {
-    return await parseDocument(format, content);
-  } catch (error) {
-    if (error instanceof DocumentParseError) {
-      throw new AppError(AppErrorCode.VALIDATION_FAILED, error.message, {
-        details: { reason: 'unreadable_document', format },
-      });
-    }
-    throw error;
-  }
 }
 
 /** Same text, same hash: line endings, trailing spaces and runs of blank lines don't count. */

@@ -124,7 +124,7 @@ async function startBenchServer(
   };
 }
 
-/** CPU time (user + system, ms) of a process and its live children, from /proc. */
+/** CPU time (user + system, ms) of a process and its children, live or exited, from /proc. */
 export function processTreeCpuMs(pid: number): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
@@ -137,9 +137,11 @@ export function processTreeCpuMs(pid: number): number {
     } catch {
       continue; // exited meanwhile
     }
-    // fields[1] is the parent pid; [11], [12] utime and stime in ticks of 10 ms.
-    if (Number(entry) === pid || Number(fields[1]) === pid)
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    // fields[1] is the parent pid; [11], [12] utime and stime, [13], [14] those of its exited
+    // children (a server's backends that ended), in ticks of 10 ms.
+    if (Number(entry) === pid)
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+    else if (Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) * 10;
   }
   return total;
 }

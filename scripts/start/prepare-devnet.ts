@@ -4,7 +4,7 @@
  * idempotent: a restart over kept state repeats them harmlessly.
  */
 import { createHash } from 'node:crypto';
-import { connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
+import { type ChainClient, connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
 import { usageClient } from '@privexbot/schema/contracts';
 import { setUpChainReader as setUpReader } from '../deploy/chain-reader.js';
 
@@ -14,11 +14,20 @@ async function operatorChain(devnetUrl: string) {
 
 /** Registers the gateway's signer key in the usage contract (dev mode) unless it already is. */
 export async function registerGatewaySigner(devnetUrl: string, gatewayUrl: string): Promise<void> {
-  const info = (await (await fetch(`${gatewayUrl}/attestation`)).json()) as { signer_base64: string };
   const chain = await operatorChain(devnetUrl);
   const usage = (await chain.status()).contracts.usage?.address;
   if (!usage) throw new Error('the devnet has no usage contract');
-  const client = usageClient(chain, usage);
+  await registerGatewaySignerOn(chain, usage, gatewayUrl);
+}
+
+/** The same on any chain, signed by its operator (npm start -- --chain wasmd). */
+export async function registerGatewaySignerOn(
+  operator: ChainClient,
+  usage: string,
+  gatewayUrl: string,
+): Promise<void> {
+  const info = (await (await fetch(`${gatewayUrl}/attestation`)).json()) as { signer_base64: string };
+  const client = usageClient(operator, usage);
   const existing = await client.query('signer', { pubkey: info.signer_base64 }).catch(() => undefined);
   if (existing) return;
   // In dev mode there is no TEE report; the hash names the key itself.

@@ -12,7 +12,7 @@
  * `cosmwasm` adapter and the deploy script derive; worthless anywhere else.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +70,10 @@ export interface StartWasmdChainOptions {
   binary?: string;
   /** `timeout_commit`; default 500 ms */
   blockTimeMs?: number;
-  /** where the chain lives; default: a new temporary folder, deleted by close() */
+  /**
+   * where the chain lives, kept by close(); a folder that already holds a chain is reopened
+   * (same genesis, state and ports). Default: a new temporary folder, deleted by close().
+   */
   homeDir?: string;
   log?: (line: string) => void;
   /** last lines of the node's output are kept for errors; also printed here when given */
@@ -112,37 +115,42 @@ export async function startWasmdChain(options: StartWasmdChainOptions = {}): Pro
   const cli = async (...args: string[]) => (await run(binary, [...args, ...home])).stdout;
   const keyring = ['--keyring-backend', 'test'];
 
-  const ports = {
-    rpc: await freeLocalPort(),
-    p2p: await freeLocalPort(),
-    grpc: await freeLocalPort(),
-    api: await freeLocalPort(),
-  };
   const accounts = await wasmdAccounts();
-
-  await cli('init', 'privexbot-local', '--chain-id', WASMD_CHAIN_ID, '--default-denom', WASMD_DENOM);
-  await cli('keys', 'add', 'validator', ...keyring, '--output', 'json');
-  const validatorAccount = (await cli('keys', 'show', 'validator', '-a', ...keyring)).trim();
+  const existing = existsSync(join(homeDir, 'config', 'genesis.json'));
+  const ports = existing ? readPorts(homeDir) : await genesis();
   const validator = (await cli('keys', 'show', 'validator', '-a', '--bech', 'val', ...keyring)).trim();
-  for (const address of [validatorAccount, ...accounts.map((account) => account.address)]) {
-    await cli('genesis', 'add-genesis-account', address, DEV_BALANCE);
-  }
-  await cli('genesis', 'gentx', 'validator', VALIDATOR_STAKE, '--chain-id', WASMD_CHAIN_ID, ...keyring);
-  await cli('genesis', 'collect-gentxs');
 
-  editToml(join(homeDir, 'config', 'config.toml'), [
-    ['consensus', 'timeout_commit', `"${options.blockTimeMs ?? 500}ms"`],
-    ['rpc', 'laddr', `"tcp://127.0.0.1:${ports.rpc}"`],
-    ['rpc', 'pprof_laddr', '""'],
-    ['p2p', 'laddr', `"tcp://127.0.0.1:${ports.p2p}"`],
-    ['instrumentation', 'prometheus', 'false'],
-  ]);
-  editToml(join(homeDir, 'config', 'app.toml'), [
-    ['', 'minimum-gas-prices', `"${WASMD_GAS_PRICE}"`],
-    ['api', 'enable', 'true'],
-    ['api', 'address', `"tcp://127.0.0.1:${ports.api}"`],
-    ['grpc', 'address', `"127.0.0.1:${ports.grpc}"`],
-  ]);
+  async function genesis() {
+    const chosen = {
+      rpc: await freeLocalPort(),
+      p2p: await freeLocalPort(),
+      grpc: await freeLocalPort(),
+      api: await freeLocalPort(),
+    };
+    await cli('init', 'privexbot-local', '--chain-id', WASMD_CHAIN_ID, '--default-denom', WASMD_DENOM);
+    await cli('keys', 'add', 'validator', ...keyring, '--output', 'json');
+    const validatorAccount = (await cli('keys', 'show', 'validator', '-a', ...keyring)).trim();
+    for (const address of [validatorAccount, ...accounts.map((account) => account.address)]) {
+      await cli('genesis', 'add-genesis-account', address, DEV_BALANCE);
+    }
+    await cli('genesis', 'gentx', 'validator', VALIDATOR_STAKE, '--chain-id', WASMD_CHAIN_ID, ...keyring);
+    await cli('genesis', 'collect-gentxs');
+
+    editToml(join(homeDir, 'config', 'config.toml'), [
+      ['consensus', 'timeout_commit', `"${options.blockTimeMs ?? 500}ms"`],
+      ['rpc', 'laddr', `"tcp://127.0.0.1:${chosen.rpc}"`],
+      ['rpc', 'pprof_laddr', '""'],
+      ['p2p', 'laddr', `"tcp://127.0.0.1:${chosen.p2p}"`],
+      ['instrumentation', 'prometheus', 'false'],
+    ]);
+    editToml(join(homeDir, 'config', 'app.toml'), [
+      ['', 'minimum-gas-prices', `"${WASMD_GAS_PRICE}"`],
+      ['api', 'enable', 'true'],
+      ['api', 'address', `"tcp://127.0.0.1:${chosen.api}"`],
+      ['grpc', 'address', `"127.0.0.1:${chosen.grpc}"`],
+    ]);
+    return chosen;
+  }
 
   const rpcUrl = `http://127.0.0.1:${ports.rpc}`;
   let child: ChildProcess | undefined;
@@ -218,7 +226,7 @@ export async function startWasmdChain(options: StartWasmdChainOptions = {}): Pro
       if (ownsHome) rmSync(homeDir, { recursive: true, force: true });
     },
   };
-  log(`genesis of ${WASMD_CHAIN_ID} in ${homeDir}; starting the node`);
+  log(`${existing ? 'reopening' : 'genesis of'} ${WASMD_CHAIN_ID} in ${homeDir}; starting the node`);
   try {
     await start();
   } catch (error) {
@@ -227,6 +235,32 @@ export async function startWasmdChain(options: StartWasmdChainOptions = {}): Pro
   }
   log(`wasmd node at ${rpcUrl} (REST ${chain.restUrl})`);
   return chain;
+}
+
+/** The ports a chain's config files name (what genesis() chose). */
+function readPorts(homeDir: string): { rpc: number; p2p: number; grpc: number; api: number } {
+  const port = (file: string, section: string, key: string) => {
+    const value = tomlValue(join(homeDir, 'config', file), section, key);
+    const found = /127\.0\.0\.1:(\d+)"$/.exec(value ?? '')?.[1];
+    if (!found) throw new WasmdChainError(`${file} has no [${section}] ${key} on 127.0.0.1`);
+    return Number(found);
+  };
+  return {
+    rpc: port('config.toml', 'rpc', 'laddr'),
+    p2p: port('config.toml', 'p2p', 'laddr'),
+    api: port('app.toml', 'api', 'address'),
+    grpc: port('app.toml', 'grpc', 'address'),
+  };
+}
+
+function tomlValue(file: string, section: string, key: string): string | undefined {
+  let current = '';
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const header = /^\[([^\]]+)\]\s*$/.exec(line);
+    if (header) current = header[1] as string;
+    else if (current === section && line.startsWith(`${key} =`)) return line.slice(key.length + 2).trim();
+  }
+  return undefined;
 }
 
 /** Sets `key = value` in a TOML section ('' is the top level), replacing the existing line. */

@@ -1,16 +1,18 @@
 /**
  * The relayer process starts while its chain node is down: it must not exit, must report not
  * ready (503 on /healthz, the signer `failing` with the chain error) while it retries with its
- * named backoff, and must relay once the node is up, without a restart.
+ * named backoff, and must relay once the node is up, without a restart. The process is the
+ * production bundle run by plain node, as `npm start` and compose run it: its cosmjs adapter
+ * once failed there only (a dynamic import of a CommonJS package lost its named exports).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleRelayer, RELAYER_NODE_OPTIONS } from '../../scripts/relayer/bundle-relayer.js';
 import type { WasmdChain } from '../../scripts/wasmd/start-wasmd-chain.js';
 import {
   FEED_TOKEN,
   type GatewayProcess,
-  RELAYER_MAIN,
   type RelayerStack,
   startRelayerStack,
   waitFor,
@@ -48,7 +50,8 @@ describe('a relayer started while the node is down', () => {
   it('waits, reports not ready, then relays when the node comes up', async () => {
     await node.stop();
     const logs: string[] = [];
-    child = spawn(process.execPath, ['--import', 'tsx', RELAYER_MAIN], {
+    const bundle = await bundleRelayer();
+    child = spawn(process.execPath, [...RELAYER_NODE_OPTIONS.split(' '), bundle], {
       env: {
         ...process.env,
         ...stack.relayerChainEnv,

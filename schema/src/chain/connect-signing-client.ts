@@ -161,12 +161,9 @@ async function cosmWasmWallet(
   connection: Extract<ChainConnection, { adapter: 'cosmwasm' }>,
   mnemonic: string,
 ): Promise<DirectSecp256k1HdWallet> {
-  const [{ DirectSecp256k1HdWallet }, { stringToPath }] = await Promise.all([
-    import('@cosmjs/proto-signing'),
-    import('@cosmjs/crypto'),
-  ]);
-  return DirectSecp256k1HdWallet.fromMnemonic(mnemonic, {
+  const { cosmWasmWallet: walletOf } = await import('./cosmwasm-client.js');
+  return walletOf(mnemonic, {
     prefix: connection.addressPrefix,
-    ...(connection.hdPath ? { hdPaths: [stringToPath(connection.hdPath)] } : {}),
+    ...(connection.hdPath ? { hdPath: connection.hdPath } : {}),
   });
 }

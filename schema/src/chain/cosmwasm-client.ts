@@ -12,8 +12,9 @@ import {
   type MsgStoreCodeEncodeObject,
   SigningCosmWasmClient,
 } from '@cosmjs/cosmwasm-stargate';
+import { stringToPath } from '@cosmjs/crypto';
 import { toBase64, toUtf8 } from '@cosmjs/encoding';
-import type { OfflineSigner } from '@cosmjs/proto-signing';
+import { DirectSecp256k1HdWallet, type OfflineSigner } from '@cosmjs/proto-signing';
 import type {
   ChainClient,
   Coin,
@@ -74,6 +75,23 @@ export function buildExecuteMessage(params: {
       funds: [...(params.funds ?? [])],
     },
   };
+}
+
+/**
+ * The signer of a mnemonic on a CosmWasm chain: `prefix` addresses, cosmjs's default HD path
+ * (m/44'/118'/0'/0/0) unless `hdPath` names another. Here, beside the adapter, and not in
+ * connect-signing-client.ts: that module imports each adapter on demand, and a dynamic
+ * `import('@cosmjs/proto-signing')` (a CommonJS package) loses its named exports in the
+ * relayer's esbuild bundle; static imports do not.
+ */
+export function cosmWasmWallet(
+  mnemonic: string,
+  options: { prefix: string; hdPath?: string },
+): Promise<DirectSecp256k1HdWallet> {
+  return DirectSecp256k1HdWallet.fromMnemonic(mnemonic, {
+    prefix: options.prefix,
+    ...(options.hdPath ? { hdPaths: [stringToPath(options.hdPath)] } : {}),
+  });
 }
 
 export async function connectCosmWasm(options: CosmWasmClientOptions): Promise<ChainClient> {

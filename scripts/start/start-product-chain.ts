@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChainClient, devOnlyAccount } from '@privexbot/schema/chain';
 import { deploymentEnvironment, readDeploymentFile } from '../deploy/deployment-file.js';
+import { type Deployment, staleContracts } from '../devnet/deploy-contracts.js';
+import { repoRoot } from '../lib/paths.js';
 import {
   connectWasmdAccount,
   deployWasmdPlatform,
@@ -18,6 +20,8 @@ import { startWasmdChain } from '../wasmd/start-wasmd-chain.js';
 import { registerGatewaySigner, registerGatewaySignerOn, setUpChainReader } from './prepare-devnet.js';
 
 export type ChainMode = 'devnet' | 'wasmd';
+
+const artifactsDir = join(repoRoot, 'contracts', 'artifacts');
 
 export function chainModeFromArgs(argv: string[]): ChainMode {
   const i = argv.findIndex((a) => a === '--chain' || a.startsWith('--chain='));
@@ -83,6 +87,11 @@ export async function startWasmdProductChain(options: {
     const deployment = existsSync(deploymentFile)
       ? readDeploymentFile(deploymentFile)
       : (await deployWasmdPlatform(chain, { log: options.log })).deployment;
+    for (const name of staleContracts(deployment.contracts as unknown as Deployment, artifactsDir)) {
+      options.log(
+        `warning: contracts/artifacts/${name}.vanilla.wasm changed since it was deployed; delete ${options.dataDir} to redeploy`,
+      );
+    }
     const reader = deployment.chainReader;
     if (!reader) throw new Error(`${deploymentFile} names no chain reader`);
     const usage = deployment.contracts.usage.address;

@@ -243,7 +243,9 @@ const table: Row[] = [];
 
 for (const kind of benchDatabaseKinds()) await benchOn(kind);
 
-console.log(`\nplatform overhead to first token, side by side (the stand-in LLM's own measured TTFT p50 subtracted):`);
+console.log(
+  `\nplatform overhead to first token, side by side (the stand-in LLM's own measured TTFT p50 subtracted):`,
+);
 console.log('| visitors | embedded PGlite p50 / p95 | PostgreSQL server p50 / p95 |');
 console.log('|---|---|---|');
 for (const label of [...new Set(table.map((r) => r.label))]) {

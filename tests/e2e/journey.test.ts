@@ -294,6 +294,27 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     expect(await today.getByRole('cell').nth(1).textContent()).toBe('2');
     expect(await today.getByRole('cell').nth(2).textContent()).toBe('2');
     expect(await today.getByRole('cell').last().textContent()).toBe('equal');
+    // The plan's quota as a meter with its 70/85/95 % marks, and the bot's own count beside the org's.
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('quota-meter')
+            .getByText(/messages this period/)
+            .textContent(),
+        { timeout: SLOW },
+      )
+      .toBe('2 of 5,000 messages this period (0 %)');
+    expect(await page.getByTestId('quota-state').textContent()).toBe('Below the 70 % mark.');
+    const byBot = page.getByTestId('usage-by-bot');
+    expect(await byBot.getByRole('columnheader').allTextContents()).toEqual([
+      'Day (UTC)',
+      'Bakery helper',
+      'Org total',
+    ]);
+    await expect
+      .poll(() => byBot.getByRole('row').nth(1).getByRole('cell').allTextContents())
+      .toEqual([expect.any(String), '2', '2']);
     await screenshot('usage-on-chain');
   });
 

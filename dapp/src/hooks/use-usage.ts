@@ -1,8 +1,13 @@
-import { type UseQueryResult, useQuery } from '@tanstack/react-query';
+import { type UseQueryResult, useQueries, useQuery } from '@tanstack/react-query';
 import type { OnChainUsage } from '../core/actions/get-on-chain-usage.js';
 import type { OffChainUsageDay } from '../core/api/api-types.js';
+import type { BotUsage } from '../core/api/get-bot-usage.js';
 import type { BaseError } from '../core/errors.js';
-import { offChainUsageQueryOptions, onChainUsageQueryOptions } from '../core/query/api-query-options.js';
+import {
+  botUsageQueryOptions,
+  offChainUsageQueryOptions,
+  onChainUsageQueryOptions,
+} from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
 import { useAccount } from './use-account.js';
 
@@ -23,4 +28,13 @@ export function useOffChainUsage(
 ): UseQueryResult<OffChainUsageDay[], BaseError> {
   const config = useConfig();
   return useQuery(offChainUsageQueryOptions(config, parameters));
+}
+
+/** Each bot's daily messages (the api's analytics), one query per bot. */
+export function useBotsUsage(
+  parameters: UseUsageParameters & { botIds: string[] },
+): UseQueryResult<BotUsage, BaseError>[] {
+  const config = useConfig();
+  const { botIds, ...range } = parameters;
+  return useQueries({ queries: botIds.map((botId) => botUsageQueryOptions(config, { ...range, botId })) });
 }

@@ -2,7 +2,9 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { NeedsWallet } from '../components/needs-wallet.js';
+import { PlanQuota } from '../components/plan-quota.js';
 import { Empty, ErrorNotice, Loading } from '../components/query-state.js';
+import { UsageByBot } from '../components/usage-by-bot.js';
 import { dayLabel, unixDay } from '../core/actions/get-on-chain-usage.js';
 import { compareUsage } from '../core/compare-usage.js';
 import { useAccount } from '../hooks/use-account.js';
@@ -55,6 +57,7 @@ export default function UsagePage() {
           ))}
         </select>
       </div>
+      <PlanQuota orgId={orgId} />
       <div className="grid" style={{ margin: '12px 0' }}>
         <div className="card" data-testid="on-chain-state">
           <h2>On chain</h2>
@@ -161,6 +164,14 @@ export default function UsagePage() {
           </tbody>
         </table>
       </div>
+      {session ? (
+        <UsageByBot
+          orgId={orgId}
+          fromDay={range.fromDay}
+          toDay={range.toDay}
+          orgTotals={new Map((offChain.data ?? []).map((d) => [d.day, d.messages]))}
+        />
+      ) : null}
     </section>
   );
 }

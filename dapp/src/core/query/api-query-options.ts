@@ -4,6 +4,7 @@
  */
 import { getOnChainUsage } from '../actions/get-on-chain-usage.js';
 import { getBot, listBots } from '../api/bot-actions.js';
+import { getBotUsage } from '../api/get-bot-usage.js';
 import { getOffChainUsage } from '../api/get-off-chain-usage.js';
 import { getPlatform } from '../api/get-platform.js';
 import {
@@ -132,6 +133,24 @@ export function webhookDeliveriesQueryOptions(
     }),
     queryFn: () => listWebhookDeliveries(config, { orgId: orgId!, botId: botId! }),
     enabled: Boolean(orgId && botId && config.session.get()),
+  };
+}
+
+export function botUsageQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string; fromDay: number; toDay: number },
+) {
+  const { orgId, botId, fromDay, toDay } = parameters;
+  return {
+    queryKey: queryKeys.botUsage({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      botId,
+      fromDay,
+      toDay,
+    }),
+    queryFn: () => getBotUsage(config, { orgId: orgId!, botId, fromDay, toDay }),
+    enabled: Boolean(orgId && config.session.get()),
   };
 }
 

@@ -32,6 +32,8 @@ export const queryKeys = {
   leads: (p: { address: string; orgId: string; botId: string }) => ['leads', p] as const,
   webhookDeliveries: (p: { address: string; orgId: string; botId: string }) =>
     ['webhookDeliveries', p] as const,
+  botUsage: (p: { address: string; orgId: string; botId: string; fromDay: number; toDay: number }) =>
+    ['botUsage', p] as const,
   offChainUsage: (p: { address: string; orgId: string; fromDay: number; toDay: number }) =>
     ['offChainUsage', p] as const,
   onChainUsage: (p: { chainId: string; address: string; orgId: string; fromDay: number; toDay: number }) =>

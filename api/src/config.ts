@@ -56,6 +56,15 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(1024 * 1024),
   /** Sign-in requests per client IP per minute, each of GET /auth/challenge and POST /auth/verify. */
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(30),
+  /**
+   * Bearer token that GET /metrics requires (Prometheus: `authorization: { credentials }`).
+   * Unset: /metrics is not served at all.
+   */
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export interface Config {
@@ -87,6 +96,7 @@ export interface Config {
   orgRefreshIntervalSeconds: number;
   maxBodyBytes: number;
   authRateLimitPerMinute: number;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -158,5 +168,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     orgRefreshIntervalSeconds: e.ORG_REFRESH_INTERVAL_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

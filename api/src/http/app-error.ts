@@ -13,6 +13,8 @@ export const AppErrorCode = {
   AUTH_PUBKEY_MALFORMED: 'AUTH_PUBKEY_MALFORMED',
   /** A date range longer than the route serves (`details.maxDays`). */
   RANGE_TOO_LONG: 'RANGE_TOO_LONG',
+  /** A URL being ingested redirected to a Location that is not a valid http(s) URL. */
+  URL_REDIRECT_INVALID: 'URL_REDIRECT_INVALID',
   // 401
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   SESSION_EXPIRED: 'SESSION_EXPIRED',
@@ -70,6 +72,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   AUTH_MESSAGE_MALFORMED: 400,
   AUTH_PUBKEY_MALFORMED: 400,
   RANGE_TOO_LONG: 400,
+  URL_REDIRECT_INVALID: 400,
   UNAUTHENTICATED: 401,
   SESSION_EXPIRED: 401,
   REFRESH_TOKEN_INVALID: 401,

@@ -42,6 +42,10 @@ beforeAll(async () => {
     if (req.url === '/one-line.csv') {
       res.setHeader('content-type', 'text/csv');
       res.end(hostileCsv);
+    } else if (req.url === '/bad-redirect') {
+      res.writeHead(302, { location: 'http://[not-an-address/page' }).end();
+    } else if (req.url === '/redirect-to-ftp') {
+      res.writeHead(301, { location: 'ftp://files.example/page.txt' }).end();
     } else if (req.url === '/held.txt') {
       // Answers only when the test releases it: an upload that stays in flight.
       heldResponses.push(() => {
@@ -187,5 +191,22 @@ describe('hostile uploads are refused without stalling the api', () => {
       body: { type: 'text', name: 'fourth', text: 'A fourth document.' },
     });
     expect(fourth.status).toBe(201);
+  });
+});
+
+describe('URL ingestion through a malformed redirect', () => {
+  it('answers 400 URL_REDIRECT_INVALID, not 500, and writes nothing', async () => {
+    for (const path of ['/bad-redirect', '/redirect-to-ftp']) {
+      const response = await api.request('post', `/v1/orgs/${org.orgId}/bots/${botId}/sources`, {
+        token: org.token,
+        body: { type: 'url', url: `${siteUrl}${path}` },
+      });
+      expect(response.status, path).toBe(400);
+      expect(response.body.error).toMatchObject({
+        code: 'URL_REDIRECT_INVALID',
+        details: { reason: 'redirect_invalid' },
+      });
+    }
+    expect(await api.db.source.count({ where: { botId, name: { contains: 'redirect' } } })).toBe(0);
   });
 });

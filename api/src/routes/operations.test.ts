@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../testing/start-test-api.js';
 
+const METRICS_TOKEN = 'operator-metrics-token-0123456789';
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ METRICS_TOKEN });
 });
 afterAll(() => api?.close());
 
@@ -17,28 +18,52 @@ describe('operations endpoints', () => {
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('reports readiness of the database and of each pluggable check', async () => {
+  it('reports readiness of the database and of each pluggable check, naming the one not ready without its internal error', async () => {
     const ready = await api.request('get', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.checks.database.ok).toBe(true);
 
-    api.readinessChecks.push({ name: 'chain', check: async () => Promise.reject(new Error('devnet down')) });
+    const internal = 'connect ECONNREFUSED 10.1.2.3:26657 (password=hunter2)';
+    api.readinessChecks.push({ name: 'chain', check: async () => Promise.reject(new Error(internal)) });
     try {
       const notReady = await api.request('get', '/readyz');
       expect(notReady.status).toBe(503);
       expect(notReady.body.status).toBe('not_ready');
-      expect(notReady.body.checks.chain).toMatchObject({ ok: false, error: 'devnet down' });
+      expect(notReady.body.checks.chain).toMatchObject({ ok: false, error: 'failed' });
+      expect(notReady.body.checks.database.ok).toBe(true);
+      expect(JSON.stringify(notReady.body)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|hunter2/);
     } finally {
       api.readinessChecks.pop();
     }
   });
 
-  it('exposes a request-duration histogram labelled by route pattern', async () => {
+  it('exposes a request-duration histogram labelled by route pattern, to the operator token only', async () => {
     await api.request('get', '/v1/orgs/123', {});
-    const metrics = await api.request('get', '/metrics');
+    const anonymous = await api.request('get', '/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(anonymous.body)).not.toContain('http_request_duration_seconds');
+    const wrong = await api.request('get', '/metrics', {
+      headers: { authorization: 'Bearer not-the-token-at-all' },
+    });
+    expect(wrong.status).toBe(401);
+    const metrics = await api.request('get', '/metrics', {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('http_request_duration_seconds_bucket');
     expect(metrics.body).toMatch(/route="\/v1\/orgs\/:orgId",status="401"/);
+  });
+
+  it('does not serve /metrics at all when no operator token is configured', async () => {
+    const bare = await startTestApi();
+    try {
+      const metrics = await bare.request('get', '/metrics');
+      expect(metrics.status).toBe(404);
+      expect(JSON.stringify(metrics.body)).not.toContain('http_request_duration_seconds');
+    } finally {
+      await bare.close();
+    }
   });
 
   it('serves an OpenAPI document with every route and its schemas', async () => {

@@ -1,10 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
+import { AppError, AppErrorCode } from '../http/app-error.js';
 import { buildOpenApiDocument } from '../http/build-openapi-document.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
 import type { HttpMetrics } from '../http/metrics.js';
 
-const checkResult = z.object({ ok: z.boolean(), error: z.string().optional(), ms: z.number() });
+/** Which dependency is not ready and how (`timeout` or `failed`); the cause is logged, never shown. */
+const checkResult = z.object({
+  ok: z.boolean(),
+  error: z.enum(['timeout', 'failed']).optional(),
+  ms: z.number(),
+});
 
 /** Health, readiness, metrics and the OpenAPI document: for operators and tooling. */
 export function operationsRoutes(
@@ -44,11 +51,12 @@ export function operationsRoutes(
               await withTimeout(check(), 3000);
               return [name, { ok: true, ms: Math.round(performance.now() - started) }] as const;
             } catch (error) {
+              deps.logger.warn({ check: name, err: error }, 'readiness check failed');
               return [
                 name,
                 {
                   ok: false,
-                  error: (error as Error).message.slice(0, 200),
+                  error: error instanceof ReadinessTimeout ? ('timeout' as const) : ('failed' as const),
                   ms: Math.round(performance.now() - started),
                 },
               ] as const;
@@ -64,9 +72,15 @@ export function operationsRoutes(
       method: 'get',
       path: '/metrics',
       tag: 'operations',
-      summary: 'Prometheus metrics',
+      summary: 'Prometheus metrics (Authorization: Bearer METRICS_TOKEN; not served without one)',
       auth: 'none',
-      handler: async ({ res }) => {
+      handler: async ({ req, res }) => {
+        const token = deps.config.metricsToken;
+        if (!token) throw new AppError(AppErrorCode.ROUTE_NOT_FOUND, 'no such route');
+        if (!sameSecret(req.get('authorization') ?? '', `Bearer ${token}`)) {
+          res.setHeader('www-authenticate', 'Bearer realm="metrics"');
+          throw new AppError(AppErrorCode.UNAUTHENTICATED, '/metrics needs the operator token');
+        }
         res.setHeader('content-type', extras.metrics.registry.contentType);
         res.send(await extras.metrics.registry.metrics());
       },
@@ -90,11 +104,19 @@ export function operationsRoutes(
   return routes;
 }
 
+class ReadinessTimeout extends Error {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+      setTimeout(() => reject(new ReadinessTimeout(`no answer within ${ms} ms`)), ms).unref(),
     ),
   ]);
+}
+
+/** Constant-time comparison of two strings of any length (hashed first to equal lengths). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

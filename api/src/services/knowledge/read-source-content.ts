@@ -62,7 +62,9 @@ export async function readSourceContent(
         ? AppErrorCode.PAYLOAD_TOO_LARGE
         : error.reason === 'unsupported_content_type'
           ? AppErrorCode.UNSUPPORTED_MEDIA_TYPE
-          : AppErrorCode.VALIDATION_FAILED;
+          : error.reason === 'redirect_invalid'
+            ? AppErrorCode.URL_REDIRECT_INVALID
+            : AppErrorCode.VALIDATION_FAILED;
     throw new AppError(code, `the URL cannot be ingested: ${error.message}`, {
       details: { reason: error.reason },
     });

@@ -27,6 +27,7 @@ export type UrlFetchFailure =
   | 'invalid_url'
   | 'blocked_address'
   | 'too_many_redirects'
+  | 'redirect_invalid'
   | 'timeout'
   | 'too_large'
   | 'unsupported_content_type'
@@ -57,12 +58,25 @@ export async function fetchPublicUrl(rawUrl: string, policy: UrlFetchPolicy): Pr
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
     const response = await requestOnce(current, policy, deadline);
     if (response.redirect) {
-      current = parseHttpUrl(new URL(response.redirect, current).toString());
+      current = parseRedirect(response.redirect, current);
       continue;
     }
     return { url: current.toString(), contentType: response.contentType, body: response.body };
   }
   throw new UrlFetchError('too_many_redirects', `more than ${policy.maxRedirects} redirects`);
+}
+
+/** The next hop: a Location that is not a valid http(s) URL is the server's fault, named as such. */
+function parseRedirect(location: string, from: URL): URL {
+  try {
+    return parseHttpUrl(new URL(location, from).toString());
+  } catch (error) {
+    if (error instanceof UrlFetchError && error.reason !== 'invalid_url') throw error;
+    throw new UrlFetchError(
+      'redirect_invalid',
+      'the server redirected to an invalid or non-http(s) location',
+    );
+  }
 }
 
 function parseHttpUrl(raw: string): URL {

@@ -252,6 +252,31 @@ describe('sessions', () => {
     expect(afterReuse.body.error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('revokes the whole session family when any rotated refresh token, however old, is reused', async () => {
+    const first = await api.signIn(alice);
+    const chain = [first.refreshToken];
+    let current = first;
+    for (let i = 0; i < 3; i++) {
+      const next = await api.request('post', '/auth/refresh', {
+        body: { refreshToken: current.refreshToken },
+      });
+      expect(next.status).toBe(200);
+      current = next.body;
+      chain.push(current.refreshToken);
+    }
+    expect((await api.request('get', '/v1/me', { token: current.accessToken })).status).toBe(200);
+    // The first token, three rotations old (not the one just before the current one).
+    const stolen = await api.request('post', '/auth/refresh', { body: { refreshToken: chain[0] } });
+    expect(stolen.status).toBe(401);
+    expect(stolen.body.error.code).toBe('REFRESH_TOKEN_INVALID');
+    expect(stolen.body.error.message).toMatch(/signed out/);
+    // The legitimate holder's current access and refresh tokens are both dead now.
+    expect((await api.request('get', '/v1/me', { token: current.accessToken })).status).toBe(401);
+    const latest = await api.request('post', '/auth/refresh', { body: { refreshToken: chain.at(-1) } });
+    expect(latest.status).toBe(401);
+    expect(latest.body.error.code).toBe('REFRESH_TOKEN_INVALID');
+  });
+
   it('ends at its absolute expiry however often it is refreshed', async () => {
     const tokens = await api.signIn(alice);
     api.clock.advance(api.config.sessionTtlSeconds + 1);

@@ -48,6 +48,11 @@ export type AuthNonce = Prisma.AuthNonceModel
  */
 export type Session = Prisma.SessionModel
 /**
+ * Model RetiredRefreshToken
+ * A refresh token that was traded for a new one (its SHA-256): its family is its session.
+ */
+export type RetiredRefreshToken = Prisma.RetiredRefreshTokenModel
+/**
  * Model ApiKey
  * Server-to-server credential of one org. The secret is shown once; only its SHA-256 is kept.
  */

@@ -5,8 +5,8 @@ import { hashToken, newToken } from './session-tokens.js';
 
 /**
  * Trades a refresh token for a new access token and a new refresh token (rotation). The
- * old refresh token stops working; presenting it again means it was copied, so the whole
- * session is revoked. Refreshing never extends the session past its absolute expiry.
+ * old refresh token stops working; presenting it, or any earlier token of the same session
+ * (its family), again means it was copied, so the whole session is revoked. Refreshing never extends the session past its absolute expiry.
  */
 export async function refreshSession(options: {
   db: Database;
@@ -18,13 +18,21 @@ export async function refreshSession(options: {
   const presented = hashToken(options.refreshToken);
   const session = await db.session.findUnique({ where: { refreshTokenHash: presented } });
   if (!session) {
-    const reused = await db.session.updateMany({
-      where: { previousRefreshHash: presented, revokedAt: null },
-      data: { revokedAt: now },
+    // Any token this session ever rotated away from, not only the last one: a copy stolen
+    // several refreshes ago is caught as surely as one stolen just now.
+    const retired = await db.retiredRefreshToken.findUnique({
+      where: { hash: presented },
+      select: { sessionId: true },
     });
+    if (retired) {
+      await db.session.updateMany({
+        where: { id: retired.sessionId, revokedAt: null },
+        data: { revokedAt: now },
+      });
+    }
     throw new AppError(
       AppErrorCode.REFRESH_TOKEN_INVALID,
-      reused.count > 0
+      retired
         ? 'this refresh token was already used: the session has been signed out for safety'
         : 'unknown refresh token',
     );
@@ -40,16 +48,24 @@ export async function refreshSession(options: {
     Math.min(now.getTime() + options.accessTtlSeconds * 1000, session.expiresAt.getTime()),
   );
   // Conditional on the presented token still being current: of two concurrent refreshes
-  // with the same token, exactly one wins.
-  const { count } = await db.session.updateMany({
-    where: { id: session.id, refreshTokenHash: presented, revokedAt: null },
-    data: {
-      accessTokenHash: hashToken(accessToken),
-      accessExpiresAt,
-      refreshTokenHash: hashToken(refreshToken),
-      previousRefreshHash: presented,
-      lastUsedAt: now,
-    },
+  // with the same token, exactly one wins. The retired token is recorded in the same
+  // transaction, so there is no moment where it is neither current nor known as used.
+  const count = await db.$transaction(async (tx) => {
+    const { count } = await tx.session.updateMany({
+      where: { id: session.id, refreshTokenHash: presented, revokedAt: null },
+      data: {
+        accessTokenHash: hashToken(accessToken),
+        accessExpiresAt,
+        refreshTokenHash: hashToken(refreshToken),
+        lastUsedAt: now,
+      },
+    });
+    if (count === 1) {
+      await tx.retiredRefreshToken.create({
+        data: { hash: presented, sessionId: session.id, retiredAt: now },
+      });
+    }
+    return count;
   });
   if (count !== 1)
     throw new AppError(AppErrorCode.REFRESH_TOKEN_INVALID, 'this refresh token was already used');

@@ -402,6 +402,7 @@ export const ModelName = {
   Invitation: 'Invitation',
   AuthNonce: 'AuthNonce',
   Session: 'Session',
+  RetiredRefreshToken: 'RetiredRefreshToken',
   ApiKey: 'ApiKey',
   Bot: 'Bot',
   Source: 'Source',
@@ -431,7 +432,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "org" | "member" | "invitation" | "authNonce" | "session" | "apiKey" | "bot" | "source" | "ingestJob" | "chunk" | "conversation" | "message" | "lead" | "webhook" | "webhookDelivery" | "usageDaily" | "quotaWarning" | "rateLimitCounter" | "auditLog"
+    modelProps: "org" | "member" | "invitation" | "authNonce" | "session" | "retiredRefreshToken" | "apiKey" | "bot" | "source" | "ingestJob" | "chunk" | "conversation" | "message" | "lead" | "webhook" | "webhookDelivery" | "usageDaily" | "quotaWarning" | "rateLimitCounter" | "auditLog"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -802,6 +803,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.SessionCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.SessionCountAggregateOutputType> | number
+        }
+      }
+    }
+    RetiredRefreshToken: {
+      payload: Prisma.$RetiredRefreshTokenPayload<ExtArgs>
+      fields: Prisma.RetiredRefreshTokenFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RetiredRefreshTokenFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RetiredRefreshTokenFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>
+        }
+        findFirst: {
+          args: Prisma.RetiredRefreshTokenFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RetiredRefreshTokenFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>
+        }
+        findMany: {
+          args: Prisma.RetiredRefreshTokenFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>[]
+        }
+        create: {
+          args: Prisma.RetiredRefreshTokenCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>
+        }
+        createMany: {
+          args: Prisma.RetiredRefreshTokenCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RetiredRefreshTokenCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>[]
+        }
+        delete: {
+          args: Prisma.RetiredRefreshTokenDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>
+        }
+        update: {
+          args: Prisma.RetiredRefreshTokenUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>
+        }
+        deleteMany: {
+          args: Prisma.RetiredRefreshTokenDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RetiredRefreshTokenUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RetiredRefreshTokenUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>[]
+        }
+        upsert: {
+          args: Prisma.RetiredRefreshTokenUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RetiredRefreshTokenPayload>
+        }
+        aggregate: {
+          args: Prisma.RetiredRefreshTokenAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRetiredRefreshToken>
+        }
+        groupBy: {
+          args: Prisma.RetiredRefreshTokenGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RetiredRefreshTokenGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RetiredRefreshTokenCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RetiredRefreshTokenCountAggregateOutputType> | number
         }
       }
     }
@@ -1941,7 +2016,6 @@ export const SessionScalarFieldEnum = {
   accessTokenHash: 'accessTokenHash',
   accessExpiresAt: 'accessExpiresAt',
   refreshTokenHash: 'refreshTokenHash',
-  previousRefreshHash: 'previousRefreshHash',
   expiresAt: 'expiresAt',
   createdAt: 'createdAt',
   lastUsedAt: 'lastUsedAt',
@@ -1950,6 +2024,15 @@ export const SessionScalarFieldEnum = {
 } as const
 
 export type SessionScalarFieldEnum = (typeof SessionScalarFieldEnum)[keyof typeof SessionScalarFieldEnum]
+
+
+export const RetiredRefreshTokenScalarFieldEnum = {
+  hash: 'hash',
+  sessionId: 'sessionId',
+  retiredAt: 'retiredAt'
+} as const
+
+export type RetiredRefreshTokenScalarFieldEnum = (typeof RetiredRefreshTokenScalarFieldEnum)[keyof typeof RetiredRefreshTokenScalarFieldEnum]
 
 
 export const ApiKeyScalarFieldEnum = {
@@ -2551,6 +2634,7 @@ export type GlobalOmitConfig = {
   invitation?: Prisma.InvitationOmit
   authNonce?: Prisma.AuthNonceOmit
   session?: Prisma.SessionOmit
+  retiredRefreshToken?: Prisma.RetiredRefreshTokenOmit
   apiKey?: Prisma.ApiKeyOmit
   bot?: Prisma.BotOmit
   source?: Prisma.SourceOmit

@@ -56,6 +56,7 @@ export const ModelName = {
   Invitation: 'Invitation',
   AuthNonce: 'AuthNonce',
   Session: 'Session',
+  RetiredRefreshToken: 'RetiredRefreshToken',
   ApiKey: 'ApiKey',
   Bot: 'Bot',
   Source: 'Source',
@@ -149,7 +150,6 @@ export const SessionScalarFieldEnum = {
   accessTokenHash: 'accessTokenHash',
   accessExpiresAt: 'accessExpiresAt',
   refreshTokenHash: 'refreshTokenHash',
-  previousRefreshHash: 'previousRefreshHash',
   expiresAt: 'expiresAt',
   createdAt: 'createdAt',
   lastUsedAt: 'lastUsedAt',
@@ -158,6 +158,15 @@ export const SessionScalarFieldEnum = {
 } as const
 
 export type SessionScalarFieldEnum = (typeof SessionScalarFieldEnum)[keyof typeof SessionScalarFieldEnum]
+
+
+export const RetiredRefreshTokenScalarFieldEnum = {
+  hash: 'hash',
+  sessionId: 'sessionId',
+  retiredAt: 'retiredAt'
+} as const
+
+export type RetiredRefreshTokenScalarFieldEnum = (typeof RetiredRefreshTokenScalarFieldEnum)[keyof typeof RetiredRefreshTokenScalarFieldEnum]
 
 
 export const ApiKeyScalarFieldEnum = {

@@ -30,7 +30,6 @@ export type SessionMinAggregateOutputType = {
   accessTokenHash: string | null
   accessExpiresAt: Date | null
   refreshTokenHash: string | null
-  previousRefreshHash: string | null
   expiresAt: Date | null
   createdAt: Date | null
   lastUsedAt: Date | null
@@ -44,7 +43,6 @@ export type SessionMaxAggregateOutputType = {
   accessTokenHash: string | null
   accessExpiresAt: Date | null
   refreshTokenHash: string | null
-  previousRefreshHash: string | null
   expiresAt: Date | null
   createdAt: Date | null
   lastUsedAt: Date | null
@@ -58,7 +56,6 @@ export type SessionCountAggregateOutputType = {
   accessTokenHash: number
   accessExpiresAt: number
   refreshTokenHash: number
-  previousRefreshHash: number
   expiresAt: number
   createdAt: number
   lastUsedAt: number
@@ -74,7 +71,6 @@ export type SessionMinAggregateInputType = {
   accessTokenHash?: true
   accessExpiresAt?: true
   refreshTokenHash?: true
-  previousRefreshHash?: true
   expiresAt?: true
   createdAt?: true
   lastUsedAt?: true
@@ -88,7 +84,6 @@ export type SessionMaxAggregateInputType = {
   accessTokenHash?: true
   accessExpiresAt?: true
   refreshTokenHash?: true
-  previousRefreshHash?: true
   expiresAt?: true
   createdAt?: true
   lastUsedAt?: true
@@ -102,7 +97,6 @@ export type SessionCountAggregateInputType = {
   accessTokenHash?: true
   accessExpiresAt?: true
   refreshTokenHash?: true
-  previousRefreshHash?: true
   expiresAt?: true
   createdAt?: true
   lastUsedAt?: true
@@ -189,7 +183,6 @@ export type SessionGroupByOutputType = {
   accessTokenHash: string
   accessExpiresAt: Date
   refreshTokenHash: string
-  previousRefreshHash: string | null
   expiresAt: Date
   createdAt: Date
   lastUsedAt: Date
@@ -224,12 +217,12 @@ export type SessionWhereInput = {
   accessTokenHash?: Prisma.StringFilter<"Session"> | string
   accessExpiresAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   refreshTokenHash?: Prisma.StringFilter<"Session"> | string
-  previousRefreshHash?: Prisma.StringNullableFilter<"Session"> | string | null
   expiresAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   createdAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   lastUsedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   revokedAt?: Prisma.DateTimeNullableFilter<"Session"> | Date | string | null
   userAgent?: Prisma.StringNullableFilter<"Session"> | string | null
+  retiredRefreshTokens?: Prisma.RetiredRefreshTokenListRelationFilter
 }
 
 export type SessionOrderByWithRelationInput = {
@@ -238,19 +231,18 @@ export type SessionOrderByWithRelationInput = {
   accessTokenHash?: Prisma.SortOrder
   accessExpiresAt?: Prisma.SortOrder
   refreshTokenHash?: Prisma.SortOrder
-  previousRefreshHash?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
   revokedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   userAgent?: Prisma.SortOrderInput | Prisma.SortOrder
+  retiredRefreshTokens?: Prisma.RetiredRefreshTokenOrderByRelationAggregateInput
 }
 
 export type SessionWhereUniqueInput = Prisma.AtLeast<{
   id?: string
   accessTokenHash?: string
   refreshTokenHash?: string
-  previousRefreshHash?: string
   AND?: Prisma.SessionWhereInput | Prisma.SessionWhereInput[]
   OR?: Prisma.SessionWhereInput[]
   NOT?: Prisma.SessionWhereInput | Prisma.SessionWhereInput[]
@@ -261,7 +253,8 @@ export type SessionWhereUniqueInput = Prisma.AtLeast<{
   lastUsedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   revokedAt?: Prisma.DateTimeNullableFilter<"Session"> | Date | string | null
   userAgent?: Prisma.StringNullableFilter<"Session"> | string | null
-}, "id" | "accessTokenHash" | "refreshTokenHash" | "previousRefreshHash">
+  retiredRefreshTokens?: Prisma.RetiredRefreshTokenListRelationFilter
+}, "id" | "accessTokenHash" | "refreshTokenHash">
 
 export type SessionOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -269,7 +262,6 @@ export type SessionOrderByWithAggregationInput = {
   accessTokenHash?: Prisma.SortOrder
   accessExpiresAt?: Prisma.SortOrder
   refreshTokenHash?: Prisma.SortOrder
-  previousRefreshHash?: Prisma.SortOrderInput | Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
@@ -289,7 +281,6 @@ export type SessionScalarWhereWithAggregatesInput = {
   accessTokenHash?: Prisma.StringWithAggregatesFilter<"Session"> | string
   accessExpiresAt?: Prisma.DateTimeWithAggregatesFilter<"Session"> | Date | string
   refreshTokenHash?: Prisma.StringWithAggregatesFilter<"Session"> | string
-  previousRefreshHash?: Prisma.StringNullableWithAggregatesFilter<"Session"> | string | null
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"Session"> | Date | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Session"> | Date | string
   lastUsedAt?: Prisma.DateTimeWithAggregatesFilter<"Session"> | Date | string
@@ -303,12 +294,12 @@ export type SessionCreateInput = {
   accessTokenHash: string
   accessExpiresAt: Date | string
   refreshTokenHash: string
-  previousRefreshHash?: string | null
   expiresAt: Date | string
   createdAt?: Date | string
   lastUsedAt?: Date | string
   revokedAt?: Date | string | null
   userAgent?: string | null
+  retiredRefreshTokens?: Prisma.RetiredRefreshTokenCreateNestedManyWithoutSessionInput
 }
 
 export type SessionUncheckedCreateInput = {
@@ -317,12 +308,12 @@ export type SessionUncheckedCreateInput = {
   accessTokenHash: string
   accessExpiresAt: Date | string
   refreshTokenHash: string
-  previousRefreshHash?: string | null
   expiresAt: Date | string
   createdAt?: Date | string
   lastUsedAt?: Date | string
   revokedAt?: Date | string | null
   userAgent?: string | null
+  retiredRefreshTokens?: Prisma.RetiredRefreshTokenUncheckedCreateNestedManyWithoutSessionInput
 }
 
 export type SessionUpdateInput = {
@@ -331,12 +322,12 @@ export type SessionUpdateInput = {
   accessTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   accessExpiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   refreshTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  previousRefreshHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  retiredRefreshTokens?: Prisma.RetiredRefreshTokenUpdateManyWithoutSessionNestedInput
 }
 
 export type SessionUncheckedUpdateInput = {
@@ -345,12 +336,12 @@ export type SessionUncheckedUpdateInput = {
   accessTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   accessExpiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   refreshTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  previousRefreshHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  retiredRefreshTokens?: Prisma.RetiredRefreshTokenUncheckedUpdateManyWithoutSessionNestedInput
 }
 
 export type SessionCreateManyInput = {
@@ -359,7 +350,6 @@ export type SessionCreateManyInput = {
   accessTokenHash: string
   accessExpiresAt: Date | string
   refreshTokenHash: string
-  previousRefreshHash?: string | null
   expiresAt: Date | string
   createdAt?: Date | string
   lastUsedAt?: Date | string
@@ -373,7 +363,6 @@ export type SessionUpdateManyMutationInput = {
   accessTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   accessExpiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   refreshTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  previousRefreshHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -387,7 +376,6 @@ export type SessionUncheckedUpdateManyInput = {
   accessTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
   accessExpiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   refreshTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
-  previousRefreshHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   lastUsedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -401,7 +389,6 @@ export type SessionCountOrderByAggregateInput = {
   accessTokenHash?: Prisma.SortOrder
   accessExpiresAt?: Prisma.SortOrder
   refreshTokenHash?: Prisma.SortOrder
-  previousRefreshHash?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
@@ -415,7 +402,6 @@ export type SessionMaxOrderByAggregateInput = {
   accessTokenHash?: Prisma.SortOrder
   accessExpiresAt?: Prisma.SortOrder
   refreshTokenHash?: Prisma.SortOrder
-  previousRefreshHash?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
@@ -429,7 +415,6 @@ export type SessionMinOrderByAggregateInput = {
   accessTokenHash?: Prisma.SortOrder
   accessExpiresAt?: Prisma.SortOrder
   refreshTokenHash?: Prisma.SortOrder
-  previousRefreshHash?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
@@ -437,6 +422,122 @@ export type SessionMinOrderByAggregateInput = {
   userAgent?: Prisma.SortOrder
 }
 
+export type SessionScalarRelationFilter = {
+  is?: Prisma.SessionWhereInput
+  isNot?: Prisma.SessionWhereInput
+}
+
+export type SessionCreateNestedOneWithoutRetiredRefreshTokensInput = {
+  create?: Prisma.XOR<Prisma.SessionCreateWithoutRetiredRefreshTokensInput, Prisma.SessionUncheckedCreateWithoutRetiredRefreshTokensInput>
+  connectOrCreate?: Prisma.SessionCreateOrConnectWithoutRetiredRefreshTokensInput
+  connect?: Prisma.SessionWhereUniqueInput
+}
+
+export type SessionUpdateOneRequiredWithoutRetiredRefreshTokensNestedInput = {
+  create?: Prisma.XOR<Prisma.SessionCreateWithoutRetiredRefreshTokensInput, Prisma.SessionUncheckedCreateWithoutRetiredRefreshTokensInput>
+  connectOrCreate?: Prisma.SessionCreateOrConnectWithoutRetiredRefreshTokensInput
+  upsert?: Prisma.SessionUpsertWithoutRetiredRefreshTokensInput
+  connect?: Prisma.SessionWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.SessionUpdateToOneWithWhereWithoutRetiredRefreshTokensInput, Prisma.SessionUpdateWithoutRetiredRefreshTokensInput>, Prisma.SessionUncheckedUpdateWithoutRetiredRefreshTokensInput>
+}
+
+export type SessionCreateWithoutRetiredRefreshTokensInput = {
+  id?: string
+  address: string
+  accessTokenHash: string
+  accessExpiresAt: Date | string
+  refreshTokenHash: string
+  expiresAt: Date | string
+  createdAt?: Date | string
+  lastUsedAt?: Date | string
+  revokedAt?: Date | string | null
+  userAgent?: string | null
+}
+
+export type SessionUncheckedCreateWithoutRetiredRefreshTokensInput = {
+  id?: string
+  address: string
+  accessTokenHash: string
+  accessExpiresAt: Date | string
+  refreshTokenHash: string
+  expiresAt: Date | string
+  createdAt?: Date | string
+  lastUsedAt?: Date | string
+  revokedAt?: Date | string | null
+  userAgent?: string | null
+}
+
+export type SessionCreateOrConnectWithoutRetiredRefreshTokensInput = {
+  where: Prisma.SessionWhereUniqueInput
+  create: Prisma.XOR<Prisma.SessionCreateWithoutRetiredRefreshTokensInput, Prisma.SessionUncheckedCreateWithoutRetiredRefreshTokensInput>
+}
+
+export type SessionUpsertWithoutRetiredRefreshTokensInput = {
+  update: Prisma.XOR<Prisma.SessionUpdateWithoutRetiredRefreshTokensInput, Prisma.SessionUncheckedUpdateWithoutRetiredRefreshTokensInput>
+  create: Prisma.XOR<Prisma.SessionCreateWithoutRetiredRefreshTokensInput, Prisma.SessionUncheckedCreateWithoutRetiredRefreshTokensInput>
+  where?: Prisma.SessionWhereInput
+}
+
+export type SessionUpdateToOneWithWhereWithoutRetiredRefreshTokensInput = {
+  where?: Prisma.SessionWhereInput
+  data: Prisma.XOR<Prisma.SessionUpdateWithoutRetiredRefreshTokensInput, Prisma.SessionUncheckedUpdateWithoutRetiredRefreshTokensInput>
+}
+
+export type SessionUpdateWithoutRetiredRefreshTokensInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  accessTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
+  accessExpiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  refreshTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
+  expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastUsedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type SessionUncheckedUpdateWithoutRetiredRefreshTokensInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  accessTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
+  accessExpiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  refreshTokenHash?: Prisma.StringFieldUpdateOperationsInput | string
+  expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastUsedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+
+/**
+ * Count Type SessionCountOutputType
+ */
+
+export type SessionCountOutputType = {
+  retiredRefreshTokens: number
+}
+
+export type SessionCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  retiredRefreshTokens?: boolean | SessionCountOutputTypeCountRetiredRefreshTokensArgs
+}
+
+/**
+ * SessionCountOutputType without action
+ */
+export type SessionCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SessionCountOutputType
+   */
+  select?: Prisma.SessionCountOutputTypeSelect<ExtArgs> | null
+}
+
+/**
+ * SessionCountOutputType without action
+ */
+export type SessionCountOutputTypeCountRetiredRefreshTokensArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RetiredRefreshTokenWhereInput
+}
 
 
 export type SessionSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -445,12 +546,13 @@ export type SessionSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   accessTokenHash?: boolean
   accessExpiresAt?: boolean
   refreshTokenHash?: boolean
-  previousRefreshHash?: boolean
   expiresAt?: boolean
   createdAt?: boolean
   lastUsedAt?: boolean
   revokedAt?: boolean
   userAgent?: boolean
+  retiredRefreshTokens?: boolean | Prisma.Session$retiredRefreshTokensArgs<ExtArgs>
+  _count?: boolean | Prisma.SessionCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["session"]>
 
 export type SessionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -459,7 +561,6 @@ export type SessionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   accessTokenHash?: boolean
   accessExpiresAt?: boolean
   refreshTokenHash?: boolean
-  previousRefreshHash?: boolean
   expiresAt?: boolean
   createdAt?: boolean
   lastUsedAt?: boolean
@@ -473,7 +574,6 @@ export type SessionSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   accessTokenHash?: boolean
   accessExpiresAt?: boolean
   refreshTokenHash?: boolean
-  previousRefreshHash?: boolean
   expiresAt?: boolean
   createdAt?: boolean
   lastUsedAt?: boolean
@@ -487,7 +587,6 @@ export type SessionSelectScalar = {
   accessTokenHash?: boolean
   accessExpiresAt?: boolean
   refreshTokenHash?: boolean
-  previousRefreshHash?: boolean
   expiresAt?: boolean
   createdAt?: boolean
   lastUsedAt?: boolean
@@ -495,22 +594,29 @@ export type SessionSelectScalar = {
   userAgent?: boolean
 }
 
-export type SessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "address" | "accessTokenHash" | "accessExpiresAt" | "refreshTokenHash" | "previousRefreshHash" | "expiresAt" | "createdAt" | "lastUsedAt" | "revokedAt" | "userAgent", ExtArgs["result"]["session"]>
+export type SessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "address" | "accessTokenHash" | "accessExpiresAt" | "refreshTokenHash" | "expiresAt" | "createdAt" | "lastUsedAt" | "revokedAt" | "userAgent", ExtArgs["result"]["session"]>
+export type SessionInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  retiredRefreshTokens?: boolean | Prisma.Session$retiredRefreshTokensArgs<ExtArgs>
+  _count?: boolean | Prisma.SessionCountOutputTypeDefaultArgs<ExtArgs>
+}
+export type SessionIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
+export type SessionIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
 
 export type $SessionPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Session"
-  objects: {}
+  objects: {
+    /**
+     * Every refresh token this session rotated away from: presenting one again means it
+     * leaked, and the whole session is revoked.
+     */
+    retiredRefreshTokens: Prisma.$RetiredRefreshTokenPayload<ExtArgs>[]
+  }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
     address: string
     accessTokenHash: string
     accessExpiresAt: Date
     refreshTokenHash: string
-    /**
-     * The refresh token this one replaced: presenting it again means it leaked, and the
-     * whole session is revoked.
-     */
-    previousRefreshHash: string | null
     /**
      * Absolute end of the session; refreshing never extends it past this.
      */
@@ -913,6 +1019,7 @@ readonly fields: SessionFieldRefs;
  */
 export interface Prisma__SessionClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
+  retiredRefreshTokens<T extends Prisma.Session$retiredRefreshTokensArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Session$retiredRefreshTokensArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RetiredRefreshTokenPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -947,7 +1054,6 @@ export interface SessionFieldRefs {
   readonly accessTokenHash: Prisma.FieldRef<"Session", 'String'>
   readonly accessExpiresAt: Prisma.FieldRef<"Session", 'DateTime'>
   readonly refreshTokenHash: Prisma.FieldRef<"Session", 'String'>
-  readonly previousRefreshHash: Prisma.FieldRef<"Session", 'String'>
   readonly expiresAt: Prisma.FieldRef<"Session", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Session", 'DateTime'>
   readonly lastUsedAt: Prisma.FieldRef<"Session", 'DateTime'>
@@ -970,6 +1076,10 @@ export type SessionFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.Inter
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
+  /**
    * Filter, which Session to fetch.
    */
   where: Prisma.SessionWhereUniqueInput
@@ -988,6 +1098,10 @@ export type SessionFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Extension
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
+  /**
    * Filter, which Session to fetch.
    */
   where: Prisma.SessionWhereUniqueInput
@@ -1005,6 +1119,10 @@ export type SessionFindFirstArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Omit specific fields from the Session
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
   /**
    * Filter, which Session to fetch.
    */
@@ -1054,6 +1172,10 @@ export type SessionFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extensions
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
+  /**
    * Filter, which Session to fetch.
    */
   where?: Prisma.SessionWhereInput
@@ -1101,6 +1223,10 @@ export type SessionFindManyArgs<ExtArgs extends runtime.Types.Extensions.Interna
    * Omit specific fields from the Session
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
   /**
    * Filter, which Sessions to fetch.
    */
@@ -1150,6 +1276,10 @@ export type SessionCreateArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
+  /**
    * The data needed to create a Session.
    */
   data: Prisma.XOR<Prisma.SessionCreateInput, Prisma.SessionUncheckedCreateInput>
@@ -1197,6 +1327,10 @@ export type SessionUpdateArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * Omit specific fields from the Session
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
   /**
    * The data needed to update a Session.
    */
@@ -1264,6 +1398,10 @@ export type SessionUpsertArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
+  /**
    * The filter to search for the Session to update in case it exists.
    */
   where: Prisma.SessionWhereUniqueInput
@@ -1290,6 +1428,10 @@ export type SessionDeleteArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
+  /**
    * Filter which Session to delete.
    */
   where: Prisma.SessionWhereUniqueInput
@@ -1310,6 +1452,30 @@ export type SessionDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Inter
 }
 
 /**
+ * Session.retiredRefreshTokens
+ */
+export type Session$retiredRefreshTokensArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the RetiredRefreshToken
+   */
+  select?: Prisma.RetiredRefreshTokenSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the RetiredRefreshToken
+   */
+  omit?: Prisma.RetiredRefreshTokenOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RetiredRefreshTokenInclude<ExtArgs> | null
+  where?: Prisma.RetiredRefreshTokenWhereInput
+  orderBy?: Prisma.RetiredRefreshTokenOrderByWithRelationInput | Prisma.RetiredRefreshTokenOrderByWithRelationInput[]
+  cursor?: Prisma.RetiredRefreshTokenWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RetiredRefreshTokenScalarFieldEnum | Prisma.RetiredRefreshTokenScalarFieldEnum[]
+}
+
+/**
  * Session without action
  */
 export type SessionDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1321,4 +1487,8 @@ export type SessionDefaultArgs<ExtArgs extends runtime.Types.Extensions.Internal
    * Omit specific fields from the Session
    */
   omit?: Prisma.SessionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SessionInclude<ExtArgs> | null
 }

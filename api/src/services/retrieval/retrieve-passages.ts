@@ -18,6 +18,15 @@ export interface RetrievedPassage {
 const RRF_K = 60;
 
 /**
+ * The weight of the text ranking when only the loose tier (any two of the question's words)
+ * matched. A question in other words than its page matches only incidental words, and those
+ * matches then pushed the sentence model's answers out of the top 5: on the Python
+ * documentation benchmark (scripts/bench/retrieval-quality.ts) paraphrased recall@5 went 0.60
+ * (weight 1) → 0.68 (0.5) → 0.72 (0.25), lexical questions staying at 1.00.
+ */
+const LOOSE_TEXT_WEIGHT = 0.25;
+
+/**
  * At most this many full-text matches of each tier are ranked (and re-scored by vector
  * distance). Ranking reads every match's tsvector and embedding from the heap: a large bot
  * matches hundreds of chunks for a common pair of words (650–790 at 100k chunks), which cost
@@ -113,7 +122,9 @@ export async function retrievePassages(options: {
     ),
     fused AS (
       SELECT coalesce(v.id, t.id) AS id, v.rank AS vector_rank, t.rank AS text_rank,
-        coalesce(1.0 / (${rrfK} + v.rank), 0) + coalesce(1.0 / (${rrfK} + t.rank), 0) AS score
+        coalesce(1.0 / (${rrfK} + v.rank), 0)
+          + (SELECT CASE WHEN EXISTS (SELECT FROM strong_matches) THEN 1.0 ELSE ${Prisma.raw(String(LOOSE_TEXT_WEIGHT))} END)
+            * coalesce(1.0 / (${rrfK} + t.rank), 0) AS score
       FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
     )
     SELECT c.id::text AS "chunkId", c."sourceId"::text AS "sourceId", s.name AS "sourceName", s.url AS "sourceUrl",

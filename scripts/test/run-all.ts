@@ -153,8 +153,12 @@ const steps: Step[] = [
   },
   {
     name: 'ts',
-    // The server-only suites run in the postgres step, on the server it starts.
-    run: () => runVitest(['--exclude', 'tests/postgres/**']),
+    // The server-only suites run in the postgres step, on the server it starts. The api serves
+    // the widget's bundle: build it first rather than rely on the widget tests running earlier.
+    run: async () => {
+      await buildWidget();
+      return runVitest(['--exclude', 'tests/postgres/**']);
+    },
   },
   {
     // The database suites again, on a real PostgreSQL server (many sessions, real locks),

@@ -68,6 +68,9 @@ const botsArea: RouteFixtureArea = {
     if (source.status !== 201 && source.status !== 202) {
       throw new Error(`seeding a source failed: ${JSON.stringify(source.body)}`);
     }
+    // Ingestion runs in the background (the sentence model takes a moment per chunk): wait for
+    // it, so its writes never land inside a test that asserts a refused request wrote nothing.
+    await waitForIngestion(api, source.body.source.id);
     // Conversations start only from the public chat; a row stands in for one here.
     const conversation = await api.database.prisma.conversation.create({
       data: { botId, visitorId: 'fixture-visitor' },
@@ -89,3 +92,15 @@ const botsArea: RouteFixtureArea = {
 
 /** Seeded in this order; later areas may use earlier areas' params (a source needs a bot). */
 export const routeFixtureAreas: RouteFixtureArea[] = [orgsArea, botsArea];
+
+async function waitForIngestion(api: TestApi, sourceId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const pending = await api.database.prisma.ingestJob.count({
+      where: { sourceId, status: { in: ['queued', 'running'] } },
+    });
+    if (pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`seeding: source ${sourceId} still ingesting after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

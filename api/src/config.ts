@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type BotPlatformSettings, loadBotPlatformSettings } from './services/bots/bot-platform-settings.js';
 
 /**
  * Every setting of the api, read once from the environment and validated here; the rest of
@@ -97,6 +98,8 @@ export interface Config {
   maxBodyBytes: number;
   authRateLimitPerMinute: number;
   metricsToken: string | undefined;
+  /** Bots, knowledge, chat, leads and webhooks (services/bots/bot-platform-settings.ts). */
+  platform: BotPlatformSettings;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +128,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       `invalid configuration:\n  BILLING_CONTRACT: required when CHAIN_KIND is ${e.CHAIN_KIND}`,
     );
+  }
+  let platform: BotPlatformSettings;
+  try {
+    platform = loadBotPlatformSettings(env, e.NODE_ENV);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const corsOrigins = e.CORS_ORIGINS.split(',')
@@ -169,5 +178,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     metricsToken: e.METRICS_TOKEN,
+    platform,
   };
 }

@@ -13,6 +13,7 @@ import { resolvePoolSize } from './db/resolve-pool-size.js';
 import { createLogger, type Logger } from './logger.js';
 import { createBotPlatform } from './services/bots/bot-platform.js';
 import { refreshStaleOrgs } from './services/orgs/refresh-stale-orgs.js';
+import { LazyChainPlanQuotaSource } from './services/quotas/lazy-chain-plan-quota-source.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -42,19 +43,16 @@ async function main(): Promise<void> {
     ...(config.gatewayUrl ? [httpCheck('gateway', `${config.gatewayUrl.replace(/\/$/, '')}/healthz`)] : []),
   ];
 
-  const deps = { config, db, logger, orgDirectory, readinessChecks, clock: () => new Date() };
-  // Built here rather than on first use: a bad setting stops the start, and shutdown can
-  // stop its workers.
-  let botPlatform: ReturnType<typeof createBotPlatform>;
-  try {
-    botPlatform = createBotPlatform(deps);
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(2);
-  }
+  const core = { config, db, logger, orgDirectory, readinessChecks, clock: () => new Date() };
+  // Plans and quotas come from the configured chain's billing and usage contracts.
+  const planQuotaSource = new LazyChainPlanQuotaSource(config, {
+    usageContract: config.platform.usageContract,
+    reader: config.platform.chainReader,
+  });
+  const botPlatform = createBotPlatform(core, { planQuotaSource });
   botPlatform.ingestion.start();
   botPlatform.webhooks.start();
-  const { app } = createApp(Object.assign(deps, { botPlatform }));
+  const { app } = createApp({ ...core, botPlatform });
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -6,7 +6,7 @@
  */
 import { pino } from 'pino';
 import { createApp } from '../../api/src/app.js';
-import type { AppDeps } from '../../api/src/app-deps.js';
+import type { CoreDeps } from '../../api/src/app-deps.js';
 import { InMemoryOrgDirectory } from '../../api/src/chain/in-memory-org-directory.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createPrismaClient } from '../../api/src/db/prisma.js';
@@ -36,7 +36,7 @@ orgDirectory.put({
   members: [],
   auditors: [],
 });
-const deps: AppDeps = {
+const deps: CoreDeps = {
   config,
   db,
   // stderr: stdout carries the port line. API_LOG_LEVEL=debug prints each chat's timings.
@@ -45,11 +45,8 @@ const deps: AppDeps = {
   readinessChecks: [],
   clock: () => new Date(),
 };
-const platform = createBotPlatform(deps, {
-  planQuotaSource: new InMemoryPlanQuotaSource(),
-  env: { ...process.env, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
-});
-const { app } = createApp(Object.assign(deps, { botPlatform: platform }));
+const platform = createBotPlatform(deps, { planQuotaSource: new InMemoryPlanQuotaSource() });
+const { app } = createApp({ ...deps, botPlatform: platform });
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();
   console.log(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 }));

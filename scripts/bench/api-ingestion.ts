@@ -10,7 +10,7 @@
  */
 import { loadavg } from 'node:os';
 import { pino } from 'pino';
-import type { AppDeps } from '../../api/src/app-deps.js';
+import type { CoreDeps } from '../../api/src/app-deps.js';
 import { InMemoryOrgDirectory } from '../../api/src/chain/in-memory-org-directory.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createBotPlatform } from '../../api/src/services/bots/bot-platform.js';
@@ -36,8 +36,13 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
   try {
     const owner = 'secret1benchowner';
     const botId = await createBenchBot(bench.db, owner);
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: bench.database.url });
-    const deps: AppDeps = {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: bench.database.url,
+      EMBEDDINGS,
+      ...(process.env.EMBEDDING_THREADS ? { EMBEDDING_THREADS: process.env.EMBEDDING_THREADS } : {}),
+    });
+    const deps: CoreDeps = {
       config,
       db: bench.db,
       logger: pino({ level: 'warn' }),
@@ -45,13 +50,7 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
       readinessChecks: [],
       clock: () => new Date(),
     };
-    const platform = createBotPlatform(deps, {
-      planQuotaSource: new InMemoryPlanQuotaSource(),
-      env: {
-        EMBEDDINGS,
-        ...(process.env.EMBEDDING_THREADS ? { EMBEDDING_THREADS: process.env.EMBEDDING_THREADS } : {}),
-      },
-    });
+    const platform = createBotPlatform(deps, { planQuotaSource: new InMemoryPlanQuotaSource() });
     await bench.db.bot.update({ where: { id: botId }, data: { embedder: platform.localEmbedderId } });
     // Documents of about 100 KB: the help-centre corpus, numbered so every copy is new content.
     const base = labelledCorpus.documents.map((d) => d.text).join('\n\n');

@@ -24,6 +24,12 @@ export interface LlmStandinOptions {
   answerTokens?: number;
   /** false: never report usage, like upstreams that do not (the gateway must count itself). */
   reportUsage?: boolean;
+  /**
+   * A model that fails mid-stream: after this many tokens of a streamed answer the connection
+   * is cut without a last chunk, as an upstream crash or a dropped proxy does. Tests may change
+   * it on the running stand-in through `setFailAfterTokens`.
+   */
+  failAfterTokens?: number;
 }
 
 export interface LlmStandinStats {
@@ -31,6 +37,8 @@ export interface LlmStandinStats {
   completedStreams: number;
   /** Streams whose client went away before the last chunk. */
   abortedStreams: number;
+  /** Streams the stand-in cut itself (`failAfterTokens`). */
+  failedStreams: number;
   embeddingRequests: number;
   /** The last chat request body, for assertions on what the caller sent. */
   lastChatRequest?: ChatRequest;
@@ -43,6 +51,8 @@ export interface LlmStandin {
   stats: LlmStandinStats;
   /** Emits 'aborted' and 'completed' (with the request) when a stream ends. */
   events: EventEmitter;
+  /** undefined: answers complete again. */
+  setFailAfterTokens(tokens: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -70,8 +80,10 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     chatRequests: 0,
     completedStreams: 0,
     abortedStreams: 0,
+    failedStreams: 0,
     embeddingRequests: 0,
   };
+  let failAfterTokens = options.failAfterTokens;
   const events = new EventEmitter();
 
   const server = createServer((req, res) => {
@@ -155,6 +167,14 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
       if (clientGone) break;
       if (i > 0) await sleep(tokenDelayMs);
       if (clientGone) break;
+      if (failAfterTokens !== undefined && i >= failAfterTokens) {
+        stats.failedStreams++;
+        events.emit('failed', body);
+        // The tokens already written reach the client first, as they would from a real crash.
+        await new Promise((resolve) => res.write('', resolve));
+        res.destroy();
+        return;
+      }
       res.write(chunk({ content: tokens[i] }, null));
     }
     if (clientGone) {
@@ -210,6 +230,9 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     port,
     stats,
     events,
+    setFailAfterTokens(tokens) {
+      failAfterTokens = tokens;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -33,11 +33,18 @@ export type Passage = NonNullable<ChatRequest['passages']>[number];
 export const U64_MAX = (1n << 64n) - 1n;
 
 /**
- * req_hash = SHA-256("privexbot-req-hash/1" || salt || SHA-256(request) || SHA-256(answer)).
- * The per-gateway secret salt makes the hash useless for confirming a guessed conversation;
- * the request digest covers the validated request fields in a fixed order.
+ * req_hash = SHA-256("privexbot-req-hash/2" || salt || seq || SHA-256(request) || SHA-256(answer)).
+ * The salt is the gateway's secret, so nothing of a conversation can be confirmed from the
+ * chain; the sequence number (unique per signer, whose salt is its own) makes every answer's
+ * hash unique, so two visitors asking the same question and getting the same answer cannot be
+ * linked. The request digest covers the validated request fields in a fixed order.
  */
-export function hashRequestAndAnswer(salt: Uint8Array, request: ChatRequest, answer: string): Uint8Array {
+export function hashRequestAndAnswer(
+  salt: Uint8Array,
+  seq: bigint,
+  request: ChatRequest,
+  answer: string,
+): Uint8Array {
   const requestDigest = createHash('sha256')
     .update(
       JSON.stringify([
@@ -52,9 +59,12 @@ export function hashRequestAndAnswer(salt: Uint8Array, request: ChatRequest, ans
     )
     .digest();
   const answerDigest = createHash('sha256').update(answer).digest();
+  const seqBytes = Buffer.alloc(8);
+  seqBytes.writeBigUInt64BE(seq);
   return createHash('sha256')
-    .update('privexbot-req-hash/1')
+    .update('privexbot-req-hash/2')
     .update(salt)
+    .update(seqBytes)
     .update(requestDigest)
     .update(answerDigest)
     .digest();

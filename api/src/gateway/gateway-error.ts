@@ -10,6 +10,8 @@ export const GATEWAY_ERROR_STATUS = {
   stale_timestamp: 401,
   replayed_request: 401,
   not_found: 404,
+  /** A stop for a request id this gateway never saw is answered `not_started`; this is a reuse. */
+  duplicate_request: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
   upstream_error: 502,

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Attestation, type AttestationSigner, encodeModel } from '@privexbot/schema/attestation';
+import type { Attestation, AttestationSigner } from '@privexbot/schema/attestation';
 import type { Logger } from 'pino';
 import { OFFLINE_MODEL } from './answer-offline.js';
 import type { AttestationLog } from './attestation-log.js';
+import type { ChatOutcomes } from './chat-outcomes.js';
 import { type ChatRequest, chatRequestSchema, hashRequestAndAnswer, U64_MAX } from './chat-request.js';
 import { countPromptTokens, countTextTokens, TOKENIZER_NAME } from './count-tokens.js';
 import { errorBody, GatewayError } from './gateway-error.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { SignerKey } from './load-signer-key.js';
+import type { ModelPolicy } from './model-policy.js';
 import type { ReportedUsage, StreamAnswer } from './stream-answer.js';
 import type { PlatformRequestVerifier } from './verify-platform-request.js';
 
@@ -17,8 +19,9 @@ export interface ChatHandlerDeps {
   log: AttestationLog;
   verifier: PlatformRequestVerifier;
   answer: StreamAnswer;
-  /** Bot model → upstream model; undefined in offline mode. */
-  modelMap: Record<string, string> | undefined;
+  /** Which bot models this gateway serves, and as what upstream model. */
+  models: ModelPolicy;
+  outcomes: ChatOutcomes;
   metrics: GatewayMetrics;
   logger: Logger;
   now: () => number;
@@ -26,9 +29,16 @@ export interface ChatHandlerDeps {
 
 /**
  * `POST /v1/chat`: authenticate, validate, stream the answer as SSE (`token` events, flushed one
- * by one), then sign one attestation for the completed answer, log it durably, and only then
- * send the final `done` event carrying usage and the attestation. A client that goes away
- * aborts the upstream call and gets no attestation: an answer it never received is not counted.
+ * by one), then sign one attestation, log it durably, and only then send the final event.
+ *
+ * Once the model has been called, the answer is attested whatever ends it, with the tokens it
+ * consumed: the prompt that was sent and the completion tokens produced so far.
+ * - completed: `done` with the upstream's usage;
+ * - stopped by the api (`POST /v1/chat/stop`, its visitor left): `done` with `partial: true`;
+ * - the api's connection dropped: signed all the same, and the api reads it back with a stop;
+ * - the upstream failed after its first token: `error` carrying `usage` and `attestation`.
+ * An upstream that fails before answering, and a request refused before the call, cost nothing.
+ * Every outcome is kept by request id (`ChatOutcomes`), so the api learns it exactly once.
  */
 export async function handleChat(
   deps: ChatHandlerDeps,
@@ -40,8 +50,11 @@ export async function handleChat(
   const started = performance.now();
   deps.verifier.verify(req.headers, rawBody);
   const request = parseChatRequest(rawBody);
-  const upstreamModel = resolveModel(deps.modelMap, request.model);
+  const upstreamModel = deps.models.resolve(request.model);
   const org = BigInt(request.org);
+  const controller = deps.outcomes.begin(requestId);
+  if (!controller)
+    throw new GatewayError('duplicate_request', 'this request id was already answered or stopped');
 
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -53,15 +66,15 @@ export async function handleChat(
   });
   res.socket?.setNoDelay(true);
   res.flushHeaders();
-
-  const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
 
   let answer = '';
+  let tokens = 0;
   let firstTokenAt: number | undefined;
   let reported: ReportedUsage | undefined;
+  let failure: GatewayError | undefined;
   try {
     const stream = deps.answer({ ...request, upstreamModel }, controller.signal);
     for (let step = await stream.next(); ; step = await stream.next()) {
@@ -78,32 +91,38 @@ export async function handleChat(
         deps.metrics.timeToFirstToken.observe((firstTokenAt - started) / 1000);
       }
       answer += step.value;
-      res.write(`event: token\ndata: ${JSON.stringify({ text: step.value })}\n\n`);
+      tokens++;
+      if (!res.destroyed) res.write(`event: token\ndata: ${JSON.stringify({ text: step.value })}\n\n`);
     }
   } catch (error) {
-    if (controller.signal.aborted) return finishAborted(deps, requestId);
-    deps.metrics.chatRequests.inc({ outcome: 'failed' });
-    const failure =
-      error instanceof GatewayError ? error : new GatewayError('internal_error', 'the answer failed');
-    if (!(error instanceof GatewayError)) deps.logger.error({ requestId, err: error }, 'answer failed');
-    else deps.logger.warn({ requestId, code: failure.code }, failure.message);
-    res.end(`event: error\ndata: ${JSON.stringify(errorBody(failure, requestId))}\n\n`);
-    return;
+    if (!controller.signal.aborted) {
+      failure =
+        error instanceof GatewayError ? error : new GatewayError('internal_error', 'the answer failed');
+      if (!(error instanceof GatewayError)) deps.logger.error({ requestId, err: error }, 'answer failed');
+      else deps.logger.warn({ requestId, code: failure.code }, failure.message);
+    }
   }
-  if (controller.signal.aborted) return finishAborted(deps, requestId);
-
-  const usage = reported
-    ? {
-        prompt_tokens: reported.promptTokens,
-        completion_tokens: reported.completionTokens,
-        counted_by: 'upstream',
-      }
-    : {
-        prompt_tokens: await countPromptTokens(promptMessages(request)),
-        completion_tokens: await countTextTokens(answer),
-        counted_by: TOKENIZER_NAME,
-      };
-  const reqHash = hashRequestAndAnswer(deps.key.salt, request, answer);
+  const stopped = controller.signal.aborted;
+  // An upstream that failed before its first token produced nothing to count (and is not billed
+  // for it); everything else called the model and is attested.
+  if (failure && tokens === 0) {
+    deps.metrics.chatRequests.inc({ outcome: 'failed' });
+    deps.outcomes.finish(requestId, { attested: false, reason: 'upstream_failed' });
+    return endWith(res, 'error', errorBody(failure, requestId));
+  }
+  const partial = stopped || failure !== undefined;
+  const usage =
+    reported && !partial
+      ? {
+          prompt_tokens: reported.promptTokens,
+          completion_tokens: reported.completionTokens,
+          counted_by: 'upstream',
+        }
+      : {
+          prompt_tokens: await countPromptTokens(promptMessages(request)),
+          completion_tokens: await countTextTokens(answer),
+          counted_by: TOKENIZER_NAME,
+        };
   let attestation: Awaited<ReturnType<AttestationLog['appendNext']>>;
   try {
     attestation = await deps.log.appendNext((seq) => {
@@ -116,7 +135,7 @@ export async function handleChat(
         ts: BigInt(Math.floor(deps.now() / 1000)),
         promptTokens: Math.min(usage.prompt_tokens, 0xffff_ffff),
         completionTokens: Math.min(usage.completion_tokens, 0xffff_ffff),
-        reqHash,
+        reqHash: hashRequestAndAnswer(deps.key.salt, seq, request, answer),
         model: upstreamModel,
       };
       return { attestation: unsigned, signature: deps.signer.sign(unsigned) };
@@ -124,27 +143,38 @@ export async function handleChat(
   } catch (error) {
     deps.metrics.chatRequests.inc({ outcome: 'failed' });
     deps.logger.error({ requestId, err: error }, 'attestation could not be signed or logged');
-    const failure = new GatewayError(
+    deps.outcomes.finish(requestId, { attested: false, reason: 'attestation_failed' });
+    const failed = new GatewayError(
       'attestation_failed',
       'the answer completed but its attestation could not be recorded',
     );
-    res.end(`event: error\ndata: ${JSON.stringify(errorBody(failure, requestId))}\n\n`);
-    return;
+    return endWith(res, 'error', errorBody(failed, requestId));
   }
   deps.metrics.attestations.inc();
   deps.metrics.lastSeq.set(Number(attestation.seq));
   deps.metrics.tokens.inc({ kind: 'prompt' }, attestation.prompt_tokens);
   deps.metrics.tokens.inc({ kind: 'completion' }, attestation.completion_tokens);
-  deps.metrics.chatRequests.inc({ outcome: 'completed' });
+  deps.metrics.chatRequests.inc({ outcome: failure ? 'failed' : stopped ? 'aborted' : 'completed' });
   deps.metrics.requestDuration.observe((performance.now() - started) / 1000);
-  deps.logger.info({ requestId, seq: attestation.seq, model: upstreamModel, ...usage }, 'answer attested');
-  const done = { usage, model: upstreamModel, offline: upstreamModel === OFFLINE_MODEL, attestation };
-  res.end(`event: done\ndata: ${JSON.stringify(done)}\n\n`);
+  deps.logger.info(
+    { requestId, seq: attestation.seq, model: upstreamModel, partial, ...usage },
+    partial ? 'partial answer attested' : 'answer attested',
+  );
+  deps.outcomes.finish(requestId, { attested: true, partial, usage, model: upstreamModel, attestation });
+  if (failure) return endWith(res, 'error', { ...errorBody(failure, requestId), usage, attestation });
+  const done = {
+    usage,
+    model: upstreamModel,
+    offline: upstreamModel === OFFLINE_MODEL,
+    ...(partial ? { partial: true } : {}),
+    attestation,
+  };
+  endWith(res, 'done', done);
 }
 
-function finishAborted(deps: ChatHandlerDeps, requestId: string): void {
-  deps.metrics.chatRequests.inc({ outcome: 'aborted' });
-  deps.logger.info({ requestId }, 'client went away: upstream aborted, no attestation');
+function endWith(res: ServerResponse, event: string, data: unknown): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.end(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 export function parseChatRequest(rawBody: string): ChatRequest {
@@ -165,22 +195,6 @@ export function parseChatRequest(rawBody: string): ChatRequest {
   }
   if (BigInt(parsed.data.org) > U64_MAX) throw new GatewayError('invalid_request', 'org must fit in a u64');
   return parsed.data;
-}
-
-function resolveModel(modelMap: Record<string, string> | undefined, model: string): string {
-  if (modelMap === undefined) return OFFLINE_MODEL;
-  const upstream = Object.keys(modelMap).length === 0 ? model : (modelMap[model] ?? modelMap['*']);
-  if (upstream === undefined) {
-    throw new GatewayError('unknown_model', `model "${model}" is not served by this gateway`, {
-      models: Object.keys(modelMap).filter((m) => m !== '*'),
-    });
-  }
-  try {
-    encodeModel(upstream);
-  } catch {
-    throw new GatewayError('invalid_request', 'the model name must be 1..64 UTF-8 bytes');
-  }
-  return upstream;
 }
 
 /** What the model was given: passages count as prompt too. */

@@ -21,6 +21,7 @@ import {
   fetchFeed,
   PLATFORM_SECRET,
   postChat,
+  stopChat,
 } from './test-support/call-gateway.js';
 import { readSse } from './test-support/read-sse.js';
 import { sha256, startSecretVmStandin, tdxQuoteV4 } from './test-support/start-secretvm-standin.js';
@@ -96,8 +97,9 @@ describe('inference gateway: upstream answers', () => {
     expect(Buffer.from(signed.attestation.signer).toString('hex')).toBe(gw.signerHex);
     const second = await chat(gw.url);
     expect(second.done?.attestation.seq).toBe('2');
-    // Same conversation, same answer: the salted req_hash is still per request content, not random.
-    expect(second.done?.attestation.req_hash).toBe(first.done?.attestation.req_hash);
+    // Same question, same answer: the hash is salted per answer, so the two cannot be linked.
+    expect(second.tokens).toEqual(first.tokens);
+    expect(second.done?.attestation.req_hash).not.toBe(first.done?.attestation.req_hash);
     const identity = (await (await fetch(`${gw.url}/attestation`)).json()) as {
       signer: string;
       insecure: boolean;
@@ -150,28 +152,110 @@ describe('inference gateway: upstream answers', () => {
     expect(await fetchAllAttestations(gw.url)).toEqual([]);
   });
 
-  it('aborts the upstream call when the client goes away, and signs nothing for it', async () => {
+  it('aborts the upstream call when the client goes away, and attests the tokens it consumed', async () => {
     const slow = await startLlmStandin({ tokenDelayMs: 40 });
     try {
       const gw = await gateway(config({ upstream: upstream({ baseURL: slow.url }) }));
       const controller = new AbortController();
       const aborted = once(slow.events, 'aborted');
-      const res = await postChat(gw.url, chatBody({ max_tokens: 50 }), { signal: controller.signal });
+      const res = await postChat(gw.url, chatBody({ max_tokens: 50 }), {
+        signal: controller.signal,
+        headers: { 'x-request-id': 'left-early' },
+      });
       const events = readSse(res);
       const first = await events.next();
       expect(first.value?.event).toBe('token');
       controller.abort();
       await aborted;
-      expect(slow.stats.abortedStreams).toBe(1);
       expect(slow.stats.completedStreams).toBe(0);
-      // A later answer takes seq 1: the abandoned one consumed no number.
+      // The api reads back what the answer it dropped consumed: the prompt and the tokens so far.
+      const outcome = await stopChat(gw.url, 'left-early');
+      expect(outcome).toMatchObject({ request_id: 'left-early', attested: true, partial: true });
+      expect(outcome.usage.prompt_tokens).toBeGreaterThan(0);
+      expect(outcome.usage.completion_tokens).toBeGreaterThanOrEqual(1);
+      expect(outcome.usage.completion_tokens).toBeLessThan(50);
+      expect(outcome.attestation.seq).toBe('1');
+      // Asking again gives the same outcome: the api counts it once whatever it retries.
+      expect(await stopChat(gw.url, 'left-early')).toEqual(outcome);
       const next = await chat(gw.url);
-      expect(next.done?.attestation.seq).toBe('1');
+      expect(next.done?.attestation.seq).toBe('2');
       const metrics = await (await fetch(`${gw.url}/metrics`)).text();
       expect(metrics).toMatch(/gateway_chat_requests_total\{outcome="aborted"\} 1/);
     } finally {
       await slow.close();
     }
+  });
+
+  it('stops an answer on request and ends its stream with the partial attestation', async () => {
+    const slow = await startLlmStandin({ tokenDelayMs: 30 });
+    try {
+      const gw = await gateway(config({ upstream: upstream({ baseURL: slow.url }) }));
+      const res = await postChat(gw.url, chatBody({ max_tokens: 100 }), {
+        headers: { 'x-request-id': 'stop-me' },
+      });
+      const events = readSse(res);
+      expect((await events.next()).value?.event).toBe('token');
+      const stopped = await stopChat(gw.url, 'stop-me');
+      const rest: { event: string; data: string }[] = [];
+      for await (const event of events) rest.push(event);
+      const done = JSON.parse(rest.at(-1)?.data ?? '{}');
+      expect(rest.at(-1)?.event).toBe('done');
+      expect(done.partial).toBe(true);
+      expect(done.attestation).toEqual(stopped.attestation);
+      expect(await fetchAllAttestations(gw.url)).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('refuses a request whose id was stopped before it arrived, and never calls the model for it', async () => {
+    const gw = await gateway(config({ upstream: upstream() }));
+    const before = standin.stats.chatRequests;
+    expect(await stopChat(gw.url, 'too-late')).toEqual({
+      request_id: 'too-late',
+      attested: false,
+      reason: 'not_started',
+    });
+    const refused = await postChat(gw.url, chatBody(), { headers: { 'x-request-id': 'too-late' } });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('duplicate_request');
+    expect(standin.stats.chatRequests).toBe(before);
+    expect(await fetchAllAttestations(gw.url)).toEqual([]);
+  });
+
+  it('attests what a model produced before it failed mid-stream, and says it failed', async () => {
+    const failing = await startLlmStandin({ failAfterTokens: 3 });
+    try {
+      const gw = await gateway(config({ upstream: upstream({ baseURL: failing.url }) }));
+      const outcome = await chat(gw.url, chatBody({ max_tokens: 20 }));
+      expect(outcome.tokens).toHaveLength(3);
+      expect(outcome.done).toBeUndefined();
+      const error = outcome.error as unknown as {
+        error: { code: string };
+        usage: { completion_tokens: number; counted_by: string };
+        attestation: { seq: string; completion_tokens: number };
+      };
+      expect(error.error.code).toBe('upstream_error');
+      expect(error.usage.counted_by).toBe('gpt-tokenizer/o200k_base');
+      expect(error.attestation.completion_tokens).toBe(error.usage.completion_tokens);
+      expect(error.usage.completion_tokens).toBeGreaterThanOrEqual(3);
+      const all = await fetchAllAttestations(gw.url);
+      expect(all.map((a) => a.seq)).toEqual(['1']);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('lists the models it serves', async () => {
+    const mapped = await gateway(
+      config({ upstream: upstream({ modelMap: { 'bot-b': 'standin-large', 'bot-a': 'standin-small' } }) }),
+    );
+    expect(await (await fetch(`${mapped.url}/models`)).json()).toEqual({
+      models: ['bot-a', 'bot-b'],
+      open: false,
+    });
+    const offline = await gateway(config());
+    expect(await (await fetch(`${offline.url}/models`)).json()).toEqual({ models: [], open: true });
   });
 });
 
@@ -413,6 +497,26 @@ describe('inference gateway: TEE quote', () => {
       await expect(
         startGateway(config({ secretVmAttestationUrl: secretVm.url }), { logger: silent }),
       ).rejects.toThrow(/does not bind the signer key/);
+    } finally {
+      await secretVm.close();
+    }
+  });
+
+  it('refuses to start outside dev mode with an upstream but no model map', async () => {
+    const cfg = config({ upstream: upstream() });
+    const key = loadSignerKey(cfg.dataDir, undefined);
+    const secretVm = await startSecretVmStandin(Buffer.concat([sha256(key.publicKey), Buffer.alloc(32)]));
+    try {
+      await expect(
+        startGateway({ ...cfg, secretVmAttestationUrl: secretVm.url }, { logger: silent }),
+      ).rejects.toThrow(/GATEWAY_MODEL_MAP is required/);
+      const gw = await gateway({
+        ...cfg,
+        upstream: upstream({ modelMap: { 'bot-model': 'standin-small' } }),
+        secretVmAttestationUrl: secretVm.url,
+      });
+      expect((await chat(gw.url, chatBody({ model: 'bot-model' }))).done?.attestation.seq).toBe('1');
+      expect((await postChat(gw.url, chatBody({ model: 'standin-large' }))).status).toBe(400);
     } finally {
       await secretVm.close();
     }

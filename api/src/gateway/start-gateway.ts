@@ -7,6 +7,7 @@ import { type Logger, pino } from 'pino';
 import { answerOffline } from './answer-offline.js';
 import { createUpstreamAnswerer } from './answer-with-upstream.js';
 import { AttestationLog } from './attestation-log.js';
+import { ChatOutcomes } from './chat-outcomes.js';
 import { createNativeSigner } from './create-native-signer.js';
 import {
   fetchTeeQuote,
@@ -20,6 +21,7 @@ import { createGatewayMetrics } from './gateway-metrics.js';
 import { handleChat } from './handle-chat.js';
 import type { GatewayConfig } from './load-gateway-config.js';
 import { loadSignerKey, readPemPrivateKey } from './load-signer-key.js';
+import { ModelPolicy } from './model-policy.js';
 import { PlatformRequestVerifier } from './verify-platform-request.js';
 
 export interface Gateway {
@@ -45,6 +47,8 @@ const MAX_PAGE = 1000;
  * stays small enough to read in one sitting.
  *
  *   POST /v1/chat                  api platform (HMAC)   → SSE token… then done | error
+ *   POST /v1/chat/stop             api platform (HMAC)   → stops one answer, returns what it consumed
+ *   GET  /models                   anyone                → the bot models this gateway serves
  *   GET  /attestations?after&limit relayers (bearer)     → signed attestations in seq order
  *   GET  /attestation              anyone                → signer key + TEE quote (or insecure: true)
  *   GET  /healthz, /metrics        operators
@@ -87,6 +91,16 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
     logger.warn(quote.reason);
   }
 
+  if (!quote.insecure && config.upstream && Object.keys(config.upstream.modelMap).length === 0) {
+    await log.close();
+    // Unmapped names would reach the upstream as given: any bot could run the costliest model.
+    throw new Error(
+      'GATEWAY_MODEL_MAP is required outside insecure dev mode: map each model the platform offers to an upstream model',
+    );
+  }
+  const models = new ModelPolicy(config.upstream?.modelMap);
+  const outcomes = new ChatOutcomes({ retentionMs: 10 * 60_000, maxEntries: 100_000, now });
+
   const metrics = createGatewayMetrics();
   metrics.lastSeq.set(Number(log.lastSeq));
   const verifier = new PlatformRequestVerifier(config.platformSecret, config.authWindowMs, now);
@@ -100,7 +114,8 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
     log,
     verifier,
     answer,
-    modelMap: config.upstream?.modelMap,
+    models,
+    outcomes,
     metrics,
     logger,
     now,
@@ -120,6 +135,13 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
           throw error;
         }
       }
+      case 'POST /v1/chat/stop': {
+        const body = await readBody(req, config.maxBodyBytes);
+        verifier.verify(req.headers, body);
+        return sendJson(res, 200, { request_id: parseStopRequest(body), ...(await stopChat(body)) });
+      }
+      case 'GET /models':
+        return sendJson(res, 200, models.offered());
       case 'GET /attestations':
         return sendAttestations(req, res, url);
       case 'GET /attestation':
@@ -148,14 +170,24 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
         return;
       }
       default: {
-        const known = ['/v1/chat', '/attestations', '/attestation', '/healthz', '/metrics'].includes(
-          url.pathname,
-        );
+        const known = [
+          '/v1/chat',
+          '/v1/chat/stop',
+          '/models',
+          '/attestations',
+          '/attestation',
+          '/healthz',
+          '/metrics',
+        ].includes(url.pathname);
         throw known
           ? new GatewayError('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`)
           : new GatewayError('not_found', `no route ${url.pathname}`);
       }
     }
+  }
+
+  function stopChat(body: string) {
+    return outcomes.stop(parseStopRequest(body));
   }
 
   async function sendAttestations(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -212,6 +244,23 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
       await log.close();
     },
   };
+}
+
+/** Body of `POST /v1/chat/stop`: `{ "request_id": "<the x-request-id of the chat>" }`. */
+function parseStopRequest(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new GatewayError('invalid_json', 'the request body is not valid JSON');
+  }
+  const id = (parsed as { request_id?: unknown } | null)?.request_id;
+  if (typeof id !== 'string' || !/^[\w-]{1,64}$/.test(id))
+    throw new GatewayError(
+      'invalid_request',
+      'request_id must be the chat request id (1–64 letters, digits, _ or -)',
+    );
+  return id;
 }
 
 function digest(text: string): Buffer {

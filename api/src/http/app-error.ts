@@ -15,6 +15,8 @@ export const AppErrorCode = {
   RANGE_TOO_LONG: 'RANGE_TOO_LONG',
   /** A URL being ingested redirected to a Location that is not a valid http(s) URL. */
   URL_REDIRECT_INVALID: 'URL_REDIRECT_INVALID',
+  /** A bot model the inference gateway does not offer (`details.models`: those it does). */
+  MODEL_NOT_OFFERED: 'MODEL_NOT_OFFERED',
   // 401
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   SESSION_EXPIRED: 'SESSION_EXPIRED',
@@ -54,6 +56,8 @@ export const AppErrorCode = {
   QUOTA_EXHAUSTED: 'QUOTA_EXHAUSTED',
   RATE_LIMITED: 'RATE_LIMITED',
   // 5xx
+  /** The language model (through the gateway) failed; sent as a chat stream's `error` event. */
+  UPSTREAM_FAILED: 'UPSTREAM_FAILED',
   CHAIN_UNAVAILABLE: 'CHAIN_UNAVAILABLE',
   /**
    * The api's stored copy of this org mirrors another billing contract than the one it is
@@ -73,6 +77,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   AUTH_PUBKEY_MALFORMED: 400,
   RANGE_TOO_LONG: 400,
   URL_REDIRECT_INVALID: 400,
+  MODEL_NOT_OFFERED: 400,
   UNAUTHENTICATED: 401,
   SESSION_EXPIRED: 401,
   REFRESH_TOKEN_INVALID: 401,
@@ -98,6 +103,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   DOCUMENT_UNPARSABLE: 422,
   QUOTA_EXHAUSTED: 402,
   RATE_LIMITED: 429,
+  UPSTREAM_FAILED: 502,
   CHAIN_UNAVAILABLE: 503,
   ORG_MIRRORS_OTHER_CONTRACT: 503,
   NOT_READY: 503,

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
-import { botPlatformOf } from '../services/bots/bot-platform.js';
 import { createBotBodySchema, updateBotBodySchema } from '../services/bots/bot-settings.js';
 import { botViewSchema } from '../services/bots/bot-view.js';
 import { createBot } from '../services/bots/create-bot.js';
@@ -18,7 +17,7 @@ const botParams = z.object({ orgId: orgIdSchema, botId: uuidSchema });
 /** Bots of an org: CRUD, settings, publish/unpublish (issue 4, part 3). */
 export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
   const { db } = deps;
-  const platform = () => botPlatformOf(deps);
+  const platform = deps.botPlatform;
   return [
     defineRoute({
       method: 'post',
@@ -34,7 +33,7 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         return createBot({
           db,
-          platform: platform(),
+          platform,
           orgId: params.orgId,
           principal,
           settings: body,
@@ -82,14 +81,14 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         const updated = await updateBot({
           db,
-          platform: platform(),
+          platform,
           ...params,
           principal,
           settings: body,
           requestId,
           now,
         });
-        platform().chatBots.forget(params.botId);
+        platform.chatBots.forget(params.botId);
         return updated;
       },
     }),
@@ -103,7 +102,7 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         await deleteBot({ db, ...params, principal, requestId });
-        platform().chatBots.forget(params.botId);
+        platform.chatBots.forget(params.botId);
       },
     }),
     defineRoute({
@@ -117,7 +116,7 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         const bot = await setBotPublished({ db, ...params, principal, published: true, requestId, now });
-        platform().chatBots.forget(params.botId);
+        platform.chatBots.forget(params.botId);
         return bot;
       },
     }),
@@ -132,7 +131,7 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         const bot = await setBotPublished({ db, ...params, principal, published: false, requestId, now });
-        platform().chatBots.forget(params.botId);
+        platform.chatBots.forget(params.botId);
         return bot;
       },
     }),

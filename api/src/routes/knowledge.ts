@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
-import { botPlatformOf } from '../services/bots/bot-platform.js';
 import { findAccessibleBot } from '../services/bots/find-accessible-bot.js';
 import { createSource } from '../services/knowledge/create-source.js';
 import { deleteSource } from '../services/knowledge/delete-source.js';
@@ -19,7 +18,7 @@ const botParams = z.object({ orgId: orgIdSchema, botId: uuidSchema });
 /** Knowledge sources, ingestion progress and the "test retrieval" view (issue 4, parts 4–5). */
 export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
   const { db } = deps;
-  const platform = () => botPlatformOf(deps);
+  const platform = deps.botPlatform;
   return [
     defineRoute({
       method: 'post',
@@ -36,7 +35,7 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         const result = await createSource({
           db,
-          platform: platform(),
+          platform,
           ...params,
           principal,
           input: body,
@@ -155,7 +154,7 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
         const passages = await retrievePassages({
           db,
           botId: bot.id,
-          embedder: platform().embedderFor(bot.embedder),
+          embedder: platform.embedderFor(bot.embedder),
           query: body.query,
           limit: body.limit,
         });

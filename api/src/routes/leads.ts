@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
-import { botPlatformOf } from '../services/bots/bot-platform.js';
 import { listLeads } from '../services/leads/list-leads.js';
 import { ensureOrgMirror } from './ensure-org-mirror.js';
 
@@ -22,7 +21,7 @@ export function leadRoutes(deps: AppDeps): AnyRouteSpec[] {
         return {
           leads: await listLeads({
             db: deps.db,
-            platform: botPlatformOf(deps),
+            platform: deps.botPlatform,
             ...params,
             principal,
             limit: query.limit,

@@ -232,7 +232,7 @@ describe('public chat', () => {
     expect((await chat(otherBot, { message: 'hello' })).status).toBe(402);
   });
 
-  it('aborts the upstream call when the visitor disconnects, and counts nothing', async () => {
+  it('stops the upstream call when the visitor disconnects, and still counts the answer as a message', async () => {
     const slow = await startLlmStandin({ port: 0, ttftMs: 5, tokenDelayMs: 200 });
     const slowApi = await startPlatformTestApi({ env: { LLM_BASE_URL: slow.url } });
     try {
@@ -253,10 +253,14 @@ describe('public chat', () => {
       await aborted;
       expect(slow.stats.abortedStreams).toBe(1);
       expect(slow.stats.completedStreams).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(await slowApi.db.message.count({ where: { role: 'assistant' } })).toBe(0);
-      const usage = await slowApi.db.usageDaily.findFirst({ where: { botId: bot } });
-      expect(usage?.messages ?? 0).toBe(0);
+      // Without a gateway no one attests tokens (development only): the model was called, so
+      // the stopped answer is one message; tests/metering covers the gateway's exact counts.
+      let usage: { messages: number } | null = null;
+      for (let i = 0; i < 100 && !usage?.messages; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        usage = await slowApi.db.usageDaily.findFirst({ where: { botId: bot } });
+      }
+      expect(usage?.messages).toBe(1);
     } finally {
       await slowApi.close();
       await slow.close();

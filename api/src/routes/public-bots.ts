@@ -11,10 +11,11 @@ import type { AppDeps } from '../app-deps.js';
 import { AppError, AppErrorCode } from '../http/app-error.js';
 import { uuidSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
-import { botPlatformOf } from '../services/bots/bot-platform.js';
 import { publicBotView, publicBotViewSchema } from '../services/bots/bot-view.js';
 import { getPublishedBot } from '../services/bots/get-public-bot.js';
-import { chatWithBot } from '../services/chat/chat-with-bot.js';
+import { admitChat } from '../services/chat/admit-chat.js';
+import { answerChat } from '../services/chat/answer-chat.js';
+import { SseStream } from '../services/chat/sse-stream.js';
 import { createLead } from '../services/leads/create-lead.js';
 
 const publicBotParams = z.object({ botId: uuidSchema });
@@ -27,7 +28,7 @@ const visitorIdSchema = z.string().regex(/^[\w-]{1,128}$/, 'a visitor id is 1–
  */
 export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
   const { db } = deps;
-  const platform = () => botPlatformOf(deps);
+  const platform = deps.botPlatform;
   const ownOrigin = new URL(deps.config.publicUrl).origin;
   const dappOrigins = deps.config.corsOrigins;
   let loader: Promise<Buffer> | undefined;
@@ -58,17 +59,37 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
         })
         .strict(),
       handler: async ({ params, body, req, res, now, log }) => {
-        await chatWithBot({
+        // Refusals are ordinary JSON errors: nothing is streamed before admission passes.
+        const turn = await admitChat({
           db,
-          platform: platform(),
+          platform,
           botId: params.botId,
           input: body,
-          req,
-          res,
+          request: {
+            authorization: req.get('authorization'),
+            origin: req.get('origin'),
+            secFetchSite: req.get('sec-fetch-site'),
+            ip: req.ip,
+          },
           ownOrigin,
           now,
-          log,
+        }).catch((error: unknown) => {
+          const retryAfter = (error as AppError).details as { retryAfterSeconds?: number } | undefined;
+          if (error instanceof AppError && retryAfter?.retryAfterSeconds)
+            res.setHeader('retry-after', String(retryAfter.retryAfterSeconds));
+          throw error;
         });
+        const visitorLeft = new AbortController();
+        res.on('close', () => {
+          if (!res.writableFinished) visitorLeft.abort();
+        });
+        const sse = new SseStream(res);
+        sse.open();
+        try {
+          await answerChat({ db, platform, turn, sink: sse, signal: visitorLeft.signal, log });
+        } finally {
+          sse.end();
+        }
       },
     }),
     defineRoute({
@@ -93,7 +114,7 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, body, req, now }) =>
         createLead({
           db,
-          platform: platform(),
+          platform,
           botId: params.botId,
           input: body,
           origin: req.get('origin'),

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
-import { botPlatformOf } from '../services/bots/bot-platform.js';
 import { reindexSource } from '../services/knowledge/reindex-source.js';
 import { sourceViewSchema } from '../services/knowledge/source-view.js';
 import { ensureOrgMirror } from './ensure-org-mirror.js';
@@ -23,7 +22,7 @@ export function sourceReindexRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, requestId, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         const source = await reindexSource({ db: deps.db, ...params, principal, requestId, now });
-        botPlatformOf(deps).ingestion.kick();
+        deps.botPlatform.ingestion.kick();
         return source;
       },
     }),

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
-import { botPlatformOf } from '../services/bots/bot-platform.js';
 import { listWebhookDeliveries } from '../services/webhooks/list-webhook-deliveries.js';
 import { sendTestWebhookEvent } from '../services/webhooks/send-test-webhook-event.js';
 import { ensureOrgMirror } from './ensure-org-mirror.js';
@@ -37,7 +36,7 @@ export function webhookRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         const queued = await sendTestWebhookEvent({ db: deps.db, ...params, principal, now });
-        botPlatformOf(deps).webhooks.kick();
+        deps.botPlatform.webhooks.kick();
         return queued;
       },
     }),

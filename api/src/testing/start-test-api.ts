@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from '../app.js';
-import type { ReadinessCheck } from '../app-deps.js';
+import type { CoreDeps, ReadinessCheck } from '../app-deps.js';
 import { InMemoryOrgDirectory } from '../chain/in-memory-org-directory.js';
 import { type Config, loadConfig } from '../config.js';
 import type { AnyRouteSpec } from '../http/define-route.js';
+import { createBotPlatform } from '../services/bots/bot-platform.js';
+import { InMemoryPlanQuotaSource } from '../services/quotas/in-memory-plan-quota-source.js';
 import { startTestDatabase, type TestDatabase } from './start-test-database.js';
 import type { TestWallet } from './test-wallet.js';
 
@@ -45,6 +47,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     ORG_SYNC_TTL_SECONDS: '0',
     // Test files sign in many wallets from one address; the limit's own test lowers it.
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    // The core routes' tests index nothing: word hashes spare them loading the sentence model.
+    EMBEDDINGS: 'hash',
     ...env,
   });
   const orgDirectory = new InMemoryOrgDirectory();
@@ -55,14 +59,17 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     },
   };
   const readinessChecks: ReadinessCheck[] = [];
-  const { app, routes } = createApp({
+  const core: CoreDeps = {
     config,
     db: database.prisma,
     logger: pino({ level: 'silent' }),
     orgDirectory,
     readinessChecks,
     clock: () => clock.now,
-  });
+  };
+  // No chain here: every org has an unlimited plan.
+  const botPlatform = createBotPlatform(core, { planQuotaSource: new InMemoryPlanQuotaSource() });
+  const { app, routes } = createApp({ ...core, botPlatform });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -106,6 +113,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       return { accessToken: verified.body.accessToken, refreshToken: verified.body.refreshToken };
     },
     async close() {
+      await botPlatform.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();

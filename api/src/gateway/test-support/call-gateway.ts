@@ -35,6 +35,19 @@ export function postChat(
   });
 }
 
+/** `POST /v1/chat/stop`: stops the answer of `requestId` and returns what it consumed. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read the outcome by shape
+export async function stopChat(gatewayUrl: string, requestId: string): Promise<any> {
+  const text = JSON.stringify({ request_id: requestId });
+  const res = await fetch(`${gatewayUrl}/v1/chat/stop`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...gatewayAuthHeaders(PLATFORM_SECRET, text) },
+    body: text,
+  });
+  if (res.status !== 200) throw new Error(`stop failed with ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
 export interface ChatOutcome {
   tokens: string[];
   done?: {

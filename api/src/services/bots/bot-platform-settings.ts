@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelCacheDirectory } from '../embeddings/local-model-embedder.js';
 import type { DocumentParserSettings } from '../knowledge/document-parser.js';
 
 /**
@@ -79,6 +80,8 @@ export interface BotPlatformSettings {
   embeddings: { baseUrl: string; apiKey: string; model: string } | undefined;
   localEmbeddings: 'model' | 'hash';
   embeddingThreads: number | undefined;
+  /** Where the bootstrap put the sentence model (`PRIVEXBOT_CACHE`, else the user's cache). */
+  modelCacheDirectory: string;
   dataEncryptionKey: Buffer | undefined;
   urlFetch: { timeoutMs: number; maxBytes: number; allowLoopback: boolean };
   documents: DocumentParserSettings;
@@ -129,6 +132,7 @@ export function loadBotPlatformSettings(
       : undefined,
     localEmbeddings: e.EMBEDDINGS,
     embeddingThreads: e.EMBEDDING_THREADS,
+    modelCacheDirectory: modelCacheDirectory(env),
     dataEncryptionKey,
     urlFetch: {
       timeoutMs: e.URL_FETCH_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppDeps } from '../../app-deps.js';
+import type { CoreDeps } from '../../app-deps.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import type { Logger } from '../../logger.js';
 import type { Answerer } from '../chat/answerer.js';
@@ -12,24 +12,23 @@ import {
   DEFAULT_SENTENCE_MODEL,
   LocalModelEmbedder,
   locateSentenceModel,
-  modelCacheDirectory,
 } from '../embeddings/local-model-embedder.js';
 import { OpenAiEmbedder } from '../embeddings/openai-embedder.js';
 import { DocumentParser } from '../knowledge/document-parser.js';
 import { IngestionWorker } from '../knowledge/ingestion-worker.js';
 import { FieldEncryption } from '../leads/field-encryption.js';
 import { CachedPlanQuotas } from '../quotas/cached-plan-quotas.js';
-import { InMemoryPlanQuotaSource } from '../quotas/in-memory-plan-quota-source.js';
-import { LazyChainPlanQuotaSource } from '../quotas/lazy-chain-plan-quota-source.js';
 import type { PlanQuotaSource } from '../quotas/org-plan.js';
 import { WebhookWorker } from '../webhooks/webhook-worker.js';
-import { type BotPlatformSettings, loadBotPlatformSettings } from './bot-platform-settings.js';
+import type { BotPlatformSettings } from './bot-platform-settings.js';
+import { type OfferedModels, OfferedModelsCache } from './offered-models.js';
 
 /**
  * What the bots, knowledge, chat, leads and webhooks areas need beyond the core AppDeps:
  * plan quotas from the chain, embedders, the answerer (gateway or direct), background
- * workers and the field encryption key. Built once per app from the environment, or handed
- * in whole by a test (`AppDeps & { botPlatform }`).
+ * workers and the field encryption key. Built once, by main.ts or a test, from the config's
+ * `platform` settings and the parts handed in (the plan quota source above all: the chain's
+ * in main.ts, an explicit in-memory one in tests that need one).
  */
 export interface BotPlatform {
   settings: BotPlatformSettings;
@@ -44,6 +43,8 @@ export interface BotPlatform {
   embedderFor(embedderId: string): Embedder;
   /** undefined when neither a gateway nor an LLM endpoint is configured. */
   answerer: Answerer | undefined;
+  /** The models bots may use: those the gateway offers (cached briefly). */
+  offeredModels(): Promise<OfferedModels>;
   encryption(): FieldEncryption;
   ingestion: IngestionWorker;
   /** Parses uploads in child processes, within limits; bounds uploads per org. */
@@ -52,20 +53,19 @@ export interface BotPlatform {
   close(): Promise<void>;
 }
 
-export interface BotPlatformOverrides {
-  env?: Record<string, string | undefined>;
-  planQuotaSource?: PlanQuotaSource;
+export interface BotPlatformParts {
+  planQuotaSource: PlanQuotaSource;
   answerer?: Answerer;
   /** Replace or add embedders by id (tests: a failing or slow embedder). */
   embedders?: Embedder[];
 }
 
-export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides = {}): BotPlatform {
-  const settings = loadBotPlatformSettings(overrides.env ?? process.env, deps.config.nodeEnv);
+export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): BotPlatform {
+  const settings = deps.config.platform;
   const embedders = new Map<string, Embedder>();
   const hash = new LocalHashEmbedder();
   embedders.set(hash.id, hash);
-  const local = createLocalEmbedder(settings, overrides.env ?? process.env, deps.logger, hash);
+  const local = createLocalEmbedder(settings, deps.logger, hash);
   embedders.set(local.id, local);
   let openAiEmbedderId: string | undefined;
   if (settings.embeddings) {
@@ -111,7 +111,8 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
     return encryption;
   };
 
-  const source = overrides.planQuotaSource ?? defaultPlanQuotaSource(deps, settings);
+  const source = overrides.planQuotaSource;
+  const offeredModels = new OfferedModelsCache(answerer, 30_000);
   const ingestion = new IngestionWorker({
     db: deps.db,
     log: deps.logger,
@@ -140,6 +141,7 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
     openAiEmbedderId,
     embedderFor,
     answerer,
+    offeredModels: () => offeredModels.get(),
     encryption: encryptionOf,
     ingestion,
     documents,
@@ -155,49 +157,14 @@ export function createBotPlatform(deps: AppDeps, overrides: BotPlatformOverrides
  * The sentence model unless EMBEDDINGS=hash. A missing model stops the api at start with the
  * way to install it, rather than quietly indexing with word hashes.
  */
-function createLocalEmbedder(
-  settings: BotPlatformSettings,
-  env: Record<string, string | undefined>,
-  log: Logger,
-  hash: Embedder,
-): Embedder {
+function createLocalEmbedder(settings: BotPlatformSettings, log: Logger, hash: Embedder): Embedder {
   if (settings.localEmbeddings === 'hash') {
     log.warn('EMBEDDINGS=hash: bots embed with hashed word counts and find only the words of their pages');
     return hash;
   }
   return new LocalModelEmbedder({
     spec: DEFAULT_SENTENCE_MODEL,
-    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory(env)),
+    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, settings.modelCacheDirectory),
     ...(settings.embeddingThreads ? { threads: settings.embeddingThreads } : {}),
   });
-}
-
-/**
- * Tests run without a chain: every org has an unlimited plan unless a test says otherwise.
- * Otherwise plans come from the configured chain's billing contract.
- */
-function defaultPlanQuotaSource(deps: AppDeps, settings: BotPlatformSettings): PlanQuotaSource {
-  if (deps.config.nodeEnv === 'test') return new InMemoryPlanQuotaSource();
-  return new LazyChainPlanQuotaSource(deps.config, {
-    usageContract: settings.usageContract,
-    reader: settings.chainReader,
-  });
-}
-
-const platforms = new WeakMap<AppDeps, BotPlatform>();
-
-/** The platform of an app: the one a test put on its deps, else one built from the environment. */
-export function botPlatformOf(deps: AppDeps): BotPlatform {
-  const given = (deps as AppDeps & { botPlatform?: BotPlatform }).botPlatform;
-  if (given) return given;
-  let platform = platforms.get(deps);
-  if (!platform) {
-    platform = createBotPlatform(deps);
-    platforms.set(deps, platform);
-    if (deps.config.nodeEnv !== 'test') {
-      platform.ingestion.start();
-      platform.webhooks.start();
-    }
-  }
-  return platform;
 }

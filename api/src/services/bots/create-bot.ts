@@ -7,6 +7,7 @@ import { botColumns, syncBotWebhook } from './bot-columns.js';
 import type { BotPlatform } from './bot-platform.js';
 import type { CreateBotBody } from './bot-settings.js';
 import { type BotView, botView } from './bot-view.js';
+import { checkBotModel } from './offered-models.js';
 import { resolveEmbedderId } from './resolve-embedder.js';
 
 /**
@@ -27,6 +28,8 @@ export async function createBot(options: {
   await findAccessibleOrg({ db, orgId, principal, permission: 'bots:write' });
   const plan = await platform.plans.planOf(orgId, now);
   const limit = plan.active ? plan.quotas.bots : 0;
+  const model = settings.model ?? platform.settings.defaultBotModel;
+  await checkBotModel(platform, model);
   const embedderId = resolveEmbedderId(platform, settings.embedder);
   const columns = botColumns(settings, { embedderId, encryption: platform.encryption });
   const bot = await db.$transaction(async (tx) => {
@@ -48,7 +51,7 @@ export async function createBot(options: {
         ...(columns as object),
         orgId,
         name: settings.name,
-        model: settings.model ?? platform.settings.defaultBotModel,
+        model,
         embedder: embedderId,
         allowedOrigins: (columns.allowedOrigins as string[] | undefined) ?? [],
         createdBy: actorOf(principal),

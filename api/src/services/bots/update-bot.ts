@@ -6,6 +6,7 @@ import type { BotPlatform } from './bot-platform.js';
 import type { UpdateBotBody } from './bot-settings.js';
 import { type BotView, botView } from './bot-view.js';
 import { findAccessibleBot } from './find-accessible-bot.js';
+import { checkBotModel } from './offered-models.js';
 import { resolveEmbedderId } from './resolve-embedder.js';
 
 /**
@@ -26,6 +27,8 @@ export async function updateBot(options: {
 }): Promise<BotView> {
   const { db, platform, orgId, botId, principal, settings, now } = options;
   const bot = await findAccessibleBot({ db, orgId, botId, principal, permission: 'bots:write' });
+  if (settings.model !== undefined && settings.model !== bot.model)
+    await checkBotModel(platform, settings.model);
   const embedderId =
     settings.embedder === undefined ? undefined : resolveEmbedderId(platform, settings.embedder);
   const current = bot.embedderNext ?? bot.embedder;

@@ -17,17 +17,40 @@ export interface AnswerUsage {
 
 export type AnswerEvent =
   | { type: 'token'; text: string }
-  | { type: 'done'; usage: AnswerUsage | undefined; model: string | undefined };
+  | {
+      type: 'done';
+      /** undefined: the endpoint reported no usage (counted as zero tokens). */
+      usage: AnswerUsage | undefined;
+      model: string | undefined;
+      /** The answer was stopped before the model finished (its visitor left). */
+      partial: boolean;
+    };
+
+/** The bot models an answerer serves. */
+export interface OfferedModels {
+  models: string[];
+  /** true: any model name is accepted (no mapping to enforce: offline answerer, dev mode). */
+  open: boolean;
+}
 
 /**
- * One streamed answer. Aborting `signal` (the visitor went away) must abort the upstream
- * call at once: the gateway then signs nothing and the org is not billed.
+ * One streamed answer. Aborting `signal` (the visitor went away) stops the model at once, but
+ * the stream still ends with `done` carrying what the stopped answer consumed, as the gateway
+ * attested it: the org pays for every answer the model produced, finished or not.
  */
 export interface Answerer {
   readonly kind: 'gateway' | 'openai';
   stream(request: AnswerRequest, signal: AbortSignal): AsyncIterable<AnswerEvent>;
+  offeredModels(): Promise<OfferedModels>;
 }
 
 export class AnswererError extends Error {
   override readonly name = 'AnswererError';
+  /** What the failed answer still consumed (attested by the gateway); undefined: nothing. */
+  readonly usage: AnswerUsage | undefined;
+
+  constructor(message: string, options: { cause?: unknown; usage?: AnswerUsage } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.usage = options.usage;
+  }
 }

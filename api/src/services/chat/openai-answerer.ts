@@ -1,5 +1,11 @@
 import OpenAI from 'openai';
-import { type AnswerEvent, type Answerer, AnswererError, type AnswerRequest } from './answerer.js';
+import {
+  type AnswerEvent,
+  type Answerer,
+  AnswererError,
+  type AnswerRequest,
+  type OfferedModels,
+} from './answerer.js';
 import { httpFetch } from './http-fetch.js';
 
 /**
@@ -18,6 +24,11 @@ export class OpenAiAnswerer implements Answerer {
       maxRetries: 0,
       fetch: httpFetch,
     });
+  }
+
+  /** A direct endpoint (development) enforces no model mapping: the gateway does that. */
+  async offeredModels(): Promise<OfferedModels> {
+    return { models: [], open: true };
   }
 
   async *stream(request: AnswerRequest, signal: AbortSignal): AsyncIterable<AnswerEvent> {
@@ -47,22 +58,44 @@ export class OpenAiAnswerer implements Answerer {
         { signal },
       );
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted)
+        throw new AnswererError('the visitor left before the model answered', { cause: error });
       throw new AnswererError(`the language model endpoint failed: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    let usage: AnswerEvent & { type: 'done' } = { type: 'done', usage: undefined, model: request.model };
-    for await (const chunk of stream) {
-      const text = chunk.choices[0]?.delta?.content;
-      if (text) yield { type: 'token', text };
-      if (chunk.usage) {
-        usage = {
-          type: 'done',
-          usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens },
-          model: chunk.model,
-        };
+    let usage: AnswerEvent & { type: 'done' } = {
+      type: 'done',
+      usage: undefined,
+      model: request.model,
+      partial: false,
+    };
+    try {
+      for await (const chunk of stream) {
+        const text = chunk.choices[0]?.delta?.content;
+        if (text) yield { type: 'token', text };
+        if (chunk.usage) {
+          usage = {
+            type: 'done',
+            usage: {
+              promptTokens: chunk.usage.prompt_tokens,
+              completionTokens: chunk.usage.completion_tokens,
+            },
+            model: chunk.model,
+            partial: false,
+          };
+        }
       }
+    } catch (error) {
+      // Without a gateway nothing attests usage and the endpoint reports none for a stopped
+      // stream: the stopped answer counts as a message of unknown size (development only).
+      if (signal.aborted) {
+        yield { ...usage, partial: true };
+        return;
+      }
+      throw new AnswererError(`the language model endpoint failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     yield usage;
   }

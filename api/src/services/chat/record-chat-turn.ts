@@ -16,7 +16,10 @@ export interface StoredCitation {
  * the answer when there is one, the bot's daily counters (a new conversation; an answered
  * message with its tokens) and the visitor's spend. Called after the answer streamed, so
  * nothing of it delays the first token; an answer is counted exactly when it is stored.
- * A turn without answer (the visitor left, the model failed) still stores the question.
+ * A turn without answer (the model was never called, or failed before answering) still stores
+ * the question and counts nothing. An answer stopped early (the visitor left, the model failed
+ * mid-answer) is counted with the tokens the gateway attested for it, and stored as far as it
+ * got (not at all when it got no text).
  * When the bot was deleted while its answer streamed, the conversation and messages are not
  * stored (they would go with the bot) but the answer is still counted: the gateway's
  * attestation puts it on chain, and the org's counters must agree.
@@ -44,12 +47,13 @@ export async function recordChatTurn(options: {
   const o = options;
   const answer = o.answer;
   const answered = answer ? 1 : 0;
+  const stored = answer?.content ? 1 : 0;
   const completionTokens = answer?.completionTokens ?? 0;
   const lastMessageAt = answer?.answeredAt ?? o.askedAt;
   await o.db.$executeRaw`
     WITH conversation AS (
       INSERT INTO "Conversation" (id, "botId", "visitorId", origin, "messageCount", "createdAt", "lastMessageAt")
-      SELECT ${o.conversationId}::uuid, ${o.botId}::uuid, ${o.visitorId}, ${o.origin}, ${1 + answered}, ${o.askedAt}, ${lastMessageAt}
+      SELECT ${o.conversationId}::uuid, ${o.botId}::uuid, ${o.visitorId}, ${o.origin}, ${1 + stored}, ${o.askedAt}, ${lastMessageAt}
       WHERE EXISTS (SELECT 1 FROM "Bot" WHERE id = ${o.botId}::uuid)
       ON CONFLICT (id) DO UPDATE SET
         "messageCount" = "Conversation"."messageCount" + EXCLUDED."messageCount",
@@ -64,7 +68,7 @@ export async function recordChatTurn(options: {
       INSERT INTO "Message" (id, "conversationId", role, content, citations, "promptTokens", "completionTokens", "createdAt")
       SELECT ${answer?.id ?? null}::uuid, id, 'assistant', ${answer?.content ?? ''}, ${JSON.stringify(answer?.citations ?? [])}::jsonb,
         ${answer?.promptTokens ?? 0}, ${completionTokens}, ${lastMessageAt}
-      FROM conversation WHERE ${answered} = 1
+      FROM conversation WHERE ${stored} = 1
     ),
     usage AS (
       INSERT INTO "UsageDaily" ("botId", day, "orgId", conversations, messages, "promptTokens", "completionTokens", leads)

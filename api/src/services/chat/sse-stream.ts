@@ -1,10 +1,11 @@
 import type { Response } from 'express';
+import type { ChatSink } from './answer-chat.js';
 
 /**
  * A text/event-stream response. Every event is written at once: Express does not buffer
  * res.write, and `X-Accel-Buffering: no` stops nginx-style proxies from buffering either.
  */
-export class SseStream {
+export class SseStream implements ChatSink {
   constructor(private readonly res: Response) {}
 
   open(): void {
@@ -17,7 +18,7 @@ export class SseStream {
     this.res.socket?.setNoDelay(true);
   }
 
-  send(event: string, data: unknown): void {
+  send(event: Parameters<ChatSink['send']>[0], data: unknown): void {
     if (this.res.writableEnded || this.res.destroyed) return;
     this.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from '../../../app.js';
-import type { AppDeps } from '../../../app-deps.js';
+import type { CoreDeps } from '../../../app-deps.js';
 import { InMemoryOrgDirectory } from '../../../chain/in-memory-org-directory.js';
 import { type Config, loadConfig } from '../../../config.js';
 import { createPrismaClient, type Database } from '../../../db/prisma.js';
@@ -12,7 +12,7 @@ import { createTestWallet, type TestWallet } from '../../../testing/test-wallet.
 import { httpFetch } from '../../chat/http-fetch.js';
 import { InMemoryPlanQuotaSource } from '../../quotas/in-memory-plan-quota-source.js';
 import type { PlanQuotaSource } from '../../quotas/org-plan.js';
-import { type BotPlatform, type BotPlatformOverrides, createBotPlatform } from '../bot-platform.js';
+import { type BotPlatform, type BotPlatformParts, createBotPlatform } from '../bot-platform.js';
 
 export const TEST_PUBLIC_URL = 'http://app.privexbot.test';
 
@@ -46,12 +46,12 @@ export interface PlatformTestApi {
 }
 
 /**
- * The real app over a fresh migrated PGlite, with the bot platform built from `env` and the
- * given overrides (plan source, answerer, embedders) instead of the process environment.
+ * The real app over a fresh migrated PGlite, with its config read from `env` (never the
+ * process environment) and the given parts (plan source, answerer, embedders).
  * The clock follows real time unless a test moves it.
  */
 export async function startPlatformTestApi(
-  options: { env?: Record<string, string>; overrides?: Omit<BotPlatformOverrides, 'env'> } = {},
+  options: { env?: Record<string, string>; overrides?: Partial<BotPlatformParts> } = {},
 ): Promise<PlatformTestApi> {
   const database = await startTestDatabase();
   // The pool size main.ts would choose (one connection on the embedded database: see
@@ -85,7 +85,7 @@ export async function startPlatformTestApi(
       offsetMs += seconds * 1000;
     },
   };
-  const deps: AppDeps = {
+  const core: CoreDeps = {
     config,
     db,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -93,9 +93,10 @@ export async function startPlatformTestApi(
     readinessChecks: [],
     clock: () => clock.now,
   };
+  // Every org has an unlimited plan unless the test hands in its own quota source.
   const plans = options.overrides?.planQuotaSource ?? new InMemoryPlanQuotaSource();
-  const platform = createBotPlatform(deps, { ...options.overrides, planQuotaSource: plans, env });
-  const { app } = createApp(Object.assign(deps, { botPlatform: platform }));
+  const platform = createBotPlatform(core, { ...options.overrides, planQuotaSource: plans });
+  const { app } = createApp({ ...core, botPlatform: platform });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -7,7 +7,8 @@
  * it and the auditor view verifies it. Each step asserts what the user sees and saves a
  * screenshot to tests/screenshots/e2e/ (git-ignored).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { devOnlyAccount } from '@privexbot/schema/chain';
@@ -19,6 +20,8 @@ import { type Product, startProduct } from './start-product.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/e2e/', import.meta.url));
+/** Every page at 390 and 1280 px: `<page>-<width>.png`. */
+const PAGE_SHOTS = join(SCREENSHOTS, 'pages');
 /** Bound for anything that crosses processes (a transaction, an ingestion, a relayed batch). */
 const SLOW = 30_000;
 
@@ -369,7 +372,7 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
       await page.getByTestId('conversation-search').fill('Is the bakery open');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
       const conversations = page.getByTestId('conversation-list').getByRole('listitem');
-      await expect.poll(() => conversations.count()).toBe(1);
+      await expect.poll(() => conversations.count(), { timeout: SLOW }).toBe(1);
       await conversations.first().getByRole('button').click();
       const transcript = page.getByTestId('transcript');
       await transcript.getByText('Is the bakery open on Monday?').waitFor();
@@ -390,7 +393,9 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
       await page.getByTestId('webhook-url').fill(`${host.origin}/privexbot-hook`);
       await page.getByTestId('webhook-secret').fill('journey-secret-0123456789');
       await page.getByTestId('save-webhook').click();
-      await expect.poll(() => page.getByTestId('webhook-state').textContent()).toContain('/privexbot-hook');
+      await expect
+        .poll(() => page.getByTestId('webhook-state').textContent(), { timeout: SLOW })
+        .toContain('/privexbot-hook');
       await page.getByTestId('send-test-event').click();
       await page.getByTestId('webhook-deliveries').getByRole('cell', { name: 'webhook.test' }).waitFor();
       await screenshot('inbox');
@@ -425,10 +430,60 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     await expect.poll(() => page.getByTestId('account-address').getAttribute('title')).toBe(owner.address);
   });
 
-  journeyStep('15. deletes the bot after typing its name', async () => {
+  journeyStep('15. every page has no serious or critical axe violation at 390 and 1280 px', async () => {
     await page.goto(`${product.dappOrigin}/sign-in`);
     await page.getByTestId('sign-in').click();
     await expect.poll(() => page.getByTestId('account-address').textContent()).not.toContain('not signed in');
+    await page.getByRole('link', { name: 'Bots' }).click();
+    await page.getByRole('link', { name: 'Bakery helper' }).click();
+    await page.getByTestId('open-inbox').waitFor();
+    const botPath = new URL(page.url()).pathname;
+    const pages: [string, string][] = [
+      ['sign-in', '/sign-in'],
+      ['orgs', '/orgs'],
+      ['billing', '/billing'],
+      ['bots', '/bots'],
+      ['bot', botPath],
+      ['inbox', `${botPath}/inbox`],
+      ['usage', '/usage'],
+      ['auditor', '/auditor'],
+      ['settings', '/settings'],
+    ];
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    mkdirSync(PAGE_SHOTS, { recursive: true });
+    const found: string[] = [];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const [name, path] of pages) {
+        await page.goto(`${product.dappOrigin}${path}`);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        // Let the page's queries settle so the audit sees what a person sees.
+        await page.waitForLoadState('networkidle').catch(() => undefined);
+        await page.addScriptTag({ content: axeSource });
+        const violations = await page.evaluate(async () => {
+          const axe = (
+            window as unknown as {
+              axe: {
+                run(
+                  context: Document,
+                ): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
+              };
+            }
+          ).axe;
+          const result = await axe.run(document);
+          return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+        });
+        for (const v of violations)
+          if (v.impact === 'serious' || v.impact === 'critical')
+            found.push(`${name} @${width}: ${v.id} (${v.impact}, ${v.nodes} nodes)`);
+        await page.screenshot({ path: join(PAGE_SHOTS, `${name}-${width}.png`), fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(found).toEqual([]);
+  });
+
+  journeyStep('16. deletes the bot after typing its name', async () => {
     await page.getByRole('link', { name: 'Bots' }).click();
     await page.getByRole('link', { name: 'Bakery helper' }).click();
     await page.getByText('Delete this bot').click();

@@ -26,7 +26,8 @@ export function UsageByBot({
     .sort((a, b) => b - a);
   if (list.length === 0) return null;
   return (
-    <div className="card table-scroll">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus
+    <div className="card table-scroll" tabIndex={0}>
       <h2>Messages by bot</h2>
       {failed ? <p role="alert">{errorMessage(failed)}</p> : null}
       <table data-testid="usage-by-bot">

@@ -134,7 +134,8 @@ export default function UsagePage() {
           </figure>
         </>
       ) : null}
-      <div className="card table-scroll">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus */}
+      <div className="card table-scroll" tabIndex={0}>
         <h2>Day by day</h2>
         <table data-testid="usage-table">
           <thead>

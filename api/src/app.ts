@@ -22,8 +22,9 @@ export function createApp(deps: AppDeps): BuiltApp {
   const routes = allRoutes(deps, { metrics });
   const app = express();
   app.disable('x-powered-by');
-  // req.ip honours X-Forwarded-For only through this many proxies: rate limits key on it.
-  app.set('trust proxy', deps.config.trustProxyHops);
+  // req.ip reads X-Forwarded-For only from the listed proxies (none: the socket's peer), so a
+  // client cannot pick its own address by sending the header: rate limits key on req.ip.
+  app.set('trust proxy', deps.config.trustedProxies.length ? deps.config.trustedProxies : false);
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
   app.use(metrics.middleware);

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { type BotPlatformSettings, loadBotPlatformSettings } from './services/bots/bot-platform-settings.js';
 
@@ -35,8 +36,13 @@ const environmentSchema = z.object({
   DAPP_DIST_DIR: z.string().optional(),
   /** The URL users reach the api at; its host is the sign-in domain, the URL the sign-in URI. */
   PUBLIC_URL: z.string().url().optional(),
-  /** Reverse proxies in front of the api whose X-Forwarded-For may be trusted (0 = none). */
-  TRUST_PROXY_HOPS: integer(0, 10).default(0),
+  /**
+   * The reverse proxies in front of the api, by address or CIDR (comma-separated; also
+   * `loopback`, `linklocal`, `uniquelocal`). X-Forwarded-For is read only from these peers,
+   * from the right, up to the first address not listed: that one is the client. Empty: the
+   * socket's peer is the client and X-Forwarded-For is ignored.
+   */
+  TRUSTED_PROXIES: z.string().default(''),
   CHAIN_ID: z.string().min(1).default('privexbot-devnet-1'),
   BECH32_PREFIX: z.string().min(1).default('secret'),
   /** Which ChainClient adapter reads org roles: the devnet, Secret Network (LCD), CosmWasm (RPC). */
@@ -82,7 +88,8 @@ export interface Config {
   publicUrl: string;
   /** Host (and port) of publicUrl: the `domain` of sign-in messages. */
   authDomain: string;
-  trustProxyHops: number;
+  /** Addresses, CIDRs or proxy-addr names whose X-Forwarded-For counts (Express `trust proxy`). */
+  trustedProxies: string[];
   chainId: string;
   bech32Prefix: string;
   chain: { kind: 'devnet' | 'secret' | 'cosmwasm'; url: string };
@@ -100,6 +107,32 @@ export interface Config {
   metricsToken: string | undefined;
   /** Bots, knowledge, chat, leads and webhooks (services/bots/bot-platform-settings.ts). */
   platform: BotPlatformSettings;
+}
+
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustedProxies(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const valid = proxyNames.has(entry) || (entry.includes('/') ? isCidr(entry) : ipaddr.isValid(entry));
+    if (!valid)
+      throw new ConfigError(
+        `invalid configuration:\n  TRUSTED_PROXIES: "${entry}" is not an address, a CIDR, loopback, linklocal or uniquelocal`,
+      );
+  }
+  return entries;
+}
+
+function isCidr(entry: string): boolean {
+  try {
+    ipaddr.parseCIDR(entry);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class ConfigError extends Error {
@@ -163,7 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dappDistDir: e.DAPP_DIST_DIR || undefined,
     publicUrl,
     authDomain: new URL(publicUrl).host,
-    trustProxyHops: e.TRUST_PROXY_HOPS,
+    trustedProxies: parseTrustedProxies(e.TRUSTED_PROXIES),
     chainId: e.CHAIN_ID,
     bech32Prefix: e.BECH32_PREFIX,
     chain: { kind: e.CHAIN_KIND, url: e.CHAIN_URL ?? e.DEVNET_URL },

@@ -26,8 +26,8 @@ beforeAll(async () => {
       CORS_ORIGINS: `${DAPP_ORIGIN}, https://dapp.example.com`,
       DAPP_DIST_DIR: distDir,
       AUTH_RATE_LIMIT_PER_MINUTE: '5',
-      // req.ip then comes from X-Forwarded-For, so the test can play several clients.
-      TRUST_PROXY_HOPS: '1',
+      // The test client is the proxy: req.ip comes from X-Forwarded-For, so it can play several clients.
+      TRUSTED_PROXIES: 'loopback',
     },
   });
   org = await api.createOrg('81');

@@ -1,12 +1,14 @@
 import type { Database } from '../../db/prisma.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
+import { clientKey } from '../../http/client-address.js';
 import { incrementCounters, minuteWindow } from '../chat/rate-limits.js';
 
 /**
  * Sign-in requests per client address and minute (fixed window, shared by every api process
  * through RateLimitCounter): challenges cost a database row each and verifications a
- * signature check, so an unthrottled client could flood both. `ip` is req.ip, which honours
- * exactly TRUST_PROXY_HOPS proxies. Over the limit: 429 with `Retry-After`.
+ * signature check, so an unthrottled client could flood both. `ip` is req.ip (X-Forwarded-For
+ * only from TRUSTED_PROXIES), counted by clientKey (an IPv6 client by its /64). Over the
+ * limit: 429 with `Retry-After`.
  */
 export async function limitSignInAttempts(options: {
   db: Database;
@@ -17,7 +19,7 @@ export async function limitSignInAttempts(options: {
   setRetryAfter(seconds: number): void;
 }): Promise<void> {
   const { now } = options;
-  const key = `auth:${options.step}:${options.ip ?? 'unknown'}`;
+  const key = `auth:${options.step}:${clientKey(options.ip)}`;
   const window = minuteWindow(now);
   const counts = await incrementCounters({ db: options.db, keys: [key], windowStart: window });
   if ((counts.get(key) ?? 0) <= options.limitPerMinute) return;

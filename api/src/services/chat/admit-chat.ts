@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/prisma.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
+import { clientKey } from '../../http/client-address.js';
 import type { BotPlatform } from '../bots/bot-platform.js';
 import { activePlanOf, checkMessageQuota } from '../quotas/check-message-quota.js';
 import { admitChatTurn } from './admit-chat-turn.js';
@@ -35,7 +36,7 @@ export interface ChatRequestFacts {
   authorization: string | undefined;
   origin: string | undefined;
   secFetchSite: string | undefined;
-  /** The client address as `trust proxy` resolves it. */
+  /** The client address as `trust proxy` (TRUSTED_PROXIES) resolves it. */
   ip: string | undefined;
 }
 
@@ -72,9 +73,10 @@ export async function admitChat(options: {
   const answerer = platform.answerer;
   if (!answerer) throw new AppError(AppErrorCode.NOT_READY, 'no language model is configured on this server');
 
-  // Visitors are counted by address (req.ip honours exactly TRUST_PROXY_HOPS proxies): a
-  // visitor id is chosen by the client and could be rotated to escape the limit.
-  const visitorKey = caller.kind === 'apiKey' ? `key:${caller.keyId}` : `ip:${request.ip ?? 'unknown'}`;
+  // Visitors are counted by address (clientKey: IPv4 address, IPv6 /64; req.ip reads
+  // X-Forwarded-For only from TRUSTED_PROXIES): a visitor id is chosen by the client and could
+  // be rotated to escape the limit.
+  const visitorKey = caller.kind === 'apiKey' ? `key:${caller.keyId}` : `ip:${clientKey(request.ip)}`;
   const visitorId = input.visitorId ?? (caller.kind === 'member' ? `member:${caller.address}` : visitorKey);
   const minute = minuteWindow(now);
   const day = dayWindow(now);

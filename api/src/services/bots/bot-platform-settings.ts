@@ -68,8 +68,12 @@ const environmentSchema = z.object({
   DEFAULT_BOT_MODEL: z.string().min(1).default('default'),
   /** A running ingestion job whose worker has been silent this long is taken over. */
   INGEST_STALE_SECONDS: integer(1, 3600).default(60),
-  WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(5000),
+  /** One delivery attempt, connect to answer; at most 10 s, so a tarpit holds a slot no longer. */
+  WEBHOOK_TIMEOUT_MS: integer(100, 10_000).default(5000),
   WEBHOOK_MAX_ATTEMPTS: integer(1, 20).default(8),
+  /** Deliveries sent at once by one api process, and at most this many of one org. */
+  WEBHOOK_CONCURRENCY: integer(1, 256).default(16),
+  WEBHOOK_ORG_CONCURRENCY: integer(1, 64).default(2),
 });
 
 export interface BotPlatformSettings {
@@ -95,6 +99,8 @@ export interface BotPlatformSettings {
   ingestStaleSeconds: number;
   webhookTimeoutMs: number;
   webhookMaxAttempts: number;
+  webhookConcurrency: number;
+  webhookOrgConcurrency: number;
 }
 
 export function loadBotPlatformSettings(
@@ -160,5 +166,7 @@ export function loadBotPlatformSettings(
     ingestStaleSeconds: e.INGEST_STALE_SECONDS,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    webhookOrgConcurrency: e.WEBHOOK_ORG_CONCURRENCY,
   };
 }

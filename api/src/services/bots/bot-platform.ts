@@ -19,7 +19,7 @@ import { IngestionWorker } from '../knowledge/ingestion-worker.js';
 import { FieldEncryption } from '../leads/field-encryption.js';
 import { CachedPlanQuotas } from '../quotas/cached-plan-quotas.js';
 import type { PlanQuotaSource } from '../quotas/org-plan.js';
-import { WebhookWorker } from '../webhooks/webhook-worker.js';
+import { createWebhookWorker, type WebhookWorker } from '../webhooks/webhook-worker.js';
 import type { BotPlatformSettings } from './bot-platform-settings.js';
 import { type OfferedModels, OfferedModelsCache } from './offered-models.js';
 
@@ -120,7 +120,7 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
     staleAfterMs: settings.ingestStaleSeconds * 1000,
     clock: deps.clock,
   });
-  const webhooks = new WebhookWorker({
+  const webhooks = createWebhookWorker({
     db: deps.db,
     log: deps.logger,
     encryption: encryptionOf,
@@ -129,6 +129,8 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
       maxAttempts: settings.webhookMaxAttempts,
       allowLoopback: settings.urlFetch.allowLoopback,
     },
+    concurrency: settings.webhookConcurrency,
+    perOrg: settings.webhookOrgConcurrency,
     clock: deps.clock,
   });
   const documents = new DocumentParser(settings.documents);

@@ -17,77 +17,125 @@ export interface WebhookDeliverySettings {
   allowLoopback: boolean;
 }
 
+/** One leased delivery: its org is the key that bounds how many of its deliveries run at once. */
+export interface ClaimedDelivery {
+  id: string;
+  orgId: string;
+}
+
 /**
- * Sends due webhook deliveries. Each is first leased (nextAttemptAt pushed past the timeout in
- * a short UPDATE ... SKIP LOCKED) so two api processes never send the same attempt, then
- * POSTed outside any transaction, then its outcome recorded: delivered, or retried with
- * backoff, or failed after `maxAttempts`. Returns how many were attempted.
+ * Leases due deliveries (nextAttemptAt pushed past the attempt's timeout, so another api
+ * process skips them) in one statement, oldest first, at most `perOrg` minus what this process
+ * already sends per org. The UPDATE re-checks each row (pending and due) after taking its row
+ * lock, so a delivery another process leased meanwhile is not taken twice.
  */
-export async function deliverDueWebhooks(options: {
+export async function claimDueWebhookDeliveries(options: {
+  db: Database;
+  now: Date;
+  leaseMs: number;
+  limit: number;
+  perOrg: number;
+  inFlight: ReadonlyMap<string, number>;
+}): Promise<ClaimedDelivery[]> {
+  const { db, now } = options;
+  const leaseUntil = new Date(now.getTime() + options.leaseMs);
+  const busyOrgs = [...options.inFlight.keys()];
+  const busyCounts = busyOrgs.map((org) => options.inFlight.get(org) ?? 0);
+  return db.$queryRaw<ClaimedDelivery[]>`
+    WITH ranked AS (
+      SELECT d.id, b."orgId", d."nextAttemptAt",
+        row_number() OVER (PARTITION BY b."orgId" ORDER BY d."nextAttemptAt", d.id) AS n
+      FROM "WebhookDelivery" d JOIN "Webhook" w ON w.id = d."webhookId" JOIN "Bot" b ON b.id = w."botId"
+      WHERE d.status = 'pending' AND d."nextAttemptAt" <= ${now}
+    ), chosen AS (
+      SELECT r.id, r."orgId" FROM ranked r
+      LEFT JOIN unnest(${busyOrgs}::text[], ${busyCounts}::int[]) AS busy(org, n) ON busy.org = r."orgId"
+      WHERE r.n + coalesce(busy.n, 0) <= ${options.perOrg}
+      ORDER BY r."nextAttemptAt", r.id LIMIT ${options.limit}
+    )
+    UPDATE "WebhookDelivery" d SET "nextAttemptAt" = ${leaseUntil}
+    FROM chosen WHERE d.id = chosen.id AND d.status = 'pending' AND d."nextAttemptAt" <= ${now}
+    RETURNING d.id::text, chosen."orgId"`;
+}
+
+/**
+ * Sends one leased delivery, outside any transaction, and records its outcome: delivered, or
+ * retried with backoff, or failed after `maxAttempts` (the dead letter: it stays in the log
+ * with its last status and error, and the owner can send a test event once the receiver is
+ * fixed). The webhook is read now, not when the event was queued: a webhook that was
+ * disabled meanwhile receives nothing, one that was re-pointed receives at its new URL only.
+ * A stop of the api (`signal`) aborts the request and hands the delivery back without
+ * counting an attempt.
+ */
+export async function deliverWebhook(options: {
   db: Database;
   encryption: FieldEncryption;
   settings: WebhookDeliverySettings;
-  now: Date;
+  deliveryId: string;
+  clock: () => Date;
   log: Logger;
-  limit?: number;
-}): Promise<number> {
-  const { db, now, settings } = options;
-  const leaseUntil = new Date(now.getTime() + settings.timeoutMs + 30_000);
-  const due = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "WebhookDelivery" SET "nextAttemptAt" = ${leaseUntil}
-    WHERE id IN (SELECT id FROM "WebhookDelivery" WHERE status = 'pending' AND "nextAttemptAt" <= ${now}
-      ORDER BY "nextAttemptAt" LIMIT ${options.limit ?? 20} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text`;
-  for (const { id } of due) {
-    const delivery = await db.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
-    if (!delivery) continue;
-    const attempt = delivery.attempts + 1;
-    let statusCode: number | undefined;
-    let error: string | undefined;
-    try {
-      const body = JSON.stringify(await buildBody({ db, encryption: options.encryption, delivery, now }));
-      const secret = options.encryption.decrypt(delivery.webhook.secretEncrypted, 'webhook.secret');
-      const timestamp = Date.now();
-      statusCode = await post(
-        delivery.webhook.url,
-        body,
-        {
-          'content-type': 'application/json',
-          'user-agent': 'PrivexBot-Webhooks/1.0',
-          'x-privexbot-event': delivery.event,
-          'x-privexbot-delivery': delivery.id,
-          [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
-          [WEBHOOK_SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body),
-        },
-        settings,
-      );
-      if (statusCode < 200 || statusCode >= 300) error = `the receiver answered HTTP ${statusCode}`;
-    } catch (failure) {
-      error = (failure as Error).message.slice(0, 300);
-    }
-    const delivered = error === undefined;
-    const exhausted = !delivered && attempt >= settings.maxAttempts;
+  signal: AbortSignal;
+}): Promise<void> {
+  const { db, settings, deliveryId: id, clock } = options;
+  const delivery = await db.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
+  if (!delivery || delivery.status !== 'pending') return;
+  const attempt = delivery.attempts + 1;
+  if (!delivery.webhook.active) {
     await db.webhookDelivery.update({
       where: { id },
-      data: {
-        attempts: attempt,
-        lastStatusCode: statusCode ?? null,
-        lastError: error ?? null,
-        status: delivered ? 'delivered' : exhausted ? 'failed' : 'pending',
-        deliveredAt: delivered ? new Date() : null,
-        nextAttemptAt: delivered || exhausted ? now : new Date(now.getTime() + webhookRetryDelayMs(attempt)),
-      },
+      data: { status: 'failed', lastError: 'the webhook was disabled before this delivery was sent' },
     });
-    if (!delivered) options.log.info({ deliveryId: id, attempt, error }, 'webhook delivery failed');
+    return;
   }
-  return due.length;
+  let statusCode: number | undefined;
+  let error: string | undefined;
+  try {
+    const body = JSON.stringify(await buildBody({ db, encryption: options.encryption, delivery }));
+    const secret = options.encryption.decrypt(delivery.webhook.secretEncrypted, 'webhook.secret');
+    const timestamp = Date.now();
+    statusCode = await post(
+      delivery.webhook.url,
+      body,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'PrivexBot-Webhooks/1.0',
+        'x-privexbot-event': delivery.event,
+        'x-privexbot-delivery': delivery.id,
+        [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+        [WEBHOOK_SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body),
+      },
+      settings,
+      options.signal,
+    );
+    if (statusCode < 200 || statusCode >= 300) error = `the receiver answered HTTP ${statusCode}`;
+  } catch (failure) {
+    if (options.signal.aborted) {
+      await db.webhookDelivery.update({ where: { id }, data: { nextAttemptAt: clock() } });
+      return;
+    }
+    error = (failure as Error).message.slice(0, 300);
+  }
+  const now = clock();
+  const delivered = error === undefined;
+  const exhausted = !delivered && attempt >= settings.maxAttempts;
+  await db.webhookDelivery.update({
+    where: { id },
+    data: {
+      attempts: attempt,
+      lastStatusCode: statusCode ?? null,
+      lastError: error ?? null,
+      status: delivered ? 'delivered' : exhausted ? 'failed' : 'pending',
+      deliveredAt: delivered ? now : null,
+      nextAttemptAt: delivered || exhausted ? now : new Date(now.getTime() + webhookRetryDelayMs(attempt)),
+    },
+  });
+  if (!delivered) options.log.info({ deliveryId: id, attempt, error }, 'webhook delivery failed');
 }
 
 async function buildBody(options: {
   db: Database;
   encryption: FieldEncryption;
   delivery: { id: string; event: string; payload: unknown; createdAt: Date; webhook: { botId: string } };
-  now: Date;
 }): Promise<Record<string, unknown>> {
   const { delivery } = options;
   const payload = delivery.payload as { leadId?: string };
@@ -121,6 +169,7 @@ function post(
   body: string,
   headers: Record<string, string>,
   settings: WebhookDeliverySettings,
+  stop: AbortSignal,
 ): Promise<number> {
   const url = new URL(rawUrl);
   assertPublicLiteral(url, settings.allowLoopback);
@@ -132,7 +181,9 @@ function post(
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         lookup: guardedLookup({ allowLoopback: settings.allowLoopback }),
-        signal: AbortSignal.timeout(settings.timeoutMs),
+        // The whole attempt (connect, headers) is bounded: a receiver that accepts and never
+        // answers, or trickles its headers, costs its org one slot for timeoutMs, no more.
+        signal: AbortSignal.any([AbortSignal.timeout(settings.timeoutMs), stop]),
         agent: false,
       },
       (response) => {

@@ -10,6 +10,7 @@ pub mod contract;
 mod counters;
 mod error;
 pub mod msg;
+pub mod receipt;
 mod relayers;
 mod signers;
 mod state;

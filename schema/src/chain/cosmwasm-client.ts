@@ -15,6 +15,10 @@ import {
 import { stringToPath } from '@cosmjs/crypto';
 import { toBase64, toUtf8 } from '@cosmjs/encoding';
 import { DirectSecp256k1HdWallet, type OfflineSigner } from '@cosmjs/proto-signing';
+import {
+  MsgExecuteContractResponse,
+  MsgInstantiateContractResponse,
+} from 'cosmjs-types/cosmwasm/wasm/v1/tx.js';
 import type {
   ChainClient,
   Coin,
@@ -225,7 +229,7 @@ function toTxResult(response: DeliverTxResponse | IndexedTx): TxResult {
       details: { txHash },
     });
   }
-  const data = 'msgResponses' in response ? response.msgResponses[0]?.value : undefined;
+  const data = 'msgResponses' in response ? contractData(response.msgResponses[0]) : undefined;
   return {
     txHash,
     height: response.height,
@@ -236,6 +240,20 @@ function toTxResult(response: DeliverTxResponse | IndexedTx): TxResult {
     })),
     ...(data && data.length > 0 ? { data: toBase64(data) } : {}),
   };
+}
+
+/**
+ * The contract's own response data. A node answers each message with its protobuf response
+ * (`MsgExecuteContractResponse { data }`, `MsgInstantiateContractResponse { address, data }`):
+ * the contract's bytes are inside it, not the response itself, which the devnet returns bare.
+ */
+function contractData(response: { typeUrl: string; value: Uint8Array } | undefined): Uint8Array | undefined {
+  if (!response) return undefined;
+  if (response.typeUrl === '/cosmwasm.wasm.v1.MsgExecuteContractResponse')
+    return MsgExecuteContractResponse.decode(response.value).data;
+  if (response.typeUrl === '/cosmwasm.wasm.v1.MsgInstantiateContractResponse')
+    return MsgInstantiateContractResponse.decode(response.value).data;
+  return undefined;
 }
 
 function asChainError(error: unknown): ChainError {

@@ -59,7 +59,8 @@ function cargoCounts(output: string): Counts {
   return counts;
 }
 
-const tsWorkspaces = ['schema', 'api', 'relayer', 'scripts', 'tests', 'dapp'].filter((w) =>
+// dapp/widget has a tsconfig of its own: the dapp's excludes it (no React, its own DOM-only lib).
+const tsWorkspaces = ['schema', 'api', 'relayer', 'scripts', 'tests', 'dapp', 'dapp/widget'].filter((w) =>
   existsSync(join(repoRoot, w, 'tsconfig.json')),
 );
 

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { formatSseEvent } from '@privexbot/schema/sse';
 import {
   createNonce,
   embedHeaders,
@@ -244,8 +245,7 @@ export async function startWidgetFixtures(): Promise<WidgetFixtures> {
           'cache-control': 'no-cache',
           'x-accel-buffering': 'no',
         });
-        const event = (name: string, data: unknown) =>
-          res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        const event = (name: string, data: unknown) => res.write(formatSseEvent(name, data));
         const tokens = scenario.chat === 'xss' ? XSS.answer : ANSWER_TOKENS;
         for (const text of tokens) {
           event('token', { text });

@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attestationFromJson, verifyAttestation } from '@privexbot/schema/attestation';
+import { readSse } from '@privexbot/schema/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
 import {
@@ -13,7 +14,6 @@ import {
   PLATFORM_SECRET,
   postChat,
 } from './test-support/call-gateway.js';
-import { readSse } from './test-support/read-sse.js';
 import { type GatewayProcess, spawnGatewayProcess } from './test-support/spawn-gateway-process.js';
 
 function spawnGateway(dataDir: string, upstreamUrl: string): Promise<GatewayProcess> {
@@ -46,7 +46,7 @@ describe('inference gateway under kill -9', () => {
 
     // Crash in the middle of a streamed answer.
     const res = await postChat(first.url, chatBody({ max_tokens: 40 }));
-    const events = readSse(res);
+    const events = readSse(res.body);
     expect((await events.next()).value?.event).toBe('token');
     expect((await events.next()).value?.event).toBe('token');
     const upstreamAborted = once(standin.events, 'aborted');

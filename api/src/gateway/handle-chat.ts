@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attestation, AttestationSigner } from '@privexbot/schema/attestation';
+import { formatSseEvent } from '@privexbot/schema/sse';
 import type { Logger } from 'pino';
 import { OFFLINE_MODEL } from './answer-offline.js';
 import type { AttestationLog } from './attestation-log.js';
@@ -92,7 +93,7 @@ export async function handleChat(
       }
       answer += step.value;
       tokens++;
-      if (!res.destroyed) res.write(`event: token\ndata: ${JSON.stringify({ text: step.value })}\n\n`);
+      if (!res.destroyed) res.write(formatSseEvent('token', { text: step.value }));
     }
   } catch (error) {
     if (!controller.signal.aborted) {
@@ -174,7 +175,7 @@ export async function handleChat(
 
 function endWith(res: ServerResponse, event: string, data: unknown): void {
   if (res.destroyed || res.writableEnded) return;
-  res.end(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  res.end(formatSseEvent(event, data));
 }
 
 export function parseChatRequest(rawBody: string): ChatRequest {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attestationFromJson, gatewayAuthHeaders, verifyAttestation } from '@privexbot/schema/attestation';
+import { readSse } from '@privexbot/schema/sse';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
@@ -23,7 +24,6 @@ import {
   postChat,
   stopChat,
 } from './test-support/call-gateway.js';
-import { readSse } from './test-support/read-sse.js';
 import { sha256, startSecretVmStandin, tdxQuoteV4 } from './test-support/start-secretvm-standin.js';
 
 const silent = pino({ level: 'silent' });
@@ -162,7 +162,7 @@ describe('inference gateway: upstream answers', () => {
         signal: controller.signal,
         headers: { 'x-request-id': 'left-early' },
       });
-      const events = readSse(res);
+      const events = readSse(res.body);
       const first = await events.next();
       expect(first.value?.event).toBe('token');
       controller.abort();
@@ -193,7 +193,7 @@ describe('inference gateway: upstream answers', () => {
       const res = await postChat(gw.url, chatBody({ max_tokens: 100 }), {
         headers: { 'x-request-id': 'stop-me' },
       });
-      const events = readSse(res);
+      const events = readSse(res.body);
       expect((await events.next()).value?.event).toBe('token');
       const stopped = await stopChat(gw.url, 'stop-me');
       const rest: { event: string; data: string }[] = [];

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseSseText } from '@privexbot/schema/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
 import {
@@ -38,14 +39,7 @@ async function chat(
   if (process.env.DEBUG_CHAT) console.log(response.status, [...response.headers], text.slice(0, 300));
   if (!response.headers.get('content-type')?.startsWith('text/event-stream'))
     return { status: response.status, headers: response.headers, events: [], error: JSON.parse(text).error };
-  const events = text
-    .split('\n\n')
-    .filter(Boolean)
-    .map((block) => {
-      const event = block.match(/^event: (.*)$/m)?.[1] ?? 'message';
-      const data = JSON.parse(block.match(/^data: (.*)$/m)?.[1] ?? 'null');
-      return { event, data };
-    });
+  const events = parseSseText(text).map(({ event, data }) => ({ event, data: JSON.parse(data) }));
   return { status: response.status, headers: response.headers, events };
 }
 

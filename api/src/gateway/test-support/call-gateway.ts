@@ -1,5 +1,5 @@
 import { gatewayAuthHeaders, type SignedAttestationJson } from '@privexbot/schema/attestation';
-import { readSse } from './read-sse.js';
+import { readSse } from '@privexbot/schema/sse';
 
 export const PLATFORM_SECRET = 'platform-secret-for-tests-only';
 export const FEED_TOKEN = 'feed-token-for-tests-only';
@@ -64,7 +64,7 @@ export async function chat(gatewayUrl: string, body: unknown = chatBody()): Prom
   const res = await postChat(gatewayUrl, body);
   if (res.status !== 200) throw new Error(`chat failed with ${res.status}: ${await res.text()}`);
   const outcome: ChatOutcome = { tokens: [] };
-  for await (const event of readSse(res)) {
+  for await (const event of readSse(res.body)) {
     if (event.event === 'token') outcome.tokens.push((JSON.parse(event.data) as { text: string }).text);
     else if (event.event === 'done') outcome.done = JSON.parse(event.data);
     else if (event.event === 'error') outcome.error = JSON.parse(event.data);

@@ -1,3 +1,4 @@
+import { formatSseEvent } from '@privexbot/schema/sse';
 import type { Response } from 'express';
 import type { ChatSink } from './answer-chat.js';
 
@@ -20,7 +21,7 @@ export class SseStream implements ChatSink {
 
   send(event: Parameters<ChatSink['send']>[0], data: unknown): void {
     if (this.res.writableEnded || this.res.destroyed) return;
-    this.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.res.write(formatSseEvent(event, data));
   }
 
   end(): void {

@@ -1,3 +1,4 @@
+import { formatSseEvent } from '@privexbot/schema/sse';
 import { describe, expect, it } from 'vitest';
 import { signedInToServer } from '../../testing/test-setup.js';
 import { ApiRequestError, InvalidInputError } from '../errors.js';
@@ -34,7 +35,7 @@ const config = signedInToServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'x-accel-buffering': 'no' });
     const send = (event: string, data: unknown) =>
       new Promise<void>((resolve) => {
-        response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, () => setTimeout(resolve, 5));
+        response.write(formatSseEvent(event, data), () => setTimeout(resolve, 5));
       });
     if (request.url === '/v1/bots/failing/chat') {
       await send('token', { text: 'Part' });

@@ -1,9 +1,10 @@
 /**
  * The test chat of the bots page speaks the widget's public protocol (DESIGN.md):
  * `POST /v1/bots/:botId/chat` answers `text/event-stream` with `token`, `citations`, `usage`,
- * `done` or `error` events. eventsource-parser reads the stream (EventSource cannot POST).
+ * `done` or `error` events, read with the SSE codec of `@privexbot/schema/sse` (EventSource
+ * cannot POST).
  */
-import { createParser } from 'eventsource-parser';
+import { readSse } from '@privexbot/schema/sse';
 import type { DappConfig } from '../config.js';
 import { ApiRequestError, InvalidInputError } from '../errors.js';
 import { apiErrorFrom, apiFetch } from './api-request.js';
@@ -53,40 +54,31 @@ export async function streamTestChat(
   let citations: Citation[] = [];
   let conversationId = parameters.conversationId;
   let failure: Error | undefined;
-  const parser = createParser({
-    onEvent(event) {
-      const data = safeJson(event.data);
-      switch (event.event) {
-        case 'token': {
-          const text =
-            typeof data?.text === 'string' ? data.text : typeof data?.token === 'string' ? data.token : '';
-          answer += text;
-          parameters.onToken(text);
-          break;
-        }
-        case 'citations':
-          citations = Array.isArray(data?.citations) ? (data.citations as Citation[]) : [];
-          break;
-        case 'done':
-          if (typeof data?.conversationId === 'string') conversationId = data.conversationId;
-          break;
-        case 'error':
-          failure = new ApiRequestError({
-            status: 200,
-            code: typeof data?.code === 'string' ? data.code : 'CHAT_ERROR',
-            message: typeof data?.message === 'string' ? data.message : 'The bot could not answer.',
-          });
-          break;
-        default:
-          break;
+  for await (const event of readSse(response.body)) {
+    const data = safeJson(event.data);
+    switch (event.event) {
+      case 'token': {
+        const text = typeof data?.text === 'string' ? data.text : '';
+        answer += text;
+        parameters.onToken(text);
+        break;
       }
-    },
-  });
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parser.feed(value);
+      case 'citations':
+        citations = Array.isArray(data?.citations) ? (data.citations as Citation[]) : [];
+        break;
+      case 'done':
+        if (typeof data?.conversationId === 'string') conversationId = data.conversationId;
+        break;
+      case 'error':
+        failure = new ApiRequestError({
+          status: 200,
+          code: typeof data?.code === 'string' ? data.code : 'CHAT_ERROR',
+          message: typeof data?.message === 'string' ? data.message : 'The bot could not answer.',
+        });
+        break;
+      default:
+        break;
+    }
   }
   if (failure) throw failure;
   return { answer, citations, conversationId };

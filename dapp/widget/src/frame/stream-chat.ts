@@ -1,5 +1,5 @@
 // One chat turn against POST /v1/bots/:botId/chat, read as a server-sent event stream.
-import { createSseParser } from './parse-sse.js';
+import { createSseParser } from '@privexbot/schema/sse';
 import type { Citation } from './visitor-session.js';
 
 export interface ChatHandlers {

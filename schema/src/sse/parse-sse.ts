@@ -1,7 +1,8 @@
-// A small incremental parser for text/event-stream (WHATWG HTML, "server-sent events").
+// The one text/event-stream codec (WHATWG HTML, "server-sent events") of every PrivexBot
+// reader: the widget (inlined into its bundle), the dapp's test chat and the tests' clients.
 // Hand-written because EventSource cannot POST a body, and the libraries that can
-// (eventsource-parser, fetch-event-source) would cost more bytes than this whole file,
-// against a 10 KB budget for the entire widget.
+// (eventsource-parser, fetch-event-source) would cost the widget more bytes than this file,
+// against its 10 KB budget. Browser-safe: no Node module.
 
 export interface SseEvent {
   event: string;
@@ -56,4 +57,33 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
       }
     },
   };
+}
+
+/** Every complete event of a whole stream's text (a test that read the body at once). */
+export function parseSseText(text: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  createSseParser((event) => events.push(event)).push(text);
+  return events;
+}
+
+/**
+ * Reads a response body as events, each yielded as soon as its blank line arrives. Breaking out
+ * of the loop cancels the body (the server sees the client leave).
+ */
+export async function* readSse(body: ReadableStream<Uint8Array> | null): AsyncGenerator<SseEvent> {
+  if (!body) return;
+  const ready: SseEvent[] = [];
+  const parser = createSseParser((event) => ready.push(event));
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      parser.push(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      while (ready.length > 0) yield ready.shift() as SseEvent;
+      if (done) return;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
 }

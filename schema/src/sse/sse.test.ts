@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSseParser, type SseEvent } from './parse-sse.js';
+import { createSseParser, formatSseEvent, parseSseText, readSse, type SseEvent } from './index.js';
 
 function parseAll(chunks: string[]): SseEvent[] {
   const events: SseEvent[] = [];
@@ -63,5 +63,58 @@ describe('createSseParser', () => {
         },
       ),
     );
+  });
+});
+
+function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
+describe('formatSseEvent', () => {
+  it('writes what the parser reads back, JSON or multi-line text', () => {
+    const wire = formatSseEvent('token', { text: 'a\nb' }) + formatSseEvent('note', 'line 1\nline 2');
+    expect(wire).toBe('event: token\ndata: {"text":"a\\nb"}\n\nevent: note\ndata: line 1\ndata: line 2\n\n');
+    expect(parseSseText(wire)).toEqual([
+      { event: 'token', data: '{"text":"a\\nb"}' },
+      { event: 'note', data: 'line 1\nline 2' },
+    ]);
+  });
+
+  it('cannot be made to forge a second event by a payload with line breaks', () => {
+    const events = parseSseText(formatSseEvent('token', 'x\n\nevent: done\ndata: {}'));
+    expect(events).toHaveLength(1);
+    expect(events[0]?.event).toBe('token');
+  });
+});
+
+describe('readSse', () => {
+  it('yields each event as its bytes arrive, also when a character is split across chunks', async () => {
+    const bytes = new TextEncoder().encode(
+      formatSseEvent('token', { text: 'café 😀' }) + formatSseEvent('done', {}),
+    );
+    const chunks = [bytes.slice(0, 32), bytes.slice(32, 33), bytes.slice(33)]; // 32 falls inside "é"
+    const events: SseEvent[] = [];
+    for await (const event of readSse(streamOf(chunks))) events.push(event);
+    expect(events.map((e) => e.event)).toEqual(['token', 'done']);
+    expect(JSON.parse(events[0]?.data ?? '')).toEqual({ text: 'café 😀' });
+  });
+
+  it('yields an event before the stream ends', async () => {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c;
+      },
+    });
+    controller.enqueue(new TextEncoder().encode(formatSseEvent('token', { text: 'a' })));
+    const events = readSse(body);
+    expect((await events.next()).value).toEqual({ event: 'token', data: '{"text":"a"}' });
+    controller.close();
+    expect((await events.next()).done).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import { orgUsageRoutes } from './org-usage.js';
 import { orgRoutes } from './orgs.js';
 import { platformRoutes } from './platform.js';
 import { publicBotRoutes } from './public-bots.js';
+import { quotaNoticeRoutes } from './quota-notices.js';
 import { sourceReindexRoutes } from './source-reindex.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -44,6 +45,7 @@ export function allRoutes(deps: AppDeps, extras: { metrics: HttpMetrics }): AnyR
     ...webhookRoutes(deps),
     ...analyticsRoutes(deps),
     ...orgUsageRoutes(deps),
+    ...quotaNoticeRoutes(deps),
     ...platformRoutes(deps),
   );
   return routes;

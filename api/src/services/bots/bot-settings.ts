@@ -65,7 +65,7 @@ export const botSettingsSchema = z.object({
       consentText: z.string().max(500).optional(),
     })
     .strict(),
-  /** Where `lead.created` events are POSTed, signed with the secret; null removes it. */
+  /** Where `lead.created` (and the org's `quota.threshold_crossed`) events are POSTed, signed with the secret; null removes it. */
   webhook: z
     .object({
       url: z.url({ protocol: /^https?$/ }).max(2000),

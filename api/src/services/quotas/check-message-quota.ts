@@ -2,17 +2,13 @@ import type { Database } from '../../db/prisma.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import type { CachedPlanQuotas } from './cached-plan-quotas.js';
 import type { OrgPlan } from './org-plan.js';
-
-export const quotaWarningThresholds = [70, 85, 95] as const;
+import { recordQuotaNotices } from './record-quota-notices.js';
 
 export interface MessageQuotaStatus {
   used: number;
   limit: number | null;
   periodStart: Date;
 }
-
-/** Warnings already written by this process, so crossing 70 % costs one insert, not one per message. */
-const recordedWarnings = new Set<string>();
 
 /**
  * The org's plan for a chat message: QUOTA_EXHAUSTED (402) when no plan is active. Cached
@@ -47,7 +43,7 @@ export async function activePlanOf(options: {
  * this period. Messages used = max(on-chain counter, off-chain UsageDaily sum): both count
  * the same answers, the chain only later (the relayer batches), so the larger of the two is
  * the usage including what is not on chain yet, and nothing is counted twice.
- * Records 70/85/95 % warnings once per org, period and threshold.
+ * Records a notice (and queues its webhook event) once per org, period and 70/85/95 % mark.
  */
 export async function checkMessageQuota(options: {
   db: Database;
@@ -72,30 +68,6 @@ export async function checkMessageQuota(options: {
       },
     );
   }
-  await recordQuotaWarnings({ db, orgId, periodStart: plan.periodStart, used: used + 1, limit });
+  await recordQuotaNotices({ db, orgId, periodStart: plan.periodStart, used: used + 1, limit, now });
   return { used, limit, periodStart: plan.periodStart };
-}
-
-async function recordQuotaWarnings(options: {
-  db: Database;
-  orgId: string;
-  periodStart: Date;
-  used: number;
-  limit: number;
-}): Promise<void> {
-  const { orgId, periodStart, used, limit } = options;
-  const crossed = quotaWarningThresholds.filter((pct) => used * 100 >= pct * limit);
-  const fresh = crossed.filter((pct) => !recordedWarnings.has(`${orgId}:${periodStart.getTime()}:${pct}`));
-  if (fresh.length === 0) return;
-  await options.db.quotaWarning.createMany({
-    data: fresh.map((thresholdPct) => ({
-      orgId,
-      periodStart,
-      thresholdPct,
-      messagesUsed: used,
-      messagesLimit: limit,
-    })),
-    skipDuplicates: true,
-  });
-  for (const pct of fresh) recordedWarnings.add(`${orgId}:${periodStart.getTime()}:${pct}`);
 }

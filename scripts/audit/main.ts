@@ -15,29 +15,28 @@
  * A batch of a `dev` signer fails the audit unless --allow-dev-signers, which the report's
  * first line then states.
  * Exit status: 0 everything matches, 1 a mismatch (the report says where), 2 the audit could not run.
- * The verification itself is @privexbot/relayer/audit (browser-safe, shared with the dapp's auditor page).
+ * Collection and verification are @privexbot/schema/audit (browser-safe, shared with the dapp's
+ * auditor page); this file adds the arguments, the directory publication and the output.
  */
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type AuditInput,
-  type AuditOrgBatch,
-  type AuditReport,
-  auditBatches,
-  devSignerNotice,
-} from '@privexbot/relayer/audit';
-import type { QueryPermit } from '@privexbot/schema/chain';
-import { nativeFetch } from '../../relayer/src/native-fetch.js';
-import {
   AuditInputError,
-  fetchAllHeaders,
-  fetchOrgAttestations,
-  fetchOrgUsage,
+  type AuditReport,
+  type AuditSources,
+  auditBatches,
+  collectOrgAuditInput,
+  collectPublicAuditInput,
+  devSignerNotice,
   fetchPublishedBatch,
-  fetchSigner,
-  fetchTotals,
-} from './collect-audit-input.js';
+  parsePublishedBatch,
+} from '@privexbot/schema/audit';
+import type { QueryPermit } from '@privexbot/schema/chain';
+import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
+import { nativeFetch } from '../../relayer/src/native-fetch.js';
 
 async function main(): Promise<number> {
   let values: ReturnType<typeof parseOptions>;
@@ -54,42 +53,30 @@ async function main(): Promise<number> {
   const usage = values.contract ?? (await chain.status()).contracts.usage?.address;
   if (!usage) throw new AuditInputError('the chain reports no usage contract; pass --contract');
 
-  const headers = await fetchAllHeaders(chain, usage);
-  const published = new Map<number, NonNullable<Awaited<ReturnType<typeof fetchPublishedBatch>>>>();
-  for (const header of headers) {
-    const batch = await fetchPublishedBatch(values.publication, header.id, nativeFetch);
-    if (batch) published.set(header.id, batch);
-  }
-  const signers = new Map<string, Awaited<ReturnType<typeof fetchSigner>>>();
-  for (const header of headers) {
-    const hex = Buffer.from(header.signer, 'base64').toString('hex');
-    if (!signers.has(hex)) signers.set(hex, await fetchSigner(chain, usage, hex));
-  }
-  let input: AuditInput = {
-    headers,
-    published,
-    signers,
-    complete: true,
-    totals: await fetchTotals(chain, usage),
-    allowDevSigners: values.allowDevSigners,
+  const sources: AuditSources = {
+    queryUsage: (msg) => chain.query(usage, msg),
+    isUnknownSigner: (error) =>
+      (error instanceof ChainError && error.code === 'NOT_FOUND') ||
+      (error instanceof ContractError && /unknown signer|not found/i.test(error.contractMessage)),
+    publishedBatch: (id) =>
+      /^https?:\/\//.test(values.publication)
+        ? fetchPublishedBatch(values.publication, id, nativeFetch)
+        : readPublishedBatchFile(values.publication, id),
   };
-
+  let input: AuditInput = await collectPublicAuditInput(sources, { allowDevSigners: values.allowDevSigners });
   if (values.permit) {
     const permit = JSON.parse(readFileSync(values.permit, 'utf8')) as QueryPermit;
-    const orgAttestations = new Map<string, AuditOrgBatch[]>();
-    for (const org of values.org) {
-      orgAttestations.set(org, await fetchOrgAttestations(values.publication, org, { permit }, nativeFetch));
-    }
-    const days = [...orgAttestations.values()]
-      .flat()
-      .flatMap((b) => b.attestations)
-      .map((e) => Number(BigInt((e.attestation as { ts?: string }).ts ?? '0') / 86_400n));
-    const fromDay = values.fromDay ?? (days.length ? Math.min(...days) : 0);
-    const toDay = values.toDay ?? (days.length ? Math.max(...days) : 0);
-    const orgUsage = [];
-    for (const org of values.org)
-      orgUsage.push(await fetchOrgUsage(chain, usage, org, permit, fromDay, toDay));
-    input = { ...input, orgAttestations, orgUsage, dayRange: { from: fromDay, to: toDay } };
+    input = {
+      ...input,
+      ...(await collectOrgAuditInput(sources, input.headers, {
+        orgs: values.org,
+        permit,
+        relayerUrl: values.publication,
+        fetch: nativeFetch,
+        fromDay: values.fromDay,
+        toDay: values.toDay,
+      })),
+    };
   }
   const report = auditBatches(input);
 
@@ -111,6 +98,13 @@ async function main(): Promise<number> {
     });
   }
   return report.ok ? 0 : 1;
+}
+
+/** A batch of a publication copied to a directory (`batches/<id>.json`); undefined when absent. */
+function readPublishedBatchFile(directory: string, id: number) {
+  const file = join(directory, 'batches', `${id}.json`);
+  if (!existsSync(file)) return Promise.resolve(undefined);
+  return Promise.resolve(parsePublishedBatch(readFileSync(file, 'utf8'), file));
 }
 
 const USAGE =

@@ -1,7 +1,7 @@
 /**
  * The dapp's production build for the journey: `vite build` into a cache directory keyed by a
- * hash of everything the bundle is made of (the dapp's sources and config, and the schema and
- * relayer audit code it imports). A build takes about a minute on a busy machine; with an
+ * hash of everything the bundle is made of (the dapp's sources and config, and the schema code
+ * it imports). A build takes about a minute on a busy machine; with an
  * unchanged dapp the journey reuses the last one.
  */
 import { spawn } from 'node:child_process';
@@ -16,7 +16,6 @@ const INPUTS = [
   'dapp/vite.config.ts',
   'dapp/package.json',
   'schema/src',
-  'relayer/src/audit',
   'package-lock.json',
 ];
 

@@ -13,9 +13,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/schema/attestation';
+import { auditBatches } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditBatches } from '../../relayer/src/audit/verify-published-batches.js';
 import { queryInTransaction } from '../../relayer/src/db/query-in-transaction.js';
 import type { FaultPoint } from '../../relayer/src/pipeline/relay-signer.js';
 import { toPublicBatch } from '../../relayer/src/publish/public-batch.js';

@@ -1,6 +1,6 @@
+import { auditBatches } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditBatches } from '../../relayer/src/audit/verify-published-batches.js';
 import { serveRelayerHttp } from '../../relayer/src/http/serve-relayer-http.js';
 import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
 import {

@@ -11,9 +11,9 @@
  * CHAOS_SEED picks another schedule (printed with the result); CHAOS_KILLS the number of kills.
  */
 import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/schema/attestation';
+import { auditBatches } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditBatches } from '../../relayer/src/audit/verify-published-batches.js';
 import type { FaultPoint } from '../../relayer/src/pipeline/relay-signer.js';
 import { toPublicBatch } from '../../relayer/src/publish/public-batch.js';
 import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';

@@ -1,8 +1,8 @@
 /**
  * The audit: does what the chain counted equal what the gateways signed? Browser-safe (no
- * node: imports, no I/O): the audit CLI (scripts/audit) and the dapp's auditor page fetch
- * the inputs their own way and call `auditBatches`. Import it as
- * `@privexbot/relayer/audit` (relayer/src/audit/index.ts).
+ * node: imports, no I/O): the audit CLI (scripts/audit) and the dapp's auditor page gather
+ * the inputs with `collect-audit-input.ts` and call `auditBatches`. Import it as
+ * `@privexbot/schema/audit`.
  *
  * Two levels. Anyone: each batch header on chain against the relayer's public publication
  * (attestation hashes only): the hashes rebuild the header's Merkle root and number its count,

@@ -5,17 +5,17 @@ import {
   merkleRoot,
   type SignedAttestationJson,
 } from '@privexbot/schema/attestation';
-import { describe, expect, it } from 'vitest';
-import type { PublishedBatch } from '../db/relayer-store.js';
-import { toOrgBatch, toPublicBatch } from '../publish/public-batch.js';
-import { makeAttestation, testSignerKey } from '../testing/make-attestations.js';
 import {
   type AuditBatchHeader,
   type AuditInput,
   type AuditOrgBatch,
   auditBatches,
   devSignerNotice,
-} from './verify-published-batches.js';
+} from '@privexbot/schema/audit';
+import { describe, expect, it } from 'vitest';
+import type { PublishedBatch } from '../db/relayer-store.js';
+import { makeAttestation, testSignerKey } from '../testing/make-attestations.js';
+import { toOrgBatch, toPublicBatch } from './public-batch.js';
 
 const key = testSignerKey(11);
 const DAY = 86_400;

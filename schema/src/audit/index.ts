@@ -1,0 +1,3 @@
+/** The audit (browser-safe): its input collection and its verification, shared by the audit CLI and the dapp's auditor page. */
+export * from './collect-audit-input.js';
+export * from './verify-published-batches.js';

@@ -28,7 +28,11 @@ import {
   modelCacheDirectory,
   SENTENCE_MODELS,
 } from '../../api/src/services/embeddings/local-model-embedder.js';
-import { retrievePassages } from '../../api/src/services/retrieval/retrieve-passages.js';
+import {
+  DEFAULT_FUSION,
+  type FusionWeights,
+  retrievePassages,
+} from '../../api/src/services/retrieval/retrieve-passages.js';
 import { cacheDir } from '../lib/paths.js';
 import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import { createBenchBot, percentile, startBenchDatabase } from './api-bench-support.js';
@@ -40,6 +44,23 @@ const questions = JSON.parse(
   readFileSync(new URL('./retrieval-quality/questions.json', import.meta.url), 'utf8'),
 ) as Question[];
 const modelIds = (process.env.MODELS ?? DEFAULT_SENTENCE_MODEL.id).split(',').filter(Boolean);
+/** FUSION=strong:loose,... the text ranking's weights to compare (default: the product's). */
+const fusions: FusionWeights[] = process.env.FUSION
+  ? process.env.FUSION.split(',').map((pair) => {
+      const [strongText, looseText] = pair.split(':').map(Number);
+      if (strongText === undefined || looseText === undefined || Number.isNaN(strongText + looseText))
+        throw new Error(`FUSION wants strong:loose pairs, got ${pair}`);
+      return { strongText, looseText };
+    })
+  : [DEFAULT_FUSION];
+
+/**
+ * Choices (the model, fusion weights) are made on the tuning half of the questions and reported
+ * on the held-back half too: every other question, in file order, so each half has both kinds.
+ */
+function splitOf(index: number): 'tuning' | 'held-back' {
+  return index % 2 === 0 ? 'tuning' : 'held-back';
+}
 
 const started = performance.now();
 const pages = await buildCorpus();
@@ -108,27 +129,37 @@ for (const embedder of embedders) {
       'CREATE INDEX "Chunk_botId_tsv_idx" ON "Chunk" USING GIN ("botId", "tsv")',
     );
     await bench.db.$executeRawUnsafe('ANALYZE "Chunk"');
-    const ranked: string[][] = [];
-    const times: number[] = [];
-    for (const q of questions) {
-      const t0 = performance.now();
-      const passages = await retrievePassages({
-        db: bench.db,
-        botId,
-        embedder,
-        query: q.question,
-        limit: 10,
-      });
-      times.push(performance.now() - t0);
-      ranked.push(passages.map((p) => p.sourceName));
-    }
-    latencies[embedder.id] = { p50: percentile(times, 50), p95: percentile(times, 95) };
-    for (const kind of ['paraphrased', 'lexical', 'all'] as const) {
-      const subset = questions
-        .map((q, i) => ({ q, ranked: ranked[i] as string[] }))
-        .filter((x) => kind === 'all' || x.q.kind === kind);
-      const score = scoreQuestions(subset);
-      rows.push({ embedder: embedder.id, kind, ...score, n: subset.length });
+    for (const fusion of fusions) {
+      const label = `${embedder.id}${fusions.length > 1 ? ` (text ${fusion.strongText}/${fusion.looseText})` : ''}`;
+      const ranked: string[][] = [];
+      const times: number[] = [];
+      for (const q of questions) {
+        const t0 = performance.now();
+        const passages = await retrievePassages({
+          db: bench.db,
+          botId,
+          embedder,
+          query: q.question,
+          limit: 10,
+          fusion,
+        });
+        times.push(performance.now() - t0);
+        ranked.push(passages.map((p) => p.sourceName));
+      }
+      latencies[label] = { p50: percentile(times, 50), p95: percentile(times, 95) };
+      for (const kind of ['paraphrased', 'lexical', 'all'] as const) {
+        for (const half of ['tuning', 'held-back'] as const) {
+          const subset = questions
+            .map((q, i) => ({ q, i, ranked: ranked[i] as string[] }))
+            .filter((x) => (kind === 'all' || x.q.kind === kind) && splitOf(x.i) === half);
+          rows.push({
+            embedder: label,
+            kind: `${kind}, ${half}`,
+            ...scoreQuestions(subset),
+            n: subset.length,
+          });
+        }
+      }
     }
   } finally {
     await bench.close();

@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
+import { EmbeddingWorkerPool } from './embedding-worker-pool.js';
 import { LocalHashEmbedder } from './local-hash-embedder.js';
 import {
   DEFAULT_SENTENCE_MODEL,
@@ -54,6 +55,31 @@ describe('the local sentence model', () => {
     expect(among[1]).toEqual(alone);
     expect(alone).toHaveLength(384);
     expect(Math.hypot(...(alone as number[]))).toBeCloseTo(1, 5);
+  });
+
+  it('answers a repeated question from its cache of recent question vectors, never a chunk', async () => {
+    const small = new LocalModelEmbedder({
+      spec: DEFAULT_SENTENCE_MODEL,
+      directory,
+      threads: 1,
+      cachedQuestions: 2,
+    });
+    const runs = vi.spyOn(EmbeddingWorkerPool.prototype, 'embed');
+    try {
+      const [first] = await small.embed(['what does shipping cost'], undefined, 'query');
+      const [again] = await small.embed(['what does shipping cost'], undefined, 'query');
+      expect(again).toEqual(first);
+      expect(runs).toHaveBeenCalledTimes(1);
+      await small.embed(['what does shipping cost'], undefined, 'passage');
+      expect(runs).toHaveBeenCalledTimes(2);
+      // Two newer questions push the first out of a cache of two.
+      await small.embed(['a second question', 'a third question'], undefined, 'query');
+      await small.embed(['what does shipping cost'], undefined, 'query');
+      expect(runs).toHaveBeenCalledTimes(5);
+    } finally {
+      runs.mockRestore();
+      await small.close();
+    }
   });
 
   it('stops the api at start, saying how to install it, when the model is missing', async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { EMBEDDING_DIMENSIONS, type Embedder } from './embedder.js';
 import { EmbeddingWorkerPool } from './embedding-worker-pool.js';
 import type { EmbedPurpose, SentenceModelSpec } from './sentence-model.js';
@@ -66,15 +67,33 @@ export function locateSentenceModel(spec: SentenceModelSpec, cacheDirectory: str
 export class LocalModelEmbedder implements Embedder {
   readonly id: string;
   private readonly pool: EmbeddingWorkerPool;
+  /**
+   * Recent questions' vectors: visitors ask the same few things (suggested questions, "pricing"),
+   * and a vector is a pure function of the text, so a repeat skips the model. Questions only:
+   * chunks are embedded once each.
+   */
+  private readonly questions: LRUCache<string, Float32Array> | undefined;
 
-  constructor(options: { spec: SentenceModelSpec; directory: string; threads?: number }) {
+  constructor(options: {
+    spec: SentenceModelSpec;
+    directory: string;
+    threads?: number;
+    /** Question vectors kept (1.5 KB each); 0 turns the cache off. */
+    cachedQuestions?: number;
+  }) {
     this.id = options.spec.id;
-    this.pool = new EmbeddingWorkerPool(options);
+    this.pool = new EmbeddingWorkerPool({
+      spec: options.spec,
+      directory: options.directory,
+      size: options.threads,
+    });
+    const cachedQuestions = options.cachedQuestions ?? 2000;
+    this.questions = cachedQuestions > 0 ? new LRUCache({ max: cachedQuestions }) : undefined;
   }
 
   async embed(texts: string[], signal?: AbortSignal, purpose: EmbedPurpose = 'passage'): Promise<number[][]> {
     signal?.throwIfAborted();
-    const vectors = await Promise.all(texts.map((text) => this.pool.embed(text, purpose)));
+    const vectors = await Promise.all(texts.map((text) => this.embedOne(text, purpose)));
     signal?.throwIfAborted();
     return vectors.map((v) => {
       if (v.length !== EMBEDDING_DIMENSIONS) throw new Error(`${this.id} returned ${v.length} dimensions`);
@@ -82,7 +101,17 @@ export class LocalModelEmbedder implements Embedder {
     });
   }
 
+  private async embedOne(text: string, purpose: EmbedPurpose): Promise<Float32Array> {
+    if (purpose !== 'query' || !this.questions) return this.pool.embed(text, purpose);
+    const cached = this.questions.get(text);
+    if (cached) return cached;
+    const vector = await this.pool.embed(text, purpose);
+    this.questions.set(text, vector);
+    return vector;
+  }
+
   close(): Promise<void> {
+    this.questions?.clear();
     return this.pool.close();
   }
 }

@@ -26,6 +26,17 @@ const RRF_K = 60;
  */
 const LOOSE_TEXT_WEIGHT = 0.25;
 
+/** The weight of the text ranking when strong matches exist (the vector ranking weighs 1). */
+const STRONG_TEXT_WEIGHT = 1;
+
+/** Weights of the text ranking in the fusion; the benchmark varies them to choose the defaults. */
+export interface FusionWeights {
+  strongText: number;
+  looseText: number;
+}
+
+export const DEFAULT_FUSION: FusionWeights = { strongText: STRONG_TEXT_WEIGHT, looseText: LOOSE_TEXT_WEIGHT };
+
 /**
  * At most this many full-text matches of each tier are ranked (and re-scored by vector
  * distance). Ranking reads every match's tsvector and embedding from the heap: a large bot
@@ -67,8 +78,10 @@ export async function retrievePassages(options: {
   limit: number;
   /** Candidates taken from each list before fusion. */
   candidates?: number;
+  fusion?: FusionWeights;
   signal?: AbortSignal;
 }): Promise<RetrievedPassage[]> {
+  const fusion = options.fusion ?? DEFAULT_FUSION;
   const { db, botId, query, limit } = options;
   const candidates = options.candidates ?? Math.max(20, limit * 4);
   const [vector] = await options.embedder.embed([query], options.signal, 'query');
@@ -123,7 +136,7 @@ export async function retrievePassages(options: {
     fused AS (
       SELECT coalesce(v.id, t.id) AS id, v.rank AS vector_rank, t.rank AS text_rank,
         coalesce(1.0 / (${rrfK} + v.rank), 0)
-          + (SELECT CASE WHEN EXISTS (SELECT FROM strong_matches) THEN 1.0 ELSE ${Prisma.raw(String(LOOSE_TEXT_WEIGHT))} END)
+          + (SELECT CASE WHEN EXISTS (SELECT FROM strong_matches) THEN ${sqlWeight(fusion.strongText)} ELSE ${sqlWeight(fusion.looseText)} END)
             * coalesce(1.0 / (${rrfK} + t.rank), 0) AS score
       FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
     )
@@ -132,6 +145,11 @@ export async function retrievePassages(options: {
     FROM fused f JOIN "Chunk" c ON c.id = f.id JOIN "Source" s ON s.id = c."sourceId"
     ORDER BY f.score DESC, c.ordinal
     LIMIT ${sqlInteger(limit)}`;
+}
+
+function sqlWeight(value: number): Prisma.Sql {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`not a weight: ${value}`);
+  return Prisma.raw(value.toFixed(4));
 }
 
 function sqlInteger(value: number): Prisma.Sql {

@@ -128,6 +128,7 @@ describe('deleting a bot', () => {
         answeredAt: new Date(),
       },
       spendKey: `spend:${botId}:ip:test`,
+      reservation: null,
     });
     const after = await orgTotals();
     expect(after.messages).toBe(before.messages + 1);

@@ -7,6 +7,7 @@ import { activePlanOf, checkMessageQuota } from '../quotas/check-message-quota.j
 import { admitChatTurn } from './admit-chat-turn.js';
 import type { Answerer } from './answerer.js';
 import type { ChatBot } from './chat-bot-cache.js';
+import { type ChatReservation, estimateTurnTokens, holdsCountSince, holdWindow } from './chat-reservation.js';
 import { checkChatAccess } from './check-chat-access.js';
 import { dayWindow, minuteWindow, sweepOldCounters } from './rate-limits.js';
 
@@ -25,8 +26,10 @@ export interface AdmittedChat {
   isNewConversation: boolean;
   history: { role: 'user' | 'assistant'; content: string }[];
   visitorId: string;
-  /** The visitor's completion-token spend counter today (visitorDailyTokenCap). */
+  /** The visitor's spend counter today (prompt + completion tokens, visitorDailyTokenCap). */
   spendKey: string;
+  /** What the turn holds until recordChatTurn settles it. */
+  reservation: ChatReservation;
   origin: string | null;
   askedAt: Date;
 }
@@ -81,6 +84,23 @@ export async function admitChat(options: {
   const minute = minuteWindow(now);
   const day = dayWindow(now);
   const spendKey = `spend:${bot.id}:${visitorKey}`;
+  const chainMessagesUsed =
+    plan.quotas.messages === null
+      ? null
+      : ((await platform.plans.chainMessagesUsed(bot.orgId, plan, now)) ?? null);
+  const window = holdWindow(now);
+  const hold = {
+    window,
+    countSince: holdsCountSince(now),
+    heldSpendKey: `held:${spendKey}`,
+    heldMessagesKey: `held:messages:${bot.orgId}`,
+    tokens: estimateTurnTokens({
+      systemPrompt: bot.systemPrompt,
+      question: input.message,
+      passages: platform.settings.chatRetrievalPassages,
+      maxTokens: bot.maxTokens,
+    }),
+  };
   const admission = await admitChatTurn({
     db,
     botId: bot.id,
@@ -94,7 +114,17 @@ export async function admitChat(options: {
     conversation: input.conversationId
       ? { id: input.conversationId, visitorId, historyLimit: platform.settings.chatHistoryMessages }
       : null,
+    limits: {
+      visitorPerMinute: bot.visitorRateLimitPerMin,
+      botPerMinute: bot.botRateLimitPerMin,
+      visitorDailyTokens: bot.visitorDailyTokenCap,
+      messages: plan.quotas.messages,
+      chainMessagesUsed,
+    },
+    hold,
   });
+  // The statement held tokens and a message only when every check below passes; the checks
+  // here only name the refusal.
   const retryAfterSeconds = Math.max(1, Math.ceil((minute.getTime() + 60_000 - now.getTime()) / 1000));
   if (admission.visitorCount > bot.visitorRateLimitPerMin)
     throw new AppError(AppErrorCode.RATE_LIMITED, 'too many messages: please wait a moment', {
@@ -112,23 +142,31 @@ export async function admitChat(options: {
     );
   if (Math.random() < 0.01)
     void sweepOldCounters({ db, before: new Date(now.getTime() - 2 * 86_400_000) }).catch(() => {});
-  if (admission.spent >= bot.visitorDailyTokenCap)
+  // Tokens spent and held by turns in flight: at most one turn per concurrent request passes
+  // the cap (each was admitted while something was left).
+  if (admission.spent + admission.spendHeld >= bot.visitorDailyTokenCap)
     throw new AppError(
       AppErrorCode.RATE_LIMITED,
-      'you have reached today’s limit for this assistant: please come back tomorrow',
+      admission.spent >= bot.visitorDailyTokenCap
+        ? 'you have reached today’s limit for this assistant: please come back tomorrow'
+        : 'too many answers at once: please wait for the current one',
       {
         details: {
           reason: 'visitor_spend_cap',
-          retryAfterSeconds: Math.ceil((day.getTime() + 86_400_000 - now.getTime()) / 1000),
+          retryAfterSeconds:
+            admission.spent >= bot.visitorDailyTokenCap
+              ? Math.ceil((day.getTime() + 86_400_000 - now.getTime()) / 1000)
+              : 5,
         },
       },
     );
   await checkMessageQuota({
     db,
-    plans: platform.plans,
     orgId: bot.orgId,
     plan,
     offChainMessages: admission.messagesUsed ?? 0,
+    onChainMessages: chainMessagesUsed,
+    heldMessages: admission.messagesHeld,
     now,
   });
   // The conversation: an existing one must belong to this bot and this visitor.
@@ -137,6 +175,7 @@ export async function admitChat(options: {
       AppErrorCode.NOT_FOUND,
       'this conversation does not exist: start a new one without conversationId',
     );
+  if (admission.heldTokens <= 0) throw new Error('chat admission passed every check but held nothing');
   return {
     bot,
     answerer,
@@ -146,6 +185,12 @@ export async function admitChat(options: {
     history: admission.conversation?.history ?? [],
     visitorId,
     spendKey,
+    reservation: {
+      window,
+      heldSpendKey: hold.heldSpendKey,
+      tokens: admission.heldTokens,
+      heldMessagesKey: hold.heldMessagesKey,
+    },
     origin: request.origin ?? null,
     askedAt: now,
   };

@@ -147,6 +147,7 @@ export async function answerChat(options: {
       askedAt: turn.askedAt,
       answer,
       spendKey: turn.spendKey,
+      reservation: turn.reservation,
     });
   } catch (error) {
     log.error({ err: error, botId: bot.id, usage: counted }, 'storing a chat turn failed');

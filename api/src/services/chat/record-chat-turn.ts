@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/prisma.js';
 import { usageDay } from '../analytics/record-usage.js';
+import type { ChatReservation } from './chat-reservation.js';
 import { dayWindow } from './rate-limits.js';
 
 export interface StoredCitation {
@@ -14,7 +15,9 @@ export interface StoredCitation {
  * Writes one chat turn in ONE statement (atomic without a transaction, one round trip): the
  * conversation (created, or its count and last-message time moved), the visitor's question,
  * the answer when there is one, the bot's daily counters (a new conversation; an answered
- * message with its tokens) and the visitor's spend. Called after the answer streamed, so
+ * message with its tokens), the visitor's spend (prompt + completion tokens) and the release
+ * of what admission held for the turn (ChatReservation), so a hold is settled exactly when the
+ * turn is counted, whatever way the turn ended. Called after the answer streamed, so
  * nothing of it delays the first token; an answer is counted exactly when it is stored.
  * A turn without answer (the model was never called, or failed before answering) still stores
  * the question and counts nothing. An answer stopped early (the visitor left, the model failed
@@ -43,12 +46,16 @@ export async function recordChatTurn(options: {
     answeredAt: Date;
   } | null;
   spendKey: string;
+  /** What admission held for this turn; this statement settles it (null: nothing held). */
+  reservation: ChatReservation | null;
 }): Promise<void> {
   const o = options;
   const answer = o.answer;
   const answered = answer ? 1 : 0;
   const stored = answer?.content ? 1 : 0;
   const completionTokens = answer?.completionTokens ?? 0;
+  const spentTokens = (answer?.promptTokens ?? 0) + completionTokens;
+  const hold = o.reservation;
   const lastMessageAt = answer?.answeredAt ?? o.askedAt;
   await o.db.$executeRaw`
     WITH conversation AS (
@@ -79,8 +86,13 @@ export async function recordChatTurn(options: {
         messages = "UsageDaily".messages + EXCLUDED.messages,
         "promptTokens" = "UsageDaily"."promptTokens" + EXCLUDED."promptTokens",
         "completionTokens" = "UsageDaily"."completionTokens" + EXCLUDED."completionTokens"
+    ),
+    released AS (
+      UPDATE "RateLimitCounter" r SET count = r.count - h.n
+      FROM (VALUES (${hold?.heldSpendKey ?? ''}, ${hold?.tokens ?? 0}::int), (${hold?.heldMessagesKey ?? ''}, 1)) AS h(k, n)
+      WHERE ${hold !== null} AND r.key = h.k AND r."windowStart" = ${hold?.window ?? o.askedAt}
     )
     INSERT INTO "RateLimitCounter" (key, "windowStart", count)
-    SELECT ${o.spendKey}, ${dayWindow(o.askedAt)}, ${completionTokens} WHERE ${completionTokens} > 0
+    SELECT ${o.spendKey}, ${dayWindow(o.askedAt)}, ${spentTokens}::int WHERE ${spentTokens}::int > 0
     ON CONFLICT (key, "windowStart") DO UPDATE SET count = "RateLimitCounter".count + EXCLUDED.count`;
 }

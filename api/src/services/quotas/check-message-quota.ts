@@ -40,25 +40,28 @@ export async function activePlanOf(options: {
 
 /**
  * Refuses a chat message with QUOTA_EXHAUSTED (402) when the org's plan has no message left
- * this period. Messages used = max(on-chain counter, off-chain UsageDaily sum): both count
- * the same answers, the chain only later (the relayer batches), so the larger of the two is
- * the usage including what is not on chain yet, and nothing is counted twice.
+ * this period. Messages used = max(on-chain counter, off-chain UsageDaily sum) + messages held
+ * by turns in flight: the chain and UsageDaily count the same answers, the chain only later
+ * (the relayer batches), so the larger of the two is the usage including what is not on chain
+ * yet, and nothing is counted twice; a held message is one admitted and not yet recorded.
  * Records a notice (and queues its webhook event) once per org, period and 70/85/95 % mark.
  */
 export async function checkMessageQuota(options: {
   db: Database;
-  plans: CachedPlanQuotas;
   orgId: string;
   plan: OrgPlan;
   /** Off-chain messages since the period's first day (admitChatTurn counted them). */
   offChainMessages: number;
+  /** The chain's counter this period (CachedPlanQuotas.chainMessagesUsed); null: unknown. */
+  onChainMessages: number | null;
+  /** Messages of turns admitted and not recorded yet. */
+  heldMessages: number;
   now: Date;
 }): Promise<MessageQuotaStatus> {
-  const { db, plans, orgId, plan, now } = options;
+  const { db, orgId, plan, now } = options;
   const limit = plan.quotas.messages;
   if (limit === null) return { used: 0, limit: null, periodStart: plan.periodStart };
-  const onChain = await plans.chainMessagesUsed(orgId, plan, now);
-  const used = Math.max(options.offChainMessages, onChain ?? 0);
+  const used = Math.max(options.offChainMessages, options.onChainMessages ?? 0) + options.heldMessages;
   if (used >= limit) {
     throw new AppError(
       AppErrorCode.QUOTA_EXHAUSTED,

@@ -133,10 +133,11 @@ describe('quotas across plan changes, on the devnet', () => {
     const used = await cached.chainMessagesUsed(orgId, plan, now);
     const check = await checkMessageQuota({
       db: database.prisma,
-      plans: cached,
       orgId,
       plan,
       offChainMessages: 0,
+      onChainMessages: used ?? null,
+      heldMessages: 0,
       now,
     }).then(
       () => 'admitted' as const,

@@ -1,8 +1,9 @@
-//! Who may read an org's subscription, balances, stake and payments: the caller proves an
-//! address with a viewing key or a SNIP-24 permit (checked by the shared crate the same way on
-//! both targets), and that address must be the org's owner, an admin or an auditor.
+//! Who may do what. The contract admin alone changes plans, tokens and revenue; an org's
+//! subscription, balances, stake and payments are read by a caller who proves an address with a
+//! viewing key or a SNIP-24 permit (checked by the shared crate the same way on both targets),
+//! and that address must be the org's owner, an admin or an auditor.
 
-use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response};
+use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response, Storage};
 use privexbot_shared::permit::verify_permit;
 use privexbot_shared::storage::to_json_bytes;
 use privexbot_shared::viewing_key::{check_viewing_key, create_viewing_key, set_viewing_key};
@@ -10,8 +11,18 @@ use privexbot_shared::viewing_key::{check_viewing_key, create_viewing_key, set_v
 use crate::msg::{BillingPermission, QueryAuth, ViewingKeyResponse};
 use crate::orgs::load_org;
 use crate::payments::no_funds;
-use crate::state::CONFIG;
+use crate::state::{Config, CONFIG};
 use crate::ContractError;
+
+/// Loads the config and checks that the sender is the contract admin.
+pub(crate) fn only_admin(store: &dyn Storage, info: &MessageInfo) -> Result<Config, ContractError> {
+    let config = CONFIG.load(store)?;
+    if info.sender == config.admin {
+        Ok(config)
+    } else {
+        Err(ContractError::Unauthorized {})
+    }
+}
 
 /// The address that `auth` proves.
 fn authenticate(deps: Deps, env: &Env, auth: &QueryAuth) -> Result<String, ContractError> {

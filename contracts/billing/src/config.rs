@@ -1,10 +1,11 @@
 //! Contract configuration: instantiation, the operator's settings, accepted tokens and the
 //! two-step admin transfer.
 
-use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response, Storage};
+use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response};
 use privexbot_shared::permit::{bech32_prefix, validate_prefix};
 use privexbot_shared::token::{register_receive_msgs, validate_token, Token, TokenInput};
 
+use crate::access::only_admin;
 use crate::msg::{ConfigResponse, InstantiateMsg};
 use crate::orgs::validate_addr;
 use crate::payments::no_funds;
@@ -14,16 +15,6 @@ use crate::state::{Config, CONFIG};
 use crate::ContractError;
 
 pub(crate) const MAX_ACCEPTED_TOKENS: usize = 10;
-
-/// Loads the config and checks that the sender is the contract admin.
-pub(crate) fn only_admin(store: &dyn Storage, info: &MessageInfo) -> Result<Config, ContractError> {
-    let config = CONFIG.load(store)?;
-    if info.sender == config.admin {
-        Ok(config)
-    } else {
-        Err(ContractError::Unauthorized {})
-    }
-}
 
 /// A Cosmos SDK denom: a letter, then 2 to 127 of letters, digits and `/:._-`.
 fn validate_denom(field: &str, denom: &str) -> Result<String, ContractError> {

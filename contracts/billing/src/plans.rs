@@ -5,7 +5,7 @@ use privexbot_shared::cosmwasm_std::{Deps, DepsMut, MessageInfo, Response, Stora
 
 use privexbot_shared::storage::to_json_bytes;
 
-use crate::config::only_admin;
+use crate::access::only_admin;
 use crate::msg::{AssetAmount, PlanInput, PlanResponse, PlansResponse};
 use crate::orgs::{load_org, validate_name};
 use crate::payments::{no_funds, validate_asset};

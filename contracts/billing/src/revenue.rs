@@ -3,7 +3,7 @@
 
 use privexbot_shared::cosmwasm_std::{Deps, DepsMut, MessageInfo, Response, Uint128};
 
-use crate::config::only_admin;
+use crate::access::only_admin;
 use crate::msg::{Asset, AssetTotals, TotalsResponse};
 use crate::payments::{accepted_assets, asset_key, no_funds, send, validate_asset};
 use crate::state::{load_ledger, CONFIG, LEDGER, STAKE_LEDGER};

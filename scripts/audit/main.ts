@@ -2,6 +2,7 @@
  * The audit CLI: does what the usage contract counted equal what the gateways signed?
  *
  *   npx tsx scripts/audit/main.ts --chain http://127.0.0.1:26680 --publication http://127.0.0.1:8790 \
+ *     [--chain-adapter cosmwasm --contract <usage address>]   (a CosmWasm node's RPC URL as --chain) \
  *     [--contract <usage address>] [--permit permit.json --org 1 [--org 2] [--from-day N --to-day M]] \
  *     [--allow-dev-signers] [--json]
  *
@@ -46,12 +47,7 @@ async function main(): Promise<number> {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  // Loaded only now: secretjs (inside @privexbot/schema/chain) replaces global fetch when
-  // imported; native-fetch.ts kept Node's own first.
-  const { connectDevnet } = await import('@privexbot/schema/chain');
-  const chain = await connectDevnet({ url: values.chain, fetch: nativeFetch });
-  const usage = values.contract ?? (await chain.status()).contracts.usage?.address;
-  if (!usage) throw new AuditInputError('the chain reports no usage contract; pass --contract');
+  const { chain, usage } = await connectAuditedChain(values);
 
   const sources: AuditSources = {
     queryUsage: (msg) => chain.query(usage, msg),
@@ -107,13 +103,33 @@ function readPublishedBatchFile(directory: string, id: number) {
   return Promise.resolve(parsePublishedBatch(readFileSync(file, 'utf8'), file));
 }
 
+/**
+ * The chain to audit, read-only: the devnet (its URL; it names its usage contract) or any
+ * CosmWasm node (its RPC URL, with --contract).
+ */
+async function connectAuditedChain(values: ReturnType<typeof parseOptions>) {
+  // Loaded only now: secretjs (inside @privexbot/schema/chain) replaces global fetch when
+  // imported; native-fetch.ts kept Node's own first.
+  const { connectReadOnlyClient } = await import('@privexbot/schema/chain/connect');
+  if (values.chainAdapter === 'cosmwasm') {
+    const chain = await connectReadOnlyClient({ adapter: 'cosmwasm', rpcUrl: values.chain });
+    return { chain, usage: values.contract as string };
+  }
+  const { connectDevnet } = await import('@privexbot/schema/chain');
+  const chain = await connectDevnet({ url: values.chain, fetch: nativeFetch });
+  const usage = values.contract ?? (await chain.status()).contracts.usage?.address;
+  if (!usage) throw new AuditInputError('the chain reports no usage contract; pass --contract');
+  return { chain, usage };
+}
+
 const USAGE =
-  'usage: tsx scripts/audit/main.ts --chain <devnet URL> --publication <relayer URL | directory> [--contract <address>] [--permit <file> --org <id> [--org <id>]... [--from-day N] [--to-day N]] [--allow-dev-signers] [--json]';
+  'usage: tsx scripts/audit/main.ts --chain <devnet URL | node RPC URL> [--chain-adapter devnet|cosmwasm] --publication <relayer URL | directory> [--contract <address>] [--permit <file> --org <id> [--org <id>]... [--from-day N] [--to-day N]] [--allow-dev-signers] [--json]';
 
 function parseOptions() {
   const { values } = parseArgs({
     options: {
       chain: { type: 'string' },
+      'chain-adapter': { type: 'string', default: 'devnet' },
       contract: { type: 'string' },
       publication: { type: 'string' },
       permit: { type: 'string' },
@@ -126,6 +142,11 @@ function parseOptions() {
   });
   if (!values.chain) throw new Error('--chain is required');
   if (!values.publication) throw new Error('--publication is required');
+  const chainAdapter = values['chain-adapter'];
+  if (chainAdapter !== 'devnet' && chainAdapter !== 'cosmwasm')
+    throw new Error(`--chain-adapter must be devnet or cosmwasm, got ${chainAdapter}`);
+  if (chainAdapter === 'cosmwasm' && !values.contract)
+    throw new Error('--chain-adapter cosmwasm needs --contract (the usage contract address)');
   const day = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     if (!/^\d{1,6}$/.test(text)) throw new Error(`${name} must be a day number (unix seconds / 86400)`);
@@ -139,6 +160,7 @@ function parseOptions() {
     throw new Error('--permit needs --org: the orgs whose attestations and counters to check');
   return {
     chain: values.chain,
+    chainAdapter: chainAdapter as 'devnet' | 'cosmwasm',
     contract: values.contract,
     publication: values.publication,
     permit: values.permit,

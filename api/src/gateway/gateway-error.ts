@@ -12,6 +12,12 @@ export const GATEWAY_ERROR_STATUS = {
   not_found: 404,
   /** A stop for a request id this gateway never saw is answered `not_started`; this is a reuse. */
   duplicate_request: 409,
+  /** Receipts: a range overlapping one already receipted, other than that very range. */
+  receipt_conflict: 409,
+  /** Receipts: a range that does not start right after the last receipt. */
+  receipt_not_contiguous: 409,
+  /** Receipts: a range reaching past the last attested sequence number. */
+  range_not_attested: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
   upstream_error: 502,

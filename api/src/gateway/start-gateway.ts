@@ -22,6 +22,7 @@ import { handleChat } from './handle-chat.js';
 import type { GatewayConfig } from './load-gateway-config.js';
 import { loadSignerKey, readPemPrivateKey } from './load-signer-key.js';
 import { ModelPolicy } from './model-policy.js';
+import { RangeReceipts } from './range-receipts.js';
 import { PlatformRequestVerifier } from './verify-platform-request.js';
 
 export interface Gateway {
@@ -50,6 +51,7 @@ const MAX_PAGE = 1000;
  *   POST /v1/chat/stop             api platform (HMAC)   → stops one answer, returns what it consumed
  *   GET  /models                   anyone                → the bot models this gateway serves
  *   GET  /attestations?after&limit relayers (bearer)     → signed attestations in seq order
+ *   POST /receipts                 relayers (bearer)     → the signed receipt of a range (settlement v2)
  *   GET  /attestation              anyone                → signer key + TEE quote (or insecure: true)
  *   GET  /healthz, /metrics        operators
  */
@@ -121,6 +123,12 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
     now,
   };
   const feedTokenDigest = digest(config.feedToken);
+  const receipts = await RangeReceipts.open(config.dataDir, log, key.privateKey).catch(
+    async (error: unknown) => {
+      await log.close();
+      throw error;
+    },
+  );
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
@@ -144,6 +152,11 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
         return sendJson(res, 200, models.offered());
       case 'GET /attestations':
         return sendAttestations(req, res, url);
+      case 'POST /receipts': {
+        requireFeedToken(req);
+        const { first, last } = parseReceiptRequest(await readBody(req, config.maxBodyBytes));
+        return sendJson(res, 200, await receipts.receiptFor(first, last));
+      }
       case 'GET /attestation':
         return sendJson(res, 200, {
           signer: signerHex,
@@ -175,6 +188,7 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
           '/v1/chat/stop',
           '/models',
           '/attestations',
+          '/receipts',
           '/attestation',
           '/healthz',
           '/metrics',
@@ -190,13 +204,18 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
     return outcomes.stop(parseStopRequest(body));
   }
 
-  async function sendAttestations(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** Relayers' routes (the feed and receipts) take the feed's bearer token. */
+  function requireFeedToken(req: IncomingMessage): void {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
     // Compare digests so the comparison takes the same time whatever the token's length.
     if (!timingSafeEqual(digest(token), feedTokenDigest)) {
       throw new GatewayError('unauthorized', 'a valid bearer token is required');
     }
+  }
+
+  async function sendAttestations(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    requireFeedToken(req);
     const afterText = url.searchParams.get('after') ?? '0';
     const limitText = url.searchParams.get('limit') ?? '100';
     if (!/^(0|[1-9]\d{0,19})$/.test(afterText))
@@ -241,6 +260,7 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await receipts.close();
       await log.close();
     },
   };
@@ -261,6 +281,24 @@ function parseStopRequest(body: string): string {
       'request_id must be the chat request id (1–64 letters, digits, _ or -)',
     );
   return id;
+}
+
+/** Body of `POST /receipts`: `{ "first_seq": "<u64>", "last_seq": "<u64>" }`. */
+function parseReceiptRequest(body: string): { first: bigint; last: bigint } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new GatewayError('invalid_json', 'the request body is not valid JSON');
+  }
+  const { first_seq, last_seq } = (parsed ?? {}) as { first_seq?: unknown; last_seq?: unknown };
+  const u64 = (value: unknown) => typeof value === 'string' && /^[1-9]\d{0,19}$/.test(value);
+  if (!u64(first_seq) || !u64(last_seq))
+    throw new GatewayError(
+      'invalid_request',
+      'first_seq and last_seq must be decimal sequence numbers (from 1)',
+    );
+  return { first: BigInt(first_seq as string), last: BigInt(last_seq as string) };
 }
 
 function digest(text: string): Buffer {

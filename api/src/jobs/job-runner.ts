@@ -6,6 +6,8 @@ import type { Logger } from '../logger.js';
  * never take the same job), runs up to `concurrency` of them at once, at most `perKey` per
  * key (the org, for webhooks), and claims again as soon as a slot frees, on `kick()`, or on
  * the periodic sweep that also finds jobs whose lease ran out (a crashed process).
+ * Every background queue of the api runs on it: knowledge (ingestion, then re-embedding),
+ * webhook deliveries (and with them quota notices).
  *
  * The key limit is what keeps one tenant's slow work (a webhook receiver that never answers)
  * from occupying every slot: the claim is told which keys are full and skips their jobs.
@@ -22,8 +24,12 @@ export interface JobQueue<J> {
   /** Leases up to `limit` due jobs, none of a key whose in-flight count is already `perKey`. */
   claim(options: { limit: number; inFlight: ReadonlyMap<string, number> }): Promise<J[]>;
   keyOf(job: J): string;
-  /** Runs one job; `signal` aborts when the runner stops. Errors are logged, never thrown on. */
-  run(job: J, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs one job; `signal` aborts when the runner stops. Errors are logged, never thrown on.
+   * 'wait': nothing more to do now (idle, or a failure to retry later), so the runner does
+   * not claim again until the next kick or sweep, instead of spinning.
+   */
+  run(job: J, signal: AbortSignal): Promise<void | 'wait'>;
 }
 
 export class JobRunner<J> {
@@ -89,13 +95,16 @@ export class JobRunner<J> {
       this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
       const run: Promise<void> = this.queue
         .run(job, this.stopper.signal)
-        .catch((error: unknown) => this.log.error({ err: error, queue: this.queue.name }, 'job crashed'))
-        .finally(() => {
+        .catch((error: unknown) => {
+          this.log.error({ err: error, queue: this.queue.name }, 'job crashed');
+          return 'wait' as const;
+        })
+        .then((outcome) => {
           const left = (this.inFlight.get(key) ?? 1) - 1;
           if (left > 0) this.inFlight.set(key, left);
           else this.inFlight.delete(key);
           this.running.delete(run);
-          this.kick();
+          if (outcome !== 'wait') this.kick();
         });
       this.running.add(run);
     }

@@ -1,68 +1,81 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/prisma.js';
+import { JobRunner } from '../../jobs/job-runner.js';
 import type { Logger } from '../../logger.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import { claimIngestJob, runIngestJob } from './run-ingest-job.js';
+import { type ClaimedJob, claimIngestJob, runIngestJob } from './run-ingest-job.js';
 import { runReembedStep } from './run-reembed-step.js';
 
+/** What the knowledge queue hands its runner: an ingestion job, or else a step of re-embedding. */
+type KnowledgeWork = { kind: 'ingest'; job: ClaimedJob } | { kind: 'reembed' };
+
+interface IngestionWorkerOptions {
+  db: Database;
+  log: Logger;
+  embedderFor: (embedderId: string) => Embedder;
+  staleAfterMs: number;
+  batchSize?: number;
+  maxAttempts?: number;
+  clock?: () => Date;
+}
+
 /**
- * Runs ingestion jobs in the api process, one at a time (embedding is CPU or network bound,
- * and the embedded database serializes writes anyway). `kick()` after creating a job; a
- * timer also sweeps for jobs a crashed process left behind. Any api process may run one:
- * claims are atomic. When no job is queued, it re-embeds bots whose embedder changed, a
- * batch at a time, so new knowledge never waits behind a whole bot's re-embedding.
+ * The knowledge queue on the api's job runner: ingestion jobs one at a time (embedding is CPU
+ * or network bound, and the embedded database serializes writes anyway), claimed atomically
+ * (`claimIngestJob`: any api process may run one, a job whose worker went silent for
+ * `staleAfterMs` is taken over). When no job is queued, it re-embeds bots whose embedder
+ * changed, a batch per step, so new knowledge never waits behind a whole bot's re-embedding.
+ * `kick()` after creating a job; the runner's sweep finds the rest. A failing embedder is
+ * retried by the next sweep, not in a tight loop.
  */
-export class IngestionWorker {
+export class IngestionWorker extends JobRunner<KnowledgeWork> {
   readonly workerId = `ingest-${randomUUID()}`;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly stopper = new AbortController();
   private lastAnalyzedAt = 0;
+  /** Bots whose target embedder this api does not run, skipped until the next idle pass. */
+  private unavailable = new Set<string>();
 
-  constructor(
-    private readonly options: {
-      db: Database;
-      log: Logger;
-      embedderFor: (embedderId: string) => Embedder;
-      staleAfterMs: number;
-      batchSize?: number;
-      maxAttempts?: number;
-      clock?: () => Date;
-    },
-  ) {}
-
-  /** Starts the periodic sweep (main process); tests call kick()/idle() instead. */
-  start(intervalMs = 5000): void {
-    this.timer ??= setInterval(() => this.kick(), intervalMs);
-    this.timer.unref();
-    this.kick();
+  constructor(private readonly options: IngestionWorkerOptions) {
+    const clock = options.clock ?? (() => new Date());
+    super(
+      {
+        name: 'knowledge',
+        concurrency: 1,
+        perKey: 1,
+        keyOf: () => 'knowledge',
+        claim: async () => {
+          const job = await claimIngestJob({
+            db: options.db,
+            workerId: this.workerId,
+            now: clock(),
+            staleAfterMs: options.staleAfterMs,
+          });
+          return [job ? { kind: 'ingest', job } : { kind: 'reembed' }];
+        },
+        run: (work, signal) =>
+          work.kind === 'ingest' ? this.ingest(work.job, signal, clock) : this.reembed(signal),
+      },
+      options.log,
+    );
   }
 
-  kick(): void {
-    if (this.stopper.signal.aborted) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
+  private async ingest(job: ClaimedJob, signal: AbortSignal, clock: () => Date): Promise<void | 'wait'> {
+    const outcome = await runIngestJob({
+      db: this.options.db,
+      job,
+      workerId: this.workerId,
+      embedderFor: this.options.embedderFor,
+      // 256 chunks per statement: fewer round trips; each batch still commits in well under a second.
+      batchSize: this.options.batchSize ?? 256,
+      maxAttempts: this.options.maxAttempts ?? 5,
+      clock,
+      signal,
+    }).catch((error: unknown) => {
+      this.options.log.error({ err: error, jobId: job.id }, 'ingestion job crashed');
+      return 'retry' as const;
     });
-  }
-
-  /** Resolves when no job is left to run (tests). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.stopper.abort();
-    await this.running?.catch(() => {});
+    this.options.log.debug({ jobId: job.id, outcome }, 'ingestion job step');
+    if (outcome === 'done') await this.refreshStatistics();
+    return outcome === 'retry' || outcome === 'stopped' ? 'wait' : undefined;
   }
 
   /**
@@ -80,71 +93,30 @@ export class IngestionWorker {
       .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not analyze "Chunk"'));
   }
 
-  /** One batch of background re-embedding; false when there is none left to do. */
-  private async reembedStep(unavailable: Set<string>): Promise<boolean> {
+  /** One batch of background re-embedding; 'wait' when there is none left to do (or it failed). */
+  private async reembed(signal: AbortSignal): Promise<void | 'wait'> {
     try {
-      const before = unavailable.size;
+      const before = this.unavailable.size;
       const outcome = await runReembedStep({
         db: this.options.db,
         embedderFor: this.options.embedderFor,
         batchSize: this.options.batchSize ?? 256,
-        unavailable,
-        signal: this.stopper.signal,
+        unavailable: this.unavailable,
+        signal,
       });
-      if (unavailable.size > before) {
+      if (this.unavailable.size > before) {
         this.options.log.warn(
-          { bots: [...unavailable] },
+          { bots: [...this.unavailable] },
           'a bot waits to be re-embedded with an embedder this api does not run',
         );
       }
       if (outcome === 'swapped') await this.refreshStatistics(true);
-      return outcome !== 'idle';
+      if (outcome !== 'idle') return undefined;
     } catch (error) {
-      if (!this.stopper.signal.aborted)
-        this.options.log.warn({ err: error }, 're-embedding failed; retried later');
-      return false;
+      if (!signal.aborted) this.options.log.warn({ err: error }, 're-embedding failed; retried later');
     }
-  }
-
-  private async drain(): Promise<void> {
-    const clock = this.options.clock ?? (() => new Date());
-    const unavailable = new Set<string>();
-    for (;;) {
-      if (this.stopper.signal.aborted) return;
-      let job: Awaited<ReturnType<typeof claimIngestJob>>;
-      try {
-        job = await claimIngestJob({
-          db: this.options.db,
-          workerId: this.workerId,
-          now: clock(),
-          staleAfterMs: this.options.staleAfterMs,
-        });
-      } catch (error) {
-        this.options.log.warn({ err: error }, 'could not claim an ingestion job');
-        return;
-      }
-      if (!job) {
-        if (await this.reembedStep(unavailable)) continue;
-        return;
-      }
-      const outcome = await runIngestJob({
-        db: this.options.db,
-        job,
-        workerId: this.workerId,
-        embedderFor: this.options.embedderFor,
-        // 256 chunks per statement: fewer round trips; each batch still commits in well under a second.
-        batchSize: this.options.batchSize ?? 256,
-        maxAttempts: this.options.maxAttempts ?? 5,
-        clock,
-        signal: this.stopper.signal,
-      }).catch((error: unknown) => {
-        this.options.log.error({ err: error, jobId: job.id }, 'ingestion job crashed');
-        return 'retry' as const;
-      });
-      this.options.log.debug({ jobId: job.id, outcome }, 'ingestion job step');
-      if (outcome === 'done') await this.refreshStatistics();
-      // A failing embedder is retried by the next sweep, not in a tight loop.
-      if (outcome === 'retry') return;
-    }
+    // Idle: the next pass (kick or sweep) looks at every bot again.
+    this.unavailable = new Set();
+    return 'wait';
   }
 }

@@ -26,8 +26,9 @@ export interface ClaimedDelivery {
 /**
  * Leases due deliveries (nextAttemptAt pushed past the attempt's timeout, so another api
  * process skips them) in one statement, oldest first, at most `perOrg` minus what this process
- * already sends per org. The UPDATE re-checks each row (pending and due) after taking its row
- * lock, so a delivery another process leased meanwhile is not taken twice.
+ * already sends per org. The rows are then locked with SKIP LOCKED and re-checked (pending and
+ * due) on their latest version, so a delivery another process is leasing or has leased
+ * meanwhile is not taken twice, and two claims never wait on each other.
  */
 export async function claimDueWebhookDeliveries(options: {
   db: Database;
@@ -52,9 +53,13 @@ export async function claimDueWebhookDeliveries(options: {
       LEFT JOIN unnest(${busyOrgs}::text[], ${busyCounts}::int[]) AS busy(org, n) ON busy.org = r."orgId"
       WHERE r.n + coalesce(busy.n, 0) <= ${options.perOrg}
       ORDER BY r."nextAttemptAt", r.id LIMIT ${options.limit}
+    ), locked AS (
+      SELECT d.id FROM "WebhookDelivery" d
+      WHERE d.id IN (SELECT id FROM chosen) AND d.status = 'pending' AND d."nextAttemptAt" <= ${now}
+      FOR UPDATE SKIP LOCKED
     )
     UPDATE "WebhookDelivery" d SET "nextAttemptAt" = ${leaseUntil}
-    FROM chosen WHERE d.id = chosen.id AND d.status = 'pending' AND d."nextAttemptAt" <= ${now}
+    FROM chosen WHERE d.id = chosen.id AND d.id IN (SELECT id FROM locked)
     RETURNING d.id::text, chosen."orgId"`;
 }
 

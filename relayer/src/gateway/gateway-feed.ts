@@ -1,3 +1,4 @@
+import { type SignedReceiptJson, signedReceiptJsonSchema } from '@privexbot/schema/receipt';
 import { z } from 'zod';
 import type { GatewaySource } from '../config/load-relayer-config.js';
 import { RelayerError } from '../loop/relayer-error.js';
@@ -65,15 +66,82 @@ export class GatewayFeed {
     };
   }
 
-  private async get(path: string, authenticated: boolean): Promise<unknown> {
+  /**
+   * The gateway's signed receipt over `first..=last` (settlement v2, `POST /receipts`). Asking
+   * again for the same range returns the same receipt, so a relayer that lost the answer (a
+   * timeout, a crash) simply asks again. The gateway's refusals are classified here:
+   * `range_not_attested` → retry (its log has not reached `last`); `receipt_conflict` and
+   * `receipt_not_contiguous` → reconcile (our view of what is receipted is stale); the receipt's
+   * content is not trusted here: `verifyReceiptLeaves` checks it against the attestations.
+   */
+  async receipt(first: bigint, last: bigint): Promise<SignedReceiptJson> {
+    const body = await this.request('/receipts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ first_seq: first.toString(), last_seq: last.toString() }),
+      refusals: {
+        range_not_attested: 'retry',
+        receipt_conflict: 'reconcile',
+        receipt_not_contiguous: 'reconcile',
+      },
+    });
+    const parsed = signedReceiptJsonSchema.safeParse(body);
+    if (
+      !parsed.success ||
+      parsed.data.first_seq !== first.toString() ||
+      parsed.data.last_seq !== last.toString()
+    )
+      throw new RelayerError(
+        'gateway_bad_response',
+        `${this.url}/receipts did not answer a receipt of ${first}..${last}`,
+        'retry',
+      );
+    return parsed.data as SignedReceiptJson;
+  }
+
+  private get(path: string, authenticated: boolean): Promise<unknown> {
+    return this.request(path, { authenticated });
+  }
+
+  private async request(
+    path: string,
+    options: {
+      authenticated?: boolean;
+      method?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      /** the gateway's 409 codes this call expects, and how each is handled */
+      refusals?: Record<string, 'retry' | 'reconcile'>;
+    },
+  ): Promise<unknown> {
+    const authenticated = options.authenticated ?? true;
     let response: Response;
     try {
       response = await this.fetchFn(`${this.url}${path}`, {
-        headers: authenticated ? { authorization: `Bearer ${this.source.token}` } : {},
+        method: options.method ?? 'GET',
+        headers: {
+          ...(options.headers ?? {}),
+          ...(authenticated ? { authorization: `Bearer ${this.source.token}` } : {}),
+        },
+        ...(options.body !== undefined ? { body: options.body } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
       throw new RelayerError('gateway_unreachable', `gateway ${this.url} is unreachable`, 'retry', { cause });
+    }
+    if (response.status === 409 && options.refusals) {
+      const refusal = (await response.json().catch(() => undefined)) as
+        | { error?: { code?: string; message?: string } }
+        | undefined;
+      const code = refusal?.error?.code ?? '';
+      const failureClass = options.refusals[code];
+      if (failureClass)
+        throw new RelayerError(
+          `gateway_${code}`,
+          `gateway ${this.url}: ${refusal?.error?.message ?? code}`,
+          failureClass,
+        );
+      throw new RelayerError('gateway_error', `gateway ${this.url} answered HTTP 409 ${code}`, 'retry');
     }
     if (response.status === 401 || response.status === 403) {
       await discard(response);

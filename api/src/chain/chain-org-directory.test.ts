@@ -66,6 +66,7 @@ describe('ChainOrgDirectory', () => {
           { org_id: 7, name: 'Acme', is_owner: false, is_pending_owner: false, roles: ['member'] },
           { org_id: 9, name: 'Pending', is_owner: false, is_pending_owner: true, roles: [] },
         ],
+        total: 2,
       };
     });
     const directory = new ChainOrgDirectory(chain, 'billing-contract');
@@ -82,7 +83,10 @@ describe('ChainOrgDirectory', () => {
     });
     // A pending owner holds no rights until it accepts.
     expect(await directory.orgsOf('secret1m')).toEqual(['7']);
-    expect(chain.queries).toEqual([{ find_org: { id: 7 } }, { orgs_of: { address: 'secret1m' } }]);
+    expect(chain.queries).toEqual([
+      { find_org: { id: 7 } },
+      { orgs_of: { address: 'secret1m', start: 0, limit: 100 } },
+    ]);
   });
 
   it('takes only the contract’s typed answer for "no such org"; every failure is "unavailable"', async () => {

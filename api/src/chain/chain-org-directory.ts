@@ -63,18 +63,48 @@ export class ChainOrgDirectory implements OrgDirectory {
     };
   }
 
+  /**
+   * Every org of the address, page by page (the contract answers at most 100 at a time and 30
+   * by default). Its list is an index where removing an org moves the last one into the gap,
+   * so a list that changed size between pages is read again from the start.
+   */
   async orgsOf(address: string): Promise<string[]> {
+    const billing = billingClient(this.chain, this.billingContract);
     try {
-      const answer = await billingClient(this.chain, this.billingContract).query('orgs_of', { address });
-      // A pending owner has no rights until it accepts.
-      return answer.orgs
-        .filter((membership) => membership.is_owner || membership.roles.length > 0)
-        .map((membership) => String(membership.org_id));
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const memberships: Awaited<ReturnType<typeof billing.query<'orgs_of'>>>['orgs'] = [];
+        let total: number | undefined;
+        let changed = false;
+        do {
+          const page = await billing.query('orgs_of', {
+            address,
+            start: memberships.length,
+            limit: ORGS_OF_PAGE,
+          });
+          if (total !== undefined && Number(page.total) !== total) changed = true;
+          total = Number(page.total);
+          memberships.push(...page.orgs);
+          if (page.orgs.length === 0) break;
+        } while (!changed && memberships.length < total);
+        if (changed) continue;
+        // A pending owner has no rights until it accepts.
+        return [
+          ...new Set(
+            memberships
+              .filter((membership) => membership.is_owner || membership.roles.length > 0)
+              .map((membership) => String(membership.org_id)),
+          ),
+        ];
+      }
+      throw new Error('the address’s orgs kept changing while they were read');
     } catch (error) {
       throw unavailable('billing contract orgs_of query failed', error);
     }
   }
 }
+
+/** The contract's largest page. */
+const ORGS_OF_PAGE = 100;
 
 function unavailable(what: string, error: unknown): OrgDirectoryUnavailableError {
   const reason = error instanceof Error ? `: ${error.message}` : '';

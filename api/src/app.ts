@@ -33,6 +33,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     next();
   });
   app.use(dappCors(deps.config.corsOrigins));
+  // A lead is an email and a name: its own small cap, parsed before the general one.
+  app.use('/v1/bots/:botId/leads', express.json({ limit: deps.config.platform.leads.maxBodyBytes }));
   app.use(express.json({ limit: deps.config.maxBodyBytes }));
   app.use(mountRoutes({ routes, db: deps.db, clock: deps.clock }));
   if (deps.config.dappDistDir) app.use(serveDapp(deps.config.dappDistDir));

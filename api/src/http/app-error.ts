@@ -44,6 +44,8 @@ export const AppErrorCode = {
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   // 409
   CONFLICT: 'CONFLICT',
+  /** A lead whose consent version is not the bot's current consent text (`details.consentVersion`: the current one). */
+  CONSENT_TEXT_CHANGED: 'CONSENT_TEXT_CHANGED',
   // 413, 415
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -97,6 +99,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   CONFLICT: 409,
+  CONSENT_TEXT_CHANGED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DOCUMENT_TOO_LARGE: 413,

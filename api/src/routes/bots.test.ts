@@ -94,7 +94,11 @@ describe('bots', () => {
       name: 'Helpdesk',
       welcomeMessage: 'Hello again',
       theme: { position: 'bottom-right' },
-      leadCapture: { enabled: false },
+      leadCapture: {
+        enabled: false,
+        consentText: 'I agree that Helpdesk may contact me at this email address.',
+        consentVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
+      },
     });
     await api.request('post', `/v1/orgs/${org.orgId}/bots/${botId}/unpublish`, { token: org.token });
     expect((await api.request('get', `/v1/bots/${botId}/public`)).status).toBe(404);

@@ -105,13 +105,17 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
           email: z.email().max(320),
           name: z.string().trim().max(200).optional(),
           consent: z.boolean(),
+          consentVersion: z
+            .string()
+            .regex(/^[0-9a-f]{16}$/, 'the consentVersion of GET /v1/bots/:botId/public')
+            .optional(),
           conversationId: uuidSchema.optional(),
           visitorId: visitorIdSchema.optional(),
         })
         .strict(),
       response: z.object({ id: z.string(), duplicate: z.boolean() }),
       successStatus: 201,
-      handler: async ({ params, body, req, now }) =>
+      handler: async ({ params, body, req, res, now }) =>
         createLead({
           db,
           platform,
@@ -119,7 +123,13 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
           input: body,
           origin: req.get('origin'),
           ownOrigin,
+          ip: req.ip,
           now,
+        }).catch((error: unknown) => {
+          const details = (error as AppError).details as { retryAfterSeconds?: number } | undefined;
+          if (error instanceof AppError && details?.retryAfterSeconds)
+            res.setHeader('retry-after', String(details.retryAfterSeconds));
+          throw error;
         }),
     }),
     defineRoute({

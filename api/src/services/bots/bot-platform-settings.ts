@@ -70,6 +70,10 @@ const environmentSchema = z.object({
   INGEST_STALE_SECONDS: integer(1, 3600).default(60),
   /** One delivery attempt, connect to answer; at most 10 s, so a tarpit holds a slot no longer. */
   WEBHOOK_TIMEOUT_MS: integer(100, 10_000).default(5000),
+  /** Leads one visitor (client address) and one bot may leave per hour; a lead request's body cap. */
+  LEADS_PER_VISITOR_PER_HOUR: integer(1, 10_000).default(5),
+  LEADS_PER_BOT_PER_HOUR: integer(1, 1_000_000).default(200),
+  LEAD_MAX_BODY_BYTES: integer(256, 65_536).default(4096),
   WEBHOOK_MAX_ATTEMPTS: integer(1, 20).default(8),
   /** Deliveries sent at once by one api process, and at most this many of one org. */
   WEBHOOK_CONCURRENCY: integer(1, 256).default(16),
@@ -101,6 +105,7 @@ export interface BotPlatformSettings {
   webhookMaxAttempts: number;
   webhookConcurrency: number;
   webhookOrgConcurrency: number;
+  leads: { perVisitorPerHour: number; perBotPerHour: number; maxBodyBytes: number };
 }
 
 export function loadBotPlatformSettings(
@@ -168,5 +173,10 @@ export function loadBotPlatformSettings(
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
     webhookOrgConcurrency: e.WEBHOOK_ORG_CONCURRENCY,
+    leads: {
+      perVisitorPerHour: e.LEADS_PER_VISITOR_PER_HOUR,
+      perBotPerHour: e.LEADS_PER_BOT_PER_HOUR,
+      maxBodyBytes: e.LEAD_MAX_BODY_BYTES,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Bot } from '../../generated/prisma/client.js';
 import { LOCAL_EMBEDDER_ID } from '../embeddings/local-hash-embedder.js';
+import { consentOf } from '../leads/consent-text.js';
 
 export const botViewSchema = z.object({
   id: z.string(),
@@ -89,12 +90,16 @@ export const publicBotViewSchema = z.object({
     enabled: z.boolean(),
     prompt: z.string().optional(),
     askName: z.boolean().optional(),
-    consentText: z.string().optional(),
+    /** The consent sentence to show, word for word (the bot's, or the default one). */
+    consentText: z.string(),
+    /** Send it back with the lead (`consentVersion`): the lead records this text. */
+    consentVersion: z.string(),
   }),
 });
 
 export function publicBotView(bot: Bot): z.infer<typeof publicBotViewSchema> {
   const view = botView(bot);
+  const consent = consentOf(bot);
   return {
     id: view.id,
     name: view.name,
@@ -103,6 +108,6 @@ export function publicBotView(bot: Bot): z.infer<typeof publicBotViewSchema> {
       ...(view.theme as { color?: string; textColor?: string; fontFamily?: string }),
       position: view.position,
     },
-    leadCapture: view.leadCapture,
+    leadCapture: { ...view.leadCapture, consentText: consent.text, consentVersion: consent.version },
   };
 }

@@ -9,6 +9,9 @@ export interface LeadView {
   name: string | null;
   consent: boolean;
   consentAt: string | null;
+  /** The consent sentence the visitor agreed to, word for word, and its version (null: leads from before they were recorded). */
+  consentText: string | null;
+  consentVersion: string | null;
   conversationId: string | null;
   createdAt: string;
 }
@@ -43,6 +46,8 @@ export async function listLeads(options: {
       name: lead.name,
       consent: lead.consent,
       consentAt: lead.consentAt?.toISOString() ?? null,
+      consentText: lead.consentText,
+      consentVersion: lead.consentVersion,
       conversationId: lead.conversationId,
       createdAt: lead.createdAt.toISOString(),
     };

@@ -2170,6 +2170,8 @@ export const LeadScalarFieldEnum = {
   name: 'name',
   consent: 'consent',
   consentAt: 'consentAt',
+  consentText: 'consentText',
+  consentVersion: 'consentVersion',
   createdAt: 'createdAt'
 } as const
 

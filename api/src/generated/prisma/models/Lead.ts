@@ -33,6 +33,8 @@ export type LeadMinAggregateOutputType = {
   name: string | null
   consent: boolean | null
   consentAt: Date | null
+  consentText: string | null
+  consentVersion: string | null
   createdAt: Date | null
 }
 
@@ -45,6 +47,8 @@ export type LeadMaxAggregateOutputType = {
   name: string | null
   consent: boolean | null
   consentAt: Date | null
+  consentText: string | null
+  consentVersion: string | null
   createdAt: Date | null
 }
 
@@ -57,6 +61,8 @@ export type LeadCountAggregateOutputType = {
   name: number
   consent: number
   consentAt: number
+  consentText: number
+  consentVersion: number
   createdAt: number
   _all: number
 }
@@ -71,6 +77,8 @@ export type LeadMinAggregateInputType = {
   name?: true
   consent?: true
   consentAt?: true
+  consentText?: true
+  consentVersion?: true
   createdAt?: true
 }
 
@@ -83,6 +91,8 @@ export type LeadMaxAggregateInputType = {
   name?: true
   consent?: true
   consentAt?: true
+  consentText?: true
+  consentVersion?: true
   createdAt?: true
 }
 
@@ -95,6 +105,8 @@ export type LeadCountAggregateInputType = {
   name?: true
   consent?: true
   consentAt?: true
+  consentText?: true
+  consentVersion?: true
   createdAt?: true
   _all?: true
 }
@@ -180,6 +192,8 @@ export type LeadGroupByOutputType = {
   name: string | null
   consent: boolean
   consentAt: Date | null
+  consentText: string | null
+  consentVersion: string | null
   createdAt: Date
   _count: LeadCountAggregateOutputType | null
   _min: LeadMinAggregateOutputType | null
@@ -213,6 +227,8 @@ export type LeadWhereInput = {
   name?: Prisma.StringNullableFilter<"Lead"> | string | null
   consent?: Prisma.BoolFilter<"Lead"> | boolean
   consentAt?: Prisma.DateTimeNullableFilter<"Lead"> | Date | string | null
+  consentText?: Prisma.StringNullableFilter<"Lead"> | string | null
+  consentVersion?: Prisma.StringNullableFilter<"Lead"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Lead"> | Date | string
   bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   conversation?: Prisma.XOR<Prisma.ConversationNullableScalarRelationFilter, Prisma.ConversationWhereInput> | null
@@ -227,6 +243,8 @@ export type LeadOrderByWithRelationInput = {
   name?: Prisma.SortOrderInput | Prisma.SortOrder
   consent?: Prisma.SortOrder
   consentAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  consentText?: Prisma.SortOrderInput | Prisma.SortOrder
+  consentVersion?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   bot?: Prisma.BotOrderByWithRelationInput
   conversation?: Prisma.ConversationOrderByWithRelationInput
@@ -244,6 +262,8 @@ export type LeadWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringNullableFilter<"Lead"> | string | null
   consent?: Prisma.BoolFilter<"Lead"> | boolean
   consentAt?: Prisma.DateTimeNullableFilter<"Lead"> | Date | string | null
+  consentText?: Prisma.StringNullableFilter<"Lead"> | string | null
+  consentVersion?: Prisma.StringNullableFilter<"Lead"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Lead"> | Date | string
   bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   conversation?: Prisma.XOR<Prisma.ConversationNullableScalarRelationFilter, Prisma.ConversationWhereInput> | null
@@ -258,6 +278,8 @@ export type LeadOrderByWithAggregationInput = {
   name?: Prisma.SortOrderInput | Prisma.SortOrder
   consent?: Prisma.SortOrder
   consentAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  consentText?: Prisma.SortOrderInput | Prisma.SortOrder
+  consentVersion?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.LeadCountOrderByAggregateInput
   _max?: Prisma.LeadMaxOrderByAggregateInput
@@ -276,6 +298,8 @@ export type LeadScalarWhereWithAggregatesInput = {
   name?: Prisma.StringNullableWithAggregatesFilter<"Lead"> | string | null
   consent?: Prisma.BoolWithAggregatesFilter<"Lead"> | boolean
   consentAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Lead"> | Date | string | null
+  consentText?: Prisma.StringNullableWithAggregatesFilter<"Lead"> | string | null
+  consentVersion?: Prisma.StringNullableWithAggregatesFilter<"Lead"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Lead"> | Date | string
 }
 
@@ -286,6 +310,8 @@ export type LeadCreateInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
   bot: Prisma.BotCreateNestedOneWithoutLeadsInput
   conversation?: Prisma.ConversationCreateNestedOneWithoutLeadsInput
@@ -300,6 +326,8 @@ export type LeadUncheckedCreateInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
 }
 
@@ -310,6 +338,8 @@ export type LeadUpdateInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   bot?: Prisma.BotUpdateOneRequiredWithoutLeadsNestedInput
   conversation?: Prisma.ConversationUpdateOneWithoutLeadsNestedInput
@@ -324,6 +354,8 @@ export type LeadUncheckedUpdateInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -336,6 +368,8 @@ export type LeadCreateManyInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
 }
 
@@ -346,6 +380,8 @@ export type LeadUpdateManyMutationInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -358,6 +394,8 @@ export type LeadUncheckedUpdateManyInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -380,6 +418,8 @@ export type LeadCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   consent?: Prisma.SortOrder
   consentAt?: Prisma.SortOrder
+  consentText?: Prisma.SortOrder
+  consentVersion?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -392,6 +432,8 @@ export type LeadMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   consent?: Prisma.SortOrder
   consentAt?: Prisma.SortOrder
+  consentText?: Prisma.SortOrder
+  consentVersion?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -404,6 +446,8 @@ export type LeadMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   consent?: Prisma.SortOrder
   consentAt?: Prisma.SortOrder
+  consentText?: Prisma.SortOrder
+  consentVersion?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -498,6 +542,8 @@ export type LeadCreateWithoutBotInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
   conversation?: Prisma.ConversationCreateNestedOneWithoutLeadsInput
 }
@@ -510,6 +556,8 @@ export type LeadUncheckedCreateWithoutBotInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
 }
 
@@ -551,6 +599,8 @@ export type LeadScalarWhereInput = {
   name?: Prisma.StringNullableFilter<"Lead"> | string | null
   consent?: Prisma.BoolFilter<"Lead"> | boolean
   consentAt?: Prisma.DateTimeNullableFilter<"Lead"> | Date | string | null
+  consentText?: Prisma.StringNullableFilter<"Lead"> | string | null
+  consentVersion?: Prisma.StringNullableFilter<"Lead"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Lead"> | Date | string
 }
 
@@ -561,6 +611,8 @@ export type LeadCreateWithoutConversationInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
   bot: Prisma.BotCreateNestedOneWithoutLeadsInput
 }
@@ -573,6 +625,8 @@ export type LeadUncheckedCreateWithoutConversationInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
 }
 
@@ -610,6 +664,8 @@ export type LeadCreateManyBotInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
 }
 
@@ -620,6 +676,8 @@ export type LeadUpdateWithoutBotInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   conversation?: Prisma.ConversationUpdateOneWithoutLeadsNestedInput
 }
@@ -632,6 +690,8 @@ export type LeadUncheckedUpdateWithoutBotInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -643,6 +703,8 @@ export type LeadUncheckedUpdateManyWithoutBotInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -654,6 +716,8 @@ export type LeadCreateManyConversationInput = {
   name?: string | null
   consent: boolean
   consentAt?: Date | string | null
+  consentText?: string | null
+  consentVersion?: string | null
   createdAt?: Date | string
 }
 
@@ -664,6 +728,8 @@ export type LeadUpdateWithoutConversationInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   bot?: Prisma.BotUpdateOneRequiredWithoutLeadsNestedInput
 }
@@ -676,6 +742,8 @@ export type LeadUncheckedUpdateWithoutConversationInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -687,6 +755,8 @@ export type LeadUncheckedUpdateManyWithoutConversationInput = {
   name?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   consent?: Prisma.BoolFieldUpdateOperationsInput | boolean
   consentAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consentText?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  consentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -701,6 +771,8 @@ export type LeadSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   name?: boolean
   consent?: boolean
   consentAt?: boolean
+  consentText?: boolean
+  consentVersion?: boolean
   createdAt?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   conversation?: boolean | Prisma.Lead$conversationArgs<ExtArgs>
@@ -715,6 +787,8 @@ export type LeadSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   name?: boolean
   consent?: boolean
   consentAt?: boolean
+  consentText?: boolean
+  consentVersion?: boolean
   createdAt?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   conversation?: boolean | Prisma.Lead$conversationArgs<ExtArgs>
@@ -729,6 +803,8 @@ export type LeadSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   name?: boolean
   consent?: boolean
   consentAt?: boolean
+  consentText?: boolean
+  consentVersion?: boolean
   createdAt?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   conversation?: boolean | Prisma.Lead$conversationArgs<ExtArgs>
@@ -743,10 +819,12 @@ export type LeadSelectScalar = {
   name?: boolean
   consent?: boolean
   consentAt?: boolean
+  consentText?: boolean
+  consentVersion?: boolean
   createdAt?: boolean
 }
 
-export type LeadOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "conversationId" | "emailEncrypted" | "emailHash" | "name" | "consent" | "consentAt" | "createdAt", ExtArgs["result"]["lead"]>
+export type LeadOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "conversationId" | "emailEncrypted" | "emailHash" | "name" | "consent" | "consentAt" | "consentText" | "consentVersion" | "createdAt", ExtArgs["result"]["lead"]>
 export type LeadInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   conversation?: boolean | Prisma.Lead$conversationArgs<ExtArgs>
@@ -781,6 +859,14 @@ export type $LeadPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     name: string | null
     consent: boolean
     consentAt: Date | null
+    /**
+     * The consent sentence the visitor was shown and agreed to, word for word.
+     */
+    consentText: string | null
+    /**
+     * Its version (first 16 hex digits of its SHA-256), as the widget showed it.
+     */
+    consentVersion: string | null
     createdAt: Date
   }, ExtArgs["result"]["lead"]>
   composites: {}
@@ -1215,6 +1301,8 @@ export interface LeadFieldRefs {
   readonly name: Prisma.FieldRef<"Lead", 'String'>
   readonly consent: Prisma.FieldRef<"Lead", 'Boolean'>
   readonly consentAt: Prisma.FieldRef<"Lead", 'DateTime'>
+  readonly consentText: Prisma.FieldRef<"Lead", 'String'>
+  readonly consentVersion: Prisma.FieldRef<"Lead", 'String'>
   readonly createdAt: Prisma.FieldRef<"Lead", 'DateTime'>
 }
     

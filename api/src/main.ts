@@ -10,6 +10,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { applyMigrations } from './db/apply-migrations.js';
 import { createPrismaClient } from './db/prisma.js';
 import { resolvePoolSize } from './db/resolve-pool-size.js';
+import { scheduledJob } from './jobs/job-runner.js';
 import { createLogger, type Logger } from './logger.js';
 import { createBotPlatform } from './services/bots/bot-platform.js';
 import { refreshStaleOrgs } from './services/orgs/refresh-stale-orgs.js';
@@ -60,23 +61,21 @@ async function main(): Promise<void> {
   });
   logger.info({ url: config.publicUrl, port: config.port }, 'api listening');
 
-  const refresher =
-    config.orgRefreshIntervalSeconds > 0
-      ? setInterval(() => {
-          refreshStaleOrgs({
-            db,
-            orgDirectory,
-            olderThanSeconds: config.orgRefreshIntervalSeconds,
-            limit: 50,
-            now: new Date(),
-            log: logger,
-          }).catch((error: unknown) => logger.warn({ err: error }, 'periodic org refresh failed'));
-        }, config.orgRefreshIntervalSeconds * 1000)
-      : undefined;
-  refresher?.unref();
+  // Mirrors of orgs not read for a while are refreshed from the chain in the background.
+  const refresher = scheduledJob('org-refresh', logger, async () => {
+    await refreshStaleOrgs({
+      db,
+      orgDirectory,
+      olderThanSeconds: config.orgRefreshIntervalSeconds,
+      limit: 50,
+      now: new Date(),
+      log: logger,
+    }).catch((error: unknown) => logger.warn({ err: error }, 'periodic org refresh failed'));
+  });
+  if (config.orgRefreshIntervalSeconds > 0) refresher.start(config.orgRefreshIntervalSeconds * 1000, { now: false });
 
   shutdownOn(['SIGINT', 'SIGTERM'], logger, async () => {
-    if (refresher) clearInterval(refresher);
+    await refresher.stop();
     await closeServer(server);
     await botPlatform.close();
     await db.$disconnect();

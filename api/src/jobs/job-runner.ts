@@ -46,10 +46,10 @@ export class JobRunner<J> {
   ) {}
 
   /** Sweeps every `intervalMs` for due retries and expired leases (main process). */
-  start(intervalMs = 5000): void {
+  start(intervalMs = 5000, options: { now?: boolean } = {}): void {
     this.timer ??= setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
-    this.kick();
+    if (options.now !== false) this.kick();
   }
 
   /** Claims and starts due jobs now, up to the free slots. */
@@ -111,4 +111,29 @@ export class JobRunner<J> {
     // A full batch may have left more due jobs behind it.
     if (jobs.length === free) this.again = true;
   }
+}
+
+/**
+ * A schedule on the runner: `run` every `start(intervalMs)` (and on `kick()`), never two at
+ * once, stopped with the other queues. For sweeps that have no rows to claim.
+ */
+export function scheduledJob(
+  name: string,
+  log: Logger,
+  run: (signal: AbortSignal) => Promise<void>,
+): JobRunner<true> {
+  return new JobRunner<true>(
+    {
+      name,
+      concurrency: 1,
+      perKey: 1,
+      keyOf: () => name,
+      claim: async () => [true],
+      run: async (_, signal) => {
+        await run(signal);
+        return 'wait';
+      },
+    },
+    log,
+  );
 }

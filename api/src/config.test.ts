@@ -43,6 +43,13 @@ describe('loadConfig', () => {
     expect(config.chain).toEqual({ kind: 'secret', url: 'http://localhost:1317' });
   });
 
+  it('bounds a webhook attempt at 10 s, so a tarpit receiver holds its org slot no longer', () => {
+    expect(loadConfig({ ...base, WEBHOOK_TIMEOUT_MS: '10000' }).platform.webhookTimeoutMs).toBe(10_000);
+    expect(() => loadConfig({ ...base, WEBHOOK_TIMEOUT_MS: '60000' })).toThrow(/WEBHOOK_TIMEOUT_MS/);
+    const defaults = loadConfig(base).platform;
+    expect([defaults.webhookConcurrency, defaults.webhookOrgConcurrency]).toEqual([16, 2]);
+  });
+
   it('says what to do when DATABASE_URL is missing', () => {
     expect(() => loadConfig({})).toThrow(/DATABASE_URL is required/);
   });

@@ -72,7 +72,8 @@ async function main(): Promise<void> {
       log: logger,
     }).catch((error: unknown) => logger.warn({ err: error }, 'periodic org refresh failed'));
   });
-  if (config.orgRefreshIntervalSeconds > 0) refresher.start(config.orgRefreshIntervalSeconds * 1000, { now: false });
+  if (config.orgRefreshIntervalSeconds > 0)
+    refresher.start(config.orgRefreshIntervalSeconds * 1000, { now: false });
 
   shutdownOn(['SIGINT', 'SIGTERM'], logger, async () => {
     await refresher.stop();

@@ -12,6 +12,7 @@ import {
 } from '@privexbot/schema/attestation';
 import type { ChainClient } from '@privexbot/schema/chain';
 import { billingClient, usageClient } from '@privexbot/schema/contracts';
+import { buildReceipt, encodeSubmitReceipt, type Receipt, signReceipt } from '@privexbot/schema/receipt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWasmdPlatform, type WasmdTestPlatform } from './start-wasmd-platform.js';
 
@@ -45,11 +46,11 @@ describe('the usage contract on a wasmd node', () => {
   });
   afterAll(() => node?.close());
 
-  /** A batch of `count` attestations continuing the signer's sequence, spread over orgs and bots. */
-  function batch(count: number) {
+  /** `count` attestations continuing the signer's sequence, spread over orgs and bots. */
+  function answers(count: number, from = nextSeq): Attestation[] {
     const now = BigInt(Math.floor(Date.now() / 1000));
-    const attestations: Attestation[] = Array.from({ length: count }, (_, i) => {
-      const seq = nextSeq + BigInt(i);
+    return Array.from({ length: count }, (_, i) => {
+      const seq = from + BigInt(i);
       return {
         v: 1,
         signer: signerPublicKey(gateway),
@@ -63,9 +64,16 @@ describe('the usage contract on a wasmd node', () => {
         model: 'offline-answerer',
       };
     });
+  }
+  /** A batch of `count` attestations continuing the signer's sequence. */
+  function batch(count: number) {
     return encodeSubmitBatch(
-      attestations.map((a) => ({ attestation: a, signature: signAttestation(a, gateway) })),
+      answers(count).map((a) => ({ attestation: a, signature: signAttestation(a, gateway) })),
     );
+  }
+  /** `submit_receipt` over `receipt`, signed by the gateway. */
+  function receiptMsg(receipt: Receipt) {
+    return encodeSubmitReceipt({ receipt, signature: signReceipt(receipt, gateway) });
   }
   async function submit(client: ChainClient, count: number) {
     const msg = batch(count);
@@ -202,6 +210,55 @@ describe('the usage contract on a wasmd node', () => {
     ).rejects.toMatchObject({ code: expect.any(String) });
   });
 
+  it('settles receipts that continue the batches; refuses a gap, an overlap, a replay, a forged delta and funds', async () => {
+    const usage = usageClient(relayer, node.usage);
+    const refusal = (pattern: RegExp) => ({
+      code: 'CONTRACT_ERROR',
+      message: expect.stringMatching(pattern),
+    });
+    const first = buildReceipt(answers(5));
+    const settled = await usage.submitReceipt(receiptMsg(first));
+    expect(settled.events.flatMap((e) => e.attributes).find((a) => a.key === 'receipt_id')?.value).toBe('0');
+    nextSeq += 5n;
+    await expect(usage.submitReceipt(receiptMsg(first))).rejects.toMatchObject(refusal(/sequence replay/));
+    const overlap = buildReceipt(answers(3, nextSeq - 1n));
+    await expect(usage.submitReceipt(receiptMsg(overlap))).rejects.toMatchObject(refusal(/sequence overlap/));
+    const gap = buildReceipt(answers(3, nextSeq + 1n));
+    await expect(usage.submitReceipt(receiptMsg(gap))).rejects.toMatchObject(refusal(/sequence gap/));
+    const next = buildReceipt(answers(4));
+    const genuine = receiptMsg(next);
+    const [line, ...rest] = next.lines;
+    if (!line) throw new Error('a receipt has lines');
+    const inflated: Receipt = {
+      ...next,
+      lines: [{ ...line, promptTokens: line.promptTokens + 1000n }, ...rest],
+    };
+    const forged = {
+      ...genuine,
+      lines: encodeSubmitReceipt({ receipt: inflated, signature: new Uint8Array(64) }).lines,
+    };
+    await expect(usage.submitReceipt(forged)).rejects.toMatchObject(
+      refusal(/receipt signature does not match/),
+    );
+    await expect(
+      relayer.execute(
+        node.usage,
+        { submit_receipt: genuine },
+        { funds: [{ denom: node.chain.denom, amount: '1' }] },
+      ),
+    ).rejects.toMatchObject(refusal(/accepts no funds/));
+    await usage.submitReceipt(genuine);
+    nextSeq += 4n;
+    const reader = usageClient(bob, node.usage);
+    expect(await reader.lastSeq(signer)).toBe(nextSeq - 1n);
+    const { receipts, total } = await reader.query('receipts', { start: null, limit: null });
+    expect(total).toBe(2);
+    expect(receipts.map((r) => [r.first_seq, r.last_seq, r.answers])).toEqual([
+      [first.firstSeq.toString(), first.lastSeq.toString(), '5'],
+      [next.firstSeq.toString(), next.lastSeq.toString(), '4'],
+    ]);
+  });
+
   it('refuses a revoked signer', async () => {
     await usageClient(operator, node.usage).execute('revoke_signer', { pubkey: signer });
     expect(
@@ -212,15 +269,18 @@ describe('the usage contract on a wasmd node', () => {
     nextSeq = saved;
   });
 
-  it('keeps the accounting invariant: totals = sum of batches = sum of every org', async () => {
+  it('keeps the accounting invariant: totals = sum of batches and receipts = sum of every org', async () => {
     const usage = usageClient(alice, node.usage);
     const totals = await usage.query('totals', {});
     const { batches } = await usage.query('batches', { start: null, limit: null });
+    const { receipts } = await usage.query('receipts', { start: null, limit: null });
     const sum = (values: string[]) => values.reduce((s, v) => s + BigInt(v), 0n).toString();
     expect(totals.batches).toBe(batches.length);
-    expect(totals.counters.messages).toBe(String(batches.reduce((s, b) => s + b.count, 0)));
-    expect(totals.counters.prompt_tokens).toBe(sum(batches.map((b) => b.prompt_tokens)));
-    expect(totals.counters.completion_tokens).toBe(sum(batches.map((b) => b.completion_tokens)));
+    expect(totals.receipts).toBe(receipts.length);
+    const headers = [...batches.map((b) => ({ ...b, answers: String(b.count) })), ...receipts];
+    expect(totals.counters.messages).toBe(sum(headers.map((h) => h.answers)));
+    expect(totals.counters.prompt_tokens).toBe(sum(headers.map((h) => h.prompt_tokens)));
+    expect(totals.counters.completion_tokens).toBe(sum(headers.map((h) => h.completion_tokens)));
     expect(totals.counters.messages).toBe(String(nextSeq - 1n));
     const day = Math.floor(Date.now() / 86_400_000);
     const auth = {

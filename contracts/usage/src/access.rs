@@ -7,9 +7,8 @@ use privexbot_shared::permit::{revoke_permit, verify_permit};
 use privexbot_shared::viewing_key::{check_viewing_key, create_viewing_key, set_viewing_key};
 
 use crate::billing::query_org_roles;
-use crate::contract::to_binary;
 use crate::error::ContractError;
-use crate::msg::{QueryAuth, UsagePermission, ViewingKeyResponse};
+use crate::msg::{to_binary, QueryAuth, UsagePermission, ViewingKeyResponse};
 use crate::state::CONFIG;
 
 /// The address that `auth` proves.

@@ -4,7 +4,9 @@
 use privexbot_shared::cosmwasm_std::{Api, Deps, DepsMut, MessageInfo, Response};
 
 use crate::error::ContractError;
-use crate::msg::{BillingContract, ConfigResponse, MAX_BATCH_SIZE_CEILING};
+use crate::msg::{
+    BillingContract, ConfigResponse, MAX_BATCH_SIZE_CEILING, MAX_RECEIPT_LINES_CEILING,
+};
 use crate::state::{BillingLink, Config, CONFIG, PENDING_ADMIN};
 
 /// The skew allowed between an attestation's time and the block is at most a day, so that a
@@ -56,13 +58,36 @@ pub fn validate_max_future_skew(secs: u64) -> Result<u64, ContractError> {
     Ok(secs)
 }
 
+pub fn validate_max_receipt_lines(lines: u32) -> Result<u32, ContractError> {
+    if lines == 0 || lines > MAX_RECEIPT_LINES_CEILING {
+        return Err(ContractError::InvalidConfig {
+            reason: format!("max_receipt_lines must be within 1..={MAX_RECEIPT_LINES_CEILING}"),
+        });
+    }
+    Ok(lines)
+}
+
+/// The fields of `update_config`; `None` keeps a value.
+pub struct ConfigUpdate {
+    pub billing: Option<BillingContract>,
+    pub max_batch_size: Option<u32>,
+    pub max_future_skew_secs: Option<u64>,
+    pub max_receipt_lines: Option<u32>,
+    pub accept_v1: Option<bool>,
+}
+
 pub fn execute_update_config(
     deps: DepsMut,
     info: MessageInfo,
-    billing: Option<BillingContract>,
-    max_batch_size: Option<u32>,
-    max_future_skew_secs: Option<u64>,
+    update: ConfigUpdate,
 ) -> Result<Response, ContractError> {
+    let ConfigUpdate {
+        billing,
+        max_batch_size,
+        max_future_skew_secs,
+        max_receipt_lines,
+        accept_v1,
+    } = update;
     let mut config = ensure_admin(deps.as_ref(), &info)?;
     if let Some(billing) = billing {
         config.billing = validate_billing(deps.api, &billing)?;
@@ -73,6 +98,21 @@ pub fn execute_update_config(
     if let Some(secs) = max_future_skew_secs {
         config.max_future_skew_secs = validate_max_future_skew(secs)?;
     }
+    if let Some(lines) = max_receipt_lines {
+        config.max_receipt_lines = validate_max_receipt_lines(lines)?;
+    }
+    match accept_v1 {
+        // Retiring v1 is one-way: a relayer that moved to receipts must not find batches
+        // accepted again under its feet.
+        Some(true) if !config.accept_v1 => {
+            return Err(ContractError::InvalidConfig {
+                reason: "submit_batch is retired for good; accept_v1 cannot be set back to true"
+                    .into(),
+            })
+        }
+        Some(accept) => config.accept_v1 = accept,
+        None => {}
+    }
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "update_config")
@@ -81,7 +121,9 @@ pub fn execute_update_config(
         .add_attribute(
             "max_future_skew_secs",
             config.max_future_skew_secs.to_string(),
-        ))
+        )
+        .add_attribute("max_receipt_lines", config.max_receipt_lines.to_string())
+        .add_attribute("accept_v1", config.accept_v1.to_string()))
 }
 
 pub fn execute_transfer_admin(
@@ -127,5 +169,7 @@ pub fn query_config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         max_batch_size: config.max_batch_size,
         max_future_skew_secs: config.max_future_skew_secs,
         address_prefix: config.address_prefix,
+        max_receipt_lines: config.max_receipt_lines,
+        accept_v1: config.accept_v1,
     })
 }

@@ -6,12 +6,10 @@ use privexbot_shared::cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Re
 use crate::attestation::{is_low_s, merkle_root, Attestation, PUBKEY_LEN};
 use crate::counters::Tally;
 use crate::error::ContractError;
-use crate::msg::{
-    BatchHeader, BatchesResponse, TotalsResponse, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT,
-};
-use crate::relayers::is_allowed_relayer;
-use crate::signers::load_signer;
-use crate::state::{batches, CONFIG, SIGNERS, TOTALS};
+use crate::msg::{BatchHeader, BatchesResponse, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
+use crate::relayers::ensure_allowed_relayer;
+use crate::signers::load_active_signer;
+use crate::state::{batches, CONFIG, SIGNERS};
 
 pub fn execute_submit_batch(
     deps: DepsMut,
@@ -22,11 +20,10 @@ pub fn execute_submit_batch(
     attestations: Vec<Binary>,
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    if !is_allowed_relayer(deps.storage, &info.sender)? {
-        return Err(ContractError::UnauthorizedRelayer {
-            sender: info.sender.to_string(),
-        });
+    if !config.accept_v1 {
+        return Err(ContractError::V1Retired {});
     }
+    ensure_allowed_relayer(deps.storage, &info.sender)?;
     if attestations.is_empty() {
         return Err(ContractError::EmptyBatch {});
     }
@@ -36,12 +33,7 @@ pub fn execute_submit_batch(
             max: config.max_batch_size,
         });
     }
-    let mut record = load_signer(deps.as_ref(), &signer)?;
-    if record.revoked_at.is_some() {
-        return Err(ContractError::RevokedSigner {
-            signer: signer.to_base64(),
-        });
-    }
+    let mut record = load_active_signer(deps.as_ref(), &signer)?;
     let first_seq = first_seq.u64();
     if first_seq <= record.last_seq {
         return Err(ContractError::SequenceReplay {
@@ -152,12 +144,5 @@ pub fn query_batches(
     Ok(BatchesResponse {
         batches: list.page(deps.storage, start.unwrap_or(0), limit)?,
         total: list.len(deps.storage)?,
-    })
-}
-
-pub fn query_totals(deps: Deps) -> Result<TotalsResponse, ContractError> {
-    Ok(TotalsResponse {
-        batches: batches().len(deps.storage)?,
-        counters: TOTALS.may_load(deps.storage)?.unwrap_or_default(),
     })
 }

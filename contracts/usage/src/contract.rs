@@ -1,39 +1,33 @@
 //! Entry points: instantiate, and one exhaustive dispatch each for execute and query.
 
-use serde::Serialize;
-
-use privexbot_shared::cosmwasm_std::{
-    Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult,
-};
+use privexbot_shared::cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response};
 use privexbot_shared::permit::{bech32_prefix, validate_prefix};
-use privexbot_shared::storage::to_json_bytes;
 
 use crate::access::{execute_create_viewing_key, execute_revoke_permit, execute_set_viewing_key};
 use crate::admin::{
     execute_accept_admin, execute_transfer_admin, execute_update_config, query_config,
     validate_billing, validate_max_batch_size, validate_max_future_skew,
+    validate_max_receipt_lines, ConfigUpdate,
 };
-use crate::batches::{execute_submit_batch, query_batch, query_batches, query_totals};
-use crate::counters::{query_bot_usage, query_org_bots, query_org_usage};
+use crate::batches::{execute_submit_batch, query_batch, query_batches};
+use crate::counters::query_totals;
 use crate::error::ContractError;
 use crate::msg::{
-    ExecuteMsg, InstantiateMsg, QueryMsg, UsageCounters, DEFAULT_MAX_BATCH_SIZE,
-    DEFAULT_MAX_FUTURE_SKEW_SECS,
+    to_binary, ExecuteMsg, InstantiateMsg, QueryMsg, UsageCounters, DEFAULT_MAX_BATCH_SIZE,
+    DEFAULT_MAX_FUTURE_SKEW_SECS, DEFAULT_MAX_RECEIPT_LINES,
 };
+use crate::receipts::{execute_submit_receipt, query_receipt, query_receipts, SubmittedReceipt};
 use crate::relayers::{allow_relayer, execute_add_relayer, execute_remove_relayer, query_relayers};
 use crate::signers::{
     execute_register_signer, execute_revoke_signer, query_last_seq, query_signer, query_signers,
 };
 use crate::state::{Config, CONFIG, PENDING_ADMIN, TOTALS};
+use crate::usage_queries::{query_bot_usage, query_org_bots, query_org_usage};
 
 /// Secret Network responses are padded to a multiple of this many bytes, as SNIP-20
 /// contracts do, so their encrypted size says less about their content.
 #[cfg(feature = "secret")]
 pub const RESPONSE_BLOCK_SIZE: usize = 256;
-
-pub(crate) fn to_binary<T: Serialize>(value: &T) -> StdResult<Binary> {
-    Ok(Binary::from(to_json_bytes(value)?))
-}
 
 pub fn instantiate(
     deps: DepsMut,
@@ -65,6 +59,10 @@ pub fn instantiate(
                 .unwrap_or(DEFAULT_MAX_FUTURE_SKEW_SECS),
         )?,
         address_prefix,
+        max_receipt_lines: validate_max_receipt_lines(
+            msg.max_receipt_lines.unwrap_or(DEFAULT_MAX_RECEIPT_LINES),
+        )?,
+        accept_v1: true,
     };
     CONFIG.save(deps.storage, &config)?;
     PENDING_ADMIN.save(deps.storage, &None)?;
@@ -85,12 +83,52 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
-    let result = match msg {
+    let result = dispatch(deps, env, info, msg);
+    #[cfg(feature = "secret")]
+    let result =
+        privexbot_shared::secret_toolkit::utils::pad_handle_result(result, RESPONSE_BLOCK_SIZE);
+    result
+}
+
+fn dispatch(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    // Nothing here is paid for: funds sent along would be stuck in the contract for good.
+    if !info.funds.is_empty() {
+        let denoms: Vec<&str> = info.funds.iter().map(|c| c.denom.as_str()).collect();
+        return Err(ContractError::FundsNotAccepted {
+            denoms: denoms.join(","),
+        });
+    }
+    match msg {
         ExecuteMsg::SubmitBatch {
             signer,
             first_seq,
             attestations,
         } => execute_submit_batch(deps, env, info, signer, first_seq, attestations),
+        ExecuteMsg::SubmitReceipt {
+            signer,
+            first_seq,
+            last_seq,
+            root,
+            lines,
+            signature,
+        } => execute_submit_receipt(
+            deps,
+            env,
+            info,
+            SubmittedReceipt {
+                signer,
+                first_seq,
+                last_seq,
+                root,
+                lines,
+                signature,
+            },
+        ),
         ExecuteMsg::RegisterSigner {
             pubkey,
             attestation_hash,
@@ -103,7 +141,19 @@ pub fn execute(
             billing,
             max_batch_size,
             max_future_skew_secs,
-        } => execute_update_config(deps, info, billing, max_batch_size, max_future_skew_secs),
+            max_receipt_lines,
+            accept_v1,
+        } => execute_update_config(
+            deps,
+            info,
+            ConfigUpdate {
+                billing,
+                max_batch_size,
+                max_future_skew_secs,
+                max_receipt_lines,
+                accept_v1,
+            },
+        ),
         ExecuteMsg::TransferAdmin { new_admin } => execute_transfer_admin(deps, info, new_admin),
         ExecuteMsg::AcceptAdmin {} => execute_accept_admin(deps, info),
         ExecuteMsg::SetViewingKey { key, .. } => execute_set_viewing_key(deps, info, key),
@@ -113,11 +163,7 @@ pub fn execute(
         ExecuteMsg::RevokePermit { permit_name, .. } => {
             execute_revoke_permit(deps, info, permit_name)
         }
-    };
-    #[cfg(feature = "secret")]
-    let result =
-        privexbot_shared::secret_toolkit::utils::pad_handle_result(result, RESPONSE_BLOCK_SIZE);
-    result
+    }
 }
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
@@ -129,6 +175,8 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Relayers {} => to_binary(&query_relayers(deps)?),
         QueryMsg::Batch { id } => to_binary(&query_batch(deps, id)?),
         QueryMsg::Batches { start, limit } => to_binary(&query_batches(deps, start, limit)?),
+        QueryMsg::Receipt { id } => to_binary(&query_receipt(deps, id)?),
+        QueryMsg::Receipts { start, limit } => to_binary(&query_receipts(deps, start, limit)?),
         QueryMsg::Totals {} => to_binary(&query_totals(deps)?),
         QueryMsg::OrgUsage {
             org_id,

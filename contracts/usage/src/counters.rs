@@ -1,20 +1,17 @@
-//! Usage counters per (org, UTC day) and per (org, bot, UTC day), and the private queries
-//! over them. A batch is first tallied in memory, then every touched counter is read, added
+//! Usage counters per (org, UTC day) and per (org, bot, UTC day), and the public totals. A
+//! batch or a receipt is first tallied in memory, then every touched counter is read, added
 //! with checked math and only then written, so an overflow leaves storage untouched.
 
 use std::collections::BTreeMap;
 
-use privexbot_shared::cosmwasm_std::{Deps, Env, Storage, Uint128, Uint64};
+use privexbot_shared::cosmwasm_std::{Deps, Storage, Uint128, Uint64};
 
-use crate::access::ensure_may_read_usage;
 use crate::attestation::Attestation;
 use crate::bot_id::BotId;
 use crate::error::ContractError;
-use crate::msg::{
-    DayUsage, OrgBotsResponse, QueryAuth, UsageCounters, UsageResponse, DEFAULT_PAGE_LIMIT,
-    MAX_DAY_SPAN, MAX_PAGE_LIMIT,
-};
-use crate::state::{org_bots, BOT_DAY, ORG_BOT_SEEN, ORG_DAY, TOTALS};
+use crate::msg::{TotalsResponse, UsageCounters};
+use crate::receipt::ReceiptLine;
+use crate::state::{batches, org_bots, receipts, BOT_DAY, ORG_BOT_SEEN, ORG_DAY, TOTALS};
 
 pub const SECONDS_PER_DAY: u64 = 86_400;
 
@@ -61,16 +58,36 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, att: &Attestation) -> Result<(), ContractError> {
-        let one = UsageCounters::of(att);
-        let day = day_of(att.ts)?;
-        let org = self.org_day.entry((att.org, day)).or_default();
-        *org = org.checked_add(&one)?;
-        let bot = self
-            .bot_day
-            .entry((att.org, BotId(att.bot), day))
-            .or_default();
-        *bot = bot.checked_add(&one)?;
-        self.total = self.total.checked_add(&one)?;
+        self.add_counters(
+            att.org,
+            BotId(att.bot),
+            day_of(att.ts)?,
+            &UsageCounters::of(att),
+        )
+    }
+
+    /// Adds one receipt line: its sums count as that many answers of (org, bot, day).
+    pub fn add_line(&mut self, line: &ReceiptLine) -> Result<(), ContractError> {
+        let sums = UsageCounters {
+            messages: Uint64::new(line.messages),
+            prompt_tokens: Uint128::from(line.prompt_tokens),
+            completion_tokens: Uint128::from(line.completion_tokens),
+        };
+        self.add_counters(line.org, BotId(line.bot), line.day, &sums)
+    }
+
+    fn add_counters(
+        &mut self,
+        org: u64,
+        bot: BotId,
+        day: u32,
+        add: &UsageCounters,
+    ) -> Result<(), ContractError> {
+        let org_day = self.org_day.entry((org, day)).or_default();
+        *org_day = org_day.checked_add(add)?;
+        let bot_day = self.bot_day.entry((org, bot, day)).or_default();
+        *bot_day = bot_day.checked_add(add)?;
+        self.total = self.total.checked_add(add)?;
         Ok(())
     }
 
@@ -82,8 +99,21 @@ impl Tally {
             org_day.push((key, stored.checked_add(add)?));
         }
         let mut bot_day = Vec::with_capacity(self.bot_day.len());
+        // A bot with a stored counter is already in its org's list: only the others are
+        // looked up, which spares a read per line when a day's usage arrives in several parts.
+        // Keys are sorted by (org, bot, day), so a bot's days are adjacent: comparing with the
+        // last one pushed is enough to list each bot once.
+        let mut maybe_new_bots: Vec<(u64, BotId)> = Vec::new();
         for (key, add) in &self.bot_day {
-            let stored = BOT_DAY.may_load(storage, key)?.unwrap_or_default();
+            let stored = match BOT_DAY.may_load(storage, key)? {
+                Some(stored) => stored,
+                None => {
+                    if maybe_new_bots.last() != Some(&(key.0, key.1)) {
+                        maybe_new_bots.push((key.0, key.1));
+                    }
+                    UsageCounters::default()
+                }
+            };
             bot_day.push((key, stored.checked_add(add)?));
         }
         let totals = TOTALS
@@ -94,8 +124,10 @@ impl Tally {
         for (key, value) in org_day {
             ORG_DAY.save(storage, key, &value)?;
         }
+        for (org, bot) in maybe_new_bots {
+            note_org_bot(storage, org, bot)?;
+        }
         for (key, value) in bot_day {
-            note_org_bot(storage, key.0, key.1)?;
             BOT_DAY.save(storage, key, &value)?;
         }
         TOTALS.save(storage, &totals)?;
@@ -112,94 +144,10 @@ fn note_org_bot(storage: &mut dyn Storage, org: u64, bot: BotId) -> Result<(), C
     Ok(())
 }
 
-/// Checks a requested day range: ordered and at most `MAX_DAY_SPAN` days.
-fn day_range(from_day: u32, to_day: u32) -> Result<std::ops::RangeInclusive<u32>, ContractError> {
-    if from_day > to_day {
-        return Err(ContractError::InvalidDayRange { from_day, to_day });
-    }
-    let days = u64::from(to_day - from_day) + 1;
-    if days > u64::from(MAX_DAY_SPAN) {
-        return Err(ContractError::DayRangeTooLong {
-            days,
-            max: MAX_DAY_SPAN,
-        });
-    }
-    Ok(from_day..=to_day)
-}
-
-fn collect_days(
-    range: std::ops::RangeInclusive<u32>,
-    mut load: impl FnMut(u32) -> Result<Option<UsageCounters>, ContractError>,
-) -> Result<(Vec<DayUsage>, UsageCounters), ContractError> {
-    let mut days = Vec::new();
-    let mut total = UsageCounters::default();
-    for day in range {
-        if let Some(counters) = load(day)? {
-            total = total.checked_add(&counters)?;
-            days.push(DayUsage { day, counters });
-        }
-    }
-    Ok((days, total))
-}
-
-pub fn query_org_usage(
-    deps: Deps,
-    env: Env,
-    org_id: u64,
-    from_day: u32,
-    to_day: u32,
-    auth: QueryAuth,
-) -> Result<UsageResponse, ContractError> {
-    let range = day_range(from_day, to_day)?;
-    ensure_may_read_usage(deps, &env, &auth, org_id)?;
-    let (days, total) = collect_days(range, |day| {
-        Ok(ORG_DAY.may_load(deps.storage, &(org_id, day))?)
-    })?;
-    Ok(UsageResponse {
-        org_id,
-        bot: None,
-        days,
-        total,
-    })
-}
-
-pub fn query_bot_usage(
-    deps: Deps,
-    env: Env,
-    org_id: u64,
-    bot: String,
-    from_day: u32,
-    to_day: u32,
-    auth: QueryAuth,
-) -> Result<UsageResponse, ContractError> {
-    let bot_id = BotId::parse(&bot)?;
-    let range = day_range(from_day, to_day)?;
-    ensure_may_read_usage(deps, &env, &auth, org_id)?;
-    let (days, total) = collect_days(range, |day| {
-        Ok(BOT_DAY.may_load(deps.storage, &(org_id, bot_id, day))?)
-    })?;
-    Ok(UsageResponse {
-        org_id,
-        bot: Some(bot_id.to_string()),
-        days,
-        total,
-    })
-}
-
-pub fn query_org_bots(
-    deps: Deps,
-    env: Env,
-    org_id: u64,
-    start: Option<u64>,
-    limit: Option<u32>,
-    auth: QueryAuth,
-) -> Result<OrgBotsResponse, ContractError> {
-    ensure_may_read_usage(deps, &env, &auth, org_id)?;
-    let list = org_bots(org_id);
-    let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT).min(MAX_PAGE_LIMIT) as u64;
-    Ok(OrgBotsResponse {
-        org_id,
-        bots: list.page(deps.storage, start.unwrap_or(0), limit)?,
-        total: list.len(deps.storage)?,
+pub fn query_totals(deps: Deps) -> Result<TotalsResponse, ContractError> {
+    Ok(TotalsResponse {
+        batches: batches().len(deps.storage)?,
+        receipts: receipts().len(deps.storage)?,
+        counters: TOTALS.may_load(deps.storage)?.unwrap_or_default(),
     })
 }

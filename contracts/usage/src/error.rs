@@ -70,6 +70,51 @@ pub enum ContractError {
     #[error("counter overflow")]
     Overflow {},
 
+    #[error("this contract accepts no funds; {denoms} attached")]
+    FundsNotAccepted { denoms: String },
+
+    #[error("submit_batch is retired: settle with submit_receipt")]
+    V1Retired {},
+
+    #[error(
+        "sequence overlap: {first_seq}..={last_seq} but the signer is settled up to {settled}"
+    )]
+    SequenceOverlap {
+        first_seq: u64,
+        last_seq: u64,
+        settled: u64,
+    },
+
+    #[error("invalid receipt range {first_seq}..={last_seq}: first_seq must be at least 1 and at most last_seq")]
+    InvalidReceiptRange { first_seq: u64, last_seq: u64 },
+
+    #[error("invalid receipt root: {reason}")]
+    InvalidReceiptRoot { reason: String },
+
+    #[error("receipt lines are {len} bytes, not a whole number of 52-byte lines")]
+    MalformedReceiptLines { len: u64 },
+
+    #[error("a receipt needs at least one line")]
+    EmptyReceipt {},
+
+    #[error("receipt of {lines} lines exceeds the maximum of {max}")]
+    ReceiptTooLarge { lines: u64, max: u32 },
+
+    #[error("receipt line {index} is not strictly after the line before it (org, bot, day)")]
+    ReceiptLinesNotSorted { index: u32 },
+
+    #[error("receipt line {index} counts no message")]
+    EmptyReceiptLine { index: u32 },
+
+    #[error("receipt line {index} is for day {day}, later than the allowed {max}")]
+    ReceiptDayInFuture { index: u32, day: u32, max: u32 },
+
+    #[error("receipt lines count {messages} messages but the range holds {answers} answers")]
+    ReceiptCountMismatch { messages: u128, answers: u64 },
+
+    #[error("the receipt signature does not match the receipt and its signer")]
+    BadReceiptSignature {},
+
     #[error("invalid day range: from_day {from_day} is after to_day {to_day}")]
     InvalidDayRange { from_day: u32, to_day: u32 },
 

@@ -11,11 +11,13 @@ mod counters;
 mod error;
 pub mod msg;
 pub mod receipt;
+mod receipts;
 mod relayers;
 mod signers;
 mod state;
 #[cfg(test)]
 mod tests;
+mod usage_queries;
 
 pub use crate::error::ContractError;
 

@@ -4,6 +4,15 @@ use cosmwasm_schema::{cw_serde, QueryResponses};
 
 use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp, Uint128, Uint64};
 use privexbot_shared::permit::Permit;
+use privexbot_shared::storage::to_json_bytes;
+use serde::Serialize;
+
+/// JSON of a response or of response data, on either target's cosmwasm-std.
+pub(crate) fn to_binary<T: Serialize>(
+    value: &T,
+) -> privexbot_shared::cosmwasm_std::StdResult<Binary> {
+    Ok(Binary::from(to_json_bytes(value)?))
+}
 
 /// Longest allowed day range in a usage query (inclusive of both ends).
 pub const MAX_DAY_SPAN: u32 = 366;
@@ -12,7 +21,11 @@ pub const DEFAULT_MAX_BATCH_SIZE: u32 = 200;
 pub const MAX_BATCH_SIZE_CEILING: u32 = 1_000;
 /// Default allowed clock skew between an attestation's `ts` and the block time, in seconds.
 pub const DEFAULT_MAX_FUTURE_SKEW_SECS: u64 = 300;
-/// Default and ceiling of a page of batch headers, signers or bots.
+/// Default and ceiling of `max_receipt_lines`: each line costs a few counter writes, so the
+/// ceiling keeps one receipt well inside a block's gas.
+pub const DEFAULT_MAX_RECEIPT_LINES: u32 = 1_000;
+pub const MAX_RECEIPT_LINES_CEILING: u32 = 5_000;
+/// Default and ceiling of a page of batch headers, receipt headers, signers or bots.
 pub const DEFAULT_PAGE_LIMIT: u32 = 30;
 pub const MAX_PAGE_LIMIT: u32 = 100;
 
@@ -39,6 +52,8 @@ pub struct InstantiateMsg {
     /// Bech32 prefix of account addresses, used to derive a permit signer's address.
     /// Defaults to the prefix of this contract's own address.
     pub address_prefix: Option<String>,
+    /// Most lines in one receipt. Defaults to 1000; at most 5000.
+    pub max_receipt_lines: Option<u32>,
 }
 
 #[cw_serde]
@@ -59,6 +74,20 @@ pub enum ExecuteMsg {
         first_seq: Uint64,
         attestations: Vec<Binary>,
     },
+    /// Allowed relayers only: settles the signer's range `first_seq..=last_seq` with one
+    /// gateway signature over its per-(org, bot, day) sums (README: "Usage receipt, version 2").
+    SubmitReceipt {
+        /// 33-byte compressed secp256k1 public key of a registered signer.
+        signer: Binary,
+        first_seq: Uint64,
+        last_seq: Uint64,
+        /// 32 bytes: Merkle root of the range's attestation hashes in seq order.
+        root: Binary,
+        /// The packed 52-byte lines, sorted strictly by (org, bot bytes, day).
+        lines: Binary,
+        /// 64-byte compact low-S secp256k1 signature over the receipt hash.
+        signature: Binary,
+    },
     /// Admin only.
     RegisterSigner {
         pubkey: Binary,
@@ -78,6 +107,9 @@ pub enum ExecuteMsg {
         billing: Option<BillingContract>,
         max_batch_size: Option<u32>,
         max_future_skew_secs: Option<u64>,
+        max_receipt_lines: Option<u32>,
+        /// `false` retires v1 (`submit_batch`) for good: settlement then takes receipts only.
+        accept_v1: Option<bool>,
     },
     /// Admin only: proposes a new admin, who becomes admin with `accept_admin`.
     TransferAdmin { new_admin: String },
@@ -148,7 +180,16 @@ pub enum QueryMsg {
         start: Option<u64>,
         limit: Option<u32>,
     },
-    /// Public: sums over every accepted attestation.
+    /// Public: one receipt header by id (ids start at 0 and are consecutive).
+    #[returns(ReceiptHeader)]
+    Receipt { id: u64 },
+    /// Public: receipt headers with ids `start..start+limit`.
+    #[returns(ReceiptsResponse)]
+    Receipts {
+        start: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Public: sums over every settled answer (batches and receipts).
     #[returns(TotalsResponse)]
     Totals {},
     /// Private: an org's counters for each UTC day `from_day..=to_day` (day = unix seconds /
@@ -187,6 +228,8 @@ pub struct ConfigResponse {
     pub max_batch_size: u32,
     pub max_future_skew_secs: u64,
     pub address_prefix: String,
+    pub max_receipt_lines: u32,
+    pub accept_v1: bool,
 }
 
 #[cw_serde]
@@ -242,6 +285,34 @@ pub struct BatchesResponse {
     pub total: u64,
 }
 
+/// What the chain keeps of a receipt: with the published signed receipt and the range's
+/// attestation hashes, an auditor checks the signature, the root and every line's sums.
+#[cw_serde]
+pub struct ReceiptHeader {
+    pub id: u64,
+    pub signer: Binary,
+    pub first_seq: Uint64,
+    pub last_seq: Uint64,
+    /// Answers settled: `last_seq - first_seq + 1`, the lines' message sum.
+    pub answers: Uint64,
+    pub lines: u32,
+    pub root: Binary,
+    /// SHA-256 of the receipt's canonical bytes, the digest the gateway signed.
+    pub receipt_hash: Binary,
+    pub time: Timestamp,
+    pub height: u64,
+    pub relayer: Addr,
+    pub prompt_tokens: Uint128,
+    pub completion_tokens: Uint128,
+}
+
+#[cw_serde]
+pub struct ReceiptsResponse {
+    pub receipts: Vec<ReceiptHeader>,
+    /// Number of receipts ever stored (the next id).
+    pub total: u64,
+}
+
 #[cw_serde]
 #[derive(Default)]
 pub struct UsageCounters {
@@ -253,6 +324,7 @@ pub struct UsageCounters {
 #[cw_serde]
 pub struct TotalsResponse {
     pub batches: u64,
+    pub receipts: u64,
     pub counters: UsageCounters,
 }
 

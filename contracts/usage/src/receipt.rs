@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::attestation::PUBKEY_LEN;
+use crate::attestation::{merkle_root, Attestation, PUBKEY_LEN};
 
 /// Every receipt's canonical bytes start with this tag. An attestation's start with its
 /// version byte `0x01`, so no byte string is both, and a signature over one can never verify
@@ -70,17 +70,13 @@ pub struct Receipt {
 impl Receipt {
     /// The canonical bytes (README table): the signed content.
     pub fn canonical_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(RECEIPT_HEADER_LEN + RECEIPT_LINE_LEN * self.lines.len());
-        out.extend_from_slice(RECEIPT_DOMAIN);
-        out.push(RECEIPT_VERSION);
-        out.extend_from_slice(&self.signer);
-        out.extend_from_slice(&self.first_seq.to_be_bytes());
-        out.extend_from_slice(&self.last_seq.to_be_bytes());
-        out.extend_from_slice(&self.root);
-        // A receipt over more than u32::MAX lines cannot be built: the contract caps lines far lower.
-        out.extend_from_slice(&(self.lines.len() as u32).to_be_bytes());
-        out.extend_from_slice(&self.lines_bytes());
-        out
+        canonical_bytes(
+            &self.signer,
+            self.first_seq,
+            self.last_seq,
+            &self.root,
+            &self.lines_bytes(),
+        )
     }
 
     /// The lines as they travel in `submit_receipt.lines`: the canonical bytes' tail.
@@ -95,6 +91,42 @@ impl Receipt {
     /// SHA-256 of the canonical bytes: the digest the gateway signs.
     pub fn hash(&self) -> [u8; 32] {
         Sha256::digest(self.canonical_bytes()).into()
+    }
+
+    /// The receipt over consecutive attestations of one signer, in seq order: what the gateway
+    /// signs (tools and tests; the contract never sees attestations of a receipt). `None` when
+    /// `attestations` is empty, not consecutive, of several signers, or a sum overflows.
+    pub fn over(attestations: &[Attestation]) -> Option<Receipt> {
+        let first = attestations.first()?;
+        let mut sums: std::collections::BTreeMap<(u64, [u8; 16], u32), ReceiptLine> =
+            std::collections::BTreeMap::new();
+        for (i, a) in attestations.iter().enumerate() {
+            if a.signer != first.signer || a.seq != first.seq.checked_add(i as u64)? {
+                return None;
+            }
+            let day = u32::try_from(a.ts / 86_400).ok()?;
+            let line = sums.entry((a.org, a.bot, day)).or_insert(ReceiptLine {
+                org: a.org,
+                bot: a.bot,
+                day,
+                messages: 0,
+                prompt_tokens: 0,
+                completion_tokens: 0,
+            });
+            line.messages += 1;
+            line.prompt_tokens = line.prompt_tokens.checked_add(a.prompt_tokens.into())?;
+            line.completion_tokens = line
+                .completion_tokens
+                .checked_add(a.completion_tokens.into())?;
+        }
+        let hashes: Vec<[u8; 32]> = attestations.iter().map(Attestation::hash).collect();
+        Some(Receipt {
+            signer: first.signer,
+            first_seq: first.seq,
+            last_seq: attestations.last()?.seq,
+            root: merkle_root(&hashes)?,
+            lines: sums.into_values().collect(),
+        })
     }
 
     /// Answers in the range; `None` when `last_seq < first_seq`.
@@ -135,6 +167,29 @@ impl Receipt {
             lines: decode_lines(&bytes[RECEIPT_HEADER_LEN..])?,
         })
     }
+}
+
+/// The canonical bytes from a `submit_receipt`'s parts, whose packed lines are already the
+/// bytes' tail: the contract hashes exactly what it was sent, without decoding and re-encoding.
+/// `lines` must be a whole number of lines (see `decode_lines`).
+pub fn canonical_bytes(
+    signer: &[u8; PUBKEY_LEN],
+    first_seq: u64,
+    last_seq: u64,
+    root: &[u8; ROOT_LEN],
+    lines: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(RECEIPT_HEADER_LEN + lines.len());
+    out.extend_from_slice(RECEIPT_DOMAIN);
+    out.push(RECEIPT_VERSION);
+    out.extend_from_slice(signer);
+    out.extend_from_slice(&first_seq.to_be_bytes());
+    out.extend_from_slice(&last_seq.to_be_bytes());
+    out.extend_from_slice(root);
+    // More than u32::MAX lines cannot be sent: the contract caps lines far lower.
+    out.extend_from_slice(&((lines.len() / RECEIPT_LINE_LEN) as u32).to_be_bytes());
+    out.extend_from_slice(lines);
+    out
 }
 
 /// Parses packed lines (`submit_receipt.lines`): a whole number of 52-byte lines.

@@ -13,6 +13,17 @@ pub fn is_allowed_relayer(storage: &dyn Storage, address: &Addr) -> StdResult<bo
     Ok(RELAYERS.may_load(storage, address)? == Some(true))
 }
 
+/// Refuses a sender that is not an allowed relayer: the first check of every settlement.
+pub fn ensure_allowed_relayer(storage: &dyn Storage, sender: &Addr) -> Result<(), ContractError> {
+    if is_allowed_relayer(storage, sender)? {
+        Ok(())
+    } else {
+        Err(ContractError::UnauthorizedRelayer {
+            sender: sender.to_string(),
+        })
+    }
+}
+
 /// Allows `address`; shared by instantiate and `add_relayer`.
 pub fn allow_relayer(storage: &mut dyn Storage, address: &Addr) -> Result<(), ContractError> {
     match RELAYERS.may_load(storage, address)? {

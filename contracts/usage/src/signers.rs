@@ -106,6 +106,17 @@ pub fn load_signer(deps: Deps, pubkey: &Binary) -> Result<Signer, ContractError>
         })
 }
 
+/// The signer, refused when unknown or revoked: what every settlement starts from.
+pub fn load_active_signer(deps: Deps, pubkey: &Binary) -> Result<Signer, ContractError> {
+    let signer = load_signer(deps, pubkey)?;
+    if signer.revoked_at.is_some() {
+        return Err(ContractError::RevokedSigner {
+            signer: pubkey.to_base64(),
+        });
+    }
+    Ok(signer)
+}
+
 fn to_response(s: Signer) -> SignerResponse {
     SignerResponse {
         pubkey: s.pubkey,

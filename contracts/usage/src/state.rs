@@ -7,7 +7,9 @@ use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp};
 use privexbot_shared::storage::{AppendList, Item, Map};
 
 use crate::bot_id::BotId;
-use crate::msg::{BatchHeader, SignerMode, UsageCounters};
+use crate::msg::{
+    BatchHeader, ReceiptHeader, SignerMode, UsageCounters, DEFAULT_MAX_RECEIPT_LINES,
+};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Config {
@@ -16,6 +18,19 @@ pub struct Config {
     pub max_batch_size: u32,
     pub max_future_skew_secs: u64,
     pub address_prefix: String,
+    // Added with receipts; a config stored before them loads with the defaults.
+    #[serde(default = "default_max_receipt_lines")]
+    pub max_receipt_lines: u32,
+    #[serde(default = "accept_v1_by_default")]
+    pub accept_v1: bool,
+}
+
+fn default_max_receipt_lines() -> u32 {
+    DEFAULT_MAX_RECEIPT_LINES
+}
+
+fn accept_v1_by_default() -> bool {
+    true
 }
 
 /// The billing contract, validated; `code_hash` is empty on vanilla CosmWasm.
@@ -33,7 +48,7 @@ pub struct Signer {
     pub registered_by: Addr,
     pub registered_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
-    /// Last accepted sequence; 0 before the first batch. Kept here so that a batch reads and
+    /// Last settled sequence (by batch or receipt); 0 before the first. Kept here so that a batch reads and
     /// writes one entry for the signer.
     pub last_seq: u64,
 }
@@ -59,7 +74,12 @@ pub fn batches() -> AppendList<BatchHeader> {
     AppendList::new("batches")
 }
 
-/// Sums over every accepted attestation.
+/// Receipt headers; a header's id is its index.
+pub fn receipts() -> AppendList<ReceiptHeader> {
+    AppendList::new("receipts")
+}
+
+/// Sums over every settled answer.
 pub const TOTALS: Item<UsageCounters> = Item::new("totals");
 
 /// Counters per (org, UTC day).

@@ -10,7 +10,7 @@ use privexbot_shared::cosmwasm_std::testing::{
     mock_dependencies, mock_env, mock_info, MockApi, MockQuerier, MockStorage, MOCK_CONTRACT_ADDR,
 };
 use privexbot_shared::cosmwasm_std::{
-    Binary, ContractResult, Env, OwnedDeps, SystemResult, Timestamp, Uint64, WasmQuery,
+    coins, Binary, ContractResult, Env, OwnedDeps, SystemResult, Timestamp, Uint64, WasmQuery,
 };
 use privexbot_shared::permit::{
     account_from_pubkey, Permit, PermitParams, PermitSignature, PubKey,
@@ -20,6 +20,7 @@ use privexbot_shared::storage::from_json_bytes;
 use crate::attestation::Attestation;
 use crate::contract::{execute, instantiate, query};
 use crate::msg::*;
+use crate::receipt::Receipt;
 use crate::state::ORG_DAY;
 use crate::ContractError;
 
@@ -123,6 +124,7 @@ fn setup(owner: String, gateway: &Key) -> Deps {
         max_batch_size: None,
         max_future_skew_secs: None,
         address_prefix: Some(PREFIX.into()),
+        max_receipt_lines: None,
     };
     instantiate(deps.as_mut(), mock_env(), mock_info("admin", &[]), msg).unwrap();
     let register = ExecuteMsg::RegisterSigner {
@@ -210,6 +212,79 @@ fn a_counter_overflow_is_refused_and_writes_nothing() {
     assert_eq!(totals.batches, 0);
 }
 
+fn receipt_msg(receipt: &Receipt, signature: &[u8; 64]) -> ExecuteMsg {
+    ExecuteMsg::SubmitReceipt {
+        signer: Binary::from(receipt.signer.to_vec()),
+        first_seq: Uint64::new(receipt.first_seq),
+        last_seq: Uint64::new(receipt.last_seq),
+        root: Binary::from(receipt.root.to_vec()),
+        lines: Binary::from(receipt.lines_bytes()),
+        signature: Binary::from(signature.to_vec()),
+    }
+}
+
+/// The receipt path on this target's crypto and storage: one host `secp256k1_verify` over the
+/// SHA-256 of the rebuilt canonical bytes, forged deltas refused, counters added once.
+#[test]
+fn a_receipt_settles_and_a_forged_one_does_not() {
+    let gateway = Key::new(1);
+    let mut deps = setup("owner".into(), &gateway);
+    let atts: Vec<Attestation> = (1..=3).map(|seq| attestation(&gateway, seq, NOW)).collect();
+    let receipt = Receipt::over(&atts).unwrap();
+    let signature = gateway.sign(&receipt.hash());
+    let mut forged = receipt.clone();
+    forged.lines[0].completion_tokens += 1;
+    let relayer = mock_info("relayer", &[]);
+    let err = execute(
+        deps.as_mut(),
+        env_at(NOW),
+        relayer.clone(),
+        receipt_msg(&forged, &signature),
+    );
+    assert_eq!(err.unwrap_err(), ContractError::BadReceiptSignature {});
+    let paid = mock_info("relayer", &coins(5, "uscrt"));
+    let err = execute(
+        deps.as_mut(),
+        env_at(NOW),
+        paid,
+        receipt_msg(&receipt, &signature),
+    );
+    assert_eq!(
+        err.unwrap_err(),
+        ContractError::FundsNotAccepted {
+            denoms: "uscrt".into()
+        }
+    );
+    execute(
+        deps.as_mut(),
+        env_at(NOW),
+        relayer.clone(),
+        receipt_msg(&receipt, &signature),
+    )
+    .unwrap();
+    let err = execute(
+        deps.as_mut(),
+        env_at(NOW),
+        relayer,
+        receipt_msg(&receipt, &signature),
+    );
+    assert_eq!(
+        err.unwrap_err(),
+        ContractError::SequenceReplay {
+            first_seq: 1,
+            last_seq: 3
+        }
+    );
+    let day = (NOW / 86_400) as u32;
+    let counters = ORG_DAY.load(&deps.storage, &(ORG, day)).unwrap();
+    assert_eq!(counters.messages, Uint64::new(3));
+    assert_eq!(counters.completion_tokens.u128(), 60);
+    let header: ReceiptHeader =
+        from_json_bytes(&query(deps.as_ref(), mock_env(), QueryMsg::Receipt { id: 0 }).unwrap())
+            .unwrap();
+    assert_eq!(header.receipt_hash, Binary::from(receipt.hash().to_vec()));
+}
+
 #[test]
 fn instantiate_refuses_bad_config() {
     let mut deps = mock_dependencies();
@@ -223,6 +298,7 @@ fn instantiate_refuses_bad_config() {
         max_batch_size: None,
         max_future_skew_secs: None,
         address_prefix: None,
+        max_receipt_lines: None,
     };
     // The mock contract address is not bech32, so the prefix must be given.
     let err = instantiate(
@@ -238,6 +314,7 @@ fn instantiate_refuses_bad_config() {
     );
     let bad_prefix = InstantiateMsg {
         address_prefix: Some("Bad Prefix".into()),
+        max_receipt_lines: None,
         ..base.clone()
     };
     let err = instantiate(
@@ -250,6 +327,7 @@ fn instantiate_refuses_bad_config() {
     assert!(matches!(err, ContractError::Permit(_)), "{err:?}");
     let zero = InstantiateMsg {
         address_prefix: Some(PREFIX.into()),
+        max_receipt_lines: None,
         max_batch_size: Some(0),
         ..base
     };
@@ -390,6 +468,8 @@ fn the_org_query_reaches_billing_with_its_code_hash() {
         }),
         max_batch_size: None,
         max_future_skew_secs: None,
+        max_receipt_lines: None,
+        accept_v1: None,
     };
     execute(deps.as_mut(), mock_env(), mock_info("admin", &[]), update).unwrap();
     let result = query(deps.as_ref(), mock_env(), ask());
@@ -449,6 +529,7 @@ mod secret_only {
             max_batch_size: None,
             max_future_skew_secs: None,
             address_prefix: Some(PREFIX.into()),
+            max_receipt_lines: None,
         };
         let err = instantiate(deps.as_mut(), mock_env(), mock_info("admin", &[]), msg).unwrap_err();
         assert!(

@@ -454,6 +454,8 @@ fn empty_and_oversized_batches_are_refused() {
             billing: None,
             max_batch_size: Some(3),
             max_future_skew_secs: None,
+            max_receipt_lines: None,
+            accept_v1: None,
         },
     )
     .unwrap();

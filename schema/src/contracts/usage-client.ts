@@ -11,6 +11,8 @@ export interface UsageClient extends TypedContract<ExecuteMsg, QueryMsg, UsageMe
   registerSigner(params: { pubkey: Binary; attestationHash: Binary; mode: SignerMode }): Promise<TxResult>;
   /** relayers only */
   submitBatch(params: VariantArgs<ExecuteMsg, 'submit_batch'>): Promise<TxResult>;
+  /** relayers only: settlement v2, `encodeSubmitReceipt(signed)` from `@privexbot/schema/receipt` */
+  submitReceipt(params: VariantArgs<ExecuteMsg, 'submit_receipt'>): Promise<TxResult>;
   /** the last accepted sequence of a signer (0 before its first batch), as a bigint */
   lastSeq(signer: Binary): Promise<bigint>;
 }
@@ -22,6 +24,7 @@ export function usageClient(chain: ChainClient, address: string): UsageClient {
     registerSigner: ({ pubkey, attestationHash, mode }) =>
       contract.execute('register_signer', { pubkey, attestation_hash: attestationHash, mode }),
     submitBatch: (params) => contract.execute('submit_batch', params),
+    submitReceipt: (params) => contract.execute('submit_receipt', params),
     async lastSeq(signer) {
       const { last_seq } = await contract.query('last_seq', { signer });
       return BigInt(last_seq);

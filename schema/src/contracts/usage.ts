@@ -17,6 +17,28 @@ export type ExecuteMsg =
       };
     }
   | {
+      submit_receipt: {
+        first_seq: Uint64;
+        last_seq: Uint64;
+        /**
+         * The packed 52-byte lines, sorted strictly by (org, bot bytes, day).
+         */
+        lines: Binary;
+        /**
+         * 32 bytes: Merkle root of the range's attestation hashes in seq order.
+         */
+        root: Binary;
+        /**
+         * 64-byte compact low-S secp256k1 signature over the receipt hash.
+         */
+        signature: Binary;
+        /**
+         * 33-byte compressed secp256k1 public key of a registered signer.
+         */
+        signer: Binary;
+      };
+    }
+  | {
       register_signer: {
         /**
          * 32 bytes: SHA-256 of the TEE attestation report (of anything identifying the dev machine in `dev` mode).
@@ -43,9 +65,14 @@ export type ExecuteMsg =
     }
   | {
       update_config: {
+        /**
+         * `false` retires v1 (`submit_batch`) for good: settlement then takes receipts only.
+         */
+        accept_v1?: boolean | null;
         billing?: BillingContract | null;
         max_batch_size?: number | null;
         max_future_skew_secs?: number | null;
+        max_receipt_lines?: number | null;
       };
     }
   | {
@@ -137,6 +164,17 @@ export type QueryMsg =
     }
   | {
       batches: {
+        limit?: number | null;
+        start?: number | null;
+      };
+    }
+  | {
+      receipt: {
+        id: number;
+      };
+    }
+  | {
+      receipts: {
         limit?: number | null;
         start?: number | null;
       };
@@ -253,6 +291,8 @@ export interface UsageMessages {
     last_seq: LastSeqResponse;
     org_bots: OrgBotsResponse;
     org_usage: UsageResponse;
+    receipt: ReceiptHeader;
+    receipts: ReceiptsResponse;
     relayers: RelayersResponse;
     signer: SignerResponse;
     signers: SignersResponse;
@@ -294,6 +334,10 @@ export interface InstantiateMsg {
    * Defaults to 300 seconds.
    */
   max_future_skew_secs?: number | null;
+  /**
+   * Most lines in one receipt. Defaults to 1000; at most 5000.
+   */
+  max_receipt_lines?: number | null;
   relayers?: string[];
 }
 /**
@@ -410,11 +454,13 @@ export interface UsageCounters {
  * via the `definition` "ConfigResponse".
  */
 export interface ConfigResponse {
+  accept_v1: boolean;
   address_prefix: string;
   admin: Addr;
   billing: BillingContract;
   max_batch_size: number;
   max_future_skew_secs: number;
+  max_receipt_lines: number;
   pending_admin?: Addr | null;
 }
 /**
@@ -432,6 +478,44 @@ export interface LastSeqResponse {
 export interface OrgBotsResponse {
   bots: string[];
   org_id: number;
+  total: number;
+}
+/**
+ * What the chain keeps of a receipt: with the published signed receipt and the range's attestation hashes, an auditor checks the signature, the root and every line's sums.
+ *
+ * This interface was referenced by `UsageMessages`'s JSON-Schema
+ * via the `definition` "ReceiptHeader".
+ */
+export interface ReceiptHeader {
+  /**
+   * Answers settled: `last_seq - first_seq + 1`, the lines' message sum.
+   */
+  answers: Uint64;
+  completion_tokens: Uint128;
+  first_seq: Uint64;
+  height: number;
+  id: number;
+  last_seq: Uint64;
+  lines: number;
+  prompt_tokens: Uint128;
+  /**
+   * SHA-256 of the receipt's canonical bytes, the digest the gateway signed.
+   */
+  receipt_hash: Binary;
+  relayer: Addr;
+  root: Binary;
+  signer: Binary;
+  time: Timestamp;
+}
+/**
+ * This interface was referenced by `UsageMessages`'s JSON-Schema
+ * via the `definition` "ReceiptsResponse".
+ */
+export interface ReceiptsResponse {
+  receipts: ReceiptHeader[];
+  /**
+   * Number of receipts ever stored (the next id).
+   */
   total: number;
 }
 /**
@@ -469,4 +553,5 @@ export interface SignersResponse {
 export interface TotalsResponse {
   batches: number;
   counters: UsageCounters;
+  receipts: number;
 }

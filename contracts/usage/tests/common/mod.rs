@@ -17,6 +17,7 @@ use privexbot_shared::permit::{
 };
 use privexbot_usage::attestation::Attestation;
 use privexbot_usage::msg::*;
+use privexbot_usage::receipt::Receipt;
 use privexbot_usage::ContractError;
 
 pub const PREFIX: &str = "cosmwasm";
@@ -84,6 +85,36 @@ impl Gateway {
                 .map(|a| Binary::from(a.wire_record(&self.sign(a))))
                 .collect(),
         }
+    }
+}
+
+impl Gateway {
+    /// The receipt this gateway would sign over `atts` (consecutive seqs, in order).
+    pub fn receipt(&self, atts: &[Attestation]) -> Receipt {
+        Receipt::over(atts).expect("consecutive attestations of one signer")
+    }
+
+    pub fn sign_receipt(&self, receipt: &Receipt) -> [u8; 64] {
+        let sig: Signature = self.key.sign_prehash(&receipt.hash()).expect("signs");
+        sig.to_bytes().into()
+    }
+
+    /// `submit_receipt` carrying `receipt` with `signature`, exactly as a relayer sends it.
+    pub fn receipt_msg(receipt: &Receipt, signature: &[u8]) -> ExecuteMsg {
+        ExecuteMsg::SubmitReceipt {
+            signer: Binary::from(receipt.signer.to_vec()),
+            first_seq: Uint64::new(receipt.first_seq),
+            last_seq: Uint64::new(receipt.last_seq),
+            root: Binary::from(receipt.root.to_vec()),
+            lines: Binary::from(receipt.lines_bytes()),
+            signature: Binary::from(signature.to_vec()),
+        }
+    }
+
+    /// `submit_receipt` over `atts`, signed by this gateway.
+    pub fn settle(&self, atts: &[Attestation]) -> ExecuteMsg {
+        let receipt = self.receipt(atts);
+        Self::receipt_msg(&receipt, &self.sign_receipt(&receipt))
     }
 }
 
@@ -227,6 +258,7 @@ impl Suite {
                     max_batch_size: None,
                     max_future_skew_secs: None,
                     address_prefix: None,
+                    max_receipt_lines: None,
                 },
                 &[],
                 "usage",

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { devOnlyAccount } from '@privexbot/schema/chain';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKeplrInjection } from '../../dapp/e2e-support/build-keplr-injection.js';
 import { type HostPage, serveHostPage } from './serve-host-page.js';
@@ -57,6 +57,34 @@ async function screenshot(name: string): Promise<void> {
     path: join(SCREENSHOTS, `${String(step).padStart(2, '0')}-${name}.png`),
     fullPage: true,
   });
+}
+
+/**
+ * Starts recording the distinct texts the newest answer under `log` shows while it streams,
+ * one per DOM update the browser could paint; the returned function reads the count. An answer
+ * that arrives in one to three chunks shows at most four (its placeholder and the chunks).
+ */
+async function watchAnswerUpdates(
+  target: Page | Frame,
+  log: string,
+  answer: string,
+): Promise<() => Promise<number>> {
+  await target.evaluate(
+    ({ log, answer }) => {
+      const root = document.querySelector(log);
+      if (!root) throw new Error(`no ${log} to watch`);
+      const before = root.querySelectorAll(answer).length;
+      const seen = new Set<string>();
+      new MutationObserver(() => {
+        const newest = Array.from(root.querySelectorAll(answer)).slice(before).at(-1);
+        if (newest?.textContent) seen.add(newest.textContent);
+      }).observe(root, { subtree: true, childList: true, characterData: true });
+      (window as unknown as { __answerUpdates: Set<string> }).__answerUpdates = seen;
+    },
+    { log, answer },
+  );
+  return () =>
+    target.evaluate(() => (window as unknown as { __answerUpdates: Set<string> }).__answerUpdates.size);
 }
 
 beforeAll(async () => {
@@ -192,10 +220,16 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
   });
 
   journeyStep('6. tests the bot in the dapp and sees a citation', async () => {
+    const updates = await watchAnswerUpdates(page, '[data-testid="chat-log"]', '[data-testid="chat-answer"]');
     await page.getByLabel('Message', { exact: true }).fill('When is the bakery closed?');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const answer = page.getByTestId('chat-answer').last();
     await expect.poll(() => answer.textContent(), { timeout: SLOW }).toContain('Monday');
+    await expect
+      .poll(() => page.getByTestId('chat-log').getAttribute('aria-busy'), { timeout: SLOW })
+      .toBe('false');
+    // The answer (about 40 words from the offline answerer) was written, not dropped in at once.
+    expect(await updates()).toBeGreaterThanOrEqual(10);
     const citations = page.getByRole('list', { name: 'Citations' });
     await citations.getByText('bakery-faq.md').waitFor();
     await screenshot('test-chat');
@@ -251,11 +285,16 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
 
   journeyStep('9. the visitor gets a streamed answer and leaves a lead with consent', async () => {
     const frame = visitor.frameLocator('iframe[title="Chat"]');
+    const conversation = visitor.frames().find((f) => f.url().includes('/embed/'));
+    if (!conversation) throw new Error('the widget has no conversation frame');
+    const updates = await watchAnswerUpdates(conversation, '[role="log"]', '.msg.bot');
     await frame.getByLabel('Your message').fill('Is the bakery open on Monday?');
     await frame.getByLabel('Your message').press('Enter');
     const log = frame.getByRole('log');
     await expect.poll(() => log.textContent(), { timeout: SLOW }).toContain('closed for deep cleaning');
-    await expect.poll(() => log.getAttribute('aria-busy')).toBe('false');
+    await expect.poll(() => log.getAttribute('aria-busy'), { timeout: SLOW }).toBe('false');
+    // Streamed into the frame as it was produced: at least ten distinct texts painted.
+    expect(await updates()).toBeGreaterThanOrEqual(10);
     await log.getByRole('region', { name: 'Sources' }).getByText('bakery-faq.md').waitFor();
 
     const form = frame.getByRole('form', { name: 'Leave your email' });

@@ -1,0 +1,74 @@
+/**
+ * A visitor sees an answer being written, not dropped in at once: through the real inference
+ * gateway (its own process, offline answerer, as `npm start` runs it without a model) and the
+ * api, the chat stream reaches the client in many reads. Before the offline answerer kept a
+ * model's pace, the gateway wrote a whole answer within a few milliseconds, the api read it in
+ * one or two gulps and relayed it the same way: the browser got one to three chunks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type GatewayProcess, spawnGatewayProcess } from '../gateway/test-support/spawn-gateway-process.js';
+import {
+  type PlatformTestApi,
+  startPlatformTestApi,
+  TEST_PUBLIC_URL,
+} from '../services/bots/test-support/start-platform-test-api.js';
+import { httpFetch } from '../services/chat/http-fetch.js';
+
+const secret = 'platform-secret-for-tests-0123';
+let dataDir: string;
+let gateway: GatewayProcess;
+let api: PlatformTestApi;
+let botId: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'privexbot-gateway-'));
+  gateway = await spawnGatewayProcess({
+    GATEWAY_PLATFORM_SECRET: secret,
+    GATEWAY_FEED_TOKEN: 'feed-token-0123456789',
+    GATEWAY_DATA_DIR: dataDir,
+  });
+  api = await startPlatformTestApi({ env: { GATEWAY_URL: gateway.url, GATEWAY_PLATFORM_SECRET: secret } });
+  const org = await api.createOrg('61');
+  botId = await api.createBot(org);
+  const created = await api.request('post', `/v1/orgs/61/bots/${botId}/sources`, {
+    token: org.token,
+    body: {
+      type: 'text',
+      name: 'contracts',
+      text: 'Annual contracts renew automatically each year with the card on file. Annual contracts can be cancelled before renewal from the billing page.',
+    },
+  });
+  expect(created.status).toBe(201);
+  await api.platform.ingestion.idle();
+  await api.request('post', `/v1/orgs/61/bots/${botId}/publish`, { token: org.token });
+}, 180_000);
+afterAll(async () => {
+  await api?.close();
+  await gateway?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('relays an answer to the client as a stream of small reads, not one to three chunks', async () => {
+  const response = await httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: TEST_PUBLIC_URL },
+    body: JSON.stringify({ message: 'How do annual contracts renew?' }),
+  });
+  expect(response.status).toBe(200);
+  let tokens = 0;
+  let readsWithTokens = 0;
+  for await (const part of response.body as unknown as AsyncIterable<Uint8Array>) {
+    const found =
+      Buffer.from(part)
+        .toString()
+        .match(/^event: token$/gm)?.length ?? 0;
+    tokens += found;
+    if (found > 0) readsWithTokens++;
+  }
+  expect(tokens).toBeGreaterThan(20);
+  // Each word may share a read with a neighbour now and then, never the whole answer.
+  expect(readsWithTokens).toBeGreaterThanOrEqual(Math.ceil(tokens / 2));
+});

@@ -188,6 +188,13 @@ export async function startWidgetFixtures(): Promise<WidgetFixtures> {
         res.writeHead(200, embedHeaders([hostOrigin], nonce)).end(renderEmbedPage({ botId, nonce }));
         return;
       }
+      // The api's answer (routes/embed-diagnostics.ts): may a page on this Origin frame the bot?
+      const check = /^\/v1\/bots\/([\w-]+)\/embed-check$/.exec(url.pathname);
+      if (method === 'GET' && check && SCENARIOS[check[1] as string]) {
+        const origin = req.headers.origin ?? '';
+        res.setHeader('access-control-allow-origin', '*');
+        return sendJson(res, 200, { allowed: origin === hostOrigin || origin === apiOrigin, origin });
+      }
       const route = /^\/v1\/bots\/([\w-]+)\/(public|chat|leads)$/.exec(url.pathname);
       const scenario = route ? SCENARIOS[route[1] as string] : undefined;
       if (!route || !scenario) return apiError(res, 404, 'NOT_FOUND', 'No such route or bot');

@@ -443,15 +443,26 @@ describe('failures', () => {
 });
 
 describe('isolation', () => {
-  it('cannot be embedded by a host page on an origin the bot does not allow', async () => {
+  it('on an origin the bot does not allow, says so in a line and logs why, instead of a blank frame', async () => {
     const page = await openHost('bot-ok', fixtures.foreignOrigin);
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     await page.getByRole('button', { name: 'Open chat' }).click();
-    await expect.poll(() => fixtures.count('/embed/bot-ok')).toBe(1);
-    await page.waitForTimeout(1000);
-    // Chromium refused to render the page: it never ran, so it never called the API.
-    const frameUrls = page.frames().map((f) => f.url());
-    expect(frameUrls.some((u) => u.startsWith(`${fixtures.apiOrigin}/embed/`))).toBe(false);
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'This chat is not available on this website.' })
+      .waitFor();
+    await expect.poll(() => errors.filter((e) => e.startsWith('[privexbot]')).length).toBe(1);
+    expect(errors.find((e) => e.startsWith('[privexbot]'))).toContain(
+      `${fixtures.foreignOrigin} is not among the allowed origins of bot bot-ok`,
+    );
+    // No frame for the browser to refuse: the embed page was never requested.
+    expect(page.frames().some((f) => f.url().startsWith(`${fixtures.apiOrigin}/embed/`))).toBe(false);
+    expect(fixtures.count('/embed/bot-ok')).toBe(0);
     expect(fixtures.count('/v1/bots/bot-ok/public')).toBe(0);
+    // And were a frame forced there, the browser would refuse it: the page allows only the host.
     const response = await fetch(`${fixtures.apiOrigin}/embed/bot-ok`);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`frame-ancestors 'self' ${fixtures.hostOrigin}`);

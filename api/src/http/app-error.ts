@@ -17,6 +17,8 @@ export const AppErrorCode = {
   URL_REDIRECT_INVALID: 'URL_REDIRECT_INVALID',
   /** A bot model the inference gateway does not offer (`details.models`: those it does). */
   MODEL_NOT_OFFERED: 'MODEL_NOT_OFFERED',
+  /** A request that must come from a web page carried no Origin, or not a plain http(s) one. */
+  ORIGIN_MALFORMED: 'ORIGIN_MALFORMED',
   // 401
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   SESSION_EXPIRED: 'SESSION_EXPIRED',
@@ -79,6 +81,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   AUTH_PUBKEY_MALFORMED: 400,
   RANGE_TOO_LONG: 400,
   URL_REDIRECT_INVALID: 400,
+  ORIGIN_MALFORMED: 400,
   MODEL_NOT_OFFERED: 400,
   UNAUTHENTICATED: 401,
   SESSION_EXPIRED: 401,

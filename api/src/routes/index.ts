@@ -6,6 +6,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth.js';
 import { botRoutes } from './bots.js';
 import { conversationRoutes } from './conversations.js';
+import { embedDiagnosticRoutes } from './embed-diagnostics.js';
 import { invitationRoutes } from './invitations.js';
 import { knowledgeRoutes } from './knowledge.js';
 import { leadRoutes } from './leads.js';
@@ -42,6 +43,7 @@ export function allRoutes(deps: AppDeps, extras: { metrics: HttpMetrics }): AnyR
     ...publicBotRoutes(deps),
     ...conversationRoutes(deps),
     ...leadRoutes(deps),
+    ...embedDiagnosticRoutes(deps),
     ...webhookRoutes(deps),
     ...analyticsRoutes(deps),
     ...orgUsageRoutes(deps),

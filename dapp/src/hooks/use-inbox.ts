@@ -10,6 +10,7 @@ import { setBotWebhook } from '../core/api/bot-actions.js';
 import {
   type ConversationFilter,
   type ConversationSummary,
+  type EmbedRefusal,
   type Lead,
   sendTestWebhookEvent,
   type Transcript,
@@ -18,6 +19,7 @@ import {
 import type { BaseError } from '../core/errors.js';
 import {
   conversationsQueryOptions,
+  embedRefusalsQueryOptions,
   leadsQueryOptions,
   transcriptQueryOptions,
   webhookDeliveriesQueryOptions,
@@ -40,6 +42,11 @@ export function useTranscript(
   parameters: BotRef & { conversationId: string | undefined },
 ): UseQueryResult<Transcript, BaseError> {
   return useQuery(transcriptQueryOptions(useConfig(), parameters));
+}
+
+/** Websites refused the bot's widget lately (not among its allowed origins). */
+export function useEmbedRefusals(parameters: BotRef): UseQueryResult<EmbedRefusal[], BaseError> {
+  return useQuery(embedRefusalsQueryOptions(useConfig(), parameters));
 }
 
 export function useLeads(parameters: BotRef): UseQueryResult<Lead[], BaseError> {

@@ -5,6 +5,7 @@ import { CopyButton } from '../components/copy-button.js';
 import { DeleteBot } from '../components/delete-bot.js';
 import { MarkdownText } from '../components/markdown-text.js';
 import { Empty, ErrorNotice, Loading, QueryState } from '../components/query-state.js';
+import { RefusedOrigins } from '../components/refused-origins.js';
 import { RequireSession } from '../components/require-session.js';
 import type { Bot, Citation } from '../core/api/api-types.js';
 import { ACCEPTED_SOURCE_EXTENSIONS } from '../core/api/source-actions.js';
@@ -435,6 +436,7 @@ function EmbedSnippet({ bot }: { bot: Bot }) {
       {bot.allowedOrigins.length === 0 ? (
         <p className="fail">No origin is allowed yet: the widget will not load anywhere until you add one.</p>
       ) : null}
+      <RefusedOrigins bot={bot} />
       <div style={{ marginTop: 12 }}>
         <button
           type="button"

@@ -63,6 +63,12 @@ export type ApiKey = Prisma.ApiKeyModel
  */
 export type Bot = Prisma.BotModel
 /**
+ * Model EmbedRefusal
+ * A website that tried to show the bot's widget but is not among its allowed origins: the
+ * embed page lists the latest ones so the owner sees why the widget stays blank there.
+ */
+export type EmbedRefusal = Prisma.EmbedRefusalModel
+/**
  * Model Source
  * 
  */

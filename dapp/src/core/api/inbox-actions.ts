@@ -97,6 +97,19 @@ export function listLeads(config: DappConfig, parameters: BotRef): Promise<Lead[
   );
 }
 
+/** A website that tried to show the bot's widget but is not among its allowed origins. */
+export interface EmbedRefusal {
+  origin: string;
+  count: number;
+  lastSeenAt: string;
+}
+
+export function listEmbedRefusals(config: DappConfig, parameters: BotRef): Promise<EmbedRefusal[]> {
+  return apiRequest<{ refusals: EmbedRefusal[] }>(config, {
+    path: `${botPath(parameters)}/embed-refusals`,
+  }).then((body) => body.refusals);
+}
+
 export function listWebhookDeliveries(config: DappConfig, parameters: BotRef): Promise<WebhookDelivery[]> {
   return apiRequest<{ deliveries: WebhookDelivery[] }>(config, {
     path: `${botPath(parameters)}/webhook-deliveries?limit=20`,

@@ -11,6 +11,7 @@ import {
   type ConversationFilter,
   getTranscript,
   listConversations,
+  listEmbedRefusals,
   listLeads,
   listWebhookDeliveries,
 } from '../api/inbox-actions.js';
@@ -116,6 +117,22 @@ export function leadsQueryOptions(
   return {
     queryKey: queryKeys.leads({ address: sessionAddress(config), orgId: orgId ?? '', botId: botId ?? '' }),
     queryFn: () => listLeads(config, { orgId: orgId!, botId: botId! }),
+    enabled: Boolean(orgId && botId && config.session.get()),
+  };
+}
+
+export function embedRefusalsQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined },
+) {
+  const { orgId, botId } = parameters;
+  return {
+    queryKey: queryKeys.embedRefusals({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      botId: botId ?? '',
+    }),
+    queryFn: () => listEmbedRefusals(config, { orgId: orgId!, botId: botId! }),
     enabled: Boolean(orgId && botId && config.session.get()),
   };
 }

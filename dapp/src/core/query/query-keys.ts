@@ -30,6 +30,7 @@ export const queryKeys = {
   transcript: (p: { address: string; orgId: string; botId: string; conversationId: string }) =>
     ['transcript', p] as const,
   leads: (p: { address: string; orgId: string; botId: string }) => ['leads', p] as const,
+  embedRefusals: (p: { address: string; orgId: string; botId: string }) => ['embedRefusals', p] as const,
   webhookDeliveries: (p: { address: string; orgId: string; botId: string }) =>
     ['webhookDeliveries', p] as const,
   botUsage: (p: { address: string; orgId: string; botId: string; fromDay: number; toDay: number }) =>

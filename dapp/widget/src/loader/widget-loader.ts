@@ -31,6 +31,8 @@ const STYLE = `:host{all:initial}
 .l .b,.l .p{right:auto;left:20px}
 [hidden]{display:none!important}
 iframe{border:0;width:100%;height:100%;display:block}
+.p.s{height:auto!important}
+.m{margin:0;padding:16px;font:14px/1.4 system-ui,sans-serif;color:#333}
 @media (max-width:480px){.p{inset:0;width:100%;height:100%!important;border-radius:0}}`;
 
 const ICON =
@@ -135,22 +137,45 @@ function init(raw: unknown): void {
     if (frame && ready) frame.contentWindow?.postMessage({ ns: NAMESPACE, type }, origin);
   };
 
+  const createFrame = () => {
+    frame = document.createElement('iframe');
+    frame.title = 'Chat';
+    // The frame checks its parent's origin against the referrer where the browser does not
+    // expose ancestorOrigins; keep that referrer even on host pages with no-referrer.
+    frame.referrerPolicy = 'origin';
+    // The frame learns which origin embeds it, and checks that claim against the browser's.
+    const fragment = new URLSearchParams({ origin: location.origin, ...readKeptIds() });
+    frame.src = `${origin}/embed/${encodeURIComponent(options.id)}#${fragment}`;
+    panel.append(frame);
+    setTimeout(() => {
+      if (!ready) report(`the chat did not load; is ${location.origin} among the bot's allowed origins?`);
+    }, 15_000);
+  };
+  // A frame the browser refuses (CSP frame-ancestors) is a blank grey box that says nothing:
+  // ask first, and on an origin the bot does not allow say so in a line instead.
+  const refuse = () => {
+    const note = document.createElement('p');
+    note.className = 'm';
+    note.setAttribute('role', 'status');
+    note.textContent = 'This chat is not available on this website.';
+    panel.className += ' s';
+    panel.append(note);
+    report(
+      `${location.origin} is not among the allowed origins of bot ${options.id}; its owner can add it in the dashboard (the bot's Settings, "Allowed website origins").`,
+    );
+  };
+  let asked = false;
+
   const setOpen = (value: boolean) => {
     if (value === open) return;
     open = value;
-    if (open && !frame) {
-      frame = document.createElement('iframe');
-      frame.title = 'Chat';
-      // The frame checks its parent's origin against the referrer where the browser does not
-      // expose ancestorOrigins; keep that referrer even on host pages with no-referrer.
-      frame.referrerPolicy = 'origin';
-      // The frame learns which origin embeds it, and checks that claim against the browser's.
-      const fragment = new URLSearchParams({ origin: location.origin, ...readKeptIds() });
-      frame.src = `${origin}/embed/${encodeURIComponent(options.id)}#${fragment}`;
-      panel.append(frame);
-      setTimeout(() => {
-        if (!ready) report(`the chat did not load; is ${location.origin} among the bot's allowed origins?`);
-      }, 15_000);
+    if (open && !asked) {
+      asked = true;
+      // Any other answer (a network error, a bot not found) lets the frame tell the visitor.
+      fetch(`${origin}/v1/bots/${encodeURIComponent(options.id)}/embed-check`)
+        .then((response) => (response.ok ? response.json() : undefined))
+        .catch(() => undefined)
+        .then((answer) => (answer?.allowed === false ? refuse() : createFrame()));
     }
     panel.hidden = !open;
     showState(0);

@@ -405,6 +405,7 @@ export const ModelName = {
   RetiredRefreshToken: 'RetiredRefreshToken',
   ApiKey: 'ApiKey',
   Bot: 'Bot',
+  EmbedRefusal: 'EmbedRefusal',
   Source: 'Source',
   IngestJob: 'IngestJob',
   Chunk: 'Chunk',
@@ -432,7 +433,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "org" | "member" | "invitation" | "authNonce" | "session" | "retiredRefreshToken" | "apiKey" | "bot" | "source" | "ingestJob" | "chunk" | "conversation" | "message" | "lead" | "webhook" | "webhookDelivery" | "usageDaily" | "quotaWarning" | "rateLimitCounter" | "auditLog"
+    modelProps: "org" | "member" | "invitation" | "authNonce" | "session" | "retiredRefreshToken" | "apiKey" | "bot" | "embedRefusal" | "source" | "ingestJob" | "chunk" | "conversation" | "message" | "lead" | "webhook" | "webhookDelivery" | "usageDaily" | "quotaWarning" | "rateLimitCounter" | "auditLog"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1025,6 +1026,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.BotCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.BotCountAggregateOutputType> | number
+        }
+      }
+    }
+    EmbedRefusal: {
+      payload: Prisma.$EmbedRefusalPayload<ExtArgs>
+      fields: Prisma.EmbedRefusalFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.EmbedRefusalFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.EmbedRefusalFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>
+        }
+        findFirst: {
+          args: Prisma.EmbedRefusalFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.EmbedRefusalFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>
+        }
+        findMany: {
+          args: Prisma.EmbedRefusalFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>[]
+        }
+        create: {
+          args: Prisma.EmbedRefusalCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>
+        }
+        createMany: {
+          args: Prisma.EmbedRefusalCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.EmbedRefusalCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>[]
+        }
+        delete: {
+          args: Prisma.EmbedRefusalDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>
+        }
+        update: {
+          args: Prisma.EmbedRefusalUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>
+        }
+        deleteMany: {
+          args: Prisma.EmbedRefusalDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.EmbedRefusalUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.EmbedRefusalUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>[]
+        }
+        upsert: {
+          args: Prisma.EmbedRefusalUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmbedRefusalPayload>
+        }
+        aggregate: {
+          args: Prisma.EmbedRefusalAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateEmbedRefusal>
+        }
+        groupBy: {
+          args: Prisma.EmbedRefusalGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EmbedRefusalGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.EmbedRefusalCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EmbedRefusalCountAggregateOutputType> | number
         }
       }
     }
@@ -2083,6 +2158,16 @@ export const BotScalarFieldEnum = {
 export type BotScalarFieldEnum = (typeof BotScalarFieldEnum)[keyof typeof BotScalarFieldEnum]
 
 
+export const EmbedRefusalScalarFieldEnum = {
+  botId: 'botId',
+  origin: 'origin',
+  count: 'count',
+  lastSeenAt: 'lastSeenAt'
+} as const
+
+export type EmbedRefusalScalarFieldEnum = (typeof EmbedRefusalScalarFieldEnum)[keyof typeof EmbedRefusalScalarFieldEnum]
+
+
 export const SourceScalarFieldEnum = {
   id: 'id',
   botId: 'botId',
@@ -2639,6 +2724,7 @@ export type GlobalOmitConfig = {
   retiredRefreshToken?: Prisma.RetiredRefreshTokenOmit
   apiKey?: Prisma.ApiKeyOmit
   bot?: Prisma.BotOmit
+  embedRefusal?: Prisma.EmbedRefusalOmit
   source?: Prisma.SourceOmit
   ingestJob?: Prisma.IngestJobOmit
   chunk?: Prisma.ChunkOmit

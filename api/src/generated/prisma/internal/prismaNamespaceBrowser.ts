@@ -59,6 +59,7 @@ export const ModelName = {
   RetiredRefreshToken: 'RetiredRefreshToken',
   ApiKey: 'ApiKey',
   Bot: 'Bot',
+  EmbedRefusal: 'EmbedRefusal',
   Source: 'Source',
   IngestJob: 'IngestJob',
   Chunk: 'Chunk',
@@ -215,6 +216,16 @@ export const BotScalarFieldEnum = {
 } as const
 
 export type BotScalarFieldEnum = (typeof BotScalarFieldEnum)[keyof typeof BotScalarFieldEnum]
+
+
+export const EmbedRefusalScalarFieldEnum = {
+  botId: 'botId',
+  origin: 'origin',
+  count: 'count',
+  lastSeenAt: 'lastSeenAt'
+} as const
+
+export type EmbedRefusalScalarFieldEnum = (typeof EmbedRefusalScalarFieldEnum)[keyof typeof EmbedRefusalScalarFieldEnum]
 
 
 export const SourceScalarFieldEnum = {

@@ -387,6 +387,7 @@ export type BotWhereInput = {
   conversations?: Prisma.ConversationListRelationFilter
   leads?: Prisma.LeadListRelationFilter
   webhooks?: Prisma.WebhookListRelationFilter
+  embedRefusals?: Prisma.EmbedRefusalListRelationFilter
 }
 
 export type BotOrderByWithRelationInput = {
@@ -422,6 +423,7 @@ export type BotOrderByWithRelationInput = {
   conversations?: Prisma.ConversationOrderByRelationAggregateInput
   leads?: Prisma.LeadOrderByRelationAggregateInput
   webhooks?: Prisma.WebhookOrderByRelationAggregateInput
+  embedRefusals?: Prisma.EmbedRefusalOrderByRelationAggregateInput
 }
 
 export type BotWhereUniqueInput = Prisma.AtLeast<{
@@ -460,6 +462,7 @@ export type BotWhereUniqueInput = Prisma.AtLeast<{
   conversations?: Prisma.ConversationListRelationFilter
   leads?: Prisma.LeadListRelationFilter
   webhooks?: Prisma.WebhookListRelationFilter
+  embedRefusals?: Prisma.EmbedRefusalListRelationFilter
 }, "id">
 
 export type BotOrderByWithAggregationInput = {
@@ -558,6 +561,7 @@ export type BotCreateInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateInput = {
@@ -592,6 +596,7 @@ export type BotUncheckedCreateInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotUpdateInput = {
@@ -626,6 +631,7 @@ export type BotUpdateInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateInput = {
@@ -660,6 +666,7 @@ export type BotUncheckedUpdateInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateManyInput = {
@@ -929,6 +936,20 @@ export type BoolFieldUpdateOperationsInput = {
   set?: boolean
 }
 
+export type BotCreateNestedOneWithoutEmbedRefusalsInput = {
+  create?: Prisma.XOR<Prisma.BotCreateWithoutEmbedRefusalsInput, Prisma.BotUncheckedCreateWithoutEmbedRefusalsInput>
+  connectOrCreate?: Prisma.BotCreateOrConnectWithoutEmbedRefusalsInput
+  connect?: Prisma.BotWhereUniqueInput
+}
+
+export type BotUpdateOneRequiredWithoutEmbedRefusalsNestedInput = {
+  create?: Prisma.XOR<Prisma.BotCreateWithoutEmbedRefusalsInput, Prisma.BotUncheckedCreateWithoutEmbedRefusalsInput>
+  connectOrCreate?: Prisma.BotCreateOrConnectWithoutEmbedRefusalsInput
+  upsert?: Prisma.BotUpsertWithoutEmbedRefusalsInput
+  connect?: Prisma.BotWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.BotUpdateToOneWithWhereWithoutEmbedRefusalsInput, Prisma.BotUpdateWithoutEmbedRefusalsInput>, Prisma.BotUncheckedUpdateWithoutEmbedRefusalsInput>
+}
+
 export type BotCreateNestedOneWithoutSourcesInput = {
   create?: Prisma.XOR<Prisma.BotCreateWithoutSourcesInput, Prisma.BotUncheckedCreateWithoutSourcesInput>
   connectOrCreate?: Prisma.BotCreateOrConnectWithoutSourcesInput
@@ -1044,6 +1065,7 @@ export type BotCreateWithoutOrgInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutOrgInput = {
@@ -1077,6 +1099,7 @@ export type BotUncheckedCreateWithoutOrgInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutOrgInput = {
@@ -1136,6 +1159,158 @@ export type BotScalarWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
 }
 
+export type BotCreateWithoutEmbedRefusalsInput = {
+  id?: string
+  name: string
+  systemPrompt?: string
+  model: string
+  temperature?: number
+  maxTokens?: number
+  welcomeMessage?: string
+  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  position?: $Enums.WidgetPosition
+  allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
+  visitorRateLimitPerMin?: number
+  botRateLimitPerMin?: number
+  visitorDailyTokenCap?: number
+  leadCaptureEnabled?: boolean
+  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  webhookUrl?: string | null
+  webhookSecretEncrypted?: string | null
+  published?: boolean
+  publishedAt?: Date | string | null
+  embedder: string
+  embedderNext?: string | null
+  createdBy: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  org: Prisma.OrgCreateNestedOneWithoutBotsInput
+  sources?: Prisma.SourceCreateNestedManyWithoutBotInput
+  ingestJobs?: Prisma.IngestJobCreateNestedManyWithoutBotInput
+  chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
+  conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
+  leads?: Prisma.LeadCreateNestedManyWithoutBotInput
+  webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+}
+
+export type BotUncheckedCreateWithoutEmbedRefusalsInput = {
+  id?: string
+  orgId: string
+  name: string
+  systemPrompt?: string
+  model: string
+  temperature?: number
+  maxTokens?: number
+  welcomeMessage?: string
+  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  position?: $Enums.WidgetPosition
+  allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
+  visitorRateLimitPerMin?: number
+  botRateLimitPerMin?: number
+  visitorDailyTokenCap?: number
+  leadCaptureEnabled?: boolean
+  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  webhookUrl?: string | null
+  webhookSecretEncrypted?: string | null
+  published?: boolean
+  publishedAt?: Date | string | null
+  embedder: string
+  embedderNext?: string | null
+  createdBy: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutBotInput
+  ingestJobs?: Prisma.IngestJobUncheckedCreateNestedManyWithoutBotInput
+  chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
+  conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
+  leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
+  webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+}
+
+export type BotCreateOrConnectWithoutEmbedRefusalsInput = {
+  where: Prisma.BotWhereUniqueInput
+  create: Prisma.XOR<Prisma.BotCreateWithoutEmbedRefusalsInput, Prisma.BotUncheckedCreateWithoutEmbedRefusalsInput>
+}
+
+export type BotUpsertWithoutEmbedRefusalsInput = {
+  update: Prisma.XOR<Prisma.BotUpdateWithoutEmbedRefusalsInput, Prisma.BotUncheckedUpdateWithoutEmbedRefusalsInput>
+  create: Prisma.XOR<Prisma.BotCreateWithoutEmbedRefusalsInput, Prisma.BotUncheckedCreateWithoutEmbedRefusalsInput>
+  where?: Prisma.BotWhereInput
+}
+
+export type BotUpdateToOneWithWhereWithoutEmbedRefusalsInput = {
+  where?: Prisma.BotWhereInput
+  data: Prisma.XOR<Prisma.BotUpdateWithoutEmbedRefusalsInput, Prisma.BotUncheckedUpdateWithoutEmbedRefusalsInput>
+}
+
+export type BotUpdateWithoutEmbedRefusalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  systemPrompt?: Prisma.StringFieldUpdateOperationsInput | string
+  model?: Prisma.StringFieldUpdateOperationsInput | string
+  temperature?: Prisma.FloatFieldUpdateOperationsInput | number
+  maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
+  welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
+  allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
+  visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
+  botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
+  visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  webhookSecretEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  published?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdBy?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  org?: Prisma.OrgUpdateOneRequiredWithoutBotsNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutBotNestedInput
+  ingestJobs?: Prisma.IngestJobUpdateManyWithoutBotNestedInput
+  chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
+  conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
+  leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
+  webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+}
+
+export type BotUncheckedUpdateWithoutEmbedRefusalsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  orgId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  systemPrompt?: Prisma.StringFieldUpdateOperationsInput | string
+  model?: Prisma.StringFieldUpdateOperationsInput | string
+  temperature?: Prisma.FloatFieldUpdateOperationsInput | number
+  maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
+  welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
+  allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
+  visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
+  botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
+  visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  webhookSecretEncrypted?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  published?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  embedder?: Prisma.StringFieldUpdateOperationsInput | string
+  embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdBy?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutBotNestedInput
+  ingestJobs?: Prisma.IngestJobUncheckedUpdateManyWithoutBotNestedInput
+  chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
+  conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
+  leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
+  webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+}
+
 export type BotCreateWithoutSourcesInput = {
   id?: string
   name: string
@@ -1167,6 +1342,7 @@ export type BotCreateWithoutSourcesInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutSourcesInput = {
@@ -1200,6 +1376,7 @@ export type BotUncheckedCreateWithoutSourcesInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutSourcesInput = {
@@ -1249,6 +1426,7 @@ export type BotUpdateWithoutSourcesInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutSourcesInput = {
@@ -1282,6 +1460,7 @@ export type BotUncheckedUpdateWithoutSourcesInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutIngestJobsInput = {
@@ -1315,6 +1494,7 @@ export type BotCreateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutIngestJobsInput = {
@@ -1348,6 +1528,7 @@ export type BotUncheckedCreateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutIngestJobsInput = {
@@ -1397,6 +1578,7 @@ export type BotUpdateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutIngestJobsInput = {
@@ -1430,6 +1612,7 @@ export type BotUncheckedUpdateWithoutIngestJobsInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutChunksInput = {
@@ -1463,6 +1646,7 @@ export type BotCreateWithoutChunksInput = {
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutChunksInput = {
@@ -1496,6 +1680,7 @@ export type BotUncheckedCreateWithoutChunksInput = {
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutChunksInput = {
@@ -1545,6 +1730,7 @@ export type BotUpdateWithoutChunksInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutChunksInput = {
@@ -1578,6 +1764,7 @@ export type BotUncheckedUpdateWithoutChunksInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutConversationsInput = {
@@ -1611,6 +1798,7 @@ export type BotCreateWithoutConversationsInput = {
   chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutConversationsInput = {
@@ -1644,6 +1832,7 @@ export type BotUncheckedCreateWithoutConversationsInput = {
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutConversationsInput = {
@@ -1693,6 +1882,7 @@ export type BotUpdateWithoutConversationsInput = {
   chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutConversationsInput = {
@@ -1726,6 +1916,7 @@ export type BotUncheckedUpdateWithoutConversationsInput = {
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutLeadsInput = {
@@ -1759,6 +1950,7 @@ export type BotCreateWithoutLeadsInput = {
   chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutLeadsInput = {
@@ -1792,6 +1984,7 @@ export type BotUncheckedCreateWithoutLeadsInput = {
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   webhooks?: Prisma.WebhookUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutLeadsInput = {
@@ -1841,6 +2034,7 @@ export type BotUpdateWithoutLeadsInput = {
   chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutLeadsInput = {
@@ -1874,6 +2068,7 @@ export type BotUncheckedUpdateWithoutLeadsInput = {
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateWithoutWebhooksInput = {
@@ -1907,6 +2102,7 @@ export type BotCreateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalCreateNestedManyWithoutBotInput
 }
 
 export type BotUncheckedCreateWithoutWebhooksInput = {
@@ -1940,6 +2136,7 @@ export type BotUncheckedCreateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutBotInput
   conversations?: Prisma.ConversationUncheckedCreateNestedManyWithoutBotInput
   leads?: Prisma.LeadUncheckedCreateNestedManyWithoutBotInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedCreateNestedManyWithoutBotInput
 }
 
 export type BotCreateOrConnectWithoutWebhooksInput = {
@@ -1989,6 +2186,7 @@ export type BotUpdateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutWebhooksInput = {
@@ -2022,6 +2220,7 @@ export type BotUncheckedUpdateWithoutWebhooksInput = {
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutBotNestedInput
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotCreateManyOrgInput = {
@@ -2082,6 +2281,7 @@ export type BotUpdateWithoutOrgInput = {
   conversations?: Prisma.ConversationUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateWithoutOrgInput = {
@@ -2115,6 +2315,7 @@ export type BotUncheckedUpdateWithoutOrgInput = {
   conversations?: Prisma.ConversationUncheckedUpdateManyWithoutBotNestedInput
   leads?: Prisma.LeadUncheckedUpdateManyWithoutBotNestedInput
   webhooks?: Prisma.WebhookUncheckedUpdateManyWithoutBotNestedInput
+  embedRefusals?: Prisma.EmbedRefusalUncheckedUpdateManyWithoutBotNestedInput
 }
 
 export type BotUncheckedUpdateManyWithoutOrgInput = {
@@ -2156,6 +2357,7 @@ export type BotCountOutputType = {
   conversations: number
   leads: number
   webhooks: number
+  embedRefusals: number
 }
 
 export type BotCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2165,6 +2367,7 @@ export type BotCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.In
   conversations?: boolean | BotCountOutputTypeCountConversationsArgs
   leads?: boolean | BotCountOutputTypeCountLeadsArgs
   webhooks?: boolean | BotCountOutputTypeCountWebhooksArgs
+  embedRefusals?: boolean | BotCountOutputTypeCountEmbedRefusalsArgs
 }
 
 /**
@@ -2219,6 +2422,13 @@ export type BotCountOutputTypeCountWebhooksArgs<ExtArgs extends runtime.Types.Ex
   where?: Prisma.WebhookWhereInput
 }
 
+/**
+ * BotCountOutputType without action
+ */
+export type BotCountOutputTypeCountEmbedRefusalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.EmbedRefusalWhereInput
+}
+
 
 export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -2253,6 +2463,7 @@ export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   conversations?: boolean | Prisma.Bot$conversationsArgs<ExtArgs>
   leads?: boolean | Prisma.Bot$leadsArgs<ExtArgs>
   webhooks?: boolean | Prisma.Bot$webhooksArgs<ExtArgs>
+  embedRefusals?: boolean | Prisma.Bot$embedRefusalsArgs<ExtArgs>
   _count?: boolean | Prisma.BotCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["bot"]>
 
@@ -2351,6 +2562,7 @@ export type BotInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   conversations?: boolean | Prisma.Bot$conversationsArgs<ExtArgs>
   leads?: boolean | Prisma.Bot$leadsArgs<ExtArgs>
   webhooks?: boolean | Prisma.Bot$webhooksArgs<ExtArgs>
+  embedRefusals?: boolean | Prisma.Bot$embedRefusalsArgs<ExtArgs>
   _count?: boolean | Prisma.BotCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type BotIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2370,6 +2582,7 @@ export type $BotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     conversations: Prisma.$ConversationPayload<ExtArgs>[]
     leads: Prisma.$LeadPayload<ExtArgs>[]
     webhooks: Prisma.$WebhookPayload<ExtArgs>[]
+    embedRefusals: Prisma.$EmbedRefusalPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2822,6 +3035,7 @@ export interface Prisma__BotClient<T, Null = never, ExtArgs extends runtime.Type
   conversations<T extends Prisma.Bot$conversationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$conversationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ConversationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   leads<T extends Prisma.Bot$leadsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$leadsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LeadPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   webhooks<T extends Prisma.Bot$webhooksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$webhooksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$WebhookPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  embedRefusals<T extends Prisma.Bot$embedRefusalsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Bot$embedRefusalsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EmbedRefusalPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3418,6 +3632,30 @@ export type Bot$webhooksArgs<ExtArgs extends runtime.Types.Extensions.InternalAr
   take?: number
   skip?: number
   distinct?: Prisma.WebhookScalarFieldEnum | Prisma.WebhookScalarFieldEnum[]
+}
+
+/**
+ * Bot.embedRefusals
+ */
+export type Bot$embedRefusalsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EmbedRefusal
+   */
+  select?: Prisma.EmbedRefusalSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the EmbedRefusal
+   */
+  omit?: Prisma.EmbedRefusalOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.EmbedRefusalInclude<ExtArgs> | null
+  where?: Prisma.EmbedRefusalWhereInput
+  orderBy?: Prisma.EmbedRefusalOrderByWithRelationInput | Prisma.EmbedRefusalOrderByWithRelationInput[]
+  cursor?: Prisma.EmbedRefusalWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.EmbedRefusalScalarFieldEnum | Prisma.EmbedRefusalScalarFieldEnum[]
 }
 
 /**

@@ -70,6 +70,8 @@ export interface StartWasmdChainOptions {
   binary?: string;
   /** `timeout_commit`; default 500 ms */
   blockTimeMs?: number;
+  /** the block gas limit written into genesis (`consensus.params.block.max_gas`); default: wasmd's (-1, none) */
+  maxBlockGas?: number;
   /**
    * where the chain lives, kept by close(); a folder that already holds a chain is reopened
    * (same genesis, state and ports). Default: a new temporary folder, deleted by close().
@@ -135,6 +137,8 @@ export async function startWasmdChain(options: StartWasmdChainOptions = {}): Pro
     }
     await cli('genesis', 'gentx', 'validator', VALIDATOR_STAKE, '--chain-id', WASMD_CHAIN_ID, ...keyring);
     await cli('genesis', 'collect-gentxs');
+    if (options.maxBlockGas !== undefined)
+      setMaxBlockGas(join(homeDir, 'config', 'genesis.json'), options.maxBlockGas);
 
     editToml(join(homeDir, 'config', 'config.toml'), [
       ['consensus', 'timeout_commit', `"${options.blockTimeMs ?? 500}ms"`],
@@ -264,6 +268,14 @@ function tomlValue(file: string, section: string, key: string): string | undefin
 }
 
 /** Sets `key = value` in a TOML section ('' is the top level), replacing the existing line. */
+function setMaxBlockGas(file: string, maxGas: number): void {
+  const genesis = JSON.parse(readFileSync(file, 'utf8'));
+  const block = genesis.consensus?.params?.block;
+  if (!block) throw new WasmdChainError(`${file} has no consensus.params.block to set max_gas in`);
+  block.max_gas = String(maxGas);
+  writeFileSync(file, `${JSON.stringify(genesis, null, 2)}\n`);
+}
+
 function editToml(file: string, edits: [section: string, key: string, value: string][]): void {
   const lines = readFileSync(file, 'utf8').split('\n');
   for (const [section, key, value] of edits) {

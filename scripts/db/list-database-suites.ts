@@ -20,16 +20,9 @@ export function listDatabaseSuites(): string[] {
     ...testFiles(join(repoRoot, 'tests', 'relayer')),
     ...testFiles(join(repoRoot, 'tests', 'e2e')),
   ].filter((file) => uses.some((pattern) => pattern.test(readFileSync(file, 'utf8'))));
-  return (
-    [...files, ...testFiles(join(repoRoot, 'tests', 'postgres'))]
-      // Not yet on the server: its "a refused request wrote nothing" check snapshots every table,
-      // and on a server the background workers (ingestion, re-embedding) write in parallel
-      // sessions meanwhile, so a different route fails each run. It needs a snapshot that
-      // leaves the workers' rows out before it can join.
-      .filter((file) => !file.endsWith('api/src/routes/every-route.test.ts'))
-      .map((file) => relative(repoRoot, file))
-      .sort()
-  );
+  return [...files, ...testFiles(join(repoRoot, 'tests', 'postgres'))]
+    .map((file) => relative(repoRoot, file))
+    .sort();
 }
 
 function testFiles(dir: string): string[] {

@@ -31,6 +31,16 @@ fn validate_denom(field: &str, denom: &str) -> Result<String, ContractError> {
     }
 }
 
+fn validate_org_cap(cap: u64) -> Result<u64, ContractError> {
+    if cap == 0 {
+        return Err(ContractError::invalid(
+            "max_orgs_per_creator",
+            "at least 1 (omit it for no cap)",
+        ));
+    }
+    Ok(cap)
+}
+
 fn add_token(tokens: &mut Vec<Token>, token: Token) -> Result<(), ContractError> {
     if tokens.iter().any(|t| t.address == token.address) {
         return Err(ContractError::TokenAlreadyAccepted {
@@ -109,6 +119,7 @@ pub fn instantiate_config(
             format!("{address_prefix:?} is not a bech32 prefix"),
         )
     })?;
+    let max_orgs_per_creator = msg.max_orgs_per_creator.map(validate_org_cap).transpose()?;
     let config = Config {
         admin,
         pending_admin: None,
@@ -120,6 +131,7 @@ pub fn instantiate_config(
         unbonding_seconds: msg.staking.unbonding_seconds,
         validator: msg.staking.validator,
         address_prefix,
+        max_orgs_per_creator,
     };
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
@@ -138,6 +150,7 @@ pub fn execute_update_config(
     info: MessageInfo,
     treasury: Option<String>,
     usage_contract: Option<String>,
+    max_orgs_per_creator: Option<u64>,
 ) -> Result<Response, ContractError> {
     no_funds(&info)?;
     let mut config = only_admin(deps.storage, &info)?;
@@ -155,6 +168,10 @@ pub fn execute_update_config(
         let addr = validate_addr(&deps.as_ref(), &u)?;
         response = response.add_attribute("usage_contract", addr.to_string());
         config.usage_contract = Some(addr);
+    }
+    if let Some(cap) = max_orgs_per_creator {
+        config.max_orgs_per_creator = Some(validate_org_cap(cap)?);
+        response = response.add_attribute("max_orgs_per_creator", cap.to_string());
     }
     CONFIG.save(deps.storage, &config)?;
     Ok(response)
@@ -221,5 +238,6 @@ pub fn query_config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         unbonding_seconds: c.unbonding_seconds,
         validator: c.validator,
         address_prefix: c.address_prefix,
+        max_orgs_per_creator: c.max_orgs_per_creator,
     })
 }

@@ -67,7 +67,8 @@ pub fn execute(
         ExecuteMsg::UpdateConfig {
             treasury,
             usage_contract,
-        } => execute_update_config(deps, info, treasury, usage_contract),
+            max_orgs_per_creator,
+        } => execute_update_config(deps, info, treasury, usage_contract, max_orgs_per_creator),
         ExecuteMsg::AddAcceptedToken { token } => {
             execute_add_accepted_token(deps, env, info, token)
         }

@@ -43,6 +43,9 @@ pub enum ContractError {
     #[error("no pending proposal to accept")]
     NoPendingProposal {},
 
+    #[error("{owner} has already created {cap} orgs, the most one address may create")]
+    OrgCreationCapReached { owner: String, cap: u64 },
+
     #[error("org {id} not found")]
     OrgNotFound { id: u64 },
 

@@ -22,6 +22,9 @@ pub struct InstantiateMsg {
     /// Bech32 prefix of account addresses, used to derive a permit signer's address.
     /// Defaults to the prefix of this contract's own address.
     pub address_prefix: Option<String>,
+    /// How many orgs one address may ever create (at least 1); `None`: no cap. Counted per
+    /// creator, so handing orgs away frees nothing.
+    pub max_orgs_per_creator: Option<u64>,
 }
 
 #[cw_serde]
@@ -91,6 +94,9 @@ pub enum ExecuteMsg {
     UpdateConfig {
         treasury: Option<String>,
         usage_contract: Option<String>,
+        /// A new per-creator org cap (at least 1); it applies to the next `create_org`, and
+        /// an address already at or above it creates no more.
+        max_orgs_per_creator: Option<u64>,
     },
     AddAcceptedToken {
         token: TokenInput,
@@ -330,6 +336,7 @@ pub struct ConfigResponse {
     pub unbonding_seconds: u64,
     pub validator: Option<String>,
     pub address_prefix: String,
+    pub max_orgs_per_creator: Option<u64>,
 }
 
 /// Fixed by agreement with the usage contract, which reads `owner`, `admins` and `auditors`.

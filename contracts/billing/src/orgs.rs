@@ -7,7 +7,9 @@ use privexbot_shared::storage::to_json_bytes;
 
 use crate::msg::{FindOrgResponse, OrgMembership, OrgResponse, OrgsOfResponse, Role};
 use crate::payments::no_funds;
-use crate::state::{Org, ORGS, ORGS_OF_AT, ORGS_OF_COUNT, ORGS_OF_POS, ORG_COUNT};
+use crate::state::{
+    Org, CONFIG, ORGS, ORGS_CREATED_BY, ORGS_OF_AT, ORGS_OF_COUNT, ORGS_OF_POS, ORG_COUNT,
+};
 use crate::ContractError;
 
 pub(crate) const MAX_NAME_LEN: usize = 64;
@@ -167,6 +169,18 @@ pub fn execute_create_org(
 ) -> Result<Response, ContractError> {
     no_funds(&info)?;
     let name = validate_name(&name)?;
+    let created = ORGS_CREATED_BY
+        .may_load(deps.storage, &info.sender)?
+        .unwrap_or(0);
+    if let Some(cap) = CONFIG.load(deps.storage)?.max_orgs_per_creator {
+        if created >= cap {
+            return Err(ContractError::OrgCreationCapReached {
+                owner: info.sender.to_string(),
+                cap,
+            });
+        }
+    }
+    ORGS_CREATED_BY.save(deps.storage, &info.sender, &(created + 1))?;
     let org_id = ORG_COUNT.may_load(deps.storage)?.unwrap_or(0) + 1;
     ORG_COUNT.save(deps.storage, &org_id)?;
     let org = Org {

@@ -48,6 +48,7 @@ fn instantiate_msg(code_hash: Option<&str>) -> InstantiateMsg {
             validator: None,
         },
         address_prefix: Some("secret".into()),
+        max_orgs_per_creator: None,
     }
 }
 
@@ -273,4 +274,39 @@ fn an_added_token_is_registered_with_too() {
             code_hash: "not hex".into()
         })
     );
+}
+
+/// The per-creator cap holds on the Secret build too (its storage has no iterator: the
+/// counter is one key per creator).
+#[test]
+fn the_org_cap_refuses_a_creator_past_it_on_the_secret_build() {
+    let mut deps = mock_dependencies();
+    instantiate(
+        deps.as_mut(),
+        env(),
+        mock_info("admin", &[]),
+        InstantiateMsg {
+            max_orgs_per_creator: Some(2),
+            ..instantiate_msg(Some(TOKEN_HASH))
+        },
+    )
+    .unwrap();
+    let create = |deps: &mut Deps, who: &str| {
+        execute(
+            deps.as_mut(),
+            env(),
+            mock_info(who, &[]),
+            ExecuteMsg::CreateOrg { name: "Org".into() },
+        )
+    };
+    create(&mut deps, "alice").unwrap();
+    create(&mut deps, "alice").unwrap();
+    assert_eq!(
+        create(&mut deps, "alice").unwrap_err(),
+        ContractError::OrgCreationCapReached {
+            owner: "alice".into(),
+            cap: 2,
+        }
+    );
+    create(&mut deps, "bob").unwrap();
 }

@@ -21,6 +21,9 @@ pub struct Config {
     pub unbonding_seconds: u64,
     pub validator: Option<String>,
     pub address_prefix: String,
+    /// Absent in configs stored before the cap existed, which reads as no cap.
+    #[serde(default)]
+    pub max_orgs_per_creator: Option<u64>,
 }
 
 #[cw_serde]
@@ -119,6 +122,9 @@ pub const ORGS: Map<u64, Org> = Map::new("orgs");
 pub const ORGS_OF_COUNT: Map<Addr, u64> = Map::new("orgs_of_count");
 pub const ORGS_OF_AT: Map<(Addr, u64), u64> = Map::new("orgs_of_at");
 pub const ORGS_OF_POS: Map<(Addr, u64), u64> = Map::new("orgs_of_pos");
+/// How many orgs each address has created: only ever grows, so neither handing an org away
+/// nor losing a role frees room under the cap.
+pub const ORGS_CREATED_BY: Map<Addr, u64> = Map::new("orgs_created_by");
 
 /// Last plan id handed out; ids start at 1, so plans are listed by counting.
 pub const PLAN_COUNT: Item<u64> = Item::new("plan_count");

@@ -11,6 +11,10 @@ export type ExecuteMsg =
     }
   | {
       update_config: {
+        /**
+         * A new per-creator org cap (at least 1); it applies to the next `create_org`, and an address already at or above it creates no more.
+         */
+        max_orgs_per_creator?: number | null;
         treasury?: string | null;
         usage_contract?: string | null;
       };
@@ -416,6 +420,10 @@ export interface InstantiateMsg {
    */
   admin?: string | null;
   /**
+   * How many orgs one address may ever create (at least 1); `None`: no cap. Counted per creator, so handing orgs away frees nothing.
+   */
+  max_orgs_per_creator?: number | null;
+  /**
    * Native denom accepted as payment (for example `uscrt`), if any.
    */
   native_denom?: string | null;
@@ -562,6 +570,7 @@ export interface ConfigResponse {
   accepted_tokens: Token[];
   address_prefix: string;
   admin: Addr;
+  max_orgs_per_creator?: number | null;
   native_denom?: string | null;
   pending_admin?: Addr | null;
   stake_denom: string;

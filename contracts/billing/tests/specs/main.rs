@@ -6,6 +6,7 @@
 mod suite;
 
 mod lifecycle;
+mod org_cap;
 mod orgs;
 mod privacy;
 mod properties;

@@ -182,6 +182,7 @@ fn the_contract_admin_moves_in_two_steps() {
         &ExecuteMsg::UpdateConfig {
             treasury: Some(CAROL.into()),
             usage_contract: Some(MALLORY.into()),
+            max_orgs_per_creator: None,
         },
     )
     .unwrap();

@@ -57,10 +57,11 @@ fn variant(e: &ContractError) -> &'static str {
         ContractError::NothingToWithdraw {} => "NothingToWithdraw",
         ContractError::NoValidator {} => "NoValidator",
         ContractError::MissingReceiveMsg {} => "MissingReceiveMsg",
+        ContractError::OrgCreationCapReached { .. } => "OrgCreationCapReached",
     }
 }
 
-const ALL_VARIANTS: usize = 35;
+const ALL_VARIANTS: usize = 36;
 
 /// A scene with two orgs, plans of every kind, an active subscription and a stake.
 struct Scene {
@@ -205,6 +206,7 @@ fn admin_and_owner_actions_are_refused_to_everyone_else() {
             ExecuteMsg::UpdateConfig {
                 treasury: Some(MALLORY.into()),
                 usage_contract: None,
+                max_orgs_per_creator: None,
             },
         );
         c.unauthorized(
@@ -423,6 +425,7 @@ fn bad_input_gets_a_specific_error_and_changes_nothing_and_every_error_is_produc
             ExecuteMsg::UpdateConfig {
                 treasury: Some("X".into()),
                 usage_contract: None,
+                max_orgs_per_creator: None,
             },
         ),
         ContractError::InvalidAddress {
@@ -992,6 +995,29 @@ fn bad_input_gets_a_specific_error_and_changes_nothing_and_every_error_is_produc
         ContractError::NoValidator {},
     );
     c.seen.extend(no_validator.seen);
+
+    // Alice created one org (Acme): a cap of one leaves her no more.
+    c.s.exec(
+        ADMIN,
+        &ExecuteMsg::UpdateConfig {
+            treasury: None,
+            usage_contract: None,
+            max_orgs_per_creator: Some(1),
+        },
+    )
+    .unwrap();
+    c.refused(
+        exec(
+            ALICE,
+            ExecuteMsg::CreateOrg {
+                name: "More".into(),
+            },
+        ),
+        ContractError::OrgCreationCapReached {
+            owner: ALICE.into(),
+            cap: 1,
+        },
+    );
 
     assert_eq!(
         c.seen.len(),

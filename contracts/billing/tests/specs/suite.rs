@@ -102,6 +102,7 @@ pub fn default_instantiate(token: &Addr, validator: bool) -> InstantiateMsg {
             validator: validator.then(|| VALIDATOR.to_string()),
         },
         address_prefix: Some(PREFIX.to_string()),
+        max_orgs_per_creator: None,
     }
 }
 
@@ -190,13 +191,18 @@ impl Suite {
     }
 
     pub fn with_validator(validator: bool) -> Self {
+        Self::with_instantiate(|token| default_instantiate(token, validator))
+    }
+
+    /// A suite whose billing contract is instantiated with `msg(accepted token)`.
+    pub fn with_instantiate(msg: impl FnOnce(&Addr) -> InstantiateMsg) -> Self {
         let (mut app, token, other_token) = chain();
         let code = billing_code(&mut app);
         let billing = app
             .instantiate_contract(
                 code,
                 Addr::unchecked(ADMIN),
-                &default_instantiate(&token, validator),
+                &msg(&token),
                 &[],
                 "billing",
                 None,

@@ -238,6 +238,7 @@ impl Suite {
                         validator: None,
                     },
                     address_prefix: None,
+                    max_orgs_per_creator: None,
                 },
                 &[],
                 "billing",

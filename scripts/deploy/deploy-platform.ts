@@ -6,7 +6,7 @@
  */
 import { type ChainClient, NATIVE_DENOM } from '@privexbot/schema/chain';
 import { type BillingTypes, eventAttribute, type UsageTypes } from '@privexbot/schema/contracts';
-import { defaultPlans } from '../devnet/deploy-contracts.js';
+import { DEFAULT_MAX_ORGS_PER_CREATOR, defaultPlans } from '../devnet/deploy-contracts.js';
 import type { ContractRecord, DeploymentFile, NetworkName } from './deployment-file.js';
 
 /** A SNIP-20 / cw20 payment token that already exists on the chain. */
@@ -32,6 +32,8 @@ export interface DeployPlatformOptions {
   addressPrefix?: string;
   /** 21 days: Secret's unbonding time, so staked coins are back when the cooldown ends */
   unbondingSeconds?: number;
+  /** orgs one address may ever create; default DEFAULT_MAX_ORGS_PER_CREATOR */
+  maxOrgsPerCreator?: number;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -47,6 +49,7 @@ export function billingInstantiateMsg(options: {
   nativeDenom: string;
   addressPrefix: string;
   unbondingSeconds: number;
+  maxOrgsPerCreator?: number;
 }): BillingTypes.InstantiateMsg {
   const { paymentToken } = options;
   if (options.secret && paymentToken && !paymentToken.codeHash) {
@@ -72,6 +75,7 @@ export function billingInstantiateMsg(options: {
       validator: null,
     },
     address_prefix: options.addressPrefix,
+    max_orgs_per_creator: options.maxOrgsPerCreator ?? DEFAULT_MAX_ORGS_PER_CREATOR,
   };
 }
 
@@ -141,6 +145,7 @@ export async function deployPlatform(
         nativeDenom,
         addressPrefix,
         unbondingSeconds: options.unbondingSeconds ?? 21 * 24 * 60 * 60,
+        ...(options.maxOrgsPerCreator !== undefined ? { maxOrgsPerCreator: options.maxOrgsPerCreator } : {}),
       }),
     }),
   );

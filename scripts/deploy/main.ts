@@ -75,7 +75,13 @@ async function main(): Promise<void> {
     return new Uint8Array(readFileSync(file));
   };
 
+  const cap = process.env.DEPLOY_MAX_ORGS_PER_CREATOR;
+  // Checked here: a typo must not become JSON null, which the contract reads as "no cap".
+  if (cap !== undefined && !/^[1-9][0-9]{0,9}$/.test(cap)) {
+    throw new Error(`DEPLOY_MAX_ORGS_PER_CREATOR=${cap}: a whole number of orgs, at least 1`);
+  }
   const deployment = await deployPlatform(chain, {
+    ...(cap !== undefined ? { maxOrgsPerCreator: Number(cap) } : {}),
     network: network.name,
     wasm: { billing: readWasm('billing'), usage: readWasm('usage') },
     secret: network.secret,

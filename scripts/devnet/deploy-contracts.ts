@@ -80,6 +80,13 @@ export function defaultPlans(tokenAddress: string, enterpriseDemoOrg: number) {
   ];
 }
 
+/**
+ * How many orgs one address may ever create on the billing contract: far above what a team
+ * needs, low enough that one address cannot flood the platform's org mirror (the billing
+ * README explains why a cap and not a fee).
+ */
+export const DEFAULT_MAX_ORGS_PER_CREATOR = 50;
+
 export function artifactPath(artifactsDir: string, contract: 'billing' | 'usage'): string {
   return join(artifactsDir, `${contract}.vanilla.wasm`);
 }
@@ -132,6 +139,7 @@ export async function deployContracts(
       native_denom: NATIVE_DENOM,
       usage_contract: null,
       staking: { stake_denom: NATIVE_DENOM, unbonding_seconds: 21 * 24 * 60 * 60, validator: null },
+      max_orgs_per_creator: DEFAULT_MAX_ORGS_PER_CREATOR,
     });
     const demo = await client.execute(
       operator,

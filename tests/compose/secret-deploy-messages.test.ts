@@ -14,6 +14,7 @@ import { connectDeployer } from '../../scripts/deploy/connect-deployer.js';
 import { billingInstantiateMsg, DeployError, deployPlatform } from '../../scripts/deploy/deploy-platform.js';
 import { parseDeploymentFile } from '../../scripts/deploy/deployment-file.js';
 import { NetworkConfigError, resolveNetwork } from '../../scripts/deploy/resolve-network.js';
+import { DEFAULT_MAX_ORGS_PER_CREATOR } from '../../scripts/devnet/deploy-contracts.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const contractSchema = (name: string) =>
@@ -83,6 +84,8 @@ describe('deploy on Secret Network: messages', () => {
     expect(billing?.codeHash).toBe('1'.repeat(64));
     expect(usage?.codeHash).toBe('2'.repeat(64));
     expect(billing?.admin).toBe(operator);
+    // The product caps the orgs one address may create (billing README, "Org creation cap").
+    expect(billing?.msg).toMatchObject({ max_orgs_per_creator: DEFAULT_MAX_ORGS_PER_CREATOR });
     expect(validBillingInstantiate(billing?.msg), JSON.stringify(validBillingInstantiate.errors)).toBe(true);
     expect(validUsageInstantiate(usage?.msg), JSON.stringify(validUsageInstantiate.errors)).toBe(true);
     // Billing registers with the token at instantiate: it needs the token's code hash.

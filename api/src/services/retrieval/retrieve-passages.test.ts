@@ -7,7 +7,8 @@ let org: { orgId: string; token: string };
 let botId: string;
 
 beforeAll(async () => {
-  api = await startPlatformTestApi();
+  // The product's default embedder, the sentence model: retrieval is tested as bots run it.
+  api = await startPlatformTestApi({ env: { EMBEDDINGS: 'model' } });
   org = await api.createOrg('41');
   botId = await api.createBot(org);
   const corpus = await loadLabelledCorpus();
@@ -29,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => api?.close());
 
 describe('hybrid retrieval', () => {
-  it('finds the labelled document in the top 5 for most questions (local embedder + full text)', async () => {
+  it('finds the labelled document in the top 5 for most questions (sentence model + full text)', async () => {
     const corpus = await loadLabelledCorpus();
     const { recall, misses } = await recallAtK(corpus, 5, async (question, k) => {
       const response = await api.request('post', `/v1/orgs/41/bots/${botId}/retrieval`, {
@@ -93,7 +94,8 @@ describe('hybrid retrieval', () => {
 
 describe('hybrid retrieval on a bot whose common words match more chunks than are ranked', () => {
   it('still ranks by text a document added last that holds all but one of the question’s words', async () => {
-    const large = await api.createBot(org, { name: 'Large' });
+    // Word hashes: this is about the text tiers, and 200 chunks through the model take a minute.
+    const large = await api.createBot(org, { name: 'Large', embedder: 'hash' });
     // 200 older chunks, each with two of the question's four words (one chunk per paragraph).
     const filler = Array.from(
       { length: 200 },

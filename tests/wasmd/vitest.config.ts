@@ -15,6 +15,7 @@ export default defineConfig({
       'tests/wasmd/**/*.test.ts',
       'tests/relayer/relay-to-devnet.test.ts',
       'tests/relayer/exactly-once.test.ts',
+      'tests/relayer/receipt-settlement.test.ts',
     ],
     env: {
       PRIVEXBOT_TEST_CHAIN: 'wasmd',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hiddenContextOf, type ObeyMode, obeyInjection } from './obey-injection.js';
 
 /**
  * A local OpenAI-compatible server standing in for the LLM (Secret AI, OpenAI, ...) in tests and
@@ -30,6 +31,13 @@ export interface LlmStandinOptions {
    * it on the running stand-in through `setFailAfterTokens`.
    */
   failAfterTokens?: number;
+  /**
+   * A model that obeys a prompt injection: it answers with the `<background>` block of its
+   * system message (the learn-only passages) echoed back in this form (obey-injection.ts),
+   * then one sentence of the citable passages when there are any. Changeable on the running
+   * stand-in through `setObeyMode`.
+   */
+  obey?: ObeyMode;
 }
 
 export interface LlmStandinStats {
@@ -53,6 +61,8 @@ export interface LlmStandin {
   events: EventEmitter;
   /** undefined: answers complete again. */
   setFailAfterTokens(tokens: number | undefined): void;
+  /** undefined: ordinary answers again. */
+  setObeyMode(mode: ObeyMode | undefined): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +94,7 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     embeddingRequests: 0,
   };
   let failAfterTokens = options.failAfterTokens;
+  let obey = options.obey;
   const events = new EventEmitter();
 
   const server = createServer((req, res) => {
@@ -123,7 +134,7 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
         'model and a non-empty messages array are required.',
       );
     }
-    const tokens = answerTokens(body, options.answerTokens ?? 24);
+    const tokens = obey ? obeyingTokens(body, obey) : answerTokens(body, options.answerTokens ?? 24);
     const promptTokens = countWords(body.messages.map(messageText).join(' '));
     const usage = {
       prompt_tokens: promptTokens,
@@ -233,6 +244,9 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     setFailAfterTokens(tokens) {
       failAfterTokens = tokens;
     },
+    setObeyMode(mode) {
+      obey = mode;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -255,6 +269,22 @@ function answerTokens(body: ChatRequest, defaultCount: number): string[] {
   const words = ['Stand-in', 'answer', 'about', ...echo, ...FILLER];
   const count = Math.max(1, Math.min(limit, defaultCount));
   return Array.from({ length: count }, (_, i) => `${words[i % words.length]}${i === count - 1 ? '.' : ' '}`);
+}
+
+/**
+ * The obeying model's answer, in pieces of a few characters as a tokenizer would cut it (an
+ * encoded leak arrives in fragments, not as one word): the hidden context transformed, then
+ * the first sentence of the citable passages (the part a guard must let through).
+ */
+function obeyingTokens(body: ChatRequest, mode: ObeyMode): string[] {
+  const systems = (body.messages ?? []).filter((m) => m.role === 'system').map(messageText);
+  const hidden = systems.map(hiddenContextOf).filter(Boolean).join(' ');
+  const citable = systems
+    .join('\n')
+    .match(/\[1\](?: \([^)]*\))? ([^\n]*)/)?.[1]
+    ?.match(/^[^.!?]*[.!?]?/)?.[0];
+  const text = [hidden ? obeyInjection(mode, hidden) : '', citable ?? ''].filter(Boolean).join('\n');
+  return text.match(/[\s\S]{1,4}/g) ?? [''];
 }
 
 function messageText(message: ChatMessage): string {

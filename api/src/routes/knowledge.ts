@@ -123,7 +123,8 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
       method: 'post',
       path: '/v1/orgs/:orgId/bots/:botId/retrieval',
       tag: 'knowledge',
-      summary: 'Test retrieval: the passages chat would use for a question (same code path), with scores',
+      summary:
+        'Test retrieval: the passages chat would use for a question (same code path), with scores; a learn-only passage comes without its text',
       auth: 'sessionOrApiKey',
       params: botParams,
       body: z
@@ -140,7 +141,8 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
             sourceId: z.string(),
             sourceName: z.string(),
             sourceUrl: z.string().nullable(),
-            text: z.string(),
+            /** null for a learn-only passage: its wording never leaves the api (source id and score only). */
+            text: z.string().nullable(),
             citable: z.boolean(),
             score: z.number(),
             vectorRank: z.number().nullable(),
@@ -158,7 +160,11 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
           query: body.query,
           limit: body.limit,
         });
-        return { embedder: bot.embedder, passages };
+        // Learn-only wording reaches no caller, whatever its role or key: only the model sees it.
+        return {
+          embedder: bot.embedder,
+          passages: passages.map((p) => (p.citable ? p : { ...p, text: null })),
+        };
       },
     }),
   ];

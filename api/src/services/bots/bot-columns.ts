@@ -17,6 +17,7 @@ export function botColumns(
   if (settings.theme !== undefined) data.theme = settings.theme;
   if (settings.position !== undefined)
     data.position = settings.position === 'bottom-left' ? 'bottom_left' : 'bottom_right';
+  if (settings.secrets !== undefined) data.secrets = [...new Set(settings.secrets)];
   if (settings.allowedOrigins !== undefined) data.allowedOrigins = [...new Set(settings.allowedOrigins)];
   if (settings.rateLimits?.visitorPerMinute !== undefined)
     data.visitorRateLimitPerMin = settings.rateLimits.visitorPerMinute;

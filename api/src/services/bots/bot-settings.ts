@@ -49,6 +49,8 @@ export const botSettingsSchema = z.object({
     .strict(),
   position: z.enum(['bottom-right', 'bottom-left']),
   allowedOrigins: z.array(originSchema).max(50),
+  /** Strings no answer may say, in any spelling or encoding (internal names, codes). */
+  secrets: z.array(z.string().trim().min(3).max(200)).max(100),
   rateLimits: z
     .object({
       visitorPerMinute: z.number().int().min(1).max(600),

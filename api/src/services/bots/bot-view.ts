@@ -15,6 +15,8 @@ export const botViewSchema = z.object({
   theme: z.record(z.string(), z.unknown()),
   position: z.enum(['bottom-right', 'bottom-left']),
   allowedOrigins: z.array(z.string()),
+  /** Strings no answer may say (members only; never in the public view). */
+  secrets: z.array(z.string()),
   rateLimits: z.object({
     visitorPerMinute: z.number(),
     botPerMinute: z.number(),
@@ -58,6 +60,7 @@ export function botView(bot: Bot): BotView {
     theme: (bot.theme ?? {}) as Record<string, unknown>,
     position: bot.position === 'bottom_left' ? 'bottom-left' : 'bottom-right',
     allowedOrigins: bot.allowedOrigins,
+    secrets: bot.secrets,
     rateLimits: {
       visitorPerMinute: bot.visitorRateLimitPerMin,
       botPerMinute: bot.botRateLimitPerMin,

@@ -3,11 +3,11 @@ import type { Database } from '../../db/prisma.js';
 import { AppErrorCode } from '../../http/app-error.js';
 import type { Logger } from '../../logger.js';
 import type { BotPlatform } from '../bots/bot-platform.js';
-import { LearnOnlyFilter } from '../retrieval/learn-only-filter.js';
 import { retrievePassages } from '../retrieval/retrieve-passages.js';
 import type { AdmittedChat } from './admit-chat.js';
 import { AnswererError, type AnswerUsage } from './answerer.js';
 import { buildPrompt } from './build-prompt.js';
+import { LearnOnlyGuard } from './learn-only-guard.js';
 import { recordChatTurn } from './record-chat-turn.js';
 
 /** Where an answer's events go: the route owns it (an SSE response for the public chat). */
@@ -72,9 +72,10 @@ export async function answerChat(options: {
       question: turn.question,
       passages,
     });
-    const filter = new LearnOnlyFilter({
+    const guard = new LearnOnlyGuard({
       learnOnly: passages.filter((p) => !p.citable).map((p) => p.text),
       allowed: [turn.question, ...passages.filter((p) => p.citable).map((p) => p.text)],
+      secrets: bot.secrets,
     });
     for await (const event of turn.answerer.stream(
       {
@@ -88,7 +89,7 @@ export async function answerChat(options: {
       signal,
     )) {
       if (event.type === 'token') {
-        const piece = filter.push(event.text);
+        const piece = guard.push(event.text);
         if (piece) {
           firstToken ??= performance.now();
           text += piece;
@@ -96,11 +97,16 @@ export async function answerChat(options: {
         }
       } else counted = event.usage ?? { promptTokens: 0, completionTokens: 0 };
     }
-    const tail = filter.end();
+    const tail = guard.end();
     if (tail) {
       text += tail;
       sink.send('token', { text: tail });
     }
+    if (guard.withheld)
+      log.warn(
+        { botId: bot.id, check: guard.withheldBy },
+        'an answer was withheld: it repeated learn-only knowledge',
+      );
     citations = citationsOf(passages);
     log.debug(
       {

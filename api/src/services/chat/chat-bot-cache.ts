@@ -15,6 +15,8 @@ export interface ChatBot {
   visitorRateLimitPerMin: number;
   botRateLimitPerMin: number;
   visitorDailyTokenCap: number;
+  /** Strings no answer may say (LearnOnlyGuard). */
+  secrets: string[];
 }
 
 /**
@@ -34,7 +36,7 @@ export class ChatBotCache {
     return this.cache.get(botId, now.getTime(), async () => {
       const rows = await db.$queryRaw<ChatBot[]>`
         SELECT id::text, "orgId", published, "allowedOrigins", "systemPrompt", model, temperature,
-          "maxTokens", embedder, "visitorRateLimitPerMin", "botRateLimitPerMin", "visitorDailyTokenCap"
+          "maxTokens", embedder, "visitorRateLimitPerMin", "botRateLimitPerMin", "visitorDailyTokenCap", secrets
         FROM "Bot" WHERE id = ${botId}::uuid`;
       return rows[0] ?? null;
     });

@@ -12,6 +12,7 @@ import {
   TEST_PUBLIC_URL,
 } from '../bots/test-support/start-platform-test-api.js';
 import { httpFetch } from './http-fetch.js';
+import { WITHHELD_NOTICE } from './learn-only-guard.js';
 
 const CANARY = 'QUOKKA-CANARY-7731';
 const learnOnlyText = `Internal pricing memo: partners get the ${CANARY} discount of forty percent on annual contracts signed before March.`;
@@ -88,8 +89,9 @@ describe('learn-only knowledge', () => {
     expect(stream).not.toContain(CANARY);
     expect(answer).not.toContain('forty percent on annual contracts signed');
     expect(answer).not.toContain('Internal pricing memo');
-    // Citable text may be quoted and is cited; the learn-only source never is.
-    expect(answer).toContain('renew automatically each year');
+    // The answer echoed the background, so it is withheld (a notice instead); the citable
+    // source is still cited and the learn-only one never is.
+    expect(answer).toContain(WITHHELD_NOTICE);
     expect(citations.map((c: { title: string }) => c.title)).toEqual(['contracts']);
 
     const stored = await api.db.message.findFirstOrThrow({ where: { role: 'assistant' } });

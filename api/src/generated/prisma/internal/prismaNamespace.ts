@@ -2142,6 +2142,7 @@ export const BotScalarFieldEnum = {
   visitorRateLimitPerMin: 'visitorRateLimitPerMin',
   botRateLimitPerMin: 'botRateLimitPerMin',
   visitorDailyTokenCap: 'visitorDailyTokenCap',
+  secrets: 'secrets',
   leadCaptureEnabled: 'leadCaptureEnabled',
   leadCapture: 'leadCapture',
   webhookUrl: 'webhookUrl',

@@ -107,6 +107,7 @@ export type BotCountAggregateOutputType = {
   visitorRateLimitPerMin: number
   botRateLimitPerMin: number
   visitorDailyTokenCap: number
+  secrets: number
   leadCaptureEnabled: number
   leadCapture: number
   webhookUrl: number
@@ -203,6 +204,7 @@ export type BotCountAggregateInputType = {
   visitorRateLimitPerMin?: true
   botRateLimitPerMin?: true
   visitorDailyTokenCap?: true
+  secrets?: true
   leadCaptureEnabled?: true
   leadCapture?: true
   webhookUrl?: true
@@ -318,6 +320,7 @@ export type BotGroupByOutputType = {
   visitorRateLimitPerMin: number
   botRateLimitPerMin: number
   visitorDailyTokenCap: number
+  secrets: string[]
   leadCaptureEnabled: boolean
   leadCapture: runtime.JsonValue
   webhookUrl: string | null
@@ -369,6 +372,7 @@ export type BotWhereInput = {
   visitorRateLimitPerMin?: Prisma.IntFilter<"Bot"> | number
   botRateLimitPerMin?: Prisma.IntFilter<"Bot"> | number
   visitorDailyTokenCap?: Prisma.IntFilter<"Bot"> | number
+  secrets?: Prisma.StringNullableListFilter<"Bot">
   leadCaptureEnabled?: Prisma.BoolFilter<"Bot"> | boolean
   leadCapture?: Prisma.JsonFilter<"Bot">
   webhookUrl?: Prisma.StringNullableFilter<"Bot"> | string | null
@@ -405,6 +409,7 @@ export type BotOrderByWithRelationInput = {
   visitorRateLimitPerMin?: Prisma.SortOrder
   botRateLimitPerMin?: Prisma.SortOrder
   visitorDailyTokenCap?: Prisma.SortOrder
+  secrets?: Prisma.SortOrder
   leadCaptureEnabled?: Prisma.SortOrder
   leadCapture?: Prisma.SortOrder
   webhookUrl?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -444,6 +449,7 @@ export type BotWhereUniqueInput = Prisma.AtLeast<{
   visitorRateLimitPerMin?: Prisma.IntFilter<"Bot"> | number
   botRateLimitPerMin?: Prisma.IntFilter<"Bot"> | number
   visitorDailyTokenCap?: Prisma.IntFilter<"Bot"> | number
+  secrets?: Prisma.StringNullableListFilter<"Bot">
   leadCaptureEnabled?: Prisma.BoolFilter<"Bot"> | boolean
   leadCapture?: Prisma.JsonFilter<"Bot">
   webhookUrl?: Prisma.StringNullableFilter<"Bot"> | string | null
@@ -480,6 +486,7 @@ export type BotOrderByWithAggregationInput = {
   visitorRateLimitPerMin?: Prisma.SortOrder
   botRateLimitPerMin?: Prisma.SortOrder
   visitorDailyTokenCap?: Prisma.SortOrder
+  secrets?: Prisma.SortOrder
   leadCaptureEnabled?: Prisma.SortOrder
   leadCapture?: Prisma.SortOrder
   webhookUrl?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -516,6 +523,7 @@ export type BotScalarWhereWithAggregatesInput = {
   visitorRateLimitPerMin?: Prisma.IntWithAggregatesFilter<"Bot"> | number
   botRateLimitPerMin?: Prisma.IntWithAggregatesFilter<"Bot"> | number
   visitorDailyTokenCap?: Prisma.IntWithAggregatesFilter<"Bot"> | number
+  secrets?: Prisma.StringNullableListFilter<"Bot">
   leadCaptureEnabled?: Prisma.BoolWithAggregatesFilter<"Bot"> | boolean
   leadCapture?: Prisma.JsonWithAggregatesFilter<"Bot">
   webhookUrl?: Prisma.StringNullableWithAggregatesFilter<"Bot"> | string | null
@@ -543,6 +551,7 @@ export type BotCreateInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -579,6 +588,7 @@ export type BotUncheckedCreateInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -613,6 +623,7 @@ export type BotUpdateInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -649,6 +660,7 @@ export type BotUncheckedUpdateInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -684,6 +696,7 @@ export type BotCreateManyInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -711,6 +724,7 @@ export type BotUpdateManyMutationInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -739,6 +753,7 @@ export type BotUncheckedUpdateManyInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -777,6 +792,7 @@ export type BotCountOrderByAggregateInput = {
   visitorRateLimitPerMin?: Prisma.SortOrder
   botRateLimitPerMin?: Prisma.SortOrder
   visitorDailyTokenCap?: Prisma.SortOrder
+  secrets?: Prisma.SortOrder
   leadCaptureEnabled?: Prisma.SortOrder
   leadCapture?: Prisma.SortOrder
   webhookUrl?: Prisma.SortOrder
@@ -907,6 +923,10 @@ export type BotCreateallowedOriginsInput = {
   set: string[]
 }
 
+export type BotCreatesecretsInput = {
+  set: string[]
+}
+
 export type FloatFieldUpdateOperationsInput = {
   set?: number
   increment?: number
@@ -928,6 +948,11 @@ export type EnumWidgetPositionFieldUpdateOperationsInput = {
 }
 
 export type BotUpdateallowedOriginsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type BotUpdatesecretsInput = {
   set?: string[]
   push?: string | string[]
 }
@@ -1048,6 +1073,7 @@ export type BotCreateWithoutOrgInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1082,6 +1108,7 @@ export type BotUncheckedCreateWithoutOrgInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1146,6 +1173,7 @@ export type BotScalarWhereInput = {
   visitorRateLimitPerMin?: Prisma.IntFilter<"Bot"> | number
   botRateLimitPerMin?: Prisma.IntFilter<"Bot"> | number
   visitorDailyTokenCap?: Prisma.IntFilter<"Bot"> | number
+  secrets?: Prisma.StringNullableListFilter<"Bot">
   leadCaptureEnabled?: Prisma.BoolFilter<"Bot"> | boolean
   leadCapture?: Prisma.JsonFilter<"Bot">
   webhookUrl?: Prisma.StringNullableFilter<"Bot"> | string | null
@@ -1173,6 +1201,7 @@ export type BotCreateWithoutEmbedRefusalsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1208,6 +1237,7 @@ export type BotUncheckedCreateWithoutEmbedRefusalsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1257,6 +1287,7 @@ export type BotUpdateWithoutEmbedRefusalsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1292,6 +1323,7 @@ export type BotUncheckedUpdateWithoutEmbedRefusalsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1325,6 +1357,7 @@ export type BotCreateWithoutSourcesInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1360,6 +1393,7 @@ export type BotUncheckedCreateWithoutSourcesInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1409,6 +1443,7 @@ export type BotUpdateWithoutSourcesInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1444,6 +1479,7 @@ export type BotUncheckedUpdateWithoutSourcesInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1477,6 +1513,7 @@ export type BotCreateWithoutIngestJobsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1512,6 +1549,7 @@ export type BotUncheckedCreateWithoutIngestJobsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1561,6 +1599,7 @@ export type BotUpdateWithoutIngestJobsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1596,6 +1635,7 @@ export type BotUncheckedUpdateWithoutIngestJobsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1629,6 +1669,7 @@ export type BotCreateWithoutChunksInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1664,6 +1705,7 @@ export type BotUncheckedCreateWithoutChunksInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1713,6 +1755,7 @@ export type BotUpdateWithoutChunksInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1748,6 +1791,7 @@ export type BotUncheckedUpdateWithoutChunksInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1781,6 +1825,7 @@ export type BotCreateWithoutConversationsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1816,6 +1861,7 @@ export type BotUncheckedCreateWithoutConversationsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1865,6 +1911,7 @@ export type BotUpdateWithoutConversationsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1900,6 +1947,7 @@ export type BotUncheckedUpdateWithoutConversationsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -1933,6 +1981,7 @@ export type BotCreateWithoutLeadsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -1968,6 +2017,7 @@ export type BotUncheckedCreateWithoutLeadsInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -2017,6 +2067,7 @@ export type BotUpdateWithoutLeadsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2052,6 +2103,7 @@ export type BotUncheckedUpdateWithoutLeadsInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2085,6 +2137,7 @@ export type BotCreateWithoutWebhooksInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -2120,6 +2173,7 @@ export type BotUncheckedCreateWithoutWebhooksInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -2169,6 +2223,7 @@ export type BotUpdateWithoutWebhooksInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2204,6 +2259,7 @@ export type BotUncheckedUpdateWithoutWebhooksInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2237,6 +2293,7 @@ export type BotCreateManyOrgInput = {
   visitorRateLimitPerMin?: number
   botRateLimitPerMin?: number
   visitorDailyTokenCap?: number
+  secrets?: Prisma.BotCreatesecretsInput | string[]
   leadCaptureEnabled?: boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: string | null
@@ -2264,6 +2321,7 @@ export type BotUpdateWithoutOrgInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2298,6 +2356,7 @@ export type BotUncheckedUpdateWithoutOrgInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2332,6 +2391,7 @@ export type BotUncheckedUpdateManyWithoutOrgInput = {
   visitorRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   botRateLimitPerMin?: Prisma.IntFieldUpdateOperationsInput | number
   visitorDailyTokenCap?: Prisma.IntFieldUpdateOperationsInput | number
+  secrets?: Prisma.BotUpdatesecretsInput | string[]
   leadCaptureEnabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   leadCapture?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   webhookUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -2445,6 +2505,7 @@ export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   visitorRateLimitPerMin?: boolean
   botRateLimitPerMin?: boolean
   visitorDailyTokenCap?: boolean
+  secrets?: boolean
   leadCaptureEnabled?: boolean
   leadCapture?: boolean
   webhookUrl?: boolean
@@ -2482,6 +2543,7 @@ export type BotSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   visitorRateLimitPerMin?: boolean
   botRateLimitPerMin?: boolean
   visitorDailyTokenCap?: boolean
+  secrets?: boolean
   leadCaptureEnabled?: boolean
   leadCapture?: boolean
   webhookUrl?: boolean
@@ -2511,6 +2573,7 @@ export type BotSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   visitorRateLimitPerMin?: boolean
   botRateLimitPerMin?: boolean
   visitorDailyTokenCap?: boolean
+  secrets?: boolean
   leadCaptureEnabled?: boolean
   leadCapture?: boolean
   webhookUrl?: boolean
@@ -2540,6 +2603,7 @@ export type BotSelectScalar = {
   visitorRateLimitPerMin?: boolean
   botRateLimitPerMin?: boolean
   visitorDailyTokenCap?: boolean
+  secrets?: boolean
   leadCaptureEnabled?: boolean
   leadCapture?: boolean
   webhookUrl?: boolean
@@ -2553,7 +2617,7 @@ export type BotSelectScalar = {
   updatedAt?: boolean
 }
 
-export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "embedderNext" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
+export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "secrets" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "embedderNext" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
 export type BotInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
   sources?: boolean | Prisma.Bot$sourcesArgs<ExtArgs>
@@ -2608,9 +2672,13 @@ export type $BotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     visitorRateLimitPerMin: number
     botRateLimitPerMin: number
     /**
-     * Completion tokens one visitor may spend per day (caps runaway clients).
+     * Tokens (prompt + completion) one visitor may spend per day (caps runaway clients).
      */
     visitorDailyTokenCap: number
+    /**
+     * Strings no answer may ever say (internal names, codes), guarded like learn-only facts.
+     */
+    secrets: string[]
     leadCaptureEnabled: boolean
     /**
      * Lead form settings: { prompt, askName, consentText }.
@@ -3079,6 +3147,7 @@ export interface BotFieldRefs {
   readonly visitorRateLimitPerMin: Prisma.FieldRef<"Bot", 'Int'>
   readonly botRateLimitPerMin: Prisma.FieldRef<"Bot", 'Int'>
   readonly visitorDailyTokenCap: Prisma.FieldRef<"Bot", 'Int'>
+  readonly secrets: Prisma.FieldRef<"Bot", 'String[]'>
   readonly leadCaptureEnabled: Prisma.FieldRef<"Bot", 'Boolean'>
   readonly leadCapture: Prisma.FieldRef<"Bot", 'Json'>
   readonly webhookUrl: Prisma.FieldRef<"Bot", 'String'>

@@ -10,6 +10,8 @@ export interface GatewayConfig {
   platformSecret: string;
   /** Bearer token of the relayers' `GET /attestations`. */
   feedToken: string;
+  /** Bearer token `GET /metrics` requires; undefined: /metrics is not served (404). */
+  metricsToken?: string;
   /** Accepted clock difference and replay-memory span of platform calls. */
   authWindowMs: number;
   upstream?: {
@@ -42,6 +44,8 @@ const envSchema = z.object({
   GATEWAY_DATA_DIR: z.string().min(1).default('.data/gateway'),
   GATEWAY_PLATFORM_SECRET: secret('GATEWAY_PLATFORM_SECRET'),
   GATEWAY_FEED_TOKEN: secret('GATEWAY_FEED_TOKEN'),
+  /** Operators' Prometheus token; unset, /metrics is not served at all. */
+  GATEWAY_METRICS_TOKEN: secret('GATEWAY_METRICS_TOKEN').optional(),
   GATEWAY_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   GATEWAY_UPSTREAM_BASE_URL: z.url().optional(),
   GATEWAY_UPSTREAM_API_KEY: z.string().optional(),
@@ -86,6 +90,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     dataDir: e.GATEWAY_DATA_DIR,
     platformSecret: e.GATEWAY_PLATFORM_SECRET,
     feedToken: e.GATEWAY_FEED_TOKEN,
+    ...(e.GATEWAY_METRICS_TOKEN ? { metricsToken: e.GATEWAY_METRICS_TOKEN } : {}),
     authWindowMs: e.GATEWAY_AUTH_WINDOW_SECONDS * 1000,
     upstream: e.GATEWAY_UPSTREAM_BASE_URL
       ? {

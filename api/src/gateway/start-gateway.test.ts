@@ -36,6 +36,8 @@ function tempDir(): string {
   return dir;
 }
 
+const METRICS_TOKEN = 'metrics-token-0123456789';
+
 function config(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   return {
     host: '127.0.0.1',
@@ -43,6 +45,7 @@ function config(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
     dataDir: tempDir(),
     platformSecret: PLATFORM_SECRET,
     feedToken: FEED_TOKEN,
+    metricsToken: METRICS_TOKEN,
     authWindowMs: 30_000,
     secretVmQuotePath: '/cpu',
     maxBodyBytes: 100_000,
@@ -74,6 +77,24 @@ const upstream = (extra: Partial<NonNullable<GatewayConfig['upstream']>> = {}) =
   modelMap: {},
   timeoutMs: 10_000,
   ...extra,
+});
+
+describe('inference gateway: operators', () => {
+  it('serves /metrics to the operator token only, and not at all without one', async () => {
+    const gw = await gateway(config());
+    expect((await fetch(`${gw.url}/metrics`)).status).toBe(401);
+    const wrong = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${FEED_TOKEN}` } });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(right.status).toBe(200);
+    expect(await right.text()).toContain('gateway_chat_requests_total');
+    const { metricsToken: _unset, ...withoutToken } = config();
+    const closed = await gateway(withoutToken);
+    expect(
+      (await fetch(`${closed.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }))
+        .status,
+    ).toBe(404);
+  });
 });
 
 describe('inference gateway: upstream answers', () => {
@@ -179,7 +200,9 @@ describe('inference gateway: upstream answers', () => {
       expect(await stopChat(gw.url, 'left-early')).toEqual(outcome);
       const next = await chat(gw.url);
       expect(next.done?.attestation.seq).toBe('2');
-      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      const metrics = await (
+        await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      ).text();
       expect(metrics).toMatch(/gateway_chat_requests_total\{outcome="aborted"\} 1/);
     } finally {
       await slow.close();

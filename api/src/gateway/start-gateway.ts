@@ -53,7 +53,8 @@ const MAX_PAGE = 1000;
  *   GET  /attestations?after&limit relayers (bearer)     → signed attestations in seq order
  *   POST /receipts                 relayers (bearer)     → the signed receipt of a range (settlement v2)
  *   GET  /attestation              anyone                → signer key + TEE quote (or insecure: true)
- *   GET  /healthz, /metrics        operators
+ *   GET  /healthz                  operators
+ *   GET  /metrics                  operators (Bearer GATEWAY_METRICS_TOKEN; 404 when unset)
  */
 export async function startGateway(config: GatewayConfig, runtime: GatewayRuntime = {}): Promise<Gateway> {
   const logger = runtime.logger ?? pino({ name: 'inference-gateway' });
@@ -123,6 +124,7 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
     now,
   };
   const feedTokenDigest = digest(config.feedToken);
+  const metricsTokenDigest = config.metricsToken === undefined ? undefined : digest(config.metricsToken);
   const receipts = await RangeReceipts.open(config.dataDir, log, key.privateKey).catch(
     async (error: unknown) => {
       await log.close();
@@ -177,6 +179,11 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
           insecure: quote.insecure,
         });
       case 'GET /metrics': {
+        // Operators only: request counts and timings say how busy which bots are. Unset token:
+        // not served at all, as the api does.
+        if (metricsTokenDigest === undefined) throw new GatewayError('not_found', `no route ${url.pathname}`);
+        if (!timingSafeEqual(digest(bearerOf(req)), metricsTokenDigest))
+          throw new GatewayError('unauthorized', 'GET /metrics needs the operator token');
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
@@ -200,16 +207,19 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
     }
   }
 
+  function bearerOf(req: IncomingMessage): string {
+    const auth = req.headers.authorization ?? '';
+    return auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
+  }
+
   function stopChat(body: string) {
     return outcomes.stop(parseStopRequest(body));
   }
 
   /** Relayers' routes (the feed and receipts) take the feed's bearer token. */
   function requireFeedToken(req: IncomingMessage): void {
-    const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
     // Compare digests so the comparison takes the same time whatever the token's length.
-    if (!timingSafeEqual(digest(token), feedTokenDigest)) {
+    if (!timingSafeEqual(digest(bearerOf(req)), feedTokenDigest)) {
       throw new GatewayError('unauthorized', 'a valid bearer token is required');
     }
   }

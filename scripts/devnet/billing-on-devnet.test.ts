@@ -26,7 +26,7 @@ import {
 } from '@privexbot/schema/chain';
 import { billingClient, usageClient } from '@privexbot/schema/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, staleContracts } from './deploy-contracts.js';
+import { artifactPath, DEFAULT_MAX_ORGS_PER_CREATOR, staleContracts } from './deploy-contracts.js';
 import { type RunningDevnet, startDevnet } from './index.js';
 
 // PRIVEXBOT_ARTIFACTS_DIR points the tests at wasm built elsewhere (default contracts/artifacts).
@@ -107,6 +107,41 @@ describe.runIf(built)('billing and usage on the devnet', () => {
     );
     const history = await billing.query('payment_history', { org_id: orgId, auth });
     expect(history.entries.map((entry) => entry.kind)).toContain('subscribe');
+  });
+
+  it('caps the orgs one address creates: the 11th under a cap of 10 is refused, another address still creates', async () => {
+    const bob = await connectDevnet({
+      url: devnet.url,
+      signer: await mnemonicSigner(devOnlyAccount('bob').mnemonic),
+    });
+    const asOperator = billingClient(operator, billingAddress);
+    expect((await asOperator.query('config', {})).max_orgs_per_creator).toBe(DEFAULT_MAX_ORGS_PER_CREATOR);
+    const setCap = (cap: number) =>
+      asOperator.execute('update_config', {
+        treasury: null,
+        usage_contract: null,
+        max_orgs_per_creator: cap,
+      });
+    await expect(
+      billingClient(bob, billingAddress).execute('update_config', { max_orgs_per_creator: 1_000 }),
+    ).rejects.toMatchObject({ code: 'CONTRACT_ERROR', contractMessage: 'unauthorized' });
+    await setCap(10);
+    try {
+      const asBob = billingClient(bob, billingAddress);
+      for (let i = 1; i <= 10; i++) await asBob.createOrg(`Bob ${i}`);
+      const countBefore = (await asBob.query('find_org', { id: 1 })).org_count;
+      await expect(asBob.createOrg('Bob 11')).rejects.toMatchObject({
+        code: 'CONTRACT_ERROR',
+        contractMessage: `${bob.address} has already created 10 orgs, the most one address may create`,
+      });
+      // Refused means nothing changed: no id spent, and bob is in exactly his ten orgs.
+      expect((await asBob.query('find_org', { id: 1 })).org_count).toBe(countBefore);
+      expect((await asBob.query('orgs_of', { address: bob.address as string })).total).toBe(10);
+      const { orgId } = await billingClient(alice, billingAddress).createOrg('Alice after the cap');
+      expect(orgId).toBe(countBefore + 1);
+    } finally {
+      await setCap(DEFAULT_MAX_ORGS_PER_CREATOR);
+    }
   });
 
   it('lets the operator register a gateway signer, and refuses anyone else', async () => {

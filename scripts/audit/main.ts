@@ -37,7 +37,7 @@ import {
 } from '@privexbot/schema/audit';
 import type { QueryPermit } from '@privexbot/schema/chain';
 import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
-import { nativeFetch } from '../../relayer/src/native-fetch.js';
+import { nativeFetch } from '@privexbot/schema/fetch';
 
 async function main(): Promise<number> {
   let values: ReturnType<typeof parseOptions>;
@@ -109,7 +109,7 @@ function readPublishedBatchFile(directory: string, id: number) {
  */
 async function connectAuditedChain(values: ReturnType<typeof parseOptions>) {
   // Loaded only now: secretjs (inside @privexbot/schema/chain) replaces global fetch when
-  // imported; native-fetch.ts kept Node's own first.
+  // imported; @privexbot/schema/fetch kept Node's own first.
   const { connectReadOnlyClient } = await import('@privexbot/schema/chain/connect');
   if (values.chainAdapter === 'cosmwasm') {
     const chain = await connectReadOnlyClient({ adapter: 'cosmwasm', rpcUrl: values.chain });

@@ -31,7 +31,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { httpFetch } from '../../api/src/services/chat/http-fetch.js';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import {
   type BenchDatabaseKind,
   benchDatabaseKinds,
@@ -166,7 +166,7 @@ async function chatOnce(
   conversationId?: string,
 ): Promise<ChatTiming> {
   const started = performance.now();
-  const response = await httpFetch(`${apiUrl}/v1/bots/${botId}/chat`, {
+  const response = await nativeFetch(`${apiUrl}/v1/bots/${botId}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin' },
     body: JSON.stringify({ message: questions[i % questions.length], visitorId, conversationId }),
@@ -280,7 +280,7 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
     const directTtft: number[] = [];
     for (let i = 0; i < 30; i++) {
       const started = performance.now();
-      const response = await httpFetch(`${standin.url}/chat/completions`, {
+      const response = await nativeFetch(`${standin.url}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({

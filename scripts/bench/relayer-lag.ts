@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gatewayAuthHeaders } from '@privexbot/schema/attestation';
-import { nativeFetch } from '../../relayer/src/native-fetch.js';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.js';
 import { repoRoot } from '../lib/paths.js';
 
@@ -35,7 +35,7 @@ const batchSize = Number(values['batch-size']);
 const FEED_TOKEN = 'bench-feed-token-0123456789';
 const PLATFORM_SECRET = 'bench-platform-secret-0123456789';
 
-// Loaded after native-fetch.ts kept Node's fetch (secretjs replaces it on import).
+// Loaded after @privexbot/schema/fetch kept Node's fetch (secretjs replaces it on import).
 const { connectDevnet, devOnlyAccount, mnemonicSigner } = await import('@privexbot/schema/chain');
 const temp = mkdtempSync(join(tmpdir(), 'privexbot-lag-'));
 const children: ChildProcess[] = [];

@@ -1,10 +1,10 @@
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../../api/src/services/bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../../api/src/services/chat/http-fetch.js';
 import { TEST_POSTGRES_URL_ENV } from '../../scripts/db/spawn-test-database.js';
 import { type LlmStandin, startLlmStandin } from '../../scripts/llm-standin/start-llm-standin.js';
 import { privatePostgresServer } from './postgres-for-tests.js';
@@ -59,7 +59,7 @@ interface Outcome {
 async function chat(i: number): Promise<Outcome> {
   const startedAt = Date.now();
   try {
-    const response = await httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+    const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...frame },
       body: JSON.stringify({

@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../services/chat/http-fetch.js';
 import { createTestWallet } from '../testing/test-wallet.js';
 
 /** What browsers meet besides the widget: CORS for the dapp, the built dapp, sign-in limits. */
@@ -41,7 +41,7 @@ afterAll(async () => {
 describe('CORS for the dapp', () => {
   it('answers preflights and requests from the dapp’s origins on authenticated routes', async () => {
     for (const origin of [DAPP_ORIGIN, 'https://dapp.example.com', TEST_PUBLIC_URL]) {
-      const preflight = await httpFetch(`${api.baseUrl}/v1/orgs/81/bots`, {
+      const preflight = await nativeFetch(`${api.baseUrl}/v1/orgs/81/bots`, {
         method: 'OPTIONS',
         headers: {
           origin,
@@ -72,7 +72,7 @@ describe('CORS for the dapp', () => {
   });
 
   it('gives other origins nothing, and leaves who may chat to the per-bot checks', async () => {
-    const preflight = await httpFetch(`${api.baseUrl}/v1/orgs/81/bots`, {
+    const preflight = await nativeFetch(`${api.baseUrl}/v1/orgs/81/bots`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'GET' },
     });
@@ -87,7 +87,7 @@ describe('CORS for the dapp', () => {
     const botId = await api.createBot(org, { allowedOrigins: ['https://shop.example.com'] });
     await api.request('post', `/v1/orgs/81/bots/${botId}/publish`, { token: org.token });
     const chat = (origin: string) =>
-      httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+      nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
         method: 'POST',
         headers: { origin, 'content-type': 'application/json' },
         body: JSON.stringify({ message: 'hi' }),
@@ -107,7 +107,7 @@ describe('/embed/:botId', () => {
   it('may be framed by the bot’s allowed origins and by the dapp (its live preview)', async () => {
     const botId = await api.createBot(org, { name: 'Framed', allowedOrigins: ['https://shop.example.com'] });
     await api.request('post', `/v1/orgs/81/bots/${botId}/publish`, { token: org.token });
-    const page = await httpFetch(`${api.baseUrl}/embed/${botId}`);
+    const page = await nativeFetch(`${api.baseUrl}/embed/${botId}`);
     expect(page.status).toBe(200);
     const ancestors = (page.headers.get('content-security-policy') ?? '')
       .split(';')
@@ -126,12 +126,12 @@ describe('the built dapp (DAPP_DIST_DIR)', () => {
   const html = { accept: 'text/html,application/xhtml+xml' };
 
   it('serves its files, and index.html for client-side routes', async () => {
-    const asset = await httpFetch(`${api.baseUrl}/assets/app-3f2a.js`);
+    const asset = await nativeFetch(`${api.baseUrl}/assets/app-3f2a.js`);
     expect(asset.status).toBe(200);
     expect(await asset.text()).toBe('console.log("dapp")');
     expect(asset.headers.get('cache-control')).toContain('immutable');
     for (const path of ['/', '/orgs', '/bots/123/settings']) {
-      const page = await httpFetch(`${api.baseUrl}${path}`, { headers: html });
+      const page = await nativeFetch(`${api.baseUrl}${path}`, { headers: html });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       expect(await page.text()).toContain('PrivexBot dapp');
@@ -139,16 +139,16 @@ describe('the built dapp (DAPP_DIST_DIR)', () => {
   });
 
   it('leaves the api’s routes and non-HTML requests alone', async () => {
-    const health = await httpFetch(`${api.baseUrl}/healthz`, { headers: html });
+    const health = await nativeFetch(`${api.baseUrl}/healthz`, { headers: html });
     expect(health.headers.get('content-type')).toMatch(/json/);
-    const unknownApi = await httpFetch(`${api.baseUrl}/v1/nothing-here`, { headers: html });
+    const unknownApi = await nativeFetch(`${api.baseUrl}/v1/nothing-here`, { headers: html });
     expect(unknownApi.status).toBe(404);
     expect(((await unknownApi.json()) as { error: { code: string } }).error.code).toBe('ROUTE_NOT_FOUND');
-    const json = await httpFetch(`${api.baseUrl}/orgs`, { headers: { accept: 'application/json' } });
+    const json = await nativeFetch(`${api.baseUrl}/orgs`, { headers: { accept: 'application/json' } });
     expect(json.status).toBe(404);
-    const post = await httpFetch(`${api.baseUrl}/orgs`, { method: 'POST', headers: html });
+    const post = await nativeFetch(`${api.baseUrl}/orgs`, { method: 'POST', headers: html });
     expect(post.status).toBe(404);
-    const missing = await httpFetch(`${api.baseUrl}/assets/missing.js`);
+    const missing = await nativeFetch(`${api.baseUrl}/assets/missing.js`);
     expect(missing.status).toBe(404);
   });
 });

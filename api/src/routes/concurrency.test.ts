@@ -1,3 +1,4 @@
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
 import {
@@ -5,7 +6,6 @@ import {
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../services/chat/http-fetch.js';
 
 /**
  * The embedded database under concurrent load, the way main.ts connects to it (the pool size
@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 async function chat(i: number): Promise<{ status: number; events: string[]; body: string }> {
-  const response = await httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+  const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...frame },
     body: JSON.stringify({ message: `How fast is express delivery? (${i})`, visitorId: `visitor-${i}` }),

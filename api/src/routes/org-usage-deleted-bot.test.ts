@@ -3,6 +3,8 @@
  * stay in the usage contract's) and in its quota, while its conversations and leads (visitors'
  * personal data) go with it and its widget stops answering.
  */
+
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
 import {
@@ -10,7 +12,6 @@ import {
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../services/chat/http-fetch.js';
 import { recordChatTurn } from '../services/chat/record-chat-turn.js';
 import { InMemoryPlanQuotaSource } from '../services/quotas/in-memory-plan-quota-source.js';
 
@@ -21,7 +22,7 @@ let api: PlatformTestApi;
 let org: { orgId: string; token: string };
 
 async function chat(botId: string): Promise<{ status: number; body: string }> {
-  const response = await httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+  const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...frame },
     body: JSON.stringify({ message: 'What are your opening hours?' }),

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { parseSseText } from '@privexbot/schema/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
@@ -9,7 +10,6 @@ import {
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../services/chat/http-fetch.js';
 import { InMemoryPlanQuotaSource } from '../services/quotas/in-memory-plan-quota-source.js';
 
 const frame = { origin: TEST_PUBLIC_URL, 'sec-fetch-site': 'same-origin' };
@@ -30,7 +30,7 @@ async function chat(
   body: unknown,
   headers: Record<string, string> = frame,
 ): Promise<{ status: number; headers: Headers; events: SseEvent[]; error?: SseEvent['data'] }> {
-  const response = await httpFetch(`${api.baseUrl}/v1/bots/${bot}/chat`, {
+  const response = await nativeFetch(`${api.baseUrl}/v1/bots/${bot}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -234,7 +234,7 @@ describe('public chat', () => {
       const bot = await slowApi.createBot(owner);
       await slowApi.request('post', `/v1/orgs/33/bots/${bot}/publish`, { token: owner.token });
       const controller = new AbortController();
-      const response = await httpFetch(`${slowApi.baseUrl}/v1/bots/${bot}/chat`, {
+      const response = await nativeFetch(`${slowApi.baseUrl}/v1/bots/${bot}/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...frame },
         body: JSON.stringify({ message: 'a long answer please' }),
@@ -355,15 +355,15 @@ describe('leads and webhooks', () => {
 
 describe('widget routes', () => {
   it('serves the loader and the frame page with frame-ancestors from the bot’s allowed origins', async () => {
-    const loader = await httpFetch(`${api.baseUrl}/widget.js`);
+    const loader = await nativeFetch(`${api.baseUrl}/widget.js`);
     expect(loader.status).toBe(200);
     expect(loader.headers.get('content-type')).toMatch(/javascript/);
-    const page = await httpFetch(`${api.baseUrl}/embed/${botId}`);
+    const page = await nativeFetch(`${api.baseUrl}/embed/${botId}`);
     expect(page.status).toBe(200);
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("frame-ancestors 'self' https://shop.example.com");
     const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
     expect(await page.text()).toContain(`nonce="${nonce}"`);
-    expect((await httpFetch(`${api.baseUrl}/embed/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await nativeFetch(`${api.baseUrl}/embed/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
   });
 });

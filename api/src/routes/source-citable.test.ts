@@ -3,6 +3,8 @@
  * at the very next chat turn, for the source and every one of its chunks, and only for roles
  * that may write knowledge.
  */
+
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
 import {
@@ -10,7 +12,6 @@ import {
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../services/chat/http-fetch.js';
 import { createTestWallet, type TestWallet } from '../testing/test-wallet.js';
 
 const ORG = '61';
@@ -33,7 +34,7 @@ async function signIn(wallet: TestWallet): Promise<string> {
 const sourcePath = () => `/v1/orgs/${ORG}/bots/${botId}/sources/${sourceId}`;
 
 async function citedTitles(): Promise<string[]> {
-  const response = await httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+  const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: TEST_PUBLIC_URL },
     body: JSON.stringify({ message: 'When does the lighthouse open?' }),

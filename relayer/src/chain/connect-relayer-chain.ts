@@ -1,13 +1,13 @@
 import type { ChainClient } from '@privexbot/schema/chain';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import type { RelayerConfig } from '../config/load-relayer-config.js';
-import { nativeFetch } from '../native-fetch.js';
 
 /**
  * The relayer's ChainClient, whichever chain the configuration names (devnet, Secret Network
  * through secretjs, any CosmWasm chain through cosmjs), signing as the relayer's account.
  * Only the configured adapter is loaded (`@privexbot/schema/chain/connect` imports each on
  * demand): a devnet or cosmjs relayer never carries secretjs. It is loaded here, late, on
- * purpose: secretjs replaces the global fetch when imported, and native-fetch.ts must have
+ * purpose: secretjs replaces the global fetch when imported, and @privexbot/schema/fetch must have
  * captured Node's own first.
  */
 export async function connectRelayerChain(

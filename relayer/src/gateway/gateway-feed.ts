@@ -1,8 +1,8 @@
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { type SignedReceiptJson, signedReceiptJsonSchema } from '@privexbot/schema/receipt';
 import { z } from 'zod';
 import type { GatewaySource } from '../config/load-relayer-config.js';
 import { RelayerError } from '../loop/relayer-error.js';
-import { nativeFetch } from '../native-fetch.js';
 
 /** One page of a gateway's `GET /attestations` (api/src/gateway/start-gateway.ts). Attestations stay unparsed here. */
 export interface FeedPage {

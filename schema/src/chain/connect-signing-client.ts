@@ -6,10 +6,10 @@
  * (tens of MB resident) when this module is imported on its own.
  */
 import type { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
-import type { ChainClient } from './chain-client.js';
-// Keeps Node's fetch, which importing secretjs replaces (native-fetch.ts says why); the
+// Keeps Node's fetch, which importing secretjs replaces (schema/src/fetch/native-fetch.ts says why); the
 // adapters below are imported only later, on demand.
-import { restoreNativeFetch } from './native-fetch.js';
+import { restoreNativeFetch } from '../fetch/native-fetch.js';
+import type { ChainClient } from './chain-client.js';
 
 export type ChainConnection =
   | {

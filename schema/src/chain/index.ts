@@ -1,5 +1,5 @@
 // Must stay the first import: it captures the native fetch before secretjs replaces it.
-import { restoreNativeFetch } from './native-fetch.js';
+import { restoreNativeFetch } from '../fetch/native-fetch.js';
 
 export * from './arbitrary-signer.js';
 export * from './canonical-json.js';

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nativeFetch as httpFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type GatewayProcess,
@@ -17,7 +18,6 @@ import {
   TEST_PUBLIC_URL,
 } from '../bots/test-support/start-platform-test-api.js';
 import { GatewayAnswerer } from './gateway-answerer.js';
-import { httpFetch } from './http-fetch.js';
 
 const secret = 'platform-secret-for-tests-0123';
 let dataDir: string;

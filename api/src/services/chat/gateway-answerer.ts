@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gatewayAuthHeaders } from '@privexbot/schema/attestation';
+import { nativeFetch as httpFetch } from '@privexbot/schema/fetch';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import {
   type AnswerEvent,
@@ -9,7 +10,6 @@ import {
   type AnswerUsage,
   type OfferedModels,
 } from './answerer.js';
-import { httpFetch } from './http-fetch.js';
 
 /** The gateway's account of one request (`POST /v1/chat/stop`). */
 type GatewayOutcome =

@@ -5,13 +5,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { nativeFetch as httpFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../bots/test-support/start-platform-test-api.js';
-import { httpFetch } from './http-fetch.js';
 import { WITHHELD_NOTICE } from './learn-only-guard.js';
 
 const CANARY = 'QUOKKA-CANARY-7731';

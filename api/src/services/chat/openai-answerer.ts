@@ -1,3 +1,4 @@
+import { nativeFetch as httpFetch } from '@privexbot/schema/fetch';
 import OpenAI from 'openai';
 import {
   type AnswerEvent,
@@ -6,7 +7,6 @@ import {
   type AnswerRequest,
   type OfferedModels,
 } from './answerer.js';
-import { httpFetch } from './http-fetch.js';
 
 /**
  * Answers from an OpenAI-compatible endpoint directly (development, or a deployment without

@@ -1,5 +1,5 @@
+import { nativeFetch } from '@privexbot/schema/fetch';
 import OpenAI from 'openai';
-import { httpFetch } from '../chat/http-fetch.js';
 import { EMBEDDING_DIMENSIONS, type Embedder } from './embedder.js';
 
 /**
@@ -18,7 +18,7 @@ export class OpenAiEmbedder implements Embedder {
       apiKey: options.apiKey || 'unused',
       timeout: options.timeoutMs ?? 30_000,
       maxRetries: 2,
-      fetch: httpFetch,
+      fetch: nativeFetch,
     });
   }
 

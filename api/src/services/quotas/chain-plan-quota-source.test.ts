@@ -6,6 +6,7 @@ import {
   type SignedAttestation,
 } from '@privexbot/schema/attestation';
 import type { DevnetChainClient } from '@privexbot/schema/chain';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../../scripts/llm-standin/start-llm-standin.js';
 import { type DevnetProcess, startDevnetProcess } from '../../testing/start-devnet-process.js';
@@ -14,7 +15,6 @@ import {
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../chat/http-fetch.js';
 import { ChainPlanQuotaSource } from './chain-plan-quota-source.js';
 import { utcDayOf } from './org-plan.js';
 import { createFreePlan, createOrg, devnetAccount } from './test-support/devnet-billing.js';
@@ -148,7 +148,7 @@ describe('chat quotas from the chain', () => {
   }
 
   async function chat(botId: string): Promise<{ status: number; body: string }> {
-    const response = await httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+    const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

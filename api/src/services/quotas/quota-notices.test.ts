@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../../scripts/llm-standin/start-llm-standin.js';
 import {
@@ -7,7 +8,6 @@ import {
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../chat/http-fetch.js';
 import { InMemoryPlanQuotaSource } from './in-memory-plan-quota-source.js';
 import { recordQuotaNotices } from './record-quota-notices.js';
 
@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 const chat = (bot: string, message: string) =>
-  httpFetch(`${api.baseUrl}/v1/bots/${bot}/chat`, {
+  nativeFetch(`${api.baseUrl}/v1/bots/${bot}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...frame },
     body: JSON.stringify({ message }),

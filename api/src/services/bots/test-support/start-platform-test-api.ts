@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { pino } from 'pino';
 import { createApp } from '../../../app.js';
 import type { CoreDeps } from '../../../app-deps.js';
@@ -9,7 +10,6 @@ import { createPrismaClient, type Database } from '../../../db/prisma.js';
 import { resolvePoolSize } from '../../../db/resolve-pool-size.js';
 import { startTestDatabase, type TestDatabase } from '../../../testing/start-test-database.js';
 import { createTestWallet, type TestWallet } from '../../../testing/test-wallet.js';
-import { httpFetch } from '../../chat/http-fetch.js';
 import { InMemoryPlanQuotaSource } from '../../quotas/in-memory-plan-quota-source.js';
 import type { PlanQuotaSource } from '../../quotas/org-plan.js';
 import { type BotPlatform, type BotPlatformParts, createBotPlatform } from '../bot-platform.js';
@@ -107,7 +107,7 @@ export async function startPlatformTestApi(
     if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
     const body = requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await httpFetch(`${baseUrl}${path}`, { method: method.toUpperCase(), headers, body });
+    const response = await nativeFetch(`${baseUrl}${path}`, { method: method.toUpperCase(), headers, body });
     const text = await response.text();
     let parsed: unknown = text;
     try {

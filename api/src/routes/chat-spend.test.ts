@@ -4,6 +4,8 @@
  * recorded turn settles it, concurrent turns see each other's holds, and no hold outlives its
  * turn (failed, stopped) or, after a crash, its window.
  */
+
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
 import {
@@ -12,7 +14,6 @@ import {
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
 import { HOLD_WINDOW_MS, holdWindow } from '../services/chat/chat-reservation.js';
-import { httpFetch } from '../services/chat/http-fetch.js';
 import { InMemoryPlanQuotaSource } from '../services/quotas/in-memory-plan-quota-source.js';
 
 const frame = { origin: TEST_PUBLIC_URL, 'sec-fetch-site': 'same-origin' };
@@ -123,7 +124,7 @@ describe('spend caps and quotas', () => {
       const slowBot = await slowApi.createBot(owner);
       await slowApi.request('post', `/v1/orgs/184/bots/${slowBot}/publish`, { token: owner.token });
       const controller = new AbortController();
-      const response = await httpFetch(`${slowApi.baseUrl}/v1/bots/${slowBot}/chat`, {
+      const response = await nativeFetch(`${slowApi.baseUrl}/v1/bots/${slowBot}/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...frame },
         body: JSON.stringify({ message: 'a long answer please' }),

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type GatewayProcess, spawnGatewayProcess } from '../gateway/test-support/spawn-gateway-process.js';
 import {
@@ -15,7 +16,6 @@ import {
   startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
-import { httpFetch } from '../services/chat/http-fetch.js';
 
 const secret = 'platform-secret-for-tests-0123';
 let dataDir: string;
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 it('relays an answer to the client as a stream of small reads, not one to three chunks', async () => {
-  const response = await httpFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+  const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: TEST_PUBLIC_URL },
     body: JSON.stringify({ message: 'How do annual contracts renew?' }),

@@ -79,6 +79,8 @@ describe('the billing contract on a wasmd node', () => {
       stake_denom: node.chain.denom,
       validator: null,
       address_prefix: 'wasm',
+      // the deploy CLI's default cap on orgs created per address
+      max_orgs_per_creator: 50,
     });
     expect(config.accepted_tokens.map((t) => t.address)).toEqual([node.token]);
     const { plans } = await billing(stranger).query('plans', { include_retired: null });
@@ -199,6 +201,39 @@ describe('the billing contract on a wasmd node', () => {
       code: 'NOT_FOUND',
       message: expect.stringMatching(/org \d+ not found/),
     });
+  });
+
+  it('caps the orgs one address creates; the admin alone sets the cap; another address still creates', async () => {
+    await expect(
+      billing(stranger).execute('update_config', {
+        treasury: null,
+        usage_contract: null,
+        max_orgs_per_creator: 1,
+      }),
+    ).rejects.toMatchObject(UNAUTHORIZED);
+    const setCap = (cap: number) =>
+      billing(operator).execute('update_config', {
+        treasury: null,
+        usage_contract: null,
+        max_orgs_per_creator: cap,
+      });
+    await expect(setCap(0)).rejects.toMatchObject(refused(/invalid max_orgs_per_creator: at least 1/));
+    // The stranger (the relayer account) has created no org yet.
+    await setCap(2);
+    try {
+      await billing(stranger).createOrg('Spam 1');
+      await billing(stranger).createOrg('Spam 2');
+      const { org_count } = await billing(stranger).query('find_org', { id: 1 });
+      await expect(billing(stranger).createOrg('Spam 3')).rejects.toMatchObject(
+        refused(
+          new RegExp(`^${address.stranger} has already created 2 orgs, the most one address may create`),
+        ),
+      );
+      expect((await billing(stranger).query('find_org', { id: 1 })).org_count).toBe(org_count);
+      expect((await billing(bob).createOrg('Not spam')).orgId).toBe(org_count + 1);
+    } finally {
+      await setCap(50);
+    }
   });
 
   it('creates, updates and retires plans; a retired or restricted plan is not sold', async () => {

@@ -7,13 +7,24 @@
  * sequence (nothing skipped). The on-chain sums equal the attested sums.
  */
 
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectSigningClient } from '@privexbot/schema/chain/connect';
+import { ContractError } from '@privexbot/schema/chain/errors';
 import { billingClient, usageClient } from '@privexbot/schema/contracts';
 import { encodeSubmitReceipt, receiptFromJson } from '@privexbot/schema/receipt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayFeed } from '../../relayer/src/gateway/gateway-feed.js';
 import { checkGatewayReceipt } from '../../relayer/src/pipeline/check-gateway-receipt.js';
 import { verifyFeedPage } from '../../relayer/src/pipeline/verify-feed-page.js';
-import { FEED_TOKEN, type GatewayProcess, type RelayerStack, startRelayerStack } from './relayer-stack.js';
+import {
+  FEED_TOKEN,
+  freePort,
+  type GatewayProcess,
+  type RelayerStack,
+  startRelayerStack,
+} from './relayer-stack.js';
 
 describe('settlement v2: receipts on chain', () => {
   let stack: RelayerStack;
@@ -75,6 +86,61 @@ describe('settlement v2: receipts on chain', () => {
     expect(await lastSeq()).toBe(6n);
   });
 
+  it('loses nothing when the chain node answers a 404 page, times out or is down: the same receipt settles once after', async () => {
+    const next = await lastSeq();
+    const { receipt, msg } = await settle(next + 1n, 8n);
+    const html = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>404 Not Found</body></html>');
+    });
+    const hanging = createServer(() => {
+      // never answers
+    });
+    for (const server of [html, hanging]) {
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+    }
+    const url = (server: typeof html) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const broken = async (endpoint: string) => {
+      const connection =
+        stack.chainKind === 'wasmd'
+          ? {
+              adapter: 'cosmwasm' as const,
+              rpcUrl: endpoint,
+              gasPrice: stack.relayerChainEnv.RELAYER_GAS_PRICE as string,
+              addressPrefix: stack.relayerChainEnv.RELAYER_ADDRESS_PREFIX as string,
+            }
+          : { adapter: 'devnet' as const, url: endpoint };
+      const client = await connectSigningClient(connection, stack.relayerMnemonic, {
+        fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(1_000) }),
+      });
+      return usageClient(client, stack.usage).execute('submit_receipt', msg);
+    };
+    try {
+      for (const endpoint of [url(html), url(hanging), `http://127.0.0.1:${await freePort()}`]) {
+        const error = await Promise.race([
+          broken(endpoint).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          ),
+          new Promise((resolve) => setTimeout(() => resolve(new Error('timed out')), 15_000)),
+        ]);
+        // not a contract refusal: the relayer's loop reconciles with the chain before resubmitting
+        expect(error).toBeInstanceOf(Error);
+        expect(error).not.toBeInstanceOf(ContractError);
+        expect(await lastSeq()).toBe(next);
+      }
+    } finally {
+      hanging.closeAllConnections();
+      for (const server of [html, hanging]) server.close();
+    }
+    // reconcile: the chain still says `next`, so the same range is asked again and settles once
+    const again = await settle(next + 1n, 8n);
+    expect(again.receipt).toEqual(receipt);
+    await again.submit();
+    expect(await lastSeq()).toBe(8n);
+  });
+
   it('continues from the chain’s last settled sequence; on-chain sums equal the attested sums', async () => {
     const next = await lastSeq();
     await (await settle(next + 1n, 10n)).submit();
@@ -84,7 +150,7 @@ describe('settlement v2: receipts on chain', () => {
       receipts: number;
       counters: { messages: string; prompt_tokens: string; completion_tokens: string };
     }>(stack.usage, { totals: {} });
-    expect(totals.receipts).toBe(2);
+    expect(totals.receipts).toBe(3);
     expect(totals.counters.messages).toBe('10');
     const sum = (field: string) => attested.reduce((s, a) => s + BigInt(a[field] as number), 0n).toString();
     expect(totals.counters.prompt_tokens).toBe(sum('prompt_tokens'));

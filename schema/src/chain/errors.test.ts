@@ -31,6 +31,7 @@ describe('chain errors', () => {
       classifyChainFailure('spendable balance 1uscrt is smaller than 5uscrt: insufficient funds'),
     ).toBeInstanceOf(InsufficientFundsError);
     expect(classifyChainFailure('fetch failed')).toBeInstanceOf(NetworkError);
+    expect(classifyChainFailure('Bad status on response: 404')).toBeInstanceOf(NetworkError);
     expect(classifyChainFailure('contract secret1abc not found')).toBeInstanceOf(NotFoundError);
     const wrapped = classifyChainFailure(
       'failed to execute message; message index: 0: Plan 9 does not exist: execute wasm contract failed',

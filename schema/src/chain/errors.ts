@@ -161,7 +161,9 @@ export function classifyChainFailure(text: string, options: ChainErrorOptions = 
     lower.includes('fetch failed') ||
     lower.includes('econnrefused') ||
     lower.includes('network') ||
-    lower.includes('socket hang up')
+    lower.includes('socket hang up') ||
+    // cosmjs's RPC client when the node's address answers an HTTP error page (a proxy's 404)
+    lower.includes('bad status on response')
   ) {
     return new NetworkError(text, options);
   }

@@ -149,6 +149,8 @@ const steps: Step[] = [
     name: 'lint',
     run: async () => {
       await sh(join(repoRoot, 'node_modules', '.bin', 'biome'), ['check', '--diagnostic-level=error', '.']);
+      // Who may import whom (README.md, "Architecture"): a forbidden import fails, named by its rule.
+      await sh(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/lint/check-imports.ts']);
       return undefined;
     },
   },

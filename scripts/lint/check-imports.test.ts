@@ -1,0 +1,75 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../lib/paths.ts';
+import { CHECKED, cruise, KNOWN } from './check-imports.ts';
+
+/** A tree laid out like the repository, holding only `files`. */
+function fixture(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'privexbot-imports-'));
+  copyFileSync(join(repoRoot, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  roots.push(root);
+  return root;
+}
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+describe('who may import whom', () => {
+  it('passes imports the graph allows', () => {
+    const root = fixture({
+      'schema/src/sse/codec.ts': 'export const codec = 1;\n',
+      'api/src/gateway/start.ts':
+        "import { codec } from '../../../schema/src/sse/codec.js';\nexport const a = codec;\n",
+      'api/src/app.ts': "import { a } from './gateway/start.js';\nexport const app = a;\n",
+      'dapp/widget/src/frame.ts':
+        "import { codec } from '../../../schema/src/sse/codec.js';\nexport const f = codec;\n",
+    });
+    // The fixture has no node_modules, so schema is reached by path: only the exports rule may fire.
+    const { status, output } = cruise(root, ['schema', 'api', 'dapp'], ['--output-type', 'err']);
+    expect(output).not.toMatch(/gateway-never|widget-imports|side-by-side|schema-imports/);
+    expect(output).toMatch(/import-packages-through-their-exports/);
+    expect(status).not.toBe(0);
+  });
+
+  it('fails each forbidden import with the name of the rule it breaks', () => {
+    const root = fixture({
+      'api/src/app.ts': 'export const app = 1;\n',
+      'api/src/gateway/start.ts': "import { app } from '../app.js';\nexport const g = app;\n",
+      'relayer/src/main.ts': "import { app } from '../../api/src/app.js';\nexport const r = app;\n",
+      'schema/src/leaf.ts': "import { r } from '../../relayer/src/main.js';\nexport const s = r;\n",
+      'dapp/src/page.ts': 'export const page = 1;\n',
+      'dapp/widget/src/frame.ts': "import { page } from '../../src/page.js';\nexport const f = page;\n",
+      'scripts/helper.ts': 'export const h = 1;\n',
+      'api/src/uses-script.ts': "import { h } from '../../scripts/helper.js';\nexport const u = h;\n",
+    });
+    const { status, output } = cruise(
+      root,
+      ['schema', 'api', 'relayer', 'dapp', 'scripts'],
+      ['--output-type', 'err'],
+    );
+    expect(status).not.toBe(0);
+    for (const rule of [
+      'gateway-never-imports-the-api-platform: api/src/gateway/start.ts → api/src/app.ts',
+      'api-relayer-dapp-stand-side-by-side: relayer/src/main.ts → api/src/app.ts',
+      'schema-imports-nothing-of-ours: schema/src/leaf.ts → relayer/src/main.ts',
+      'widget-imports-nothing-of-ours: dapp/widget/src/frame.ts → dapp/src/page.ts',
+      'packages-never-import-scripts-or-tests: api/src/uses-script.ts → scripts/helper.ts',
+      'import-packages-through-their-exports: relayer/src/main.ts → api/src/app.ts',
+    ]) {
+      expect(output).toContain(rule);
+    }
+  });
+
+  it('holds on the repository, apart from the violations known when the rule came', () => {
+    const { status, output } = cruise(repoRoot, CHECKED, ['--ignore-known', KNOWN, '--output-type', 'err']);
+    expect(output).not.toMatch(/error /);
+    expect(status).toBe(0);
+  });
+});

@@ -1,43 +1,26 @@
-import type { QueryPermit } from '@privexbot/schema/chain';
 import type { DappConfig } from '../config.js';
-import { queryContract } from './query-contract.js';
+import type { UsageResponse } from '../contracts/contract-messages.js';
+import { readContract } from './read-contract.js';
 
-export interface UsageCounters {
-  messages: string;
-  prompt_tokens: string;
-  completion_tokens: string;
-}
-
-export interface OnChainUsage {
-  org_id: number;
-  days: { day: number; counters: UsageCounters }[];
-  total: UsageCounters;
-}
+/** An org's per-day counters on chain, as the usage contract's generated client returns them. */
+export type OnChainUsage = UsageResponse;
 
 export interface GetOnChainUsageParameters {
   orgId: string;
   fromDay: number;
   toDay: number;
-  /** an auditor's permit pasted by hand; otherwise the connected account signs one */
-  permit?: QueryPermit;
 }
 
-/** The usage contract's private per-day counters of an org (`org_usage`), read with a permit. */
-export async function getOnChainUsage(
+/** The usage contract's private per-day counters of an org (`org_usage`), read with the account's permit. */
+export function getOnChainUsage(
   config: DappConfig,
   parameters: GetOnChainUsageParameters,
 ): Promise<OnChainUsage> {
-  const msg = {
-    org_usage: { org_id: Number(parameters.orgId), from_day: parameters.fromDay, to_day: parameters.toDay },
-  };
-  // A pasted permit is used as it is; otherwise the connected account's (signed anew if revoked).
-  if (parameters.permit) {
-    return queryContract<OnChainUsage>(config, {
-      contract: 'usage',
-      msg: { org_usage: { ...msg.org_usage, auth: { permit: parameters.permit } } },
-    });
-  }
-  return queryContract<OnChainUsage>(config, { contract: 'usage', msg, private: true });
+  return readContract(config, {
+    contract: 'usage',
+    name: 'org_usage',
+    args: { org_id: Number(parameters.orgId), from_day: parameters.fromDay, to_day: parameters.toDay },
+  });
 }
 
 /** Unix days, as the usage contract counts them. */

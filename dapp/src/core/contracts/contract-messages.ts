@@ -54,6 +54,7 @@ export type SubscriptionResponse = BillingTypes.SubscriptionResponse;
 export type PaymentEntry = BillingTypes.PaymentEntry;
 export type OrgResponse = BillingTypes.OrgResponse;
 export type OrgMembership = BillingTypes.OrgMembership;
+export type UsageResponse = UsageTypes.UsageResponse;
 
 export function sameAsset(a: Asset, b: Asset): boolean {
   if ('token' in a && 'token' in b) return a.token.address === b.token.address;

@@ -25,6 +25,9 @@ export interface RecordedRequest {
   body?: Record<string, unknown>;
 }
 
+/** The consent version the stand-in api hands out (the real one hashes the consent text). */
+export const CONSENT_VERSION = '0123456789abcdef';
+
 export const XSS = {
   name: '<img src=x onerror="window.__pbXss=1">Evil<script>window.__pbXss=1</script>',
   answer: [
@@ -207,7 +210,12 @@ export async function startWidgetFixtures(): Promise<WidgetFixtures> {
           name: scenario.name,
           welcomeMessage: scenario.welcomeMessage,
           theme: { color: '#0a7d4f', position: 'bottom-right' },
-          leadCapture: { enabled: true, prompt: 'Want a human to follow up?' },
+          leadCapture: {
+            enabled: true,
+            prompt: 'Want a human to follow up?',
+            consentText: `I agree that ${scenario.name} may email me about my question.`,
+            consentVersion: CONSENT_VERSION,
+          },
         });
       }
 
@@ -219,6 +227,7 @@ export async function startWidgetFixtures(): Promise<WidgetFixtures> {
           typeof body.email === 'string' &&
           /^[^@\s]+@[^@\s]+$/.test(body.email) &&
           body.consent === true &&
+          body.consentVersion === CONSENT_VERSION &&
           typeof body.conversationId === 'string' &&
           typeof body.visitorId === 'string';
         if (!valid)
@@ -226,7 +235,7 @@ export async function startWidgetFixtures(): Promise<WidgetFixtures> {
             res,
             400,
             'INVALID_LEAD',
-            'email, consent: true, conversationId and visitorId are required',
+            'email, consent: true, the consentVersion shown, conversationId and visitorId are required',
           );
         return sendJson(res, 201, { id: `lead-${requests.length}` });
       }

@@ -15,7 +15,13 @@ import {
 } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildWidget } from '../../dapp/widget/build-widget.js';
-import { ANSWER_TOKENS, startWidgetFixtures, type WidgetFixtures, XSS } from './serve-widget-fixtures.js';
+import {
+  ANSWER_TOKENS,
+  CONSENT_VERSION,
+  startWidgetFixtures,
+  type WidgetFixtures,
+  XSS,
+} from './serve-widget-fixtures.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -243,7 +249,8 @@ describe('the conversation', () => {
     ).toBe(true);
     expect(fixtures.count('/v1/bots/bot-ok/leads')).toBe(0);
 
-    await form.getByLabel(/I agree that Helpdesk may contact me/).check();
+    // The consent sentence is the api's, word for word, and its version goes back with the lead.
+    await form.getByLabel('I agree that Helpdesk may email me about my question.').check();
     await form.getByRole('button', { name: 'Send my email' }).click();
     await frame.getByText('Thank you! We will be in touch.').waitFor();
     const lead = fixtures.requests.find((r) => r.path === '/v1/bots/bot-ok/leads');
@@ -252,6 +259,7 @@ describe('the conversation', () => {
       email: 'visitor@example.com',
       name: 'Ada',
       consent: true,
+      consentVersion: CONSENT_VERSION,
       conversationId: expect.stringMatching(/^conv-\d+$/),
       visitorId: chat?.body?.visitorId,
     });

@@ -166,7 +166,7 @@ function Leads({ bot }: { bot: Bot }) {
       <h2>Leads</h2>
       {bot.consentText ? (
         <p>
-          Consent text shown to visitors: <q data-testid="consent-text">{bot.consentText}</q>
+          Consent text shown to visitors now: <q data-testid="consent-text">{bot.consentText}</q>
         </p>
       ) : null}
       <QueryState
@@ -194,6 +194,7 @@ function Leads({ bot }: { bot: Bot }) {
                     <th scope="col">Email</th>
                     <th scope="col">Name</th>
                     <th scope="col">Consent</th>
+                    <th scope="col">Consent text as shown</th>
                     <th scope="col">Received</th>
                   </tr>
                 </thead>
@@ -204,6 +205,16 @@ function Leads({ bot }: { bot: Bot }) {
                       <td>{lead.name ?? '—'}</td>
                       <td>
                         {lead.consent ? `given ${lead.consentAt ? when(lead.consentAt) : ''}` : 'not given'}
+                      </td>
+                      <td data-testid="lead-consent-text">
+                        {lead.consentText ? (
+                          <>
+                            <q>{lead.consentText}</q>{' '}
+                            {lead.consentVersion ? <small>(version {lead.consentVersion})</small> : null}
+                          </>
+                        ) : (
+                          'not recorded (an older lead)'
+                        )}
                       </td>
                       <td>{when(lead.createdAt)}</td>
                     </tr>

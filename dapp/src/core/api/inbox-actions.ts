@@ -41,6 +41,9 @@ export interface Lead {
   name: string | null;
   consent: boolean;
   consentAt: string | null;
+  /** The consent sentence the form showed, word for word, and its version (null on leads from before the api recorded them). */
+  consentText?: string | null;
+  consentVersion?: string | null;
   conversationId: string | null;
   createdAt: string;
 }
@@ -129,15 +132,29 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The leads as CSV, with the consent text the bot showed (its current setting) and the time of consent. */
-export function leadsToCsv(leads: Lead[], consentText: string | undefined): string {
-  const header = ['email', 'name', 'consent', 'consent_at', 'consent_text', 'conversation_id', 'created_at'];
+/**
+ * The leads as CSV with the time of consent and the consent text each visitor was shown, as
+ * recorded with the lead; `fallbackConsentText` (the bot's current setting) only for leads
+ * from before the api recorded it.
+ */
+export function leadsToCsv(leads: Lead[], fallbackConsentText: string | undefined): string {
+  const header = [
+    'email',
+    'name',
+    'consent',
+    'consent_at',
+    'consent_text',
+    'consent_version',
+    'conversation_id',
+    'created_at',
+  ];
   const rows = leads.map((lead) => [
     lead.email,
     lead.name ?? '',
     lead.consent ? 'yes' : 'no',
     lead.consentAt ?? '',
-    consentText ?? '',
+    lead.consentText ?? fallbackConsentText ?? '',
+    lead.consentVersion ?? '',
     lead.conversationId ?? '',
     lead.createdAt,
   ]);

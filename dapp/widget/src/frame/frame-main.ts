@@ -11,7 +11,8 @@ interface PublicBot {
   name: string;
   welcomeMessage: string;
   theme?: { color?: string; position?: string };
-  leadCapture?: { enabled?: boolean; prompt?: string };
+  /** consentText/consentVersion: the sentence to show word for word, and its version to send back. */
+  leadCapture?: { enabled?: boolean; prompt?: string; consentText?: string; consentVersion?: string };
 }
 
 const NOTICES = {
@@ -254,6 +255,7 @@ let leadOffered = false;
 function offerLeadForm(): void {
   if (leadOffered || session.leadSent || !bot?.leadCapture?.enabled || !session.conversationId) return;
   leadOffered = true;
+  const lead = bot.leadCapture;
   const email = el('input', {
     id: 'pb-email',
     type: 'email',
@@ -269,7 +271,7 @@ function offerLeadForm(): void {
   const form = el(
     'form',
     { class: 'lead', 'aria-label': 'Leave your email' },
-    el('p', {}, bot.leadCapture.prompt || 'Would you like us to follow up by email?'),
+    el('p', {}, lead.prompt || 'Would you like us to follow up by email?'),
     el('label', { for: 'pb-email' }, 'Email'),
     email,
     el('label', { for: 'pb-name' }, 'Name (optional)'),
@@ -278,7 +280,11 @@ function offerLeadForm(): void {
       'div',
       { class: 'consent' },
       consent,
-      el('label', { for: 'pb-consent' }, `I agree that ${bot.name} may contact me at this email address.`),
+      el(
+        'label',
+        { for: 'pb-consent' },
+        lead.consentText || `I agree that ${bot.name} may contact me at this email address.`,
+      ),
     ),
     submit,
     dismiss,
@@ -302,6 +308,8 @@ function offerLeadForm(): void {
             email: email.value.trim(),
             name: name.value.trim() || undefined,
             consent: true,
+            // The lead records the text this version names: what the visitor saw, word for word.
+            consentVersion: lead.consentVersion,
             conversationId: session.conversationId,
             visitorId: session.visitorId,
           }),

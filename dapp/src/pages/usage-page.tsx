@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { NeedsWallet } from '../components/needs-wallet.js';
 import { PlanQuota } from '../components/plan-quota.js';
 import { Empty, ErrorNotice, Loading } from '../components/query-state.js';
+import { QuotaNotices } from '../components/quota-notices.js';
 import { UsageByBot } from '../components/usage-by-bot.js';
 import { dayLabel, unixDay } from '../core/actions/get-on-chain-usage.js';
 import { compareUsage } from '../core/compare-usage.js';
@@ -57,6 +58,7 @@ export default function UsagePage() {
           ))}
         </select>
       </div>
+      <QuotaNotices orgId={orgId} />
       <PlanQuota orgId={orgId} />
       <div className="grid" style={{ margin: '12px 0' }}>
         <div className="card" data-testid="on-chain-state">

@@ -2,11 +2,13 @@
  * Query options of the api's resources. Every key carries the signed-in address; queries stay
  * disabled until there is a session and their ids are known.
  */
+
 import { getOnChainUsage } from '../actions/get-on-chain-usage.js';
 import { getBot, listBots } from '../api/bot-actions.js';
 import { getBotUsage } from '../api/get-bot-usage.js';
 import { getOffChainUsage } from '../api/get-off-chain-usage.js';
 import { getPlatform } from '../api/get-platform.js';
+import { getQuotaNotices } from '../api/get-quota-notices.js';
 import {
   type ConversationFilter,
   getTranscript,
@@ -167,6 +169,15 @@ export function botUsageQueryOptions(
       toDay,
     }),
     queryFn: () => getBotUsage(config, { orgId: orgId!, botId, fromDay, toDay }),
+    enabled: Boolean(orgId && config.session.get()),
+  };
+}
+
+export function quotaNoticesQueryOptions(config: DappConfig, parameters: { orgId: string | undefined }) {
+  const { orgId } = parameters;
+  return {
+    queryKey: queryKeys.quotaNotices({ address: sessionAddress(config), orgId: orgId ?? '' }),
+    queryFn: () => getQuotaNotices(config, { orgId: orgId! }),
     enabled: Boolean(orgId && config.session.get()),
   };
 }

@@ -35,6 +35,7 @@ export const queryKeys = {
     ['webhookDeliveries', p] as const,
   botUsage: (p: { address: string; orgId: string; botId: string; fromDay: number; toDay: number }) =>
     ['botUsage', p] as const,
+  quotaNotices: (p: { address: string; orgId: string }) => ['quotaNotices', p] as const,
   offChainUsage: (p: { address: string; orgId: string; fromDay: number; toDay: number }) =>
     ['offChainUsage', p] as const,
   onChainUsage: (p: { chainId: string; address: string; orgId: string; fromDay: number; toDay: number }) =>

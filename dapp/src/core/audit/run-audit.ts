@@ -90,7 +90,8 @@ export async function runAudit(
         return collectOrgAuditInput(sources, input.headers, {
           orgs: [orgId],
           permit,
-          relayerUrl: config.relayerUrl,
+          // The collection wants an absolute URL; the dapp's default is its same-origin `/relayer`.
+          relayerUrl: new URL(config.relayerUrl, globalThis.location?.href).href,
           fetch: config.fetch,
           fromDay: parameters.fromDay,
           toDay: parameters.toDay,

@@ -189,7 +189,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
 
 function policyFor(error: unknown) {
   const code = error instanceof RelayerError ? error.code : '';
-  if (code.startsWith('gateway_')) return GATEWAY_FETCH_POLICY;
+  if (code.startsWith('GATEWAY_')) return GATEWAY_FETCH_POLICY;
   if ((error as { code?: unknown })?.code && typeof (error as { code?: unknown }).code === 'string') {
     const pgCode = (error as { code: string }).code;
     // PostgreSQL SQLSTATEs are five characters; connection errors are ECONNREFUSED-like.

@@ -110,7 +110,7 @@ describe('audit CLI', () => {
     expect(refused.code, refused.stdout).toBe(1);
     expect(refused.stdout).toContain(`signer ${gateway.signer}: dev, `);
     expect(refused.stdout).toMatch(
-      /\[dev_signer\] signer [0-9a-f]{66} is a dev key: \d+ counted batch\(es\) have no TEE/,
+      /\[DEV_SIGNER\] signer [0-9a-f]{66} is a dev key: \d+ counted batch\(es\) have no TEE/,
     );
     expect(refused.stdout.split('\n')[0]).toMatch(/^audit of /);
 
@@ -195,7 +195,7 @@ describe('audit CLI', () => {
       const result = await audit(orgAudit);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(
-        /\[tampered_attestation\] batch \d+, seq 7: hash: does not match the attestation fields/,
+        /\[TAMPERED_ATTESTATION\] batch \d+, seq 7: hash: does not match the attestation fields/,
       );
       await queryInTransaction(
         pool,
@@ -210,7 +210,7 @@ describe('audit CLI', () => {
         '--allow-dev-signers',
       ]);
       expect(outsider.code).toBe(1);
-      expect(outsider.stdout).toMatch(/\[merkle_mismatch\] batch \d+: the published hashes rebuild root/);
+      expect(outsider.stdout).toMatch(/\[MERKLE_MISMATCH\] batch \d+: the published hashes rebuild root/);
     } finally {
       await queryInTransaction(pool, `UPDATE relayer.batch_attestation SET attestation = $2 ${where}`, [
         gateway.signer,
@@ -232,7 +232,7 @@ describe('audit CLI', () => {
     ]);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { problems: { code: string; batchId?: number }[] };
-    expect(report.problems[0]).toMatchObject({ code: 'missing_batch', batchId: 1 });
+    expect(report.problems[0]).toMatchObject({ code: 'MISSING_BATCH', batchId: 1 });
     await writeBatchFile(relayer.store, publishDir, 1n);
   });
 
@@ -272,10 +272,10 @@ describe('audit CLI', () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(
         new RegExp(
-          `\\[counter_mismatch\\] org ${org}, day \\d+ \\([0-9-]+\\): the contract counts messages \\d+, the signed attestations sum to \\d+`,
+          `\\[COUNTER_MISMATCH\\] org ${org}, day \\d+ \\([0-9-]+\\): the contract counts messages \\d+, the signed attestations sum to \\d+`,
         ),
       );
-      expect(result.stdout).toContain('[totals_mismatch]');
+      expect(result.stdout).toContain('[TOTALS_MISMATCH]');
     } finally {
       await reopened.close();
     }

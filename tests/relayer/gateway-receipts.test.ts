@@ -89,17 +89,17 @@ describe('receipts from a real gateway', () => {
 
   it('classifies the gateway refusals: not attested yet → retry, overlap or gap → reconcile', async () => {
     await expect(feed.receipt(10n, 12n)).rejects.toMatchObject({
-      code: 'gateway_range_not_attested',
+      code: 'GATEWAY_RANGE_NOT_ATTESTED',
       failureClass: 'retry',
     });
     await expect(feed.receipt(5n, 9n)).rejects.toMatchObject({
-      code: 'gateway_receipt_conflict',
+      code: 'GATEWAY_RECEIPT_CONFLICT',
       failureClass: 'reconcile',
     });
     await gateway.chat(ORG, 99);
     await gateway.chat(ORG, 100);
     await expect(feed.receipt(11n, 11n)).rejects.toMatchObject({
-      code: 'gateway_receipt_not_contiguous',
+      code: 'GATEWAY_RECEIPT_NOT_CONTIGUOUS',
       failureClass: 'reconcile',
     });
   });
@@ -151,7 +151,7 @@ describe('a gateway that misbehaves or fails', () => {
       const receipt = await lying.receipt(1n, 4n);
       expect(() => checkGatewayReceipt(receipt, items)).toThrow(
         expect.objectContaining({
-          code: 'receipt_mismatch',
+          code: 'RECEIPT_MISMATCH',
           failureClass: 'fatal',
           message: expect.stringContaining(`receipt ${signer} 1..4 (${receipt.hash}): org 7`),
         }),
@@ -164,7 +164,7 @@ describe('a gateway that misbehaves or fails', () => {
   it('is retried when it is down, answers a 404 page, or never answers', async () => {
     const down = new GatewayFeed({ url: `http://127.0.0.1:${await freePort()}`, token: FEED_TOKEN });
     await expect(down.receipt(1n, 1n)).rejects.toMatchObject({
-      code: 'gateway_unreachable',
+      code: 'GATEWAY_UNREACHABLE',
       failureClass: 'retry',
     });
     const html = await serve((_req, res) => {
@@ -178,12 +178,12 @@ describe('a gateway that misbehaves or fails', () => {
       await expect(
         new GatewayFeed({ url: html.url, token: FEED_TOKEN }).receipt(1n, 1n),
       ).rejects.toMatchObject({
-        code: 'gateway_error',
+        code: 'GATEWAY_ERROR',
         failureClass: 'retry',
       });
       const slow = new GatewayFeed({ url: silent.url, token: FEED_TOKEN }, undefined, 300);
       await expect(slow.receipt(1n, 1n)).rejects.toMatchObject({
-        code: 'gateway_unreachable',
+        code: 'GATEWAY_UNREACHABLE',
         failureClass: 'retry',
       });
     } finally {

@@ -143,7 +143,7 @@ describe('two relayers on the embedded database, one submitting', () => {
         fence: { ...(oldFence as NonNullable<typeof oldFence>), role: 'fence-test' },
       },
     );
-    await expect(attempt).rejects.toMatchObject({ code: 'lost_leadership' });
+    await expect(attempt).rejects.toMatchObject({ code: 'LOST_LEADERSHIP' });
     expect(SUBMITTER_ROLE).toBe('submitter');
   });
 });

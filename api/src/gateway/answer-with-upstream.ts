@@ -80,9 +80,9 @@ function upstreamError(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return error;
   if (error instanceof OpenAI.APIError) {
     return new GatewayError(
-      'upstream_error',
+      'UPSTREAM_ERROR',
       `the language model answered with an error (${error.status ?? 'no status'})`,
     );
   }
-  return new GatewayError('upstream_error', 'the language model could not be reached');
+  return new GatewayError('UPSTREAM_ERROR', 'the language model could not be reached');
 }

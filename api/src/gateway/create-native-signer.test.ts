@@ -60,7 +60,7 @@ describe('createNativeSigner', () => {
       return undefined;
     };
     expect(refusal(() => native.sign(att))).toEqual({
-      code: 'invalid_key',
+      code: 'INVALID_KEY',
       message: expect.stringContaining('does not belong to the attestation signer'),
     });
     expect(refusal(() => native.sign(att))).toEqual(refusal(() => reference.sign(att)));

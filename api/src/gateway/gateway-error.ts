@@ -1,31 +1,30 @@
 import type { ServerResponse } from 'node:http';
+import type { GatewayErrorCode } from '@privexbot/schema/errors';
 
-/** Stable error codes of the gateway's HTTP surface; each maps to one status. */
+/** The gateway's error codes (schema's `gatewayErrorCodes`), each mapped to one status. */
 export const GATEWAY_ERROR_STATUS = {
-  invalid_request: 400,
-  invalid_json: 400,
-  unknown_model: 400,
-  unauthorized: 401,
-  bad_signature: 401,
-  stale_timestamp: 401,
-  replayed_request: 401,
-  not_found: 404,
+  INVALID_REQUEST: 400,
+  INVALID_JSON: 400,
+  UNKNOWN_MODEL: 400,
+  UNAUTHORIZED: 401,
+  BAD_SIGNATURE: 401,
+  STALE_TIMESTAMP: 401,
+  REPLAYED_REQUEST: 401,
+  NOT_FOUND: 404,
   /** A stop for a request id this gateway never saw is answered `not_started`; this is a reuse. */
-  duplicate_request: 409,
+  DUPLICATE_REQUEST: 409,
   /** Receipts: a range overlapping one already receipted, other than that very range. */
-  receipt_conflict: 409,
+  RECEIPT_CONFLICT: 409,
   /** Receipts: a range that does not start right after the last receipt. */
-  receipt_not_contiguous: 409,
+  RECEIPT_NOT_CONTIGUOUS: 409,
   /** Receipts: a range reaching past the last attested sequence number. */
-  range_not_attested: 409,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  upstream_error: 502,
-  attestation_failed: 500,
-  internal_error: 500,
-} as const;
-
-export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_STATUS;
+  RANGE_NOT_ATTESTED: 409,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UPSTREAM_ERROR: 502,
+  ATTESTATION_FAILED: 500,
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<GatewayErrorCode, number>;
 
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';

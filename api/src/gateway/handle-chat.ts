@@ -55,7 +55,7 @@ export async function handleChat(
   const org = BigInt(request.org);
   const controller = deps.outcomes.begin(requestId);
   if (!controller)
-    throw new GatewayError('duplicate_request', 'this request id was already answered or stopped');
+    throw new GatewayError('DUPLICATE_REQUEST', 'this request id was already answered or stopped');
 
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -98,7 +98,7 @@ export async function handleChat(
   } catch (error) {
     if (!controller.signal.aborted) {
       failure =
-        error instanceof GatewayError ? error : new GatewayError('internal_error', 'the answer failed');
+        error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'the answer failed');
       if (!(error instanceof GatewayError)) deps.logger.error({ requestId, err: error }, 'answer failed');
       else deps.logger.warn({ requestId, code: failure.code }, failure.message);
     }
@@ -146,7 +146,7 @@ export async function handleChat(
     deps.logger.error({ requestId, err: error }, 'attestation could not be signed or logged');
     deps.outcomes.finish(requestId, { attested: false, reason: 'attestation_failed' });
     const failed = new GatewayError(
-      'attestation_failed',
+      'ATTESTATION_FAILED',
       'the answer completed but its attestation could not be recorded',
     );
     return endWith(res, 'error', errorBody(failed, requestId));
@@ -183,18 +183,18 @@ export function parseChatRequest(rawBody: string): ChatRequest {
   try {
     json = JSON.parse(rawBody);
   } catch {
-    throw new GatewayError('invalid_json', 'the request body is not valid JSON');
+    throw new GatewayError('INVALID_JSON', 'the request body is not valid JSON');
   }
   const parsed = chatRequestSchema.safeParse(json);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new GatewayError(
-      'invalid_request',
+      'INVALID_REQUEST',
       `invalid chat request: ${details[0]?.path} ${details[0]?.message}`,
       details,
     );
   }
-  if (BigInt(parsed.data.org) > U64_MAX) throw new GatewayError('invalid_request', 'org must fit in a u64');
+  if (BigInt(parsed.data.org) > U64_MAX) throw new GatewayError('INVALID_REQUEST', 'org must fit in a u64');
   return parsed.data;
 }
 

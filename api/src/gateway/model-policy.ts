@@ -32,14 +32,14 @@ export class ModelPolicy {
     if (this.map === undefined) return OFFLINE_MODEL;
     const upstream = Object.keys(this.map).length === 0 ? model : (this.map[model] ?? this.map['*']);
     if (upstream === undefined) {
-      throw new GatewayError('unknown_model', `model "${model}" is not served by this gateway`, {
+      throw new GatewayError('UNKNOWN_MODEL', `model "${model}" is not served by this gateway`, {
         models: this.offered().models,
       });
     }
     try {
       encodeModel(upstream);
     } catch {
-      throw new GatewayError('invalid_request', 'the model name must be 1..64 UTF-8 bytes');
+      throw new GatewayError('INVALID_REQUEST', 'the model name must be 1..64 UTF-8 bytes');
     }
     return upstream;
   }

@@ -110,24 +110,24 @@ describe('gateway receipts over its own attestation log', () => {
   it('refuses, with a stable code, a range not yet attested, overlapping a receipt, or leaving a gap', async () => {
     const { receipts } = await open(8);
     await expect(receipts.receiptFor(1n, 9n)).rejects.toMatchObject({
-      code: 'range_not_attested',
+      code: 'RANGE_NOT_ATTESTED',
       status: 409,
       details: { last_attested_seq: '8' },
     });
     // the first receipt may start anywhere: v1 batches may have settled the numbers before it
     await receipts.receiptFor(3n, 5n);
     await expect(receipts.receiptFor(3n, 6n)).rejects.toMatchObject({
-      code: 'receipt_conflict',
+      code: 'RECEIPT_CONFLICT',
       details: { first_seq: '3', last_seq: '5' },
     });
-    await expect(receipts.receiptFor(4n, 6n)).rejects.toMatchObject({ code: 'receipt_conflict' });
-    await expect(receipts.receiptFor(1n, 2n)).rejects.toMatchObject({ code: 'receipt_conflict' });
+    await expect(receipts.receiptFor(4n, 6n)).rejects.toMatchObject({ code: 'RECEIPT_CONFLICT' });
+    await expect(receipts.receiptFor(1n, 2n)).rejects.toMatchObject({ code: 'RECEIPT_CONFLICT' });
     await expect(receipts.receiptFor(7n, 8n)).rejects.toMatchObject({
-      code: 'receipt_not_contiguous',
+      code: 'RECEIPT_NOT_CONTIGUOUS',
       details: { next_first_seq: '6' },
     });
-    await expect(receipts.receiptFor(6n, 5n)).rejects.toMatchObject({ code: 'invalid_request' });
-    await expect(receipts.receiptFor(6n, 30_000n)).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(receipts.receiptFor(6n, 5n)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(receipts.receiptFor(6n, 30_000n)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     // nothing refused was written: the next receipt continues the last good one
     expect(receipts.lastReceiptedSeq).toBe(5n);
     expect((await receipts.receiptFor(6n, 8n)).last_seq).toBe('8');
@@ -189,10 +189,10 @@ describe('gateway POST /receipts', () => {
     ]);
     const notYet = await ask({ first_seq: '5', last_seq: '5' });
     expect(notYet.status).toBe(409);
-    expect(((await notYet.json()) as { error: { code: string } }).error.code).toBe('range_not_attested');
+    expect(((await notYet.json()) as { error: { code: string } }).error.code).toBe('RANGE_NOT_ATTESTED');
     const bad = await ask({ first_seq: 1, last_seq: '4' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
     expect((await ask('{"first_seq":')).status).toBe(400);
     expect((await fetch(`${gateway.url}/receipts`)).status).toBe(405);
   });

@@ -76,10 +76,10 @@ export class RangeReceipts {
 
   private async issue(first: bigint, last: bigint): Promise<SignedReceiptJson> {
     if (first < 1n || last < first) {
-      throw new GatewayError('invalid_request', 'the range must satisfy 1 <= first_seq <= last_seq');
+      throw new GatewayError('INVALID_REQUEST', 'the range must satisfy 1 <= first_seq <= last_seq');
     }
     if (last - first + 1n > BigInt(MAX_RECEIPT_RANGE)) {
-      throw new GatewayError('invalid_request', `a receipt covers at most ${MAX_RECEIPT_RANGE} attestations`);
+      throw new GatewayError('INVALID_REQUEST', `a receipt covers at most ${MAX_RECEIPT_RANGE} attestations`);
     }
     const stored = this.byFirst.get(first.toString());
     if (stored && stored.last_seq === last.toString()) return stored;
@@ -87,21 +87,21 @@ export class RangeReceipts {
     if (first <= receipted) {
       const existing = this.covering(first);
       throw new GatewayError(
-        'receipt_conflict',
+        'RECEIPT_CONFLICT',
         `seq ${first} is already receipted in ${existing?.first_seq}..${existing?.last_seq}; ask for that range`,
         { first_seq: existing?.first_seq, last_seq: existing?.last_seq },
       );
     }
     if (receipted > 0n && first !== receipted + 1n) {
       throw new GatewayError(
-        'receipt_not_contiguous',
+        'RECEIPT_NOT_CONTIGUOUS',
         `the next receipt must start at seq ${receipted + 1n}, right after the last one`,
         { next_first_seq: (receipted + 1n).toString() },
       );
     }
     if (last > this.log.lastSeq) {
       throw new GatewayError(
-        'range_not_attested',
+        'RANGE_NOT_ATTESTED',
         `seq ${last} is not attested yet (the log ends at ${this.log.lastSeq})`,
         { last_attested_seq: this.log.lastSeq.toString() },
       );

@@ -144,7 +144,7 @@ describe('inference gateway: upstream answers', () => {
     const refused = await postChat(gw.url, chatBody({ model: 'other' }));
     expect(refused.status).toBe(400);
     const body = (await refused.json()) as { error: { code: string; details: unknown; requestId: string } };
-    expect(body.error.code).toBe('unknown_model');
+    expect(body.error.code).toBe('UNKNOWN_MODEL');
     expect(body.error.details).toEqual({ models: ['bot-model'] });
     expect(body.error.requestId).toMatch(/\S/);
   });
@@ -167,7 +167,7 @@ describe('inference gateway: upstream answers', () => {
   it('turns an upstream failure into an error event without an attestation', async () => {
     const gw = await gateway(config({ upstream: upstream({ apiKey: 'sk-wrong' }) }));
     const outcome = await chat(gw.url);
-    expect(outcome.error?.error.code).toBe('upstream_error');
+    expect(outcome.error?.error.code).toBe('UPSTREAM_ERROR');
     expect(outcome.error?.error.message).not.toContain('sk-wrong');
     expect(outcome.done).toBeUndefined();
     expect(await fetchAllAttestations(gw.url)).toEqual([]);
@@ -241,7 +241,7 @@ describe('inference gateway: upstream answers', () => {
     });
     const refused = await postChat(gw.url, chatBody(), { headers: { 'x-request-id': 'too-late' } });
     expect(refused.status).toBe(409);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('duplicate_request');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('DUPLICATE_REQUEST');
     expect(standin.stats.chatRequests).toBe(before);
     expect(await fetchAllAttestations(gw.url)).toEqual([]);
   });
@@ -258,7 +258,7 @@ describe('inference gateway: upstream answers', () => {
         usage: { completion_tokens: number; counted_by: string };
         attestation: { seq: string; completion_tokens: number };
       };
-      expect(error.error.code).toBe('upstream_error');
+      expect(error.error.code).toBe('UPSTREAM_ERROR');
       expect(error.usage.counted_by).toBe('gpt-tokenizer/o200k_base');
       expect(error.attestation.completion_tokens).toBe(error.usage.completion_tokens);
       expect(error.usage.completion_tokens).toBeGreaterThanOrEqual(3);
@@ -296,36 +296,36 @@ describe('inference gateway: platform authentication', () => {
       expect(res.status).toBe(401);
       return ((await res.json()) as { error: { code: string } }).error.code;
     };
-    expect(await codeOf(await send({}))).toBe('unauthorized');
+    expect(await codeOf(await send({}))).toBe('UNAUTHORIZED');
     expect(await codeOf(await send(gatewayAuthHeaders('wrong-secret-wrong-secret', body)))).toBe(
-      'bad_signature',
+      'BAD_SIGNATURE',
     );
     expect(await codeOf(await send(gatewayAuthHeaders(PLATFORM_SECRET, body, Date.now() + 31_000)))).toBe(
-      'stale_timestamp',
+      'STALE_TIMESTAMP',
     );
     const fresh = gatewayAuthHeaders(PLATFORM_SECRET, body);
     const accepted = await send(fresh);
     expect(accepted.status).toBe(200);
     await accepted.text();
-    expect(await codeOf(await send(fresh))).toBe('replayed_request');
+    expect(await codeOf(await send(fresh))).toBe('REPLAYED_REQUEST');
     const tampered = gatewayAuthHeaders(PLATFORM_SECRET, body);
     const res = await fetch(`${gw.url}/v1/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...tampered },
       body: body.replace('"42"', '"43"'),
     });
-    expect(await codeOf(res)).toBe('bad_signature');
+    expect(await codeOf(res)).toBe('BAD_SIGNATURE');
     expect((await fetchAllAttestations(gw.url)).map((a) => a.seq)).toEqual(['1']);
   });
 
   it('answers bad input with a 4xx and a stable code', async () => {
     const gw = await gateway(config({ upstream: upstream(), maxBodyBytes: 2_000 }));
     const cases: [unknown, number, string][] = [
-      [chatBody({ bot: 'not-a-uuid' }), 400, 'invalid_request'],
-      [chatBody({ org: '18446744073709551616' }), 400, 'invalid_request'],
-      [chatBody({ messages: [] }), 400, 'invalid_request'],
-      [chatBody({ temperature: 3 }), 400, 'invalid_request'],
-      [chatBody({ messages: [{ role: 'user', content: 'x'.repeat(3_000) }] }), 413, 'payload_too_large'],
+      [chatBody({ bot: 'not-a-uuid' }), 400, 'INVALID_REQUEST'],
+      [chatBody({ org: '18446744073709551616' }), 400, 'INVALID_REQUEST'],
+      [chatBody({ messages: [] }), 400, 'INVALID_REQUEST'],
+      [chatBody({ temperature: 3 }), 400, 'INVALID_REQUEST'],
+      [chatBody({ messages: [{ role: 'user', content: 'x'.repeat(3_000) }] }), 413, 'PAYLOAD_TOO_LARGE'],
     ];
     for (const [body, status, code] of cases) {
       const res = await postChat(gw.url, body);
@@ -395,7 +395,7 @@ describe('inference gateway: attestation feed and restarts', () => {
     // A request signed (and perhaps captured) before the restart cannot be replayed after it.
     const old = await postChat(after.url, chatBody(), { nowMs: Date.now() - 1_000 });
     expect(old.status).toBe(401);
-    expect(((await old.json()) as { error: { code: string } }).error.code).toBe('stale_timestamp');
+    expect(((await old.json()) as { error: { code: string } }).error.code).toBe('STALE_TIMESTAMP');
     expect((await chat(after.url)).done?.attestation.seq).toBe('3');
     expect((await fetchAllAttestations(after.url)).map((a) => a.seq)).toEqual(['1', '2', '3']);
   });

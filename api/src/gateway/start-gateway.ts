@@ -201,8 +201,8 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
           '/metrics',
         ].includes(url.pathname);
         throw known
-          ? new GatewayError('method_not_allowed', `${req.method} is not allowed on ${url.pathname}`)
-          : new GatewayError('not_found', `no route ${url.pathname}`);
+          ? new GatewayError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`)
+          : new GatewayError('NOT_FOUND', `no route ${url.pathname}`);
       }
     }
   }
@@ -220,7 +220,7 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
   function requireFeedToken(req: IncomingMessage): void {
     // Compare digests so the comparison takes the same time whatever the token's length.
     if (!timingSafeEqual(digest(bearerOf(req)), feedTokenDigest)) {
-      throw new GatewayError('unauthorized', 'a valid bearer token is required');
+      throw new GatewayError('UNAUTHORIZED', 'a valid bearer token is required');
     }
   }
 
@@ -229,9 +229,9 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
     const afterText = url.searchParams.get('after') ?? '0';
     const limitText = url.searchParams.get('limit') ?? '100';
     if (!/^(0|[1-9]\d{0,19})$/.test(afterText))
-      throw new GatewayError('invalid_request', 'after must be a decimal u64');
+      throw new GatewayError('INVALID_REQUEST', 'after must be a decimal u64');
     if (!/^[1-9]\d{0,3}$/.test(limitText) || Number(limitText) > MAX_PAGE) {
-      throw new GatewayError('invalid_request', `limit must be an integer in 1..${MAX_PAGE}`);
+      throw new GatewayError('INVALID_REQUEST', `limit must be an integer in 1..${MAX_PAGE}`);
     }
     const after = BigInt(afterText);
     const lines = await log.readAfter(after, Number(limitText));
@@ -249,7 +249,7 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
       if (error instanceof GatewayError) return sendError(res, error, requestId);
       logger.error({ requestId, err: error }, 'unexpected error');
       if (res.headersSent) res.destroy();
-      else sendError(res, new GatewayError('internal_error', 'internal error'), requestId);
+      else sendError(res, new GatewayError('INTERNAL_ERROR', 'internal error'), requestId);
     });
   });
   // Relayers poll the feed and the api streams answers over kept-alive connections. Node's 5 s
@@ -282,12 +282,12 @@ function parseStopRequest(body: string): string {
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new GatewayError('invalid_json', 'the request body is not valid JSON');
+    throw new GatewayError('INVALID_JSON', 'the request body is not valid JSON');
   }
   const id = (parsed as { request_id?: unknown } | null)?.request_id;
   if (typeof id !== 'string' || !/^[\w-]{1,64}$/.test(id))
     throw new GatewayError(
-      'invalid_request',
+      'INVALID_REQUEST',
       'request_id must be the chat request id (1–64 letters, digits, _ or -)',
     );
   return id;
@@ -299,13 +299,13 @@ function parseReceiptRequest(body: string): { first: bigint; last: bigint } {
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new GatewayError('invalid_json', 'the request body is not valid JSON');
+    throw new GatewayError('INVALID_JSON', 'the request body is not valid JSON');
   }
   const { first_seq, last_seq } = (parsed ?? {}) as { first_seq?: unknown; last_seq?: unknown };
   const u64 = (value: unknown) => typeof value === 'string' && /^[1-9]\d{0,19}$/.test(value);
   if (!u64(first_seq) || !u64(last_seq))
     throw new GatewayError(
-      'invalid_request',
+      'INVALID_REQUEST',
       'first_seq and last_seq must be decimal sequence numbers (from 1)',
     );
   return { first: BigInt(first_seq as string), last: BigInt(last_seq as string) };
@@ -322,12 +322,12 @@ function requestIdOf(req: IncomingMessage): string {
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new GatewayError('payload_too_large', `the body exceeds ${maxBytes} bytes`);
+  if (declared > maxBytes) throw new GatewayError('PAYLOAD_TOO_LARGE', `the body exceeds ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new GatewayError('payload_too_large', `the body exceeds ${maxBytes} bytes`);
+    if (size > maxBytes) throw new GatewayError('PAYLOAD_TOO_LARGE', `the body exceeds ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

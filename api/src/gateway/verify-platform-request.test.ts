@@ -22,24 +22,24 @@ describe('PlatformRequestVerifier', () => {
     const body = '{"org":"1"}';
     const fresh = gatewayAuthHeaders(SECRET, body, clock - 5_000);
     expect(codeOf(() => verifier.verify(fresh, body))).toBeUndefined();
-    expect(codeOf(() => verifier.verify(fresh, body))).toBe('replayed_request');
+    expect(codeOf(() => verifier.verify(fresh, body))).toBe('REPLAYED_REQUEST');
     expect(codeOf(() => verifier.verify(gatewayAuthHeaders(SECRET, body, clock - 31_000), body))).toBe(
-      'stale_timestamp',
+      'STALE_TIMESTAMP',
     );
     expect(codeOf(() => verifier.verify(gatewayAuthHeaders(SECRET, body, clock + 31_000), body))).toBe(
-      'stale_timestamp',
+      'STALE_TIMESTAMP',
     );
     expect(codeOf(() => verifier.verify(gatewayAuthHeaders(SECRET, body, 999_000), body))).toBe(
-      'stale_timestamp',
+      'STALE_TIMESTAMP',
     );
     expect(
       codeOf(() => verifier.verify(gatewayAuthHeaders('another-secret-entirely', body, clock), body)),
-    ).toBe('bad_signature');
+    ).toBe('BAD_SIGNATURE');
     expect(codeOf(() => verifier.verify({ 'x-privexbot-timestamp': String(clock) }, body))).toBe(
-      'unauthorized',
+      'UNAUTHORIZED',
     );
     // Once its timestamp is out of the window the signature is forgotten: it is refused as stale instead.
     clock += 60_000;
-    expect(codeOf(() => verifier.verify(fresh, body))).toBe('stale_timestamp');
+    expect(codeOf(() => verifier.verify(fresh, body))).toBe('STALE_TIMESTAMP');
   });
 });

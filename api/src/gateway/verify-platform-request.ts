@@ -44,28 +44,28 @@ export class PlatformRequestVerifier {
     });
     if (failure === 'missing_auth') {
       throw new GatewayError(
-        'unauthorized',
+        'UNAUTHORIZED',
         `missing ${GATEWAY_TIMESTAMP_HEADER} or ${GATEWAY_SIGNATURE_HEADER} header`,
       );
     }
     if (failure === 'bad_signature')
-      throw new GatewayError('bad_signature', 'the request signature does not match');
+      throw new GatewayError('BAD_SIGNATURE', 'the request signature does not match');
     if (failure === 'stale_timestamp') {
       throw new GatewayError(
-        'stale_timestamp',
+        'STALE_TIMESTAMP',
         `the request timestamp is more than ${this.windowMs / 1000}s away from now`,
       );
     }
     if (Number(timestamp) < this.notBeforeMs) {
       throw new GatewayError(
-        'stale_timestamp',
+        'STALE_TIMESTAMP',
         'the request was signed before this gateway started; sign it again',
       );
     }
     this.forgetExpired(nowMs);
     const key = signature as string;
     if (this.seen.has(key))
-      throw new GatewayError('replayed_request', 'this signed request was already received');
+      throw new GatewayError('REPLAYED_REQUEST', 'this signed request was already received');
     this.seen.set(key, Number(timestamp) + this.windowMs);
   }
 

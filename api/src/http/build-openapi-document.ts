@@ -1,3 +1,4 @@
+import { apiErrorCodes } from '@privexbot/schema/errors';
 import { z } from 'zod';
 import type { AnyRouteSpec } from './define-route.js';
 
@@ -73,7 +74,7 @@ export function buildOpenApiDocument(options: {
                     type: 'object',
                     required: ['code', 'message', 'requestId'],
                     properties: {
-                      code: { type: 'string' },
+                      code: { type: 'string', enum: [...apiErrorCodes] },
                       message: { type: 'string' },
                       details: {},
                       requestId: { type: 'string' },

@@ -1,3 +1,4 @@
+import { apiErrorCodes } from '@privexbot/schema/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../testing/start-test-api.js';
 
@@ -84,6 +85,9 @@ describe('operations endpoints', () => {
     ]);
     const keyParams = document.paths['/v1/orgs/{orgId}/api-keys/{keyId}'].delete.parameters;
     expect(keyParams.map((p: { name: string }) => p.name)).toEqual(['orgId', 'keyId']);
+    // Integrators branch on codes: the document advertises exactly the api's codes of schema's union.
+    const errorSchema = document.components.responses.Error.content['application/json'].schema;
+    expect(errorSchema.properties.error.properties.code.enum).toEqual([...apiErrorCodes]);
   });
 
   it('answers unknown routes with ROUTE_NOT_FOUND in the standard error shape', async () => {

@@ -1,3 +1,5 @@
+import type { ChainErrorCode, DappErrorCode, ErrorCode } from '@privexbot/schema/errors';
+
 /**
  * One base error for everything the dapp's actions can throw (modelled on wagmi's BaseError):
  * a short message fit for the UI, optional details for the curious, and the `cause` chain kept
@@ -81,16 +83,22 @@ export class SignInError extends BaseError {
   }
 }
 
-/** The api answered with an error body `{ error: { code, message, details?, requestId } }`. */
+/**
+ * A code from an error body, or `HTTP_<status>` when the body carried none we know (a proxy's
+ * HTML page, a newer server): pages switch on it, so it is typed by schema's union.
+ */
+export type ApiRequestErrorCode = ErrorCode | `HTTP_${number}`;
+
+/** The api (or the relayer) answered with an error body `{ error: { code, message, details?, requestId } }`. */
 export class ApiRequestError extends BaseError {
   override name = 'ApiRequestError';
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiRequestErrorCode;
   readonly requestId: string | undefined;
 
   constructor(params: {
     status: number;
-    code: string;
+    code: ApiRequestErrorCode;
     message: string;
     requestId?: string;
     details?: unknown;
@@ -125,8 +133,8 @@ export class ApiUnreachableError extends BaseError {
 /** The chain refused or failed a request; `code` is the ChainClient's stable error code. */
 export class ChainRequestError extends BaseError {
   override name = 'ChainRequestError';
-  readonly code: string;
-  constructor(shortMessage: string, code: string, options: BaseErrorOptions = {}) {
+  readonly code: ChainErrorCode | DappErrorCode;
+  constructor(shortMessage: string, code: ChainErrorCode | DappErrorCode, options: BaseErrorOptions = {}) {
     super(shortMessage, options);
     this.code = code;
   }

@@ -124,7 +124,7 @@ export class RelayerStore {
   ): Promise<'recorded' | 'already-recorded'> {
     if (attestations.length !== batch.count) {
       throw new RelayerError(
-        'batch_mismatch',
+        'BATCH_MISMATCH',
         `batch ${batch.chainBatchId} has ${batch.count} attestations, got ${attestations.length}`,
         'reconcile',
       );
@@ -139,7 +139,7 @@ export class RelayerStore {
         );
         if (held.rowCount !== 1) {
           throw new RelayerError(
-            'lost_leadership',
+            'LOST_LEADERSHIP',
             'the leader lease was lost before the batch could be recorded',
             'reconcile',
           );
@@ -187,7 +187,7 @@ export class RelayerStore {
       );
       if (moved.rowCount !== 1) {
         throw new RelayerError(
-          'cursor_moved',
+          'CURSOR_MOVED',
           `the cursor of ${batch.signer} is not at ${batch.firstSeq - 1n}; reconciling before recording batch ${batch.chainBatchId}`,
           'reconcile',
         );

@@ -4,6 +4,12 @@ import { z } from 'zod';
 import type { GatewaySource } from '../config/load-relayer-config.js';
 import { RelayerError } from '../loop/relayer-error.js';
 
+/** The gateway's 409 codes a relayer acts on; each becomes the relayer error `GATEWAY_<code>`. */
+const gatewayRefusals = ['RANGE_NOT_ATTESTED', 'RECEIPT_CONFLICT', 'RECEIPT_NOT_CONTIGUOUS'] as const;
+type GatewayRefusal = (typeof gatewayRefusals)[number];
+const isGatewayRefusal = (code: string): code is GatewayRefusal =>
+  (gatewayRefusals as readonly string[]).includes(code);
+
 /** One page of a gateway's `GET /attestations` (api/src/gateway/start-gateway.ts). Attestations stay unparsed here. */
 export interface FeedPage {
   signer: string;
@@ -43,7 +49,7 @@ export class GatewayFeed {
     const parsed = identitySchema.safeParse(body);
     if (!parsed.success)
       throw new RelayerError(
-        'gateway_bad_response',
+        'GATEWAY_BAD_RESPONSE',
         `${this.url}/attestation did not name a signer key`,
         'retry',
       );
@@ -55,7 +61,7 @@ export class GatewayFeed {
     const parsed = pageSchema.safeParse(body);
     if (!parsed.success)
       throw new RelayerError(
-        'gateway_bad_response',
+        'GATEWAY_BAD_RESPONSE',
         `${this.url}/attestations answered an unexpected shape`,
         'retry',
       );
@@ -70,8 +76,8 @@ export class GatewayFeed {
    * The gateway's signed receipt over `first..=last` (settlement v2, `POST /receipts`). Asking
    * again for the same range returns the same receipt, so a relayer that lost the answer (a
    * timeout, a crash) simply asks again. The gateway's refusals are classified here:
-   * `range_not_attested` → retry (its log has not reached `last`); `receipt_conflict` and
-   * `receipt_not_contiguous` → reconcile (our view of what is receipted is stale); the receipt's
+   * `RANGE_NOT_ATTESTED` → retry (its log has not reached `last`); `RECEIPT_CONFLICT` and
+   * `RECEIPT_NOT_CONTIGUOUS` → reconcile (our view of what is receipted is stale); the receipt's
    * content is not trusted here: `verifyReceiptLeaves` checks it against the attestations.
    */
   async receipt(first: bigint, last: bigint): Promise<SignedReceiptJson> {
@@ -80,9 +86,9 @@ export class GatewayFeed {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ first_seq: first.toString(), last_seq: last.toString() }),
       refusals: {
-        range_not_attested: 'retry',
-        receipt_conflict: 'reconcile',
-        receipt_not_contiguous: 'reconcile',
+        RANGE_NOT_ATTESTED: 'retry',
+        RECEIPT_CONFLICT: 'reconcile',
+        RECEIPT_NOT_CONTIGUOUS: 'reconcile',
       },
     });
     const parsed = signedReceiptJsonSchema.safeParse(body);
@@ -92,7 +98,7 @@ export class GatewayFeed {
       parsed.data.last_seq !== last.toString()
     )
       throw new RelayerError(
-        'gateway_bad_response',
+        'GATEWAY_BAD_RESPONSE',
         `${this.url}/receipts did not answer a receipt of ${first}..${last}`,
         'retry',
       );
@@ -111,7 +117,7 @@ export class GatewayFeed {
       headers?: Record<string, string>;
       body?: string;
       /** the gateway's 409 codes this call expects, and how each is handled */
-      refusals?: Record<string, 'retry' | 'reconcile'>;
+      refusals?: Partial<Record<GatewayRefusal, 'retry' | 'reconcile'>>;
     },
   ): Promise<unknown> {
     const authenticated = options.authenticated ?? true;
@@ -127,26 +133,26 @@ export class GatewayFeed {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
-      throw new RelayerError('gateway_unreachable', `gateway ${this.url} is unreachable`, 'retry', { cause });
+      throw new RelayerError('GATEWAY_UNREACHABLE', `gateway ${this.url} is unreachable`, 'retry', { cause });
     }
     if (response.status === 409 && options.refusals) {
       const refusal = (await response.json().catch(() => undefined)) as
         | { error?: { code?: string; message?: string } }
         | undefined;
       const code = refusal?.error?.code ?? '';
-      const failureClass = options.refusals[code];
-      if (failureClass)
+      const failureClass = isGatewayRefusal(code) ? options.refusals[code] : undefined;
+      if (isGatewayRefusal(code) && failureClass)
         throw new RelayerError(
-          `gateway_${code}`,
+          `GATEWAY_${code}`,
           `gateway ${this.url}: ${refusal?.error?.message ?? code}`,
           failureClass,
         );
-      throw new RelayerError('gateway_error', `gateway ${this.url} answered HTTP 409 ${code}`, 'retry');
+      throw new RelayerError('GATEWAY_ERROR', `gateway ${this.url} answered HTTP 409 ${code}`, 'retry');
     }
     if (response.status === 401 || response.status === 403) {
       await discard(response);
       throw new RelayerError(
-        'gateway_unauthorized',
+        'GATEWAY_UNAUTHORIZED',
         `gateway ${this.url} refused the feed token (HTTP ${response.status})`,
         'fatal',
       );
@@ -154,7 +160,7 @@ export class GatewayFeed {
     if (!response.ok) {
       await discard(response);
       throw new RelayerError(
-        'gateway_error',
+        'GATEWAY_ERROR',
         `gateway ${this.url} answered HTTP ${response.status}`,
         'retry',
       );
@@ -163,7 +169,7 @@ export class GatewayFeed {
       return await response.json();
     } catch (cause) {
       throw new RelayerError(
-        'gateway_bad_response',
+        'GATEWAY_BAD_RESPONSE',
         `gateway ${this.url} answered a body that is not JSON`,
         'retry',
         { cause },

@@ -1,4 +1,6 @@
-/** Stable codes of the relayer's HTTP errors, and their status. */
+import type { RelayerHttpErrorCode } from '@privexbot/schema/errors';
+
+/** The relayer's HTTP error codes (schema's `relayerHttpErrorCodes`), and their status. */
 export const HTTP_STATUS = {
   INVALID_REQUEST: 400,
   AUTH_REQUIRED: 401,
@@ -12,8 +14,8 @@ export const HTTP_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL_ERROR: 500,
   CHAIN_UNAVAILABLE: 503,
-} as const;
-export type HttpErrorCode = keyof typeof HTTP_STATUS;
+} as const satisfies Record<RelayerHttpErrorCode, number>;
+export type HttpErrorCode = RelayerHttpErrorCode;
 
 export class HttpError extends Error {
   constructor(

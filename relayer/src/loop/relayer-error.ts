@@ -1,4 +1,5 @@
 import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
+import type { RelayerErrorCode } from '@privexbot/schema/errors';
 
 /**
  * How the loop reacts to a failure, decided once where the failure is classified:
@@ -12,7 +13,7 @@ export type FailureClass = 'retry' | 'reconcile' | 'fatal';
 export class RelayerError extends Error {
   override readonly name = 'RelayerError';
   constructor(
-    readonly code: string,
+    readonly code: RelayerErrorCode,
     message: string,
     readonly failureClass: FailureClass,
     options?: { cause?: unknown },

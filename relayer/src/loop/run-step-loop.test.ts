@@ -69,7 +69,7 @@ describe('runStepLoop', () => {
 
   it('stops at once on a fatal failure', async () => {
     const h = harness([
-      fail(new RelayerError('gateway_unauthorized', 'bad token', 'fatal')),
+      fail(new RelayerError('GATEWAY_UNAUTHORIZED', 'bad token', 'fatal')),
       () => ({ next: 'continue' }),
     ]);
     expect((await h.run).reason).toBe('fatal');
@@ -99,7 +99,7 @@ describe('classification', () => {
   it('classifies each failure once', () => {
     expect(classifyFailure(new NetworkError('x'))).toBe('retry');
     expect(classifyFailure(new UnauthorizedError('x', 'BAD_SIGNATURE'))).toBe('fatal');
-    expect(classifyFailure(new RelayerError('submit_outcome_unknown', 'x', 'reconcile'))).toBe('reconcile');
+    expect(classifyFailure(new RelayerError('SUBMIT_OUTCOME_UNKNOWN', 'x', 'reconcile'))).toBe('reconcile');
     expect(classifyFailure(new Error('anything else'))).toBe('retry');
   });
 

@@ -19,7 +19,7 @@ export function checkGatewayReceipt(
   const problems = verifyReceiptLeaves(receipt, { hashes, attestations: items.map((item) => item.json) });
   if (problems.length > 0) {
     throw new RelayerError(
-      'receipt_mismatch',
+      'RECEIPT_MISMATCH',
       `the gateway signed a receipt its attestations do not support: ${problems.map((p) => p.message).join('; ')}`,
       'fatal',
     );

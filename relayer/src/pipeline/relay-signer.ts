@@ -122,7 +122,7 @@ export class SignerRelay {
       const page = await this.o.feed.page(this.fetchedUpTo, limit);
       if (page.signer !== signer) {
         throw new RelayerError(
-          'gateway_signer_changed',
+          'GATEWAY_SIGNER_CHANGED',
           `gateway ${this.o.feed.url} now signs with ${page.signer}, not ${signer}`,
           'fatal',
         );
@@ -164,7 +164,7 @@ export class SignerRelay {
     const announced = await this.o.feed.signer();
     if (this.o.expectedSigner && announced !== this.o.expectedSigner) {
       throw new RelayerError(
-        'gateway_signer_mismatch',
+        'GATEWAY_SIGNER_MISMATCH',
         `gateway ${this.o.feed.url} signs with ${announced}, but the configuration pins ${this.o.expectedSigner}`,
         'fatal',
       );
@@ -202,7 +202,7 @@ export class SignerRelay {
     }
     if (chainLast < cursor) {
       throw new RelayerError(
-        'cursor_ahead_of_chain',
+        'CURSOR_AHEAD_OF_CHAIN',
         `the cursor of ${signer} is at ${cursor} but the chain's last sequence is ${chainLast}: wrong chain or contract?`,
         'fatal',
       );
@@ -254,7 +254,7 @@ export class SignerRelay {
       BigInt(found.at(-1)?.last_seq ?? 0) === chainLast;
     if (!covered) {
       throw new RelayerError(
-        'adopt_incomplete',
+        'ADOPT_INCOMPLETE',
         `could not find the chain's batches of ${signer} covering ${cursor + 1n}..${chainLast}`,
         'fatal',
       );
@@ -272,7 +272,7 @@ export class SignerRelay {
         });
         if (verified.rejection || verified.accepted.length === 0) {
           throw new RelayerError(
-            'adopt_mismatch',
+            'ADOPT_MISMATCH',
             `the gateway cannot serve seq ${first + BigInt(items.length)} of batch ${header.id} as signed: ${verified.rejection?.message ?? 'missing'}`,
             'fatal',
           );
@@ -282,7 +282,7 @@ export class SignerRelay {
       const root = toHex(merkleRoot(items.map((i) => i.hash)));
       if (root !== headerRootHex(header)) {
         throw new RelayerError(
-          'adopt_mismatch',
+          'ADOPT_MISMATCH',
           `batch ${header.id}: the gateway's attestations do not rebuild the chain's Merkle root`,
           'fatal',
         );
@@ -314,7 +314,7 @@ export class SignerRelay {
         // The transaction may or may not be in a block: ask the chain before resubmitting.
         this.needsReconcile = true;
         throw new RelayerError(
-          'submit_outcome_unknown',
+          'SUBMIT_OUTCOME_UNKNOWN',
           `submitting seq ${first.seq}.. failed: ${messageOf(error)}`,
           'reconcile',
           { cause: error },
@@ -337,7 +337,7 @@ export class SignerRelay {
     switch (rejection.kind) {
       case 'sequence':
         this.needsReconcile = true;
-        throw new RelayerError('sequence_rejected', rejection.message, 'reconcile', { cause: error });
+        throw new RelayerError('SEQUENCE_REJECTED', rejection.message, 'reconcile', { cause: error });
       case 'revoked_signer':
         this.needsReconcile = true;
         await this.quarantine(first.seq, 'revoked_signer', rejection.message, first.json);
@@ -359,13 +359,13 @@ export class SignerRelay {
       }
       case 'unauthorized_relayer':
         throw new RelayerError(
-          'relayer_not_allowed',
+          'RELAYER_NOT_ALLOWED',
           `${rejection.message}: ask the contract admin to add this relayer`,
           'fatal',
           { cause: error },
         );
       default:
-        throw new RelayerError('batch_rejected', rejection.message, 'retry', { cause: error });
+        throw new RelayerError('BATCH_REJECTED', rejection.message, 'retry', { cause: error });
     }
   }
 

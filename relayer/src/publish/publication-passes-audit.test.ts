@@ -142,13 +142,13 @@ describe('auditBatches', () => {
     const one = published.get(1);
     if (!one) throw new Error('fixture');
     published.set(1, { ...one, attestation_hashes: [...one.attestation_hashes].reverse() });
-    expect(codes({ ...outsider, published })).toEqual(['merkle_mismatch']);
+    expect(codes({ ...outsider, published })).toEqual(['MERKLE_MISMATCH']);
     published.set(1, { ...one, attestation_hashes: one.attestation_hashes.slice(1) });
-    expect(codes({ ...outsider, published })).toEqual(['publication_mismatch', 'merkle_mismatch']);
+    expect(codes({ ...outsider, published })).toEqual(['PUBLICATION_MISMATCH', 'MERKLE_MISMATCH']);
     published.set(1, { ...one, attestation_hashes: ['zz'] });
-    expect(codes({ ...outsider, published })).toEqual(['malformed_publication']);
+    expect(codes({ ...outsider, published })).toEqual(['MALFORMED_PUBLICATION']);
     published.delete(1);
-    expect(codes({ ...outsider, published })).toEqual(['missing_batch']);
+    expect(codes({ ...outsider, published })).toEqual(['MISSING_BATCH']);
   });
 
   it("detects a tampered attestation of the org: its signature and proof fail, its day's counter no longer adds up", () => {
@@ -172,11 +172,11 @@ describe('auditBatches', () => {
     );
     const problems = auditBatches({ ...input, orgAttestations: new Map([['1', orgBatches]]) }).problems;
     expect(problems.map((p) => p.code)).toEqual([
-      'bad_signature',
-      'proof_mismatch',
-      'counter_mismatch',
-      'counter_mismatch',
-      'counter_mismatch',
+      'BAD_SIGNATURE',
+      'PROOF_MISMATCH',
+      'COUNTER_MISMATCH',
+      'COUNTER_MISMATCH',
+      'COUNTER_MISMATCH',
     ]);
     expect(problems[0]).toMatchObject({ batchId: 1, seq: '4', org: '1' });
   });
@@ -196,24 +196,24 @@ describe('auditBatches', () => {
         { ...e0, attestation: { ...(e0.attestation as SignedAttestationJson), completion_tokens: 1 } },
         e1,
       ]),
-    ).toEqual(['tampered_attestation']);
-    expect(run([{ ...e1, index: 0 }])).toEqual(['sequence_mismatch']);
-    expect(run([e0, e0])).toEqual(['duplicate_attestation']);
+    ).toEqual(['TAMPERED_ATTESTATION']);
+    expect(run([{ ...e1, index: 0 }])).toEqual(['SEQUENCE_MISMATCH']);
+    expect(run([e0, e0])).toEqual(['DUPLICATE_ATTESTATION']);
     expect(codes({ ...input, orgUsage: [], orgAttestations: new Map([['2', [b0]]]) })).toEqual([
-      'foreign_attestation',
-      'foreign_attestation',
+      'FOREIGN_ATTESTATION',
+      'FOREIGN_ATTESTATION',
     ]);
-    expect(run([{ ...e0, proof: [] }])).toEqual(['proof_mismatch']);
+    expect(run([{ ...e0, proof: [] }])).toEqual(['PROOF_MISMATCH']);
     expect(
       codes({ ...input, orgUsage: [], orgAttestations: new Map([['1', [{ ...b0, batch: { id: '9' } }]]]) }),
-    ).toEqual(['unknown_batch']);
+    ).toEqual(['UNKNOWN_BATCH']);
   });
 
   it('detects attestations the relayer withheld: the counters on chain no longer add up', () => {
     const { input } = honestChain([2, 2, 2]);
     const withheld = (input.orgAttestations?.get('1') ?? []).filter((b) => b.batch.id !== '1');
     const report = auditBatches({ ...input, orgAttestations: new Map([['1', withheld]]) });
-    expect(new Set(report.problems.map((p) => p.code))).toEqual(new Set(['counter_mismatch']));
+    expect(new Set(report.problems.map((p) => p.code))).toEqual(new Set(['COUNTER_MISMATCH']));
     expect(report.problems[0]?.message).toMatch(/counts messages \d+, the signed attestations sum to \d+/);
   });
 
@@ -221,7 +221,7 @@ describe('auditBatches', () => {
     const { input } = honestChain([2, 3], 'dev');
     const refused = auditBatches(input);
     expect(refused.ok).toBe(false);
-    expect(refused.problems).toEqual([expect.objectContaining({ code: 'dev_signer', signer: key.hex })]);
+    expect(refused.problems).toEqual([expect.objectContaining({ code: 'DEV_SIGNER', signer: key.hex })]);
     expect(refused.signerModes).toEqual([{ signer: key.hex, mode: 'dev', batches: 2 }]);
     const allowed = auditBatches({ ...input, allowDevSigners: true });
     expect(allowed.ok).toBe(true);
@@ -236,15 +236,15 @@ describe('auditBatches', () => {
     const base = { ...input, orgAttestations: new Map(), orgUsage: [] };
     const h = input.headers as AuditBatchHeader[];
     const skipped = { ...(h[1] as AuditBatchHeader), first_seq: '4', last_seq: '5' };
-    expect(codes({ ...base, headers: [h[0] as AuditBatchHeader, skipped] })).toContain('sequence_gap');
+    expect(codes({ ...base, headers: [h[0] as AuditBatchHeader, skipped] })).toContain('SEQUENCE_GAP');
     const again = { ...(h[1] as AuditBatchHeader), first_seq: '2', last_seq: '3' };
-    expect(codes({ ...base, headers: [h[0] as AuditBatchHeader, again] })).toContain('duplicate_sequence');
+    expect(codes({ ...base, headers: [h[0] as AuditBatchHeader, again] })).toContain('DUPLICATE_SEQUENCE');
     const unregistered = auditBatches({ ...base, signers: new Map() });
-    expect(unregistered.problems.map((p) => p.code)).toContain('unregistered_signer');
+    expect(unregistered.problems.map((p) => p.code)).toContain('UNREGISTERED_SIGNER');
     expect(unregistered.signerModes[0]?.mode).toBe('unregistered');
     const revoked = new Map([[key.hex, { mode: 'tee' as const, revoked_at: '0', last_seq: '4' }]]);
-    expect(codes({ ...base, signers: revoked })).toContain('revoked_signer');
+    expect(codes({ ...base, signers: revoked })).toContain('REVOKED_SIGNER');
     const totals = { ...(input.totals as NonNullable<AuditInput['totals']>), messages: '5' };
-    expect(codes({ ...base, totals })).toEqual(['totals_mismatch']);
+    expect(codes({ ...base, totals })).toEqual(['TOTALS_MISMATCH']);
   });
 });

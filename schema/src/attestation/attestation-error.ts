@@ -1,11 +1,6 @@
-/** Stable codes for every way an attestation can be malformed or fail verification. */
-export type AttestationErrorCode =
-  | 'invalid_field'
-  | 'invalid_encoding'
-  | 'invalid_signature'
-  | 'invalid_key'
-  | 'invalid_merkle_input'
-  | 'invalid_gateway_auth';
+import type { AttestationErrorCode } from '../errors/error-codes.js';
+
+export type { AttestationErrorCode } from '../errors/error-codes.js';
 
 /**
  * The one error type of the attestation codec. `field` names the offending field when there

@@ -72,7 +72,7 @@ export function attestationFromJson(input: unknown): SignedAttestation {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AttestationError(
-      'invalid_field',
+      'INVALID_FIELD',
       issue?.message ?? 'invalid attestation JSON',
       issue?.path.join('.'),
     );
@@ -92,7 +92,7 @@ export function attestationFromJson(input: unknown): SignedAttestation {
   };
   // hashAttestation validates every field (ranges, UUID, model bytes) on the way.
   if (toHex(hashAttestation(attestation)) !== json.hash) {
-    throw new AttestationError('invalid_field', 'does not match the attestation fields', 'hash');
+    throw new AttestationError('INVALID_FIELD', 'does not match the attestation fields', 'hash');
   }
   return { attestation, signature: fromHex(json.signature) };
 }

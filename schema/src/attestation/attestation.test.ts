@@ -166,7 +166,7 @@ describe('signature', () => {
 
   it('refuses to sign with a key that is not the signer', () => {
     const error = catchError(() => signAttestation(sample(), fromHex('02'.repeat(32))));
-    expect((error as AttestationError).code).toBe('invalid_key');
+    expect((error as AttestationError).code).toBe('INVALID_KEY');
   });
 });
 

@@ -42,19 +42,19 @@ const utf8Encoder = new TextEncoder();
 const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function assertU64(value: bigint, field: string): void {
-  if (typeof value !== 'bigint') throw new AttestationError('invalid_field', 'must be a bigint', field);
-  if (value < 0n || value > U64_MAX) throw new AttestationError('invalid_field', 'must fit in a u64', field);
+  if (typeof value !== 'bigint') throw new AttestationError('INVALID_FIELD', 'must be a bigint', field);
+  if (value < 0n || value > U64_MAX) throw new AttestationError('INVALID_FIELD', 'must fit in a u64', field);
 }
 
 function assertU32(value: number, field: string): void {
   if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
-    throw new AttestationError('invalid_field', 'must be an integer in 0..=4294967295', field);
+    throw new AttestationError('INVALID_FIELD', 'must be an integer in 0..=4294967295', field);
   }
 }
 
 function assertBytes(value: Uint8Array, length: number, field: string): void {
   if (!(value instanceof Uint8Array) || value.length !== length) {
-    throw new AttestationError('invalid_field', `must be exactly ${length} bytes`, field);
+    throw new AttestationError('INVALID_FIELD', `must be exactly ${length} bytes`, field);
   }
 }
 
@@ -62,7 +62,7 @@ function assertBytes(value: Uint8Array, length: number, field: string): void {
 export function uuidToBytes(uuid: string): Uint8Array {
   if (typeof uuid !== 'string' || !UUID_PATTERN.test(uuid)) {
     throw new AttestationError(
-      'invalid_field',
+      'INVALID_FIELD',
       'must be a UUID like 123e4567-e89b-12d3-a456-426614174000',
       'bot',
     );
@@ -82,11 +82,11 @@ export function bytesToUuid(bytes: Uint8Array): string {
 /** The model name as UTF-8, checked against the 1..=64 byte rule. */
 export function encodeModel(model: string): Uint8Array {
   if (typeof model !== 'string' || LONE_SURROGATE.test(model)) {
-    throw new AttestationError('invalid_field', 'must be a well-formed string', 'model');
+    throw new AttestationError('INVALID_FIELD', 'must be a well-formed string', 'model');
   }
   const bytes = utf8Encoder.encode(model);
   if (bytes.length < 1 || bytes.length > MODEL_MAX_BYTES) {
-    throw new AttestationError('invalid_field', `must be 1..=${MODEL_MAX_BYTES} UTF-8 bytes`, 'model');
+    throw new AttestationError('INVALID_FIELD', `must be 1..=${MODEL_MAX_BYTES} UTF-8 bytes`, 'model');
   }
   return bytes;
 }
@@ -94,18 +94,18 @@ export function encodeModel(model: string): Uint8Array {
 /** Throws an AttestationError naming the first field that breaks the v1 rules. */
 export function assertValidAttestation(att: Attestation): void {
   if (att === null || typeof att !== 'object')
-    throw new AttestationError('invalid_field', 'must be an object');
-  if (att.v !== ATTESTATION_VERSION) throw new AttestationError('invalid_field', 'must be 1', 'v');
+    throw new AttestationError('INVALID_FIELD', 'must be an object');
+  if (att.v !== ATTESTATION_VERSION) throw new AttestationError('INVALID_FIELD', 'must be 1', 'v');
   assertBytes(att.signer, SIGNER_LENGTH, 'signer');
   if (att.signer[0] !== 0x02 && att.signer[0] !== 0x03) {
     throw new AttestationError(
-      'invalid_field',
+      'INVALID_FIELD',
       'must be a compressed public key (0x02 or 0x03 prefix)',
       'signer',
     );
   }
   assertU64(att.seq, 'seq');
-  if (att.seq < 1n) throw new AttestationError('invalid_field', 'must be at least 1', 'seq');
+  if (att.seq < 1n) throw new AttestationError('INVALID_FIELD', 'must be at least 1', 'seq');
   assertU64(att.org, 'org');
   uuidToBytes(att.bot);
   assertU64(att.ts, 'ts');
@@ -137,24 +137,24 @@ export function encodeAttestation(att: Attestation): Uint8Array {
 
 /** Parses canonical bytes; anything that does not parse exactly is rejected. */
 export function decodeAttestation(bytes: Uint8Array): Attestation {
-  if (!(bytes instanceof Uint8Array)) throw new AttestationError('invalid_encoding', 'expected bytes');
+  if (!(bytes instanceof Uint8Array)) throw new AttestationError('INVALID_ENCODING', 'expected bytes');
   if (bytes.length < FIXED_PART_LENGTH + 1) {
-    throw new AttestationError('invalid_encoding', `too short: ${bytes.length} bytes`);
+    throw new AttestationError('INVALID_ENCODING', `too short: ${bytes.length} bytes`);
   }
   if (bytes[0] !== ATTESTATION_VERSION) {
-    throw new AttestationError('invalid_encoding', `unsupported version ${bytes[0]}`);
+    throw new AttestationError('INVALID_ENCODING', `unsupported version ${bytes[0]}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const modelLength = bytes[114] ?? 0;
   if (modelLength < 1 || modelLength > MODEL_MAX_BYTES) {
     throw new AttestationError(
-      'invalid_encoding',
+      'INVALID_ENCODING',
       `model_len ${modelLength} is not in 1..=${MODEL_MAX_BYTES}`,
     );
   }
   if (bytes.length !== FIXED_PART_LENGTH + modelLength) {
     throw new AttestationError(
-      'invalid_encoding',
+      'INVALID_ENCODING',
       `length ${bytes.length} does not match model_len ${modelLength} (expected ${FIXED_PART_LENGTH + modelLength})`,
     );
   }
@@ -173,7 +173,7 @@ export function decodeAttestation(bytes: Uint8Array): Attestation {
   try {
     assertValidAttestation(att);
   } catch (err) {
-    if (err instanceof AttestationError) throw new AttestationError('invalid_encoding', err.message);
+    if (err instanceof AttestationError) throw new AttestationError('INVALID_ENCODING', err.message);
     throw err;
   }
   return att;
@@ -183,6 +183,6 @@ export function decodeModel(bytes: Uint8Array): string {
   try {
     return strictUtf8Decoder.decode(bytes);
   } catch {
-    throw new AttestationError('invalid_encoding', 'model is not valid UTF-8', 'model');
+    throw new AttestationError('INVALID_ENCODING', 'model is not valid UTF-8', 'model');
   }
 }

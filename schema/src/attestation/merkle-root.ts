@@ -24,7 +24,7 @@ export interface MerkleProofStep {
 /** Root of the attestation hashes in sequence order; an odd last node is carried up unchanged. */
 export function merkleRoot(attestationHashes: readonly Uint8Array[]): Uint8Array {
   if (attestationHashes.length === 0) {
-    throw new AttestationError('invalid_merkle_input', 'a Merkle root needs at least one attestation hash');
+    throw new AttestationError('INVALID_MERKLE_INPUT', 'a Merkle root needs at least one attestation hash');
   }
   let level = attestationHashes.map(merkleLeaf);
   while (level.length > 1) level = nextLevel(level);
@@ -47,7 +47,7 @@ export function merkleProofs(
   for (const index of indexes) {
     if (!Number.isInteger(index) || index < 0 || index >= attestationHashes.length) {
       throw new AttestationError(
-        'invalid_merkle_input',
+        'INVALID_MERKLE_INPUT',
         `index ${index} is outside 0..${attestationHashes.length - 1}`,
       );
     }
@@ -80,11 +80,11 @@ export function merkleProofToJson(proof: readonly MerkleProofStep[]): MerkleProo
   return proof.map((step) => ({ sibling: toHex(step.sibling), side: step.siblingOnLeft ? 'left' : 'right' }));
 }
 
-/** Parses and validates a proof's JSON form; throws AttestationError('invalid_merkle_input'). */
+/** Parses and validates a proof's JSON form; throws AttestationError('INVALID_MERKLE_INPUT'). */
 export function merkleProofFromJson(json: unknown): MerkleProofStep[] {
   // 64 levels cover any batch a u32 count can describe; anything longer is not a proof.
   if (!Array.isArray(json) || json.length > 64) {
-    throw new AttestationError('invalid_merkle_input', 'a proof is an array of at most 64 steps', 'proof');
+    throw new AttestationError('INVALID_MERKLE_INPUT', 'a proof is an array of at most 64 steps', 'proof');
   }
   return json.map((step: unknown, i) => {
     const { sibling, side } = (step ?? {}) as { sibling?: unknown; side?: unknown };
@@ -94,7 +94,7 @@ export function merkleProofFromJson(json: unknown): MerkleProofStep[] {
       (side !== 'left' && side !== 'right')
     ) {
       throw new AttestationError(
-        'invalid_merkle_input',
+        'INVALID_MERKLE_INPUT',
         `step ${i} must be { sibling: 32 bytes of lowercase hex, side: "left" | "right" }`,
         'proof',
       );
@@ -127,6 +127,6 @@ function nextLevel(level: readonly Uint8Array[]): Uint8Array[] {
 
 function assertHash(hash: Uint8Array, what: string): void {
   if (!(hash instanceof Uint8Array) || hash.length !== 32) {
-    throw new AttestationError('invalid_merkle_input', `${what} must be a 32-byte hash`);
+    throw new AttestationError('INVALID_MERKLE_INPUT', `${what} must be a 32-byte hash`);
   }
 }

@@ -40,13 +40,13 @@ export function parseOrgReadRequestMessage(message: string): OrgReadRequest {
   const head = lines[0] ?? '';
   const domain = head.endsWith(` ${TITLE}`) ? head.slice(0, -TITLE.length - 1) : '';
   if (!domain || /\s/.test(domain) || lines[1] !== '' || lines.length !== FIELDS.length + 2) {
-    throw new AttestationError('invalid_field', 'is not an org read request', 'message');
+    throw new AttestationError('INVALID_FIELD', 'is not an org read request', 'message');
   }
   const request: Partial<OrgReadRequest> = { domain };
   FIELDS.forEach(([label, key], i) => {
     const line = lines[i + 2] ?? '';
     if (!line.startsWith(`${label}: `)) {
-      throw new AttestationError('invalid_field', `line ${i + 3} must start with "${label}: "`, 'message');
+      throw new AttestationError('INVALID_FIELD', `line ${i + 3} must start with "${label}: "`, 'message');
     }
     request[key] = line.slice(label.length + 2);
   });

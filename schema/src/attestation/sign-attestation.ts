@@ -80,7 +80,7 @@ export function createAttestationSigner(privateKey: Uint8Array): AttestationSign
 export function assertSignerOf(publicKey: Uint8Array, att: Attestation): void {
   if (!equalBytes(publicKey, att.signer)) {
     throw new AttestationError(
-      'invalid_key',
+      'INVALID_KEY',
       'private key does not belong to the attestation signer',
       'signer',
     );
@@ -93,7 +93,7 @@ function assertPrivateKey(privateKey: Uint8Array): void {
     privateKey.length !== 32 ||
     !secp256k1.utils.isValidSecretKey(privateKey)
   ) {
-    throw new AttestationError('invalid_key', 'must be a valid 32-byte secp256k1 secret key', 'privateKey');
+    throw new AttestationError('INVALID_KEY', 'must be a valid 32-byte secp256k1 secret key', 'privateKey');
   }
 }
 

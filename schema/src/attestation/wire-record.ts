@@ -25,7 +25,7 @@ export interface SignedAttestation {
 /** `submit_batch` element: v | org | bot | ts | pt | ct | req_hash | model_len | model | signature. */
 export function encodeWireRecord(att: Attestation, signature: Uint8Array): Uint8Array {
   if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_LENGTH) {
-    throw new AttestationError('invalid_field', `must be exactly ${SIGNATURE_LENGTH} bytes`, 'signature');
+    throw new AttestationError('INVALID_FIELD', `must be exactly ${SIGNATURE_LENGTH} bytes`, 'signature');
   }
   const canonical = encodeAttestation(att);
   const out = new Uint8Array(canonical.length - SIGNER_AND_SEQ_LENGTH + SIGNATURE_LENGTH);
@@ -37,26 +37,26 @@ export function encodeWireRecord(att: Attestation, signature: Uint8Array): Uint8
 
 /** Rebuilds the attestation a wire record stands for, given the batch's signer and this record's seq. */
 export function decodeWireRecord(record: Uint8Array, signer: Uint8Array, seq: bigint): SignedAttestation {
-  if (!(record instanceof Uint8Array)) throw new AttestationError('invalid_encoding', 'expected bytes');
+  if (!(record instanceof Uint8Array)) throw new AttestationError('INVALID_ENCODING', 'expected bytes');
   const minimum = WIRE_FIXED_LENGTH + 1 + SIGNATURE_LENGTH;
   if (record.length < minimum)
-    throw new AttestationError('invalid_encoding', `wire record too short: ${record.length} bytes`);
+    throw new AttestationError('INVALID_ENCODING', `wire record too short: ${record.length} bytes`);
   const modelLength = record[WIRE_FIXED_LENGTH - 1] ?? 0;
   if (modelLength < 1 || modelLength > MODEL_MAX_BYTES) {
     throw new AttestationError(
-      'invalid_encoding',
+      'INVALID_ENCODING',
       `model_len ${modelLength} is not in 1..=${MODEL_MAX_BYTES}`,
     );
   }
   const expected = WIRE_FIXED_LENGTH + modelLength + SIGNATURE_LENGTH;
   if (record.length !== expected) {
     throw new AttestationError(
-      'invalid_encoding',
+      'INVALID_ENCODING',
       `wire record is ${record.length} bytes, expected ${expected}`,
     );
   }
   if (!(signer instanceof Uint8Array) || signer.length !== SIGNER_LENGTH) {
-    throw new AttestationError('invalid_field', `must be exactly ${SIGNER_LENGTH} bytes`, 'signer');
+    throw new AttestationError('INVALID_FIELD', `must be exactly ${SIGNER_LENGTH} bytes`, 'signer');
   }
   assertU64(seq, 'seq');
   const bodyEnd = record.length - SIGNATURE_LENGTH;
@@ -82,15 +82,15 @@ export interface SubmitBatchMsg {
 export function encodeSubmitBatch(items: readonly SignedAttestation[]): SubmitBatchMsg {
   const first = items[0];
   if (!first)
-    throw new AttestationError('invalid_field', 'a batch needs at least one attestation', 'attestations');
+    throw new AttestationError('INVALID_FIELD', 'a batch needs at least one attestation', 'attestations');
   const signer = first.attestation.signer;
   items.forEach((item, i) => {
     if (toBase64(item.attestation.signer) !== toBase64(signer)) {
-      throw new AttestationError('invalid_field', `item ${i} has another signer`, 'attestations');
+      throw new AttestationError('INVALID_FIELD', `item ${i} has another signer`, 'attestations');
     }
     if (item.attestation.seq !== first.attestation.seq + BigInt(i)) {
       throw new AttestationError(
-        'invalid_field',
+        'INVALID_FIELD',
         `item ${i} breaks the sequence (seq ${item.attestation.seq})`,
         'attestations',
       );
@@ -106,7 +106,7 @@ export function encodeSubmitBatch(items: readonly SignedAttestation[]): SubmitBa
 /** Inverse of encodeSubmitBatch, for auditors reading a batch back. */
 export function decodeSubmitBatch(msg: SubmitBatchMsg): SignedAttestation[] {
   if (!/^\d{1,20}$/.test(msg.first_seq))
-    throw new AttestationError('invalid_field', 'must be a decimal u64', 'first_seq');
+    throw new AttestationError('INVALID_FIELD', 'must be a decimal u64', 'first_seq');
   const signer = fromBase64(msg.signer);
   const firstSeq = BigInt(msg.first_seq);
   return msg.attestations.map((record, i) =>

@@ -22,6 +22,7 @@ import {
   verifyAttestation,
   verifyMerkleProof,
 } from '@privexbot/schema/attestation';
+import type { AuditProblemCode } from '@privexbot/schema/errors';
 
 /** A batch header as the usage contract returns it (`batch` / `batches` queries). */
 export interface AuditBatchHeader {
@@ -80,33 +81,12 @@ export interface AuditInput {
   dayRange?: { from: number; to: number };
   /**
    * Development only: count batches of `dev` signers (keys no TEE vouches for) as passing.
-   * Without it an audit that meets one fails with `dev_signer`.
+   * Without it an audit that meets one fails with `DEV_SIGNER`.
    */
   allowDevSigners?: boolean;
 }
 
-export type AuditProblemCode =
-  | 'missing_batch'
-  | 'publication_mismatch'
-  | 'malformed_publication'
-  | 'merkle_mismatch'
-  | 'unregistered_signer'
-  | 'revoked_signer'
-  | 'dev_signer'
-  | 'sequence_gap'
-  | 'duplicate_sequence'
-  | 'last_seq_mismatch'
-  | 'totals_mismatch'
-  | 'unknown_batch'
-  | 'malformed_attestation'
-  | 'tampered_attestation'
-  | 'foreign_attestation'
-  | 'bad_signature'
-  | 'wrong_signer'
-  | 'sequence_mismatch'
-  | 'duplicate_attestation'
-  | 'proof_mismatch'
-  | 'counter_mismatch';
+export type { AuditProblemCode } from '@privexbot/schema/errors';
 
 export interface AuditProblem {
   code: AuditProblemCode;
@@ -171,13 +151,13 @@ export function auditBatches(input: AuditInput): AuditReport {
     const registration = input.signers.get(signer);
     if (!registration) {
       problems.push({
-        code: 'unregistered_signer',
+        code: 'UNREGISTERED_SIGNER',
         message: `batch ${header.id}: signer ${signer} is not registered on chain`,
         ...where,
       });
     } else if (registration.revoked_at !== null && BigInt(registration.revoked_at) < BigInt(header.time)) {
       problems.push({
-        code: 'revoked_signer',
+        code: 'REVOKED_SIGNER',
         message: `batch ${header.id} was accepted after signer ${signer} was revoked`,
         ...where,
       });
@@ -185,7 +165,7 @@ export function auditBatches(input: AuditInput): AuditReport {
     const published = input.published.get(header.id);
     if (!published) {
       problems.push({
-        code: 'missing_batch',
+        code: 'MISSING_BATCH',
         message: `batch ${header.id} is on chain but not published`,
         ...where,
       });
@@ -194,7 +174,7 @@ export function auditBatches(input: AuditInput): AuditReport {
     const hashes = published.attestation_hashes;
     if (!Array.isArray(hashes) || !hashes.every((h) => typeof h === 'string' && HASH_HEX.test(h))) {
       problems.push({
-        code: 'malformed_publication',
+        code: 'MALFORMED_PUBLICATION',
         message: `batch ${header.id}: the publication's attestation_hashes are not 32-byte hex hashes`,
         ...where,
       });
@@ -202,7 +182,7 @@ export function auditBatches(input: AuditInput): AuditReport {
     }
     if (hashes.length !== header.count) {
       problems.push({
-        code: 'publication_mismatch',
+        code: 'PUBLICATION_MISMATCH',
         message: `batch ${header.id}: the chain counted ${header.count} attestations, the publication has ${hashes.length}`,
         ...where,
       });
@@ -212,7 +192,7 @@ export function auditBatches(input: AuditInput): AuditReport {
       const chainRoot = toHex(fromBase64(header.merkle_root));
       if (root !== chainRoot) {
         problems.push({
-          code: 'merkle_mismatch',
+          code: 'MERKLE_MISMATCH',
           message: `batch ${header.id}: the published hashes rebuild root ${root}, the chain has ${chainRoot}`,
           ...where,
         });
@@ -232,7 +212,7 @@ export function auditBatches(input: AuditInput): AuditReport {
         );
       } else {
         problems.push({
-          code: 'dev_signer',
+          code: 'DEV_SIGNER',
           message: `signer ${signer} is a dev key: ${headers.length} counted batch(es) have no TEE behind them (allow only in development)`,
           signer,
         });
@@ -246,7 +226,7 @@ export function auditBatches(input: AuditInput): AuditReport {
       const first = BigInt(header.first_seq);
       if (first > expected) {
         problems.push({
-          code: 'sequence_gap',
+          code: 'SEQUENCE_GAP',
           message: `signer ${signer}: seq ${expected}..${first - 1n} are in no batch`,
           signer,
           batchId: header.id,
@@ -254,7 +234,7 @@ export function auditBatches(input: AuditInput): AuditReport {
         });
       } else if (first < expected) {
         problems.push({
-          code: 'duplicate_sequence',
+          code: 'DUPLICATE_SEQUENCE',
           message: `signer ${signer}: batch ${header.id} counts seq ${first}..${expected - 1n} again`,
           signer,
           batchId: header.id,
@@ -265,7 +245,7 @@ export function auditBatches(input: AuditInput): AuditReport {
     }
     if (input.complete && registration && BigInt(registration.last_seq) !== expected - 1n) {
       problems.push({
-        code: 'last_seq_mismatch',
+        code: 'LAST_SEQ_MISMATCH',
         message: `signer ${signer}: the contract's last sequence is ${registration.last_seq}, the batches end at ${expected - 1n}`,
         signer,
       });
@@ -281,7 +261,7 @@ export function auditBatches(input: AuditInput): AuditReport {
     ].filter(([, chain, ours]) => String(chain) !== String(ours));
     for (const [field, chain, ours] of mismatch) {
       problems.push({
-        code: 'totals_mismatch',
+        code: 'TOTALS_MISMATCH',
         message: `contract totals: ${field} is ${chain}, the batch headers sum to ${ours}`,
       });
     }
@@ -323,7 +303,7 @@ function verifyOrgAttestations(
     const header = headerById.get(batchId);
     if (!header) {
       problems.push({
-        code: 'unknown_batch',
+        code: 'UNKNOWN_BATCH',
         message: `org ${org}: the relayer proves attestations under batch ${orgBatch.batch?.id}, which is not on chain`,
         org,
       });
@@ -343,31 +323,31 @@ function verifyOrgAttestations(
         signed = attestationFromJson(entry?.attestation);
       } catch (error) {
         const tampered = error instanceof AttestationError && error.field === 'hash';
-        fail(tampered ? 'tampered_attestation' : 'malformed_attestation', (error as Error).message);
+        fail(tampered ? 'TAMPERED_ATTESTATION' : 'MALFORMED_ATTESTATION', (error as Error).message);
         continue;
       }
       const att = signed.attestation;
       const key = `${toHex(att.signer)}/${att.seq}`;
       let ok = true;
       if (att.org.toString() !== org) {
-        fail('foreign_attestation', `belongs to org ${att.org}, not ${org}`);
+        fail('FOREIGN_ATTESTATION', `belongs to org ${att.org}, not ${org}`);
         ok = false;
       }
       if (toHex(att.signer) !== signer) {
-        fail('wrong_signer', `signed by ${toHex(att.signer)}, the batch by ${signer}`);
+        fail('WRONG_SIGNER', `signed by ${toHex(att.signer)}, the batch by ${signer}`);
         ok = false;
       }
       if (!Number.isInteger(index) || index < 0 || index >= header.count || att.seq.toString() !== seq) {
-        fail('sequence_mismatch', `position ${entry?.index} holds seq ${att.seq}`);
+        fail('SEQUENCE_MISMATCH', `position ${entry?.index} holds seq ${att.seq}`);
         ok = false;
       }
       if (seen.has(key)) {
-        fail('duplicate_attestation', 'handed over twice');
+        fail('DUPLICATE_ATTESTATION', 'handed over twice');
         ok = false;
       }
       seen.add(key);
       if (!verifyAttestation(att, signed.signature)) {
-        fail('bad_signature', 'the signature does not verify');
+        fail('BAD_SIGNATURE', 'the signature does not verify');
         ok = false;
       }
       let proven = false;
@@ -377,7 +357,7 @@ function verifyOrgAttestations(
         proven = false;
       }
       if (!proven) {
-        fail('proof_mismatch', "its Merkle proof does not reach the chain's root");
+        fail('PROOF_MISMATCH', "its Merkle proof does not reach the chain's root");
         ok = false;
       }
       if (!ok) continue;
@@ -412,7 +392,7 @@ function compareOrgCounters(input: AuditInput, sums: ReadonlyMap<string, DaySums
       for (const [field, onChain, signed] of fields) {
         if (onChain !== signed.toString()) {
           problems.push({
-            code: 'counter_mismatch',
+            code: 'COUNTER_MISMATCH',
             message: `org ${org}, day ${day} (${new Date(day * 86_400_000).toISOString().slice(0, 10)}): the contract counts ${field} ${onChain}, the signed attestations sum to ${signed}`,
             org,
             day,

@@ -2,21 +2,9 @@
  * Typed errors of every ChainClient adapter. Callers branch on `code` (stable, also used by the
  * devnet's HTTP error bodies) or on the subclass; `message` is short and safe to show to a user.
  */
-export const chainErrorCodes = [
-  'CONTRACT_ERROR',
-  'NOT_FOUND',
-  'UNAUTHORIZED',
-  'BAD_SIGNATURE',
-  'NONCE_REUSED',
-  'WRONG_CHAIN',
-  'INSUFFICIENT_FUNDS',
-  'INVALID_REQUEST',
-  'SIGNER_REQUIRED',
-  'NETWORK_ERROR',
-  'TIMEOUT',
-  'INTERNAL',
-] as const;
-export type ChainErrorCode = (typeof chainErrorCodes)[number];
+import type { ChainErrorCode } from '../errors/error-codes.js';
+
+export { type ChainErrorCode, chainErrorCodes } from '../errors/error-codes.js';
 
 export interface ChainErrorOptions {
   details?: Record<string, unknown>;

@@ -35,7 +35,7 @@ export function aggregateReceiptLines(attestations: readonly Attestation[]): Rec
  */
 export function buildReceipt(attestations: readonly Attestation[]): Receipt {
   const first = attestations[0];
-  if (!first) throw new AttestationError('invalid_merkle_input', 'a receipt needs at least one attestation');
+  if (!first) throw new AttestationError('INVALID_MERKLE_INPUT', 'a receipt needs at least one attestation');
   attestations.forEach((att, i) => {
     if (
       att.seq !== first.seq + BigInt(i) ||
@@ -43,7 +43,7 @@ export function buildReceipt(attestations: readonly Attestation[]): Receipt {
       !att.signer.every((b, j) => b === first.signer[j])
     ) {
       throw new AttestationError(
-        'invalid_merkle_input',
+        'INVALID_MERKLE_INPUT',
         `attestation ${i} is not seq ${first.seq + BigInt(i)} of the same signer`,
         'seq',
       );

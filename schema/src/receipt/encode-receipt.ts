@@ -62,24 +62,24 @@ export function compareReceiptLines(a: ReceiptLine, b: ReceiptLine): number {
 /** Throws an AttestationError naming the first field that breaks the v2 rules. */
 export function assertValidReceipt(receipt: Receipt): void {
   if (receipt === null || typeof receipt !== 'object') {
-    throw new AttestationError('invalid_field', 'must be an object');
+    throw new AttestationError('INVALID_FIELD', 'must be an object');
   }
-  if (receipt.v !== RECEIPT_VERSION) throw new AttestationError('invalid_field', 'must be 2', 'v');
+  if (receipt.v !== RECEIPT_VERSION) throw new AttestationError('INVALID_FIELD', 'must be 2', 'v');
   const { signer } = receipt;
   if (!(signer instanceof Uint8Array) || signer.length !== 33 || (signer[0] !== 2 && signer[0] !== 3)) {
-    throw new AttestationError('invalid_field', 'must be a 33-byte compressed public key', 'signer');
+    throw new AttestationError('INVALID_FIELD', 'must be a 33-byte compressed public key', 'signer');
   }
   assertU64(receipt.firstSeq, 'first_seq');
   assertU64(receipt.lastSeq, 'last_seq');
-  if (receipt.firstSeq < 1n) throw new AttestationError('invalid_field', 'must be at least 1', 'first_seq');
+  if (receipt.firstSeq < 1n) throw new AttestationError('INVALID_FIELD', 'must be at least 1', 'first_seq');
   if (receipt.lastSeq < receipt.firstSeq) {
-    throw new AttestationError('invalid_field', 'must be at least first_seq', 'last_seq');
+    throw new AttestationError('INVALID_FIELD', 'must be at least first_seq', 'last_seq');
   }
   if (!(receipt.root instanceof Uint8Array) || receipt.root.length !== ROOT_LENGTH) {
-    throw new AttestationError('invalid_field', `must be exactly ${ROOT_LENGTH} bytes`, 'root');
+    throw new AttestationError('INVALID_FIELD', `must be exactly ${ROOT_LENGTH} bytes`, 'root');
   }
   if (!Array.isArray(receipt.lines) || receipt.lines.length === 0) {
-    throw new AttestationError('invalid_field', 'must hold at least one line', 'lines');
+    throw new AttestationError('INVALID_FIELD', 'must hold at least one line', 'lines');
   }
   let messages = 0n;
   receipt.lines.forEach((line, i) => {
@@ -87,11 +87,11 @@ export function assertValidReceipt(receipt: Receipt): void {
     try {
       uuidToBytes(line.bot);
     } catch {
-      throw new AttestationError('invalid_field', 'must be a UUID', lineField(i, 'bot'));
+      throw new AttestationError('INVALID_FIELD', 'must be a UUID', lineField(i, 'bot'));
     }
     if (!Number.isInteger(line.day) || line.day < 0 || line.day > U32_MAX) {
       throw new AttestationError(
-        'invalid_field',
+        'INVALID_FIELD',
         'must be an integer in 0..=4294967295',
         lineField(i, 'day'),
       );
@@ -100,11 +100,11 @@ export function assertValidReceipt(receipt: Receipt): void {
     assertU64(line.promptTokens, lineField(i, 'prompt_tokens'));
     assertU64(line.completionTokens, lineField(i, 'completion_tokens'));
     if (line.messages < 1n)
-      throw new AttestationError('invalid_field', 'must be at least 1', lineField(i, 'messages'));
+      throw new AttestationError('INVALID_FIELD', 'must be at least 1', lineField(i, 'messages'));
     const previous = receipt.lines[i - 1];
     if (previous && compareReceiptLines(previous, line) >= 0) {
       throw new AttestationError(
-        'invalid_field',
+        'INVALID_FIELD',
         'must come strictly after the line before (org, bot, day)',
         `lines.${i}`,
       );
@@ -113,7 +113,7 @@ export function assertValidReceipt(receipt: Receipt): void {
   });
   if (messages !== receipt.lastSeq - receipt.firstSeq + 1n) {
     throw new AttestationError(
-      'invalid_field',
+      'INVALID_FIELD',
       `messages sum to ${messages}, but the range holds ${receipt.lastSeq - receipt.firstSeq + 1n} answers`,
       'lines',
     );
@@ -139,7 +139,7 @@ export function encodeReceiptLines(lines: readonly ReceiptLine[]): Uint8Array {
 export function decodeReceiptLines(bytes: Uint8Array): ReceiptLine[] {
   if (!(bytes instanceof Uint8Array) || bytes.length % RECEIPT_LINE_LENGTH !== 0) {
     throw new AttestationError(
-      'invalid_encoding',
+      'INVALID_ENCODING',
       `lines must be a multiple of ${RECEIPT_LINE_LENGTH} bytes`,
       'lines',
     );
@@ -179,19 +179,19 @@ export function encodeReceipt(receipt: Receipt): Uint8Array {
 /** Parses canonical bytes; anything that does not parse exactly, or breaks a v2 rule, is rejected. */
 export function decodeReceipt(bytes: Uint8Array): Receipt {
   if (!(bytes instanceof Uint8Array) || bytes.length < RECEIPT_HEADER_LENGTH) {
-    throw new AttestationError('invalid_encoding', 'too short for a receipt');
+    throw new AttestationError('INVALID_ENCODING', 'too short for a receipt');
   }
   if (!DOMAIN_BYTES.every((b, i) => bytes[i] === b)) {
-    throw new AttestationError('invalid_encoding', 'does not start with the receipt domain tag');
+    throw new AttestationError('INVALID_ENCODING', 'does not start with the receipt domain tag');
   }
   if (bytes[23] !== RECEIPT_VERSION) {
-    throw new AttestationError('invalid_encoding', `unsupported receipt version ${bytes[23]}`);
+    throw new AttestationError('INVALID_ENCODING', `unsupported receipt version ${bytes[23]}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(105);
   if (bytes.length !== RECEIPT_HEADER_LENGTH + count * RECEIPT_LINE_LENGTH) {
     throw new AttestationError(
-      'invalid_encoding',
+      'INVALID_ENCODING',
       `length ${bytes.length} does not match line_count ${count}`,
     );
   }
@@ -207,7 +207,7 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
     assertValidReceipt(receipt);
   } catch (err) {
     if (err instanceof AttestationError)
-      throw new AttestationError('invalid_encoding', err.message, err.field);
+      throw new AttestationError('INVALID_ENCODING', err.message, err.field);
     throw err;
   }
   return receipt;

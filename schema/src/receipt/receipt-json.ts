@@ -86,7 +86,7 @@ export function receiptFromJson(input: unknown): SignedReceipt {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AttestationError(
-      'invalid_field',
+      'INVALID_FIELD',
       issue?.message ?? 'invalid receipt JSON',
       issue?.path.join('.'),
     );
@@ -110,7 +110,7 @@ export function receiptFromJson(input: unknown): SignedReceipt {
   };
   // hashReceipt validates every rule (ranges, order, counts) on the way.
   if (toHex(hashReceipt(receipt)) !== json.hash) {
-    throw new AttestationError('invalid_field', 'does not match the receipt fields', 'hash');
+    throw new AttestationError('INVALID_FIELD', 'does not match the receipt fields', 'hash');
   }
   return { receipt, signature: fromHex(json.signature) };
 }

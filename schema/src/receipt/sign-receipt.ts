@@ -17,7 +17,7 @@ export function hashReceipt(receipt: Receipt): Uint8Array {
 export function signReceipt(receipt: Receipt, privateKey: Uint8Array): Uint8Array {
   const hash = hashReceipt(receipt);
   if (!equalBytes(signerPublicKey(privateKey), receipt.signer)) {
-    throw new AttestationError('invalid_key', 'private key does not belong to the receipt signer', 'signer');
+    throw new AttestationError('INVALID_KEY', 'private key does not belong to the receipt signer', 'signer');
   }
   return secp256k1.sign(hash, privateKey, { prehash: false, lowS: true, format: 'compact' });
 }

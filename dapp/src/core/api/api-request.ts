@@ -4,6 +4,7 @@
  * turned into ApiRequestError. A 404 that is not the api's own JSON error means the route does
  * not exist (yet): ApiRouteMissingError, so pages can say so plainly.
  */
+import { isErrorCode } from '@privexbot/schema/errors';
 import type { DappConfig } from '../config.js';
 import { ApiRequestError, ApiRouteMissingError, ApiUnreachableError } from '../errors.js';
 import { accessTokenIsStale, refreshSession } from './refresh-session.js';
@@ -17,7 +18,6 @@ export interface ApiRequestParameters {
 }
 
 /** Codes an api may use for "no such route" in its JSON 404 (Express has none by default). */
-const ROUTE_MISSING_CODES = new Set(['ROUTE_NOT_FOUND', 'NO_ROUTE', 'NOT_IMPLEMENTED']);
 
 export async function apiRequest<T>(config: DappConfig, parameters: ApiRequestParameters): Promise<T> {
   const method = parameters.method ?? 'GET';
@@ -79,8 +79,8 @@ export function apiErrorFrom(status: number, body: unknown, route: string): Erro
   const error = (
     body as { error?: { code?: unknown; message?: unknown; details?: unknown; requestId?: unknown } }
   )?.error;
-  const code = typeof error?.code === 'string' ? error.code : undefined;
-  if ((status === 404 && !code) || status === 501 || (code && ROUTE_MISSING_CODES.has(code))) {
+  const code = isErrorCode(error?.code) ? error.code : undefined;
+  if ((status === 404 && !code) || status === 501 || code === 'ROUTE_NOT_FOUND') {
     return new ApiRouteMissingError(route);
   }
   return new ApiRequestError({

@@ -4,6 +4,7 @@
  * `done` or `error` events, read with the SSE codec of `@privexbot/schema/sse` (EventSource
  * cannot POST).
  */
+import { isErrorCode } from '@privexbot/schema/errors';
 import { readSse } from '@privexbot/schema/sse';
 import type { DappConfig } from '../config.js';
 import { ApiRequestError, InvalidInputError } from '../errors.js';
@@ -72,7 +73,7 @@ export async function streamTestChat(
       case 'error':
         failure = new ApiRequestError({
           status: 200,
-          code: typeof data?.code === 'string' ? data.code : 'CHAT_ERROR',
+          code: isErrorCode(data?.code) ? data.code : 'CHAT_ERROR',
           message: typeof data?.message === 'string' ? data.message : 'The bot could not answer.',
         });
         break;

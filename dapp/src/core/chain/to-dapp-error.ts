@@ -1,18 +1,21 @@
+import { type ChainErrorCode, chainErrorCodes } from '@privexbot/schema/errors';
 import { BaseError, ChainRequestError, TransactionTimeoutError } from '../errors.js';
 
 /** Error shape of every ChainClient adapter (schema's ChainError), matched structurally so this
  * module does not have to load the chain package. */
 interface ChainErrorLike {
   name: string;
-  code: string;
+  code: ChainErrorCode;
   message: string;
 }
 
+const chainCodes = new Set<unknown>(chainErrorCodes);
+
 function isChainErrorLike(error: unknown): error is ChainErrorLike {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+  return error instanceof Error && chainCodes.has((error as { code?: unknown }).code);
 }
 
-const shortMessages: Record<string, string> = {
+const shortMessages: Partial<Record<ChainErrorCode, string>> = {
   INSUFFICIENT_FUNDS: 'The account does not hold enough funds for this transaction.',
   UNAUTHORIZED: 'The chain refused this: the account lacks the rights for it.',
   BAD_SIGNATURE: 'The chain refused the signature.',

@@ -181,9 +181,9 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
       case 'GET /metrics': {
         // Operators only: request counts and timings say how busy which bots are. Unset token:
         // not served at all, as the api does.
-        if (metricsTokenDigest === undefined) throw new GatewayError('not_found', `no route ${url.pathname}`);
+        if (metricsTokenDigest === undefined) throw new GatewayError('NOT_FOUND', `no route ${url.pathname}`);
         if (!timingSafeEqual(digest(bearerOf(req)), metricsTokenDigest))
-          throw new GatewayError('unauthorized', 'GET /metrics needs the operator token');
+          throw new GatewayError('UNAUTHORIZED', 'GET /metrics needs the operator token');
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);

@@ -26,7 +26,14 @@ module.exports = {
       severity: 'error',
       comment: 'nothing imports scripts/ or tests/; test helpers shared with a package live in a package',
       from: { path: '^(schema|api|relayer|dapp)/' },
-      to: { path: '^(scripts|tests)/' },
+      to: { path: '^(scripts|tests)/', pathNot: '^tests/support/' },
+    },
+    {
+      name: 'only-test-files-import-test-support',
+      severity: 'error',
+      comment: "@privexbot/test-support (tests/support: the LLM stand-in) is for the packages' test files, never product code",
+      from: { path: '^(schema|api|relayer|dapp)/', pathNot: '[.]test[.]tsx?$' },
+      to: { path: '^tests/support/' },
     },
     {
       name: 'gateway-never-imports-the-api-platform',

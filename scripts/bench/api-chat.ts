@@ -136,10 +136,10 @@ async function startApi(env: Record<string, string>) {
   };
 }
 
-/** The stand-in LLM (scripts/llm-standin/main.ts). */
+/** The stand-in LLM (tests/support/llm-standin/main.ts, @privexbot/test-support). */
 function spawnStandin(env: Record<string, string>) {
   return spawnService({
-    script: '../llm-standin/main.ts',
+    script: '../../tests/support/llm-standin/main.ts',
     env: { PORT: '0', ...env },
     urlOf: (line) => /listening at (\S+)/.exec(line)?.[1],
   });

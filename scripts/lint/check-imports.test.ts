@@ -48,6 +48,11 @@ describe('who may import whom', () => {
       'dapp/widget/src/frame.ts': "import { page } from '../../src/page.js';\nexport const f = page;\n",
       'scripts/helper.ts': 'export const h = 1;\n',
       'api/src/uses-script.ts': "import { h } from '../../scripts/helper.js';\nexport const u = h;\n",
+      'tests/support/standin.ts': 'export const standin = 1;\n',
+      'api/src/uses-standin.ts':
+        "import { standin } from '../../tests/support/standin.js';\nexport const p = standin;\n",
+      'api/src/uses-standin.test.ts':
+        "import { standin } from '../../tests/support/standin.js';\nexport const t = standin;\n",
     });
     const { status, output } = cruise(
       root,
@@ -62,9 +67,12 @@ describe('who may import whom', () => {
       'widget-imports-nothing-of-ours: dapp/widget/src/frame.ts → dapp/src/page.ts',
       'packages-never-import-scripts-or-tests: api/src/uses-script.ts → scripts/helper.ts',
       'import-packages-through-their-exports: relayer/src/main.ts → api/src/app.ts',
+      'only-test-files-import-test-support: api/src/uses-standin.ts → tests/support/standin.ts',
     ]) {
       expect(output).toContain(rule);
     }
+    // A test file may use the test-support package (only the missing package name is held against it).
+    expect(output).not.toMatch(/(only-test-files|never-import-scripts)[^\n]*uses-standin\.test\.ts/);
   });
 
   it('holds on the repository, apart from the violations known when the rule came', () => {

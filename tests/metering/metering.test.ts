@@ -21,7 +21,7 @@ import {
 import { InMemoryPlanQuotaSource } from '../../api/src/services/quotas/in-memory-plan-quota-source.js';
 import { type PlanQuotaSource, PlanQuotaUnavailableError } from '../../api/src/services/quotas/org-plan.js';
 import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
-import { type LlmStandin, startLlmStandin } from '../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import {
   chainBatches,
   FEED_TOKEN,

@@ -6,7 +6,7 @@ import {
   TEST_PUBLIC_URL,
 } from '../../api/src/services/bots/test-support/start-platform-test-api.js';
 import { TEST_POSTGRES_URL_ENV } from '../../scripts/db/spawn-test-database.js';
-import { type LlmStandin, startLlmStandin } from '../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { privatePostgresServer } from './postgres-for-tests.js';
 
 /**

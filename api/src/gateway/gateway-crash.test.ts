@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { attestationFromJson, verifyAttestation } from '@privexbot/schema/attestation';
 import { readSse } from '@privexbot/schema/sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import {
   chat,
   chatBody,

@@ -7,7 +7,7 @@ import { attestationFromJson, gatewayAuthHeaders, verifyAttestation } from '@pri
 import { readSse } from '@privexbot/schema/sse';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { OFFLINE_NOTHING_FOUND } from './answer-offline.js';
 import type { GatewayConfig } from './load-gateway-config.js';
 import { loadSignerKey } from './load-signer-key.js';

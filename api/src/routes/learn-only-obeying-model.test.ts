@@ -7,8 +7,8 @@
  * without the guard (the figures of the closing note).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ObeyMode, obeyInjection } from '../../../scripts/llm-standin/obey-injection.js';
-import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
+import { type ObeyMode, obeyInjection } from '@privexbot/test-support/llm-standin/obey-injection';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import {
   type PlatformTestApi,
   startPlatformTestApi,

@@ -6,7 +6,7 @@
 
 import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import {
   type PlatformTestApi,
   startPlatformTestApi,

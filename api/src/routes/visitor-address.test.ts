@@ -3,7 +3,7 @@
  * client by its address, and X-Forwarded-For counts only when the peer is a trusted proxy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LlmStandin, startLlmStandin } from '../../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import {
   type PlatformTestApi,
   startPlatformTestApi,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LlmStandin, startLlmStandin } from '../../../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
 import { embedOne } from './local-hash-embedder.js';
 

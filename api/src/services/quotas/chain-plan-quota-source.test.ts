@@ -8,7 +8,7 @@ import {
 import type { DevnetChainClient } from '@privexbot/schema/chain';
 import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LlmStandin, startLlmStandin } from '../../../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { type DevnetProcess, startDevnetProcess } from '../../testing/start-devnet-process.js';
 import {
   type PlatformTestApi,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nativeFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LlmStandin, startLlmStandin } from '../../../../scripts/llm-standin/start-llm-standin.js';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import {
   type PlatformTestApi,
   startPlatformTestApi,

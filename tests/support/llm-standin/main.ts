@@ -1,6 +1,6 @@
 import { startLlmStandin } from './start-llm-standin.js';
 
-// Runs the stand-in on its own: `npx tsx scripts/llm-standin/main.ts`
+// Runs the stand-in on its own: `npx tsx tests/support/llm-standin/main.ts`
 // (env: PORT, TTFT_MS, TOKEN_DELAY_MS, ANSWER_TOKENS, API_KEY).
 const standin = await startLlmStandin({
   port: Number(process.env.PORT ?? 8788),

@@ -31,7 +31,8 @@ module.exports = {
     {
       name: 'only-test-files-import-test-support',
       severity: 'error',
-      comment: "@privexbot/test-support (tests/support: the LLM stand-in) is for the packages' test files, never product code",
+      comment:
+        "@privexbot/test-support (tests/support: the LLM stand-in) is for the packages' test files, never product code",
       from: { path: '^(schema|api|relayer|dapp)/', pathNot: '[.]test[.]tsx?$' },
       to: { path: '^tests/support/' },
     },

@@ -17,10 +17,10 @@ import {
   gatewayAuthHeaders,
   generateSignerKey,
 } from '@privexbot/schema/attestation';
+import { startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { AttestationLog } from '../../api/src/gateway/attestation-log.js';
 import { createNativeSigner } from '../../api/src/gateway/create-native-signer.js';
 import { spawnGatewayProcess } from '../../api/src/gateway/test-support/spawn-gateway-process.js';
-import { startLlmStandin } from '@privexbot/test-support/llm-standin';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);

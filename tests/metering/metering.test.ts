@@ -10,6 +10,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChainClient } from '@privexbot/schema/chain';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../../api/src/gateway/start-gateway.js';
@@ -21,7 +22,6 @@ import {
 import { InMemoryPlanQuotaSource } from '../../api/src/services/quotas/in-memory-plan-quota-source.js';
 import { type PlanQuotaSource, PlanQuotaUnavailableError } from '../../api/src/services/quotas/org-plan.js';
 import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
-import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import {
   chainBatches,
   FEED_TOKEN,

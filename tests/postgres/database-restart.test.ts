@@ -1,4 +1,5 @@
 import { nativeFetch } from '@privexbot/schema/fetch';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
@@ -6,7 +7,6 @@ import {
   TEST_PUBLIC_URL,
 } from '../../api/src/services/bots/test-support/start-platform-test-api.js';
 import { TEST_POSTGRES_URL_ENV } from '../../scripts/db/spawn-test-database.js';
-import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
 import { privatePostgresServer } from './postgres-for-tests.js';
 
 /**

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attestationFromJson, verifyAttestation } from '@privexbot/schema/attestation';
 import { readSse } from '@privexbot/schema/sse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chat,
   chatBody,

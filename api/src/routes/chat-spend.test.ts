@@ -6,8 +6,8 @@
  */
 
 import { nativeFetch } from '@privexbot/schema/fetch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePoolSize } from '../db/resolve-pool-size.js';
 import {
   type PlatformTestApi,

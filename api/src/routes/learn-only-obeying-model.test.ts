@@ -6,9 +6,10 @@
  * question answered from citable text is still answered. Each case prints what leaked with and
  * without the guard (the figures of the closing note).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ObeyMode, obeyInjection } from '@privexbot/test-support/llm-standin/obey-injection';
+
 import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { type ObeyMode, obeyInjection } from '@privexbot/test-support/llm-standin/obey-injection';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,

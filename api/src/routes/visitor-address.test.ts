@@ -2,8 +2,9 @@
  * One visitor is one visitor (issue 17, item 1): an IPv6 client is counted by its /64, an IPv4
  * client by its address, and X-Forwarded-For counts only when the peer is a trusted proxy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { type ObeyMode, obeyInjection, obeyModes } from '@privexbot/test-support/llm-standin/obey-injection';
+import { describe, expect, it } from 'vitest';
 import { LearnOnlyGuard, WITHHELD_NOTICE } from './learn-only-guard.js';
 
 /** Streams `text` through the guard in pieces of 3 characters, as a model would. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
 import { embedOne } from './local-hash-embedder.js';
 

@@ -7,8 +7,8 @@ import {
 } from '@privexbot/schema/attestation';
 import type { DevnetChainClient } from '@privexbot/schema/chain';
 import { nativeFetch } from '@privexbot/schema/fetch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevnetProcess, startDevnetProcess } from '../../testing/start-devnet-process.js';
 import {
   type PlatformTestApi,

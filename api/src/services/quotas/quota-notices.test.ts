@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nativeFetch } from '@privexbot/schema/fetch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,

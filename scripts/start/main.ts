@@ -33,6 +33,14 @@ import { databaseModeFromArgs, startProductDatabase } from './start-product-data
 import { type RunningService, startService } from './supervise-process.ts';
 
 const chainMode = chainModeFromArgs(process.argv.slice(2));
+// Under `npm start` the api answers through the gateway; the model is the gateway's setting.
+if (process.env.LLM_BASE_URL) {
+  console.error(
+    'LLM_BASE_URL has no effect under npm start: the api answers through the inference gateway.\n' +
+      'Set the model endpoint on the gateway instead: GATEWAY_UPSTREAM_BASE_URL (with GATEWAY_UPSTREAM_API_KEY and GATEWAY_MODEL_MAP).',
+  );
+  process.exit(2);
+}
 // `--chain wasmd` keeps its own data (database included): its orgs live on another chain.
 const dataDir = resolve(
   repoRoot,

@@ -118,6 +118,12 @@ export function loadBotPlatformSettings(
     throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  // With a gateway the api never calls a model itself: an LLM_BASE_URL here would be silently ignored.
+  if (e.LLM_BASE_URL && env.GATEWAY_URL && e.GATEWAY_PLATFORM_SECRET) {
+    throw new Error(
+      'invalid configuration:\n  LLM_BASE_URL: has no effect when GATEWAY_URL is set: answers go through the inference gateway; set its upstream there (GATEWAY_UPSTREAM_BASE_URL)',
+    );
+  }
   if (e.URL_FETCH_ALLOW_LOOPBACK && nodeEnv === 'production') {
     throw new Error(
       'invalid configuration:\n  URL_FETCH_ALLOW_LOOPBACK: is for tests and is refused in production',

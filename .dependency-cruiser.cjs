@@ -1,8 +1,6 @@
 // Who may import whom (README.md, "Architecture"), checked by `npm test`'s lint step:
-//   npx depcruise --config .dependency-cruiser.cjs --ignore-known schema api relayer dapp scripts tests
-// Each rule's name and comment are what a forbidden import is told. Imports that broke a rule
-// before it was checked are listed in .dependency-cruiser-known-violations.json; that list
-// only shrinks (regenerate it with scripts/lint/check-imports.ts --update after fixing some).
+//   npx depcruise --config .dependency-cruiser.cjs schema api relayer dapp scripts tests
+// Each rule's name and comment are what a forbidden import is told.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -4,15 +4,16 @@
  * directory and unlimited plans (no chain in the loop), answering through LLM_BASE_URL.
  * Prints one JSON line `{ "port": n }` once listening.
  */
+
+import { createApp } from '@privexbot/api/app';
+import type { CoreDeps } from '@privexbot/api/app-deps';
+import { InMemoryOrgDirectory } from '@privexbot/api/chain/in-memory-org-directory';
+import { loadConfig } from '@privexbot/api/config';
+import { createPrismaClient } from '@privexbot/api/db/prisma';
+import { resolvePoolSize } from '@privexbot/api/db/resolve-pool-size';
+import { createBotPlatform } from '@privexbot/api/services/bots/bot-platform';
+import { InMemoryPlanQuotaSource } from '@privexbot/api/services/quotas/in-memory-plan-quota-source';
 import { pino } from 'pino';
-import { createApp } from '../../api/src/app.js';
-import type { CoreDeps } from '../../api/src/app-deps.js';
-import { InMemoryOrgDirectory } from '../../api/src/chain/in-memory-org-directory.js';
-import { loadConfig } from '../../api/src/config.js';
-import { createPrismaClient } from '../../api/src/db/prisma.js';
-import { resolvePoolSize } from '../../api/src/db/resolve-pool-size.js';
-import { createBotPlatform } from '../../api/src/services/bots/bot-platform.js';
-import { InMemoryPlanQuotaSource } from '../../api/src/services/quotas/in-memory-plan-quota-source.js';
 
 const config = loadConfig({
   ...process.env,

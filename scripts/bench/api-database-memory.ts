@@ -11,10 +11,10 @@
  *   npx tsx scripts/bench/api-database-memory.ts      (env: CHUNKS=10000 QUERIES=200 DATABASES=embedded,postgres)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { applyMigrations } from '../../api/src/db/apply-migrations.js';
-import { createPrismaClient } from '../../api/src/db/prisma.js';
-import { LocalHashEmbedder } from '../../api/src/services/embeddings/local-hash-embedder.js';
-import { retrievePassages } from '../../api/src/services/retrieval/retrieve-passages.js';
+import { applyMigrations } from '@privexbot/api/db/apply-migrations';
+import { createPrismaClient } from '@privexbot/api/db/prisma';
+import { LocalHashEmbedder } from '@privexbot/api/services/embeddings/local-hash-embedder';
+import { retrievePassages } from '@privexbot/api/services/retrieval/retrieve-passages';
 import { spawnEmbeddedDatabase } from '../db/spawn-embedded-database.js';
 import {
   benchDatabaseKinds,

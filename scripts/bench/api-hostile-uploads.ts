@@ -14,13 +14,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DocumentParser } from '../../api/src/services/knowledge/document-parser.js';
-import type { DocumentFormat } from '../../api/src/services/knowledge/parse-document.js';
+import { DocumentParser } from '@privexbot/api/services/knowledge/document-parser';
+import type { DocumentFormat } from '@privexbot/api/services/knowledge/parse-document';
 import {
   csvSingleLine,
   docxZipBomb,
   pdfRecursiveObjectStream,
-} from '../../api/src/testing/hostile-documents.js';
+} from '@privexbot/api/testing/hostile-documents';
 
 type CaseName = 'docx' | 'pdf' | 'csv' | 'html';
 type Mode = 'before' | 'after';

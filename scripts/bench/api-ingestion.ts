@@ -9,13 +9,13 @@
  * default; run scripts/bench/api-chat.ts at the same time for "with chat load".
  */
 import { loadavg } from 'node:os';
+import type { CoreDeps } from '@privexbot/api/app-deps';
+import { InMemoryOrgDirectory } from '@privexbot/api/chain/in-memory-org-directory';
+import { loadConfig } from '@privexbot/api/config';
+import { createBotPlatform } from '@privexbot/api/services/bots/bot-platform';
+import { createSource } from '@privexbot/api/services/knowledge/create-source';
+import { InMemoryPlanQuotaSource } from '@privexbot/api/services/quotas/in-memory-plan-quota-source';
 import { pino } from 'pino';
-import type { CoreDeps } from '../../api/src/app-deps.js';
-import { InMemoryOrgDirectory } from '../../api/src/chain/in-memory-org-directory.js';
-import { loadConfig } from '../../api/src/config.js';
-import { createBotPlatform } from '../../api/src/services/bots/bot-platform.js';
-import { createSource } from '../../api/src/services/knowledge/create-source.js';
-import { InMemoryPlanQuotaSource } from '../../api/src/services/quotas/in-memory-plan-quota-source.js';
 import {
   type BenchDatabaseKind,
   benchDatabaseKinds,

@@ -11,8 +11,8 @@
  *
  * Goal (issue 4): p50 ≤ 15 ms at 100k chunks.
  */
-import { LocalHashEmbedder } from '../../api/src/services/embeddings/local-hash-embedder.js';
-import { retrievePassages } from '../../api/src/services/retrieval/retrieve-passages.js';
+import { LocalHashEmbedder } from '@privexbot/api/services/embeddings/local-hash-embedder';
+import { retrievePassages } from '@privexbot/api/services/retrieval/retrieve-passages';
 import {
   type BenchDatabaseKind,
   benchDatabaseKinds,

@@ -17,7 +17,7 @@ import {
   locateSentenceModel,
   modelCacheDirectory,
   SENTENCE_MODELS,
-} from '../../api/src/services/embeddings/local-model-embedder.js';
+} from '@privexbot/api/services/embeddings/local-model-embedder';
 import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import { labelledCorpus, ms, percentile } from './api-bench-support.js';
 

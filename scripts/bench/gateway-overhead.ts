@@ -12,15 +12,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AttestationLog } from '@privexbot/api/gateway/attestation-log';
+import { createNativeSigner } from '@privexbot/api/gateway/create-native-signer';
+import { spawnGatewayProcess } from '@privexbot/api/gateway/test-support/spawn-gateway-process';
 import {
   createAttestationSigner,
   gatewayAuthHeaders,
   generateSignerKey,
 } from '@privexbot/schema/attestation';
 import { startLlmStandin } from '@privexbot/test-support/llm-standin';
-import { AttestationLog } from '../../api/src/gateway/attestation-log.js';
-import { createNativeSigner } from '../../api/src/gateway/create-native-signer.js';
-import { spawnGatewayProcess } from '../../api/src/gateway/test-support/spawn-gateway-process.js';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 4);

@@ -10,8 +10,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { signAttestationNative } from '@privexbot/relayer/testing/sign-attestation-native';
 import { type Attestation, attestationToJson, signerPublicKey } from '@privexbot/schema/attestation';
-import { signAttestationNative } from '../../relayer/src/testing/sign-attestation-native.js';
 
 const { values } = parseArgs({
   options: {

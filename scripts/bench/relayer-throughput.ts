@@ -15,6 +15,10 @@ import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { PendingBatch } from '@privexbot/relayer/pipeline/pending-batch';
+import { type SignatureVerifier, verifyFeedPage } from '@privexbot/relayer/pipeline/verify-feed-page';
+import { verifyAttestationNative } from '@privexbot/relayer/pipeline/verify-signature-native';
+import { makeAttestation, testSignerKey } from '@privexbot/relayer/testing/make-attestations';
 import {
   type Attestation,
   encodeAttestation,
@@ -22,10 +26,6 @@ import {
   merkleRoot,
   verifyAttestation,
 } from '@privexbot/schema/attestation';
-import { PendingBatch } from '../../relayer/src/pipeline/pending-batch.js';
-import { type SignatureVerifier, verifyFeedPage } from '../../relayer/src/pipeline/verify-feed-page.js';
-import { verifyAttestationNative } from '../../relayer/src/pipeline/verify-signature-native.js';
-import { makeAttestation, testSignerKey } from '../../relayer/src/testing/make-attestations.js';
 
 const { values } = parseArgs({
   options: {

@@ -18,21 +18,21 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { Embedder } from '../../api/src/services/embeddings/embedder.js';
-import { toVectorSql } from '../../api/src/services/embeddings/embedder.js';
-import { LocalHashEmbedder } from '../../api/src/services/embeddings/local-hash-embedder.js';
+import type { Embedder } from '@privexbot/api/services/embeddings/embedder';
+import { toVectorSql } from '@privexbot/api/services/embeddings/embedder';
+import { LocalHashEmbedder } from '@privexbot/api/services/embeddings/local-hash-embedder';
 import {
   DEFAULT_SENTENCE_MODEL,
   LocalModelEmbedder,
   locateSentenceModel,
   modelCacheDirectory,
   SENTENCE_MODELS,
-} from '../../api/src/services/embeddings/local-model-embedder.js';
+} from '@privexbot/api/services/embeddings/local-model-embedder';
 import {
   DEFAULT_FUSION,
   type FusionWeights,
   retrievePassages,
-} from '../../api/src/services/retrieval/retrieve-passages.js';
+} from '@privexbot/api/services/retrieval/retrieve-passages';
 import { cacheDir } from '../lib/paths.js';
 import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import { createBenchBot, percentile, startBenchDatabase } from './api-bench-support.js';

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { widgetLoaderHeaders, widgetLoaderPath } from '@privexbot/api/widget/serve-widget';
+import { buildWidget, formatSizes, GZIP_BUDGET_BYTES } from '@privexbot/dapp/widget/build-widget';
 import { chromium } from 'playwright-core';
-import { buildWidget, formatSizes, GZIP_BUDGET_BYTES } from '../../dapp/widget/build-widget.js';
-import { widgetLoaderHeaders, widgetLoaderPath } from '../../dapp/widget/serve.js';
 
 const RUNS = Number(process.argv[2] ?? 30);
 const LOAD_GOAL_MS = 50;

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getContractDir } from '@oraichain/common-contracts-build';
 import { connectDevnet, devOnlyAccount, mnemonicSigner, signQueryPermit } from '@privexbot/schema/chain';
+import { runChainClientSuite } from '@privexbot/schema/chain/testing/chain-client-suite';
 import { afterAll } from 'vitest';
-import { runChainClientSuite } from '../../schema/src/chain/testing/chain-client-suite.js';
 import { artifactPath } from './deploy-contracts.js';
 import { type RunningDevnet, startDevnet } from './index.js';
 

@@ -18,8 +18,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildWidget } from '@privexbot/dapp/widget/build-widget';
 import { stop as stopEsbuild } from 'esbuild';
-import { buildWidget } from '../../dapp/widget/build-widget.ts';
 import { buildContracts } from '../contracts/build-contracts.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { bundleRelayer, RELAYER_NODE_OPTIONS } from '../relayer/bundle-relayer.ts';

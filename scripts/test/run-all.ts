@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildWidget } from '../../dapp/widget/build-widget.ts';
+import { buildWidget } from '@privexbot/dapp/widget/build-widget';
 import { buildContracts, CONTRACTS } from '../contracts/build-contracts.ts';
 import { checkSchemasFresh } from '../contracts/generate-schemas.ts';
 import { listDatabaseSuites } from '../db/list-database-suites.ts';

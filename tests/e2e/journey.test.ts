@@ -11,10 +11,10 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildKeplrInjection } from '@privexbot/dapp/e2e-support/build-keplr-injection';
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { type Browser, type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildKeplrInjection } from '../../dapp/e2e-support/build-keplr-injection.js';
 import { type HostPage, serveHostPage } from './serve-host-page.js';
 import { type Product, startProduct } from './start-product.js';
 

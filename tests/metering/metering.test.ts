@@ -9,19 +9,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChainClient } from '@privexbot/schema/chain';
-import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Gateway, startGateway } from '../../api/src/gateway/start-gateway.js';
+import { type Gateway, startGateway } from '@privexbot/api/gateway/start-gateway';
 import {
   type PlatformTestApi,
   startPlatformTestApi,
   TEST_PUBLIC_URL,
-} from '../../api/src/services/bots/test-support/start-platform-test-api.js';
-import { InMemoryPlanQuotaSource } from '../../api/src/services/quotas/in-memory-plan-quota-source.js';
-import { type PlanQuotaSource, PlanQuotaUnavailableError } from '../../api/src/services/quotas/org-plan.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
+} from '@privexbot/api/services/bots/test-support/start-platform-test-api';
+import { InMemoryPlanQuotaSource } from '@privexbot/api/services/quotas/in-memory-plan-quota-source';
+import { type PlanQuotaSource, PlanQuotaUnavailableError } from '@privexbot/api/services/quotas/org-plan';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
+import type { ChainClient } from '@privexbot/schema/chain';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chainBatches,
   FEED_TOKEN,

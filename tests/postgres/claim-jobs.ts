@@ -10,16 +10,17 @@
  *     webhook deliveries, sent for real (DATA_ENCRYPTION_KEY must be the api's), up to two
  *     per org at once
  */
-import { pino } from 'pino';
-import { createPrismaClient } from '../../api/src/db/prisma.js';
-import { JobRunner } from '../../api/src/jobs/job-runner.js';
-import { claimIngestJob } from '../../api/src/services/knowledge/run-ingest-job.js';
-import { FieldEncryption } from '../../api/src/services/leads/field-encryption.js';
+
+import { createPrismaClient } from '@privexbot/api/db/prisma';
+import { JobRunner } from '@privexbot/api/jobs/job-runner';
+import { claimIngestJob } from '@privexbot/api/services/knowledge/run-ingest-job';
+import { FieldEncryption } from '@privexbot/api/services/leads/field-encryption';
 import {
   type ClaimedDelivery,
   claimDueWebhookDeliveries,
   deliverWebhook,
-} from '../../api/src/services/webhooks/deliver-webhooks.js';
+} from '@privexbot/api/services/webhooks/deliver-webhooks';
+import { pino } from 'pino';
 
 const [databaseUrl, loopsArg, queue] = process.argv.slice(2);
 if (!databaseUrl || !queue) throw new Error('usage: claim-jobs.ts <database url> <loops> ingest|webhooks');

@@ -1,7 +1,7 @@
+import { createPrismaClient, type Database } from '@privexbot/api/db/prisma';
+import { incrementCounters, minuteWindow } from '@privexbot/api/services/chat/rate-limits';
+import { startServerTestDatabase, type TestDatabase } from '@privexbot/api/testing/start-test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Database } from '../../api/src/db/prisma.js';
-import { incrementCounters, minuteWindow } from '../../api/src/services/chat/rate-limits.js';
-import { startServerTestDatabase, type TestDatabase } from '../../api/src/testing/start-test-database.js';
 import { postgresForTests, type ServerForTests } from './postgres-for-tests.js';
 
 /**

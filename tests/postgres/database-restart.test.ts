@@ -1,11 +1,11 @@
-import { nativeFetch } from '@privexbot/schema/fetch';
-import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,
   TEST_PUBLIC_URL,
-} from '../../api/src/services/bots/test-support/start-platform-test-api.js';
+} from '@privexbot/api/services/bots/test-support/start-platform-test-api';
+import { nativeFetch } from '@privexbot/schema/fetch';
+import { type LlmStandin, startLlmStandin } from '@privexbot/test-support/llm-standin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_POSTGRES_URL_ENV } from '../../scripts/db/spawn-test-database.js';
 import { privatePostgresServer } from './postgres-for-tests.js';
 

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlatformTestApi,
   startPlatformTestApi,
-} from '../../api/src/services/bots/test-support/start-platform-test-api.js';
+} from '@privexbot/api/services/bots/test-support/start-platform-test-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_POSTGRES_URL_ENV } from '../../scripts/db/spawn-test-database.js';
 import { postgresForTests, type ServerForTests } from './postgres-for-tests.js';
 

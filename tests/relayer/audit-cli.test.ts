@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { queryInTransaction } from '@privexbot/relayer/db/query-in-transaction';
+import { OrgReaderGate } from '@privexbot/relayer/http/authorize-org-reader';
+import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
+import { writeBatchFile } from '@privexbot/relayer/publish/write-batch-files';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { connectDevnet, devOnlyAccount, mnemonicSigner, signQueryPermit } from '@privexbot/schema/chain';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryInTransaction } from '../../relayer/src/db/query-in-transaction.js';
-import { OrgReaderGate } from '../../relayer/src/http/authorize-org-reader.js';
-import { serveRelayerHttp } from '../../relayer/src/http/serve-relayer-http.js';
-import { writeBatchFile } from '../../relayer/src/publish/write-batch-files.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
 import { startDevnet } from '../../scripts/devnet/index.js';
 import {
   AUDIT_MAIN,

@@ -1,12 +1,12 @@
+import { connectRelayerChain } from '@privexbot/relayer/chain/connect-relayer-chain';
+import { UsageContract } from '@privexbot/relayer/chain/usage-contract';
+import { loadRelayerConfig } from '@privexbot/relayer/config/load-relayer-config';
+import { attestationFromJsonOf } from '@privexbot/relayer/testing/make-attestations';
 import { encodeSubmitBatch } from '@privexbot/schema/attestation';
 import { devOnlyAccount } from '@privexbot/schema/chain';
+import { type SecretLcdStandIn, serveSecretLcd } from '@privexbot/schema/chain/testing/serve-secret-lcd';
 import { addressToBytes } from 'secretjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRelayerChain } from '../../relayer/src/chain/connect-relayer-chain.js';
-import { UsageContract } from '../../relayer/src/chain/usage-contract.js';
-import { loadRelayerConfig } from '../../relayer/src/config/load-relayer-config.js';
-import { attestationFromJsonOf } from '../../relayer/src/testing/make-attestations.js';
-import { type SecretLcdStandIn, serveSecretLcd } from '../../schema/src/chain/testing/serve-secret-lcd.js';
 
 /*
  * The relayer's configuration → ChainClient path for the chains that cannot run here

@@ -12,14 +12,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { queryInTransaction } from '@privexbot/relayer/db/query-in-transaction';
+import type { FaultPoint } from '@privexbot/relayer/pipeline/relay-signer';
+import { toPublicBatch } from '@privexbot/relayer/publish/public-batch';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/schema/attestation';
 import { auditBatches } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryInTransaction } from '../../relayer/src/db/query-in-transaction.js';
-import type { FaultPoint } from '../../relayer/src/pipeline/relay-signer.js';
-import { toPublicBatch } from '../../relayer/src/publish/public-batch.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
 import {
   chainBatches,
   FEED_TOKEN,

@@ -11,6 +11,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GatewayFeed } from '@privexbot/relayer/gateway/gateway-feed';
+import { checkGatewayReceipt } from '@privexbot/relayer/pipeline/check-gateway-receipt';
+import { type VerifiedAttestation, verifyFeedPage } from '@privexbot/relayer/pipeline/verify-feed-page';
 import {
   attestationToJson,
   generateSignerKey,
@@ -19,9 +22,6 @@ import {
 } from '@privexbot/schema/attestation';
 import { buildReceipt, receiptToJson, signReceipt } from '@privexbot/schema/receipt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayFeed } from '../../relayer/src/gateway/gateway-feed.js';
-import { checkGatewayReceipt } from '../../relayer/src/pipeline/check-gateway-receipt.js';
-import { type VerifiedAttestation, verifyFeedPage } from '../../relayer/src/pipeline/verify-feed-page.js';
 import { FEED_TOKEN, freePort, GatewayProcess } from './relayer-stack.js';
 
 const ORG = 41n;

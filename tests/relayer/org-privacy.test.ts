@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fromBase64, fromHex } from '@cosmjs/encoding';
+import { OrgReaderGate } from '@privexbot/relayer/http/authorize-org-reader';
+import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import {
   attestationFromJson,
   hashAttestation,
@@ -21,9 +24,6 @@ import {
 } from '@privexbot/schema/chain';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrgReaderGate } from '../../relayer/src/http/authorize-org-reader.js';
-import { serveRelayerHttp } from '../../relayer/src/http/serve-relayer-http.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
 import { AUDIT_MAIN, FEED_TOKEN, type RelayerStack, startRelayerStack, waitFor } from './relayer-stack.js';
 
 /**

@@ -1,8 +1,8 @@
+import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
+import { makeAttestation, testSignerKey } from '@privexbot/relayer/testing/make-attestations';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRelayerHttp } from '../../relayer/src/http/serve-relayer-http.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
-import { makeAttestation, testSignerKey } from '../../relayer/src/testing/make-attestations.js';
 import { FEED_TOKEN, type RelayerStack, startRelayerStack, waitFor } from './relayer-stack.js';
 import { serveFeed } from './serve-feed.js';
 

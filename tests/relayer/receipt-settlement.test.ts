@@ -10,14 +10,14 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GatewayFeed } from '@privexbot/relayer/gateway/gateway-feed';
+import { checkGatewayReceipt } from '@privexbot/relayer/pipeline/check-gateway-receipt';
+import { verifyFeedPage } from '@privexbot/relayer/pipeline/verify-feed-page';
 import { connectSigningClient } from '@privexbot/schema/chain/connect';
 import { ContractError } from '@privexbot/schema/chain/errors';
 import { billingClient, usageClient } from '@privexbot/schema/contracts';
 import { encodeSubmitReceipt, receiptFromJson } from '@privexbot/schema/receipt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayFeed } from '../../relayer/src/gateway/gateway-feed.js';
-import { checkGatewayReceipt } from '../../relayer/src/pipeline/check-gateway-receipt.js';
-import { verifyFeedPage } from '../../relayer/src/pipeline/verify-feed-page.js';
 import {
   FEED_TOKEN,
   freePort,

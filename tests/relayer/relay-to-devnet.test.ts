@@ -1,8 +1,8 @@
+import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { auditBatches } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRelayerHttp } from '../../relayer/src/http/serve-relayer-http.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
 import {
   chainBatches,
   FEED_TOKEN,

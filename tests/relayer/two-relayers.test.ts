@@ -1,10 +1,10 @@
+import { migrateRelayerSchema } from '@privexbot/relayer/db/migrate-relayer-schema';
+import { queryInTransaction } from '@privexbot/relayer/db/query-in-transaction';
+import { RelayerStore } from '@privexbot/relayer/db/relayer-store';
+import { LeaderLease } from '@privexbot/relayer/election/leader-lease';
+import { type Relayer, SUBMITTER_ROLE, startRelayer } from '@privexbot/relayer/start-relayer';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateRelayerSchema } from '../../relayer/src/db/migrate-relayer-schema.js';
-import { queryInTransaction } from '../../relayer/src/db/query-in-transaction.js';
-import { RelayerStore } from '../../relayer/src/db/relayer-store.js';
-import { LeaderLease } from '../../relayer/src/election/leader-lease.js';
-import { type Relayer, SUBMITTER_ROLE, startRelayer } from '../../relayer/src/start-relayer.js';
 import {
   chainBatches,
   FEED_TOKEN,

@@ -9,14 +9,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { OrgReaderGate } from '@privexbot/relayer/http/authorize-org-reader';
+import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
+import { writeBatchFile } from '@privexbot/relayer/publish/write-batch-files';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { mnemonicSigner, signQueryPermit } from '@privexbot/schema/chain';
 import { billingClient } from '@privexbot/schema/contracts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrgReaderGate } from '../../relayer/src/http/authorize-org-reader.js';
-import { serveRelayerHttp } from '../../relayer/src/http/serve-relayer-http.js';
-import { writeBatchFile } from '../../relayer/src/publish/write-batch-files.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
 import { connectWasmdAccount } from '../../scripts/wasmd/deploy-wasmd-platform.js';
 import {
   AUDIT_MAIN,

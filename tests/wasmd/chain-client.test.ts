@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { toBech32 } from '@cosmjs/encoding';
 import { getContractDir } from '@oraichain/common-contracts-build';
 import { connectReadOnlyClient } from '@privexbot/schema/chain/connect';
+import { runChainClientSuite } from '@privexbot/schema/chain/testing/chain-client-suite';
 import { afterAll } from 'vitest';
-import { runChainClientSuite } from '../../schema/src/chain/testing/chain-client-suite.js';
 import { runUtf8NamesSuite } from '../../scripts/devnet/utf8-names-suite.js';
 import { startWasmdPlatform, type WasmdTestPlatform } from './start-wasmd-platform.js';
 

@@ -10,13 +10,14 @@
  *
  * CHAOS_SEED picks another schedule (printed with the result); CHAOS_KILLS the number of kills.
  */
+
+import type { FaultPoint } from '@privexbot/relayer/pipeline/relay-signer';
+import { toPublicBatch } from '@privexbot/relayer/publish/public-batch';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/schema/attestation';
 import { auditBatches } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultPoint } from '../../relayer/src/pipeline/relay-signer.js';
-import { toPublicBatch } from '../../relayer/src/publish/public-batch.js';
-import { type Relayer, startRelayer } from '../../relayer/src/start-relayer.js';
 import { connectWasmdAccount } from '../../scripts/wasmd/deploy-wasmd-platform.js';
 import type { WasmdChain } from '../../scripts/wasmd/start-wasmd-chain.js';
 import {

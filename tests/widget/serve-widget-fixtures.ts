@@ -1,6 +1,6 @@
 // Local servers for the widget's browser tests:
 //  - the api origin (localhost): serves /widget.js and /embed/:botId exactly as the api
-//    platform does (through dapp/widget/serve.ts), plus a stand-in for the public bot API
+//    platform does (through api/src/widget/serve-widget.ts), plus a stand-in for the public bot API
 //    that follows its contract (GET /v1/bots/:id/public, POST .../chat as SSE, POST .../leads).
 //    The end-to-end suite later replaces this stand-in with the real api platform.
 //  - a host origin (127.0.0.1) in the bots' allowed origins, and a foreign origin that is not.
@@ -9,14 +9,14 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatSseEvent } from '@privexbot/schema/sse';
 import {
   createNonce,
   embedHeaders,
   renderEmbedPage,
   widgetLoaderHeaders,
   widgetLoaderPath,
-} from '../../dapp/widget/serve.js';
+} from '@privexbot/api/widget/serve-widget';
+import { formatSseEvent } from '@privexbot/schema/sse';
 
 export interface RecordedRequest {
   method: string;

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildWidget } from '@privexbot/dapp/widget/build-widget';
 import {
   type Browser,
   type BrowserContext,
@@ -14,7 +15,6 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildWidget } from '../../dapp/widget/build-widget.js';
 import {
   ANSWER_TOKENS,
   CONSENT_VERSION,

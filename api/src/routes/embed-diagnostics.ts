@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { toFrameAncestors } from '../../../dapp/widget/serve.js';
 import type { AppDeps } from '../app-deps.js';
 import { AppError, AppErrorCode } from '../http/app-error.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
 import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
 import { checkEmbedOrigin, listEmbedRefusals } from '../services/bots/embed-refusals.js';
+import { toFrameAncestors } from '../widget/serve-widget.js';
 import { ensureOrgMirror } from './ensure-org-mirror.js';
 
 /**

@@ -1,12 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import {
-  createNonce,
-  embedHeaders,
-  renderEmbedPage,
-  widgetLoaderHeaders,
-  widgetLoaderPath,
-} from '../../../dapp/widget/serve.js';
 import type { AppDeps } from '../app-deps.js';
 import { AppError, AppErrorCode } from '../http/app-error.js';
 import { uuidSchema } from '../http/common-schemas.js';
@@ -17,6 +10,13 @@ import { admitChat } from '../services/chat/admit-chat.js';
 import { answerChat } from '../services/chat/answer-chat.js';
 import { SseStream } from '../services/chat/sse-stream.js';
 import { createLead } from '../services/leads/create-lead.js';
+import {
+  createNonce,
+  embedHeaders,
+  renderEmbedPage,
+  widgetLoaderHeaders,
+  widgetLoaderPath,
+} from '../widget/serve-widget.js';
 
 const publicBotParams = z.object({ botId: uuidSchema });
 const visitorIdSchema = z.string().regex(/^[\w-]{1,128}$/, 'a visitor id is 1–128 letters, digits, _ or -');

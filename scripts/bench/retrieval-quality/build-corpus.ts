@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chunkText } from '../../../api/src/services/knowledge/chunk-text.js';
-import { parseDocument } from '../../../api/src/services/knowledge/parse-document.js';
+import { chunkText } from '@privexbot/api/services/knowledge/chunk-text';
+import { parseDocument } from '@privexbot/api/services/knowledge/parse-document';
 
 /**
  * The retrieval-quality corpus: the Python 3 documentation as Debian ships it (python3-doc,

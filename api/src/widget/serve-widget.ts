@@ -1,5 +1,7 @@
-// What the api needs to serve the widget: the loader's file path, the frame page's HTML and
-// its headers. Server-side only, and imports nothing of ours, so the api may import it freely.
+// How the api serves the widget: the loader's file path, the frame page's HTML and its
+// headers. The dapp package builds the widget into dapp/widget/dist (`npm run -w dapp
+// build:widget`; `npm start` and `npm test` build it first); the api reads those built files,
+// a build artefact, and imports no dapp code.
 //
 //   GET /widget.js      -> res.set(widgetLoaderHeaders).sendFile(widgetLoaderPath)
 //   GET /embed/:botId   -> const nonce = createNonce();
@@ -9,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dist = new URL('./dist/', import.meta.url);
+const dist = new URL('../../../dapp/widget/dist/', import.meta.url);
 
 /** Absolute path of the built loader (dapp/widget/dist/widget.js). */
 export const widgetLoaderPath = fileURLToPath(new URL('widget.js', dist));

@@ -14,10 +14,15 @@ const optionalUrl = z
   .or(z.literal('').transform(() => undefined));
 
 const environmentSchema = z.object({
+  /** `development`, `test`, `production`. */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Where the api listens. */
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port the api listens on (0: any free port). */
   PORT: integer(0, 65535).default(8080),
+  /** Pino level (`silent` … `trace`). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `postgresql://…`; `npm start` points it at the embedded database. */
   DATABASE_URL: z
     .string({
       error: 'DATABASE_URL is required (postgresql://...); `npm start` sets it to the embedded database',
@@ -43,7 +48,9 @@ const environmentSchema = z.object({
    * socket's peer is the client and X-Forwarded-For is ignored.
    */
   TRUSTED_PROXIES: z.string().default(''),
+  /** Chain id sign-in messages must name. */
   CHAIN_ID: z.string().min(1).default('privexbot-devnet-1'),
+  /** Account address prefix. */
   BECH32_PREFIX: z.string().min(1).default('secret'),
   /** Which ChainClient adapter reads org roles: the devnet, Secret Network (LCD), CosmWasm (RPC). */
   CHAIN_KIND: z.enum(['devnet', 'secret', 'cosmwasm']).default('devnet'),
@@ -55,11 +62,17 @@ const environmentSchema = z.object({
   BILLING_CONTRACT: z.string().optional(),
   /** Inference gateway base URL, checked by /readyz when set. */
   GATEWAY_URL: optionalUrl,
+  /** Validity of a sign-in challenge. */
   SIGN_IN_CHALLENGE_TTL_SECONDS: integer(30, 3600).default(300),
+  /** Access token lifetime. */
   ACCESS_TOKEN_TTL_SECONDS: integer(60, 86_400).default(900),
+  /** Absolute session lifetime (30 days). */
   SESSION_TTL_SECONDS: integer(300, 365 * 86_400).default(30 * 86_400),
+  /** Max age of the org/role mirror before a request re-reads the chain. */
   ORG_SYNC_TTL_SECONDS: integer(0, 86_400).default(60),
+  /** Background refresh of stale mirrors (0 = off). */
   ORG_REFRESH_INTERVAL_SECONDS: integer(0, 86_400).default(300),
+  /** JSON body limit (413 above). */
   MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(1024 * 1024),
   /** Sign-in requests per client IP per minute, each of GET /auth/challenge and POST /auth/verify. */
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(30),

@@ -39,23 +39,39 @@ const secret = (name: string) =>
   z.string({ error: `${name} is required` }).min(16, `${name} must be at least 16 characters`);
 
 const envSchema = z.object({
+  /** Address the gateway listens on. */
   GATEWAY_HOST: z.string().default('127.0.0.1'),
+  /** Port the gateway listens on. */
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Signer key file and attestation log. */
   GATEWAY_DATA_DIR: z.string().min(1).default('.data/gateway'),
+  /** HMAC key shared with the gateway (with `GATEWAY_URL`). */
   GATEWAY_PLATFORM_SECRET: secret('GATEWAY_PLATFORM_SECRET'),
+  /** Bearer token of relayers on `/attestations`. */
   GATEWAY_FEED_TOKEN: secret('GATEWAY_FEED_TOKEN'),
   /** Operators' Prometheus token; unset, /metrics is not served at all. */
   GATEWAY_METRICS_TOKEN: secret('GATEWAY_METRICS_TOKEN').optional(),
+  /** Clock skew accepted on api calls. */
   GATEWAY_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** OpenAI-compatible base URL, with `/v1`. */
   GATEWAY_UPSTREAM_BASE_URL: z.url().optional(),
+  /** Upstream key (never logged, never in errors). */
   GATEWAY_UPSTREAM_API_KEY: z.string().optional(),
+  /** `bot-model=upstream-model,...` or a JSON object; `*` is a fallback; an unlisted model gets 400 `UNKNOWN_MODEL`. Required with an upstream outside insecure dev mode: the gateway refuses to start without it. */
   GATEWAY_MODEL_MAP: z.string().optional(),
+  /** Per upstream call. */
   GATEWAY_UPSTREAM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  /** Encrypts the signer key file at rest. */
   GATEWAY_SEAL_KEY: z.string().min(16, 'GATEWAY_SEAL_KEY must be at least 16 characters').optional(),
+  /** The SecretVM attestation server, e.g. `https://localhost:29343`. */
   GATEWAY_SECRETVM_ATTESTATION_URL: z.url().optional(),
+  /** Where that server serves the quote. */
   GATEWAY_SECRETVM_QUOTE_PATH: z.string().startsWith('/').default('/cpu'),
+  /** A TEE quote read from a file instead of the SecretVM attestation server. */
   GATEWAY_TEE_QUOTE_FILE: z.string().min(1).optional(),
+  /** The signing key, PEM, instead of the one the gateway generates and seals in its data directory. */
   GATEWAY_SIGNER_KEY_PEM_FILE: z.string().min(1).optional(),
+  /** Larger bodies get 413. */
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
 });
 

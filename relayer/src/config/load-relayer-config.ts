@@ -74,63 +74,88 @@ const gasPrice = (name: string) =>
 
 const envSchema = z
   .object({
+    /** Stable name of this process for the election. */
     RELAYER_ID: z
       .string()
       .regex(/^[\w.-]{1,64}$/, 'RELAYER_ID must be 1..64 of [A-Za-z0-9_.-]')
       .default('relayer-1'),
+    /** JSON `[{"url","token","signer"?}]`; `signer` (hex) pins the key, otherwise learned from `GET /attestation`. */
     RELAYER_GATEWAYS: z
       .string({ error: 'RELAYER_GATEWAYS is required' })
       .min(1, 'RELAYER_GATEWAYS is required'),
+    /** `devnet`, `secret` (Secret Network through secretjs) or `cosmwasm` (any CosmWasm chain through cosmjs). */
     RELAYER_CHAIN_ADAPTER: z
       .enum(['devnet', 'secret', 'cosmwasm'], {
         error: 'RELAYER_CHAIN_ADAPTER must be "devnet", "secret" or "cosmwasm"',
       })
       .default('devnet'),
+    /** The devnet's URL, the Secret LCD (`http://localsecret:1317`) or the CosmWasm chain's Tendermint RPC. */
     RELAYER_CHAIN_URL: z.url({ error: 'RELAYER_CHAIN_URL must be an http(s) URL' }),
+    /** Usage contract address. */
     RELAYER_USAGE_CONTRACT: z.string({ error: 'RELAYER_USAGE_CONTRACT is required' }).min(1),
+    /** The relayer account's key; the contract must list it (`add_relayer`). */
     RELAYER_MNEMONIC: z
       .string()
       .refine((m) => mnemonicWordCountOk(m), 'RELAYER_MNEMONIC must have 12..24 words')
       .optional(),
+    /** A file holding that mnemonic (a mounted secret); never both. */
     RELAYER_MNEMONIC_FILE: z.string().min(1).optional(),
     // Secret Network; the deployment file provides CHAIN_ID and USAGE_CODE_HASH (scripts/docker).
     RELAYER_CHAIN_ID: z.string().min(1).optional(),
+    /** Same as RELAYER_CHAIN_ID, as the deployment file names it. */
     CHAIN_ID: z.string().min(1).optional(),
+    /** The usage contract's code hash, sent (encrypted) with every execution; looked up once when not given. */
     RELAYER_USAGE_CODE_HASH: codeHash.optional(),
+    /** Same as RELAYER_USAGE_CODE_HASH, as the deployment file names it. */
     USAGE_CODE_HASH: codeHash.optional(),
+    /** Gas limit of one `submit_batch` (Secret charges the limit × price). */
     RELAYER_GAS_LIMIT: positiveInt('RELAYER_GAS_LIMIT', 50_000, 100_000_000).optional(),
+    /** Fee per gas (LocalSecret accepts `0.0125uscrt`). */
     RELAYER_GAS_PRICE: gasPrice('RELAYER_GAS_PRICE').optional(),
+    /** How often to look for a broadcast transaction in a block (secretjs's default is 6 s, cosmjs's 3 s). */
     RELAYER_CONFIRM_POLL_MS: positiveInt('RELAYER_CONFIRM_POLL_MS', 100, 60_000).default(1000),
     // CosmWasm chains
     RELAYER_ADDRESS_PREFIX: z
       .string()
       .regex(/^[a-z]{1,20}$/, 'RELAYER_ADDRESS_PREFIX must be a bech32 prefix like wasm')
       .optional(),
+    /** HD derivation path of the relayer's key from its mnemonic. */
     RELAYER_HD_PATH: z
       .string()
       .regex(/^m(\/\d+'?)+$/, "RELAYER_HD_PATH must look like m/44'/118'/0'/0/0")
       .optional(),
+    /** `postgresql://…`; `npm start` points it at the embedded database. */
     DATABASE_URL: z
       .string({ error: 'DATABASE_URL is required' })
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'),
+    /** At most N attestations per batch; capped at the contract's `max_batch_size` (read at each reconciliation). */
     RELAYER_BATCH_SIZE: positiveInt('RELAYER_BATCH_SIZE', 1, 1000).default(100),
+    /** Submit once the oldest waiting attestation is T seconds old. */
     RELAYER_BATCH_AGE_SECONDS: z.coerce
       .number({ error: 'RELAYER_BATCH_AGE_SECONDS must be a number' })
       .min(0.05, 'RELAYER_BATCH_AGE_SECONDS must be at least 0.05')
       .max(3600, 'RELAYER_BATCH_AGE_SECONDS must be at most 3600')
       .default(5),
+    /** Feed polling when idle. */
     RELAYER_POLL_INTERVAL_MS: positiveInt('RELAYER_POLL_INTERVAL_MS', 10, 60_000).default(500),
+    /** Periodic reconciliation with the chain. */
     RELAYER_RECONCILE_INTERVAL_SECONDS: positiveInt('RELAYER_RECONCILE_INTERVAL_SECONDS', 1, 86_400).default(
       60,
     ),
+    /** Leader lease length. */
     RELAYER_LEASE_TTL_SECONDS: positiveInt('RELAYER_LEASE_TTL_SECONDS', 1, 600).default(15),
+    /** Address of the relayer's HTTP server. */
     RELAYER_HOST: z.string().default('127.0.0.1'),
+    /** Port of the relayer's HTTP server (health, metrics, publication). */
     RELAYER_PORT: positiveInt('RELAYER_PORT', 0, 65535).default(8790),
+    /** Also write `batches/<id>.json` there. */
     RELAYER_PUBLISH_DIR: z.string().min(1).optional(),
+    /** The relayer's host as clients name it, signed into every ADR-36 challenge. */
     RELAYER_PUBLIC_DOMAIN: z
       .string()
       .regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'RELAYER_PUBLIC_DOMAIN must be a host name, with an optional :port')
       .optional(),
+    /** Pino level. */
     RELAYER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((e, ctx) => {

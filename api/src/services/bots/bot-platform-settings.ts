@@ -23,7 +23,9 @@ const environmentSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   /** Development without a gateway: an OpenAI-compatible endpoint called directly. */
   LLM_BASE_URL: optionalUrl,
+  /** API key for LLM_BASE_URL, if it needs one. */
   LLM_API_KEY: z.string().default(''),
+  /** How long one model call may take before the turn fails. */
   LLM_TIMEOUT_SECONDS: integer(1, 600).default(120),
   /**
    * `model` (default): the sentence model the bootstrap installed, run on this machine.
@@ -34,22 +36,31 @@ const environmentSchema = z.object({
   EMBEDDING_THREADS: integer(1, 64).optional(),
   /** OpenAI-compatible embeddings (text-embedding-3 with dimensions=384); unset → local embedder. */
   EMBEDDINGS_BASE_URL: optionalUrl,
+  /** API key for EMBEDDINGS_BASE_URL. */
   EMBEDDINGS_API_KEY: z.string().default(''),
+  /** Model name sent to EMBEDDINGS_BASE_URL. */
   EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
   /** 32 bytes, base64: encrypts lead emails and webhook secrets. Required in production. */
   DATA_ENCRYPTION_KEY: z.string().optional(),
+  /** Time limit of one URL source fetch. */
   URL_FETCH_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  /** Largest page or file a URL source may download. */
   URL_FETCH_MAX_BYTES: integer(1024, 100_000_000).default(10_000_000),
   /** Tests only: lets URL ingestion and webhooks reach 127.0.0.1 / ::1. Refused in production. */
   URL_FETCH_ALLOW_LOOPBACK: flag.default(false),
   /** Uploaded documents are parsed in a process of their own, within these limits. */
   DOCUMENT_PARSE_TIMEOUT_MS: integer(100, 600_000).default(20_000),
+  /** Heap of one parsing process; a document that needs more is refused (DOCUMENT_TOO_LARGE). */
   DOCUMENT_PARSE_MAX_MEMORY_MB: integer(32, 8192).default(384),
   /** Bytes a DOCX may inflate to; zip bombs stop here, before inflating. */
   DOCUMENT_MAX_EXPANDED_BYTES: integer(1024, 1_000_000_000).default(64 * 1024 * 1024),
+  /** Most characters of text one document may yield. */
   DOCUMENT_MAX_TEXT_CHARS: integer(1000, 200_000_000).default(20_000_000),
+  /** Uploads one org may have in flight (429 above). */
   DOCUMENT_UPLOADS_PER_ORG: integer(1, 100).default(2),
+  /** Parsing processes at once, for all orgs of this api process. */
   DOCUMENT_PARSE_PROCESSES: integer(1, 64).default(2),
+  /** Plan and chain-counter cache. */
   QUOTA_CACHE_SECONDS: integer(0, 3600).default(15),
   /** How long chat may use a bot's settings read by another api process (this one forgets at once). */
   BOT_CACHE_SECONDS: integer(0, 300).default(2),
@@ -61,10 +72,13 @@ const environmentSchema = z.object({
   CHAIN_READER_ADDRESS: z.string().optional(),
   /** The usage contract (discovered from the devnet's /status when unset). */
   USAGE_CONTRACT: z.string().optional(),
+  /** The chain reader's viewing key on both contracts. */
   CHAIN_READER_VIEWING_KEY: z.string().optional(),
   /** Earlier messages of a conversation sent with each question. */
   CHAT_HISTORY_MESSAGES: integer(0, 50).default(10),
+  /** Passages of knowledge given to the model with each question. */
   CHAT_RETRIEVAL_PASSAGES: integer(1, 20).default(5),
+  /** Model a new bot answers with, among those the gateway offers. */
   DEFAULT_BOT_MODEL: z.string().min(1).default('default'),
   /** A running ingestion job whose worker has been silent this long is taken over. */
   INGEST_STALE_SECONDS: integer(1, 3600).default(60),
@@ -72,11 +86,15 @@ const environmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: integer(100, 10_000).default(5000),
   /** Leads one visitor (client address) and one bot may leave per hour; a lead request's body cap. */
   LEADS_PER_VISITOR_PER_HOUR: integer(1, 10_000).default(5),
+  /** Leads one bot may receive per hour, from all visitors. */
   LEADS_PER_BOT_PER_HOUR: integer(1, 1_000_000).default(200),
+  /** Largest lead request body. */
   LEAD_MAX_BODY_BYTES: integer(256, 65_536).default(4096),
+  /** Attempts of one delivery, with growing backoff, before it is marked failed. */
   WEBHOOK_MAX_ATTEMPTS: integer(1, 20).default(8),
   /** Deliveries sent at once by one api process, and at most this many of one org. */
   WEBHOOK_CONCURRENCY: integer(1, 256).default(16),
+  /** Deliveries of one org sent at once by one api process. */
   WEBHOOK_ORG_CONCURRENCY: integer(1, 64).default(2),
 });
 

@@ -98,7 +98,7 @@ child('relayer/src/main.ts', [], {
   RELAYER_GATEWAYS: JSON.stringify([{ url: gatewayUrl, token: FEED_TOKEN }]),
   RELAYER_CHAIN_ADAPTER: 'devnet',
   RELAYER_CHAIN_URL: devnetUrl,
-  RELAYER_USAGE_CONTRACT: usage,
+  USAGE_CONTRACT: usage,
   RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
   DATABASE_URL: db.url,
   RELAYER_BATCH_SIZE: String(batchSize),

@@ -102,7 +102,7 @@ const relayer = spawn(process.execPath, [...nodeOptions, ...entry], {
     RELAYER_GATEWAYS: JSON.stringify([{ url: feed.url, token: TOKEN }]),
     RELAYER_CHAIN_ADAPTER: 'devnet',
     RELAYER_CHAIN_URL: devnet.url,
-    RELAYER_USAGE_CONTRACT: usage,
+    USAGE_CONTRACT: usage,
     RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
     DATABASE_URL: db.url,
     RELAYER_BATCH_SIZE: String(batchSize),

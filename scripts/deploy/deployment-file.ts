@@ -75,8 +75,8 @@ export function writeDeploymentFile(path: string, deployment: DeploymentFile): v
 
 /**
  * The environment variables through which the services learn the deployment (api:
- * BILLING_CONTRACT, CHAIN_ID, CHAIN_READER_ADDRESS, CHAIN_READER_VIEWING_KEY; relayer:
- * RELAYER_USAGE_CONTRACT; plus code hashes for Secret).
+ * BILLING_CONTRACT, CHAIN_ID, CHAIN_READER_ADDRESS, CHAIN_READER_VIEWING_KEY; api and relayer:
+ * USAGE_CONTRACT, one name for both; plus code hashes for Secret).
  */
 export function deploymentEnvironment(deployment: DeploymentFile): Record<string, string> {
   const { billing, usage, token } = deployment.contracts;
@@ -87,7 +87,6 @@ export function deploymentEnvironment(deployment: DeploymentFile): Record<string
     BILLING_CODE_HASH: billing.codeHash,
     USAGE_CONTRACT: usage.address,
     USAGE_CODE_HASH: usage.codeHash,
-    RELAYER_USAGE_CONTRACT: usage.address,
     ...(token ? { PAYMENT_TOKEN_ADDRESS: token.address } : {}),
     ...(token?.codeHash ? { PAYMENT_TOKEN_CODE_HASH: token.codeHash } : {}),
     ...(reader ? { CHAIN_READER_ADDRESS: reader.address, CHAIN_READER_VIEWING_KEY: reader.viewingKey } : {}),

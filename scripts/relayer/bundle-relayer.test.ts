@@ -87,7 +87,7 @@ describe('the relayer bundle', () => {
         DATABASE_URL: db.url,
         RELAYER_CHAIN_ADAPTER: 'devnet',
         RELAYER_CHAIN_URL: devnet.url,
-        RELAYER_USAGE_CONTRACT: usage,
+        USAGE_CONTRACT: usage,
         RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
         // nothing listens there: the worker retries, which /healthz reports as degraded
         RELAYER_GATEWAYS: JSON.stringify([

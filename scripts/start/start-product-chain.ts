@@ -58,7 +58,7 @@ export function devnetProductChain(
     apiEnv: { CHAIN_KIND: 'devnet', DEVNET_URL: url },
     relayerEnv: {
       RELAYER_CHAIN_URL: url,
-      ...(usage ? { RELAYER_USAGE_CONTRACT: usage } : {}),
+      ...(usage ? { USAGE_CONTRACT: usage } : {}),
       RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
     },
     accounts: (['operator', 'alice', 'bob'] as const).map((role) => ({
@@ -111,7 +111,7 @@ export async function startWasmdProductChain(options: {
         RELAYER_CHAIN_URL: chain.rpcUrl,
         RELAYER_GAS_PRICE: wasmdDeployEnvironment(chain).COSMWASM_GAS_PRICE as string,
         RELAYER_ADDRESS_PREFIX: chain.addressPrefix,
-        RELAYER_USAGE_CONTRACT: usage,
+        USAGE_CONTRACT: usage,
         RELAYER_MNEMONIC: chain.account('relayer').mnemonic,
       },
       accounts: chain.accounts.filter((a) => a.role !== 'relayer'),

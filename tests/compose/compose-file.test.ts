@@ -292,7 +292,7 @@ describe("run-service (the containers' entry)", () => {
     });
     const env = { ...process.env, DEPLOYMENT_FILE: file, CHAIN_ID: '' };
     const script =
-      'console.log(JSON.stringify([process.env.BILLING_CONTRACT, process.env.RELAYER_USAGE_CONTRACT, process.env.CHAIN_ID])); process.exit(7)';
+      'console.log(JSON.stringify([process.env.BILLING_CONTRACT, process.env.USAGE_CONTRACT, process.env.CHAIN_ID])); process.exit(7)';
     const failed = await run(process.execPath, [...entry, process.execPath, '-e', script], {
       cwd: repoRoot,
       env,

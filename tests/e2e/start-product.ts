@@ -137,7 +137,7 @@ export async function startProduct(): Promise<Product> {
           RELAYER_HOST: host,
           RELAYER_PORT: String(relayerPort),
           RELAYER_CHAIN_URL: devnetUrl,
-          RELAYER_USAGE_CONTRACT: contracts.usage,
+          USAGE_CONTRACT: contracts.usage,
           RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic,
           RELAYER_PUBLISH_DIR: join(dataDir, 'batches'),
           RELAYER_GATEWAYS: JSON.stringify([{ url: gatewayUrl, token: secrets.feed }]),

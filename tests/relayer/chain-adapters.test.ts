@@ -19,7 +19,7 @@ const usageHash = 'af74387e276be8874f07bec3a87023ee49b0e7ebe08178c49d0a49c3c98ed
 const relayerAccount = devOnlyAccount('relayer');
 const common = {
   RELAYER_GATEWAYS: JSON.stringify([{ url: 'http://inference:8787', token: 'feed-token-0123456789' }]),
-  RELAYER_USAGE_CONTRACT: usage,
+  USAGE_CONTRACT: usage,
   RELAYER_MNEMONIC: relayerAccount.mnemonic,
   DATABASE_URL: 'postgresql://privexbot@postgres:5432/privexbot',
 };

@@ -232,7 +232,7 @@ describe('exactly once under faults', () => {
         RELAYER_ID: 'relayer-a',
         RELAYER_GATEWAYS: JSON.stringify([{ url: gateway.url, token: FEED_TOKEN }]),
         ...stack.relayerChainEnv,
-        RELAYER_USAGE_CONTRACT: stack.usage,
+        USAGE_CONTRACT: stack.usage,
         RELAYER_MNEMONIC: stack.relayerMnemonic,
         DATABASE_URL: stack.databaseUrl,
         RELAYER_BATCH_SIZE: String(BATCH_SIZE),

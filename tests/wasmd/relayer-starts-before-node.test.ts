@@ -57,7 +57,7 @@ describe('a relayer started while the node is down', () => {
         ...stack.relayerChainEnv,
         RELAYER_ID: 'relayer-early',
         RELAYER_GATEWAYS: JSON.stringify([{ url: gateway.url, token: FEED_TOKEN }]),
-        RELAYER_USAGE_CONTRACT: stack.usage,
+        USAGE_CONTRACT: stack.usage,
         RELAYER_MNEMONIC: stack.relayerMnemonic,
         DATABASE_URL: stack.databaseUrl,
         RELAYER_BATCH_SIZE: '10',

@@ -8,7 +8,7 @@ const mnemonic = 'word '.repeat(12).trim();
 const base = {
   RELAYER_GATEWAYS: JSON.stringify([{ url: 'http://127.0.0.1:8787/', token: 'feed-token-0123456789' }]),
   RELAYER_CHAIN_URL: 'http://127.0.0.1:26680',
-  RELAYER_USAGE_CONTRACT: 'secret1contract',
+  USAGE_CONTRACT: 'secret1contract',
   RELAYER_MNEMONIC: mnemonic,
   DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:5432/postgres',
 };

@@ -92,7 +92,7 @@ const envSchema = z
     /** The devnet's URL, the Secret LCD (`http://localsecret:1317`) or the CosmWasm chain's Tendermint RPC. */
     RELAYER_CHAIN_URL: z.url({ error: 'RELAYER_CHAIN_URL must be an http(s) URL' }),
     /** Usage contract address. */
-    RELAYER_USAGE_CONTRACT: z.string({ error: 'RELAYER_USAGE_CONTRACT is required' }).min(1),
+    USAGE_CONTRACT: z.string({ error: 'USAGE_CONTRACT is required' }).min(1),
     /** The relayer account's key; the contract must list it (`add_relayer`). */
     RELAYER_MNEMONIC: z
       .string()
@@ -238,7 +238,7 @@ export function loadRelayerConfig(env: Record<string, string | undefined> = proc
     })),
     chain: {
       connection: chainConnection(e),
-      usageContract: e.RELAYER_USAGE_CONTRACT,
+      usageContract: e.USAGE_CONTRACT,
       mnemonic: readMnemonic(e),
     },
     databaseUrl: e.DATABASE_URL,
@@ -276,7 +276,7 @@ function chainConnection(e: ParsedEnv): ChainConnection {
         url,
         chainId: (e.RELAYER_CHAIN_ID ?? e.CHAIN_ID) as string,
         // Without a configured code hash the adapter looks it up once from the LCD.
-        ...(hash ? { codeHashes: { [e.RELAYER_USAGE_CONTRACT]: hash } } : {}),
+        ...(hash ? { codeHashes: { [e.USAGE_CONTRACT]: hash } } : {}),
         // A batch of 100 verifies 100 signatures on chain and stores its header and counters.
         gasLimit: e.RELAYER_GAS_LIMIT ?? 3_000_000,
         ...(e.RELAYER_GAS_PRICE ? { gasPrice: e.RELAYER_GAS_PRICE } : {}),

@@ -11,6 +11,20 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type ProxyOptions } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// One name per setting across the services (README.md, "Settings"): the dapp takes the chain id
+// and the contract addresses from the same variables as the api and the relayer. Vite shows
+// the browser only VITE_-prefixed variables, so each is derived here; a VITE_ value set
+// explicitly still wins.
+const sharedSettings = {
+  VITE_CHAIN_ID: 'CHAIN_ID',
+  VITE_BILLING_CONTRACT: 'BILLING_CONTRACT',
+  VITE_USAGE_CONTRACT: 'USAGE_CONTRACT',
+  VITE_TOKEN_CONTRACT: 'PAYMENT_TOKEN_ADDRESS',
+} as const;
+for (const [viteName, name] of Object.entries(sharedSettings)) {
+  if (!process.env[viteName] && process.env[name]) process.env[viteName] = process.env[name];
+}
 const apiUrl = process.env.PRIVEXBOT_API_URL ?? 'http://127.0.0.1:8080';
 const devnetUrl = process.env.PRIVEXBOT_DEVNET_URL ?? 'http://127.0.0.1:26680';
 const relayerUrl = process.env.PRIVEXBOT_RELAYER_URL ?? 'http://127.0.0.1:8790';

@@ -1,6 +1,6 @@
 /**
  * What a container's service sees: the deployment file's addresses and code hashes under the
- * names each service reads (api, relayer, dapp build), the compose environment on top (an
+ * names every service reads (api, relayer, dapp build: one name per setting), the compose environment on top (an
  * explicit non-empty value always wins), and on local chains the published DEV-ONLY relayer
  * key, so `docker compose up` on LocalSecret needs no hand-made account.
  */
@@ -18,15 +18,10 @@ export function serviceEnvironment(
   deployment: DeploymentFile,
   env: Record<string, string | undefined>,
 ): Record<string, string> {
-  const { billing, usage, token } = deployment.contracts;
   const local = deployment.network === 'localsecret' || deployment.network === 'devnet';
   const fromDeployment: Record<string, string> = {
+    // The dapp's build reads the same names and derives its VITE_ ones (dapp/vite.config.ts).
     ...deploymentEnvironment(deployment),
-    // The dapp bakes these in at build time (dapp/README.md).
-    VITE_CHAIN_ID: deployment.chainId,
-    VITE_BILLING_CONTRACT: billing.address,
-    VITE_USAGE_CONTRACT: usage.address,
-    ...(token ? { VITE_TOKEN_CONTRACT: token.address } : {}),
     ...(local ? { RELAYER_MNEMONIC: devOnlyAccount('relayer').mnemonic } : {}),
   };
   for (const name of DECLARED_ONLY) if (!(name in env)) delete fromDeployment[name];

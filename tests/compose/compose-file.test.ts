@@ -260,12 +260,12 @@ describe('the environment each service gets', () => {
     expect(config.chain.mnemonic.split(' ')).toHaveLength(24);
   });
 
-  it('dapp: the build gets the deployed addresses', () => {
+  it('dapp: the build gets the deployed addresses, under the names the other services read', () => {
     expect(environmentOf('dapp')).toMatchObject({
       VITE_CHAIN_KIND: 'secret',
-      VITE_CHAIN_ID: 'secretdev-1',
-      VITE_BILLING_CONTRACT: 'secret1billing',
-      VITE_USAGE_CONTRACT: 'secret1usage',
+      CHAIN_ID: 'secretdev-1',
+      BILLING_CONTRACT: 'secret1billing',
+      USAGE_CONTRACT: 'secret1usage',
     });
   });
 });

@@ -28,6 +28,8 @@ function filesUnder(path: string): string[] {
     .flatMap((entry) => filesUnder(join(path, entry.name)));
 }
 
+const SHARED_SETTINGS = ['CHAIN_ID', 'BILLING_CONTRACT', 'USAGE_CONTRACT', 'PAYMENT_TOKEN_ADDRESS'];
+
 function hashInputs(): string {
   const hash = createHash('sha256');
   for (const file of INPUTS.flatMap(filesUnder).sort()) {
@@ -35,7 +37,8 @@ function hashInputs(): string {
     hash.update(readFileSync(join(repoRoot, file)));
   }
   for (const [key, value] of Object.entries(process.env).sort()) {
-    if (key.startsWith('VITE_')) hash.update(`${key}=${value}\0`);
+    // The build also derives VITE_ settings from these shared names (dapp/vite.config.ts).
+    if (key.startsWith('VITE_') || SHARED_SETTINGS.includes(key)) hash.update(`${key}=${value}\0`);
   }
   return hash.digest('hex').slice(0, 16);
 }

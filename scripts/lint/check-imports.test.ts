@@ -21,15 +21,17 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
+/** A fixture module that imports `name` from `from` and re-exports it as `as`. */
+const importing = (name: string, from: string, as: string) =>
+  `import { ${name} } from '${from}';\nexport const ${as} = ${name};\n`;
+
 describe('who may import whom', () => {
   it('passes imports the graph allows', () => {
     const root = fixture({
       'schema/src/sse/codec.ts': 'export const codec = 1;\n',
-      'api/src/gateway/start.ts':
-        "import { codec } from '../../../schema/src/sse/codec.js';\nexport const a = codec;\n",
-      'api/src/app.ts': "import { a } from './gateway/start.js';\nexport const app = a;\n",
-      'dapp/widget/src/frame.ts':
-        "import { codec } from '../../../schema/src/sse/codec.js';\nexport const f = codec;\n",
+      'api/src/gateway/start.ts': importing('codec', '../../../schema/src/sse/codec.js', 'a'),
+      'api/src/app.ts': importing('a', './gateway/start.js', 'app'),
+      'dapp/widget/src/frame.ts': importing('codec', '../../../schema/src/sse/codec.js', 'f'),
     });
     // The fixture has no node_modules, so schema is reached by path: only the exports rule may fire.
     const { status, output } = cruise(root, ['schema', 'api', 'dapp'], ['--output-type', 'err']);
@@ -41,18 +43,16 @@ describe('who may import whom', () => {
   it('fails each forbidden import with the name of the rule it breaks', () => {
     const root = fixture({
       'api/src/app.ts': 'export const app = 1;\n',
-      'api/src/gateway/start.ts': "import { app } from '../app.js';\nexport const g = app;\n",
-      'relayer/src/main.ts': "import { app } from '../../api/src/app.js';\nexport const r = app;\n",
-      'schema/src/leaf.ts': "import { r } from '../../relayer/src/main.js';\nexport const s = r;\n",
+      'api/src/gateway/start.ts': importing('app', '../app.js', 'g'),
+      'relayer/src/main.ts': importing('app', '../../api/src/app.js', 'r'),
+      'schema/src/leaf.ts': importing('r', '../../relayer/src/main.js', 's'),
       'dapp/src/page.ts': 'export const page = 1;\n',
-      'dapp/widget/src/frame.ts': "import { page } from '../../src/page.js';\nexport const f = page;\n",
+      'dapp/widget/src/frame.ts': importing('page', '../../src/page.js', 'f'),
       'scripts/helper.ts': 'export const h = 1;\n',
-      'api/src/uses-script.ts': "import { h } from '../../scripts/helper.js';\nexport const u = h;\n",
+      'api/src/uses-script.ts': importing('h', '../../scripts/helper.js', 'u'),
       'tests/support/standin.ts': 'export const standin = 1;\n',
-      'api/src/uses-standin.ts':
-        "import { standin } from '../../tests/support/standin.js';\nexport const p = standin;\n",
-      'api/src/uses-standin.test.ts':
-        "import { standin } from '../../tests/support/standin.js';\nexport const t = standin;\n",
+      'api/src/uses-standin.ts': importing('standin', '../../tests/support/standin.js', 'p'),
+      'api/src/uses-standin.test.ts': importing('standin', '../../tests/support/standin.js', 't'),
     });
     const { status, output } = cruise(
       root,

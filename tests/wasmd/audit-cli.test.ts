@@ -161,7 +161,7 @@ describe('the audit CLI on a wasmd node', () => {
       const result = await audit([...chainArgs, '--publication', publishDir, '--allow-dev-signers']);
       expect(result.code, result.stdout).toBe(1);
       expect(result.stdout).toMatch(
-        new RegExp(`\\[merkle_mismatch\\] batch ${target}: the published hashes rebuild root`),
+        new RegExp(`\\[MERKLE_MISMATCH\\] batch ${target}: the published hashes rebuild root`),
       );
     } finally {
       writeFileSync(file, original);

@@ -21,6 +21,16 @@ export {
   ROOT_LENGTH,
 } from './encode-receipt.js';
 export {
+  type OrgReceipt,
+  orgReceiptSchema,
+  type PublicReceipt,
+  type PublishedReceiptHeader,
+  type PublishedReceiptLine,
+  publicReceiptListSchema,
+  publicReceiptSchema,
+  publishedReceiptHeaderSchema,
+} from './published-receipt.js';
+export {
   decodeSubmitReceipt,
   encodeSubmitReceipt,
   receiptFromJson,

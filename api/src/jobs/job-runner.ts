@@ -12,8 +12,13 @@ import type { Logger } from '../logger.js';
  * The key limit is what keeps one tenant's slow work (a webhook receiver that never answers)
  * from occupying every slot: the claim is told which keys are full and skips their jobs.
  * Retries, backoff and dead letters are recorded by the queue's `run` in its own rows, where
- * the product shows them (the webhook delivery log). Why our own loop and not pg-boss or
- * graphile-worker, which both run here: scripts/db/README.md, "Job queues".
+ * the product shows them (the webhook delivery log).
+ *
+ * Why our own loop: graphile-worker 0.16.6 and pg-boss 10.4.2 (the last majors for Node 20)
+ * both run on PGlite and on PostgreSQL, but graphile-worker leaves a killed worker's job and
+ * its per-org queue locked for 4 hours, and pg-boss's per-key limit (a singleton queue) stalls
+ * every org behind one org's slow receiver. Both checked on both databases:
+ * scripts/db/README.md, "Job queues".
  */
 export interface JobQueue<J> {
   name: string;

@@ -54,3 +54,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig({})).toThrow(/DATABASE_URL is required/);
   });
 });
+
+describe('the platform settings (bots, knowledge, chat, leads, webhooks)', () => {
+  const secret = 'x'.repeat(32);
+
+  it('refuse LLM_BASE_URL beside a gateway, naming the gateway’s own setting', () => {
+    expect(() =>
+      loadConfig({
+        ...base,
+        GATEWAY_URL: 'http://127.0.0.1:8787',
+        GATEWAY_PLATFORM_SECRET: secret,
+        LLM_BASE_URL: 'http://127.0.0.1:9/v1',
+      }),
+    ).toThrow(/LLM_BASE_URL: has no effect when GATEWAY_URL is set.*GATEWAY_UPSTREAM_BASE_URL/);
+  });
+
+  it('take LLM_BASE_URL when no gateway answers', () => {
+    const config = loadConfig({ ...base, LLM_BASE_URL: 'http://127.0.0.1:9/v1' });
+    expect(config.platform.llmBaseUrl).toBe('http://127.0.0.1:9/v1');
+  });
+
+  it('are read with the core settings by one schema: every bad variable is named at once, no secret echoed', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ...base, PORT: 'abc', WEBHOOK_CONCURRENCY: '0', EMBEDDINGS_API_KEY: 1 as unknown as string });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT: .*\(got "abc"\)/);
+    expect(message).toMatch(/WEBHOOK_CONCURRENCY: .*\(got "0"\)/);
+    expect(message).toMatch(/EMBEDDINGS_API_KEY: /);
+    expect(message).not.toMatch(/EMBEDDINGS_API_KEY: .*got/);
+  });
+});

@@ -19,11 +19,6 @@ import { repoRoot } from '../lib/paths.ts';
 /** Where each service's environment schema lives. */
 export const SETTINGS_SOURCES = [
   { service: 'api', file: 'api/src/config.ts', schema: 'environmentSchema' },
-  {
-    service: 'api (bot platform)',
-    file: 'api/src/services/bots/bot-platform-settings.ts',
-    schema: 'environmentSchema',
-  },
   { service: 'inference gateway', file: 'api/src/gateway/load-gateway-config.ts', schema: 'envSchema' },
   { service: 'relayer', file: 'relayer/src/config/load-relayer-config.ts', schema: 'envSchema' },
 ] as const;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CoreDeps } from '../../app-deps.js';
+import type { BotPlatformSettings } from '../../config.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import type { Logger } from '../../logger.js';
 import type { Answerer } from '../chat/answerer.js';
@@ -20,7 +21,6 @@ import { FieldEncryption } from '../leads/field-encryption.js';
 import { CachedPlanQuotas } from '../quotas/cached-plan-quotas.js';
 import type { PlanQuotaSource } from '../quotas/org-plan.js';
 import { createWebhookWorker, type WebhookWorker } from '../webhooks/webhook-worker.js';
-import type { BotPlatformSettings } from './bot-platform-settings.js';
 import { type OfferedModels, OfferedModelsCache } from './offered-models.js';
 
 /**

@@ -14,6 +14,8 @@ export interface UrlFetchPolicy {
   allowLoopback: boolean;
   /** DNS resolution; replaceable so tests can make a name resolve to a private address. */
   lookup?: typeof dnsLookup;
+  /** A conditional GET (re-crawls): a 304 answer comes back as `notModified` instead of an error. */
+  validators?: { etag?: string | null; lastModified?: string | null };
 }
 
 export interface FetchedDocument {
@@ -21,12 +23,19 @@ export interface FetchedDocument {
   url: string;
   contentType: string;
   body: Buffer;
+  /** Every URL fetched on the way, the first one included (redirects). */
+  hops: string[];
+  /** True when a conditional GET was answered 304: `body` is empty. */
+  notModified: boolean;
+  etag: string | null;
+  lastModified: string | null;
 }
 
 export type UrlFetchFailure =
   | 'invalid_url'
   | 'blocked_address'
   | 'too_many_redirects'
+  | 'redirect_loop'
   | 'redirect_invalid'
   | 'timeout'
   | 'too_large'
@@ -39,6 +48,8 @@ export class UrlFetchError extends Error {
   constructor(
     readonly reason: UrlFetchFailure,
     message: string,
+    /** The HTTP status, for `http_error`. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -55,13 +66,25 @@ export class UrlFetchError extends Error {
 export async function fetchPublicUrl(rawUrl: string, policy: UrlFetchPolicy): Promise<FetchedDocument> {
   const deadline = AbortSignal.timeout(policy.timeoutMs);
   let current = parseHttpUrl(rawUrl);
+  const hops: string[] = [];
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
+    hops.push(current.toString());
     const response = await requestOnce(current, policy, deadline);
     if (response.redirect) {
       current = parseRedirect(response.redirect, current);
+      if (hops.includes(current.toString()))
+        throw new UrlFetchError('redirect_loop', 'the server redirects in a loop');
       continue;
     }
-    return { url: current.toString(), contentType: response.contentType, body: response.body };
+    return {
+      url: current.toString(),
+      contentType: response.contentType,
+      body: response.body,
+      hops,
+      notModified: response.notModified ?? false,
+      etag: response.etag ?? null,
+      lastModified: response.lastModified ?? null,
+    };
   }
   throw new UrlFetchError('too_many_redirects', `more than ${policy.maxRedirects} redirects`);
 }
@@ -98,6 +121,9 @@ interface OneResponse {
   redirect?: string;
   contentType: string;
   body: Buffer;
+  notModified?: boolean;
+  etag?: string;
+  lastModified?: string;
 }
 
 function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): Promise<OneResponse> {
@@ -115,7 +141,12 @@ function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): P
         method: 'GET',
         lookup,
         signal: deadline,
-        headers: { 'user-agent': 'PrivexBot-Ingest/1.0', accept: policy.allowedContentTypes.join(', ') },
+        headers: {
+          'user-agent': 'PrivexBot-Ingest/1.0',
+          accept: policy.allowedContentTypes.join(', '),
+          ...(policy.validators?.etag ? { 'if-none-match': policy.validators.etag } : {}),
+          ...(policy.validators?.lastModified ? { 'if-modified-since': policy.validators.lastModified } : {}),
+        },
         // No connection reuse: every hop is resolved and checked anew.
         agent: false,
       },
@@ -126,9 +157,19 @@ function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): P
           resolvePromise({ redirect: response.headers.location, contentType: '', body: Buffer.alloc(0) });
           return;
         }
+        if (status === 304 && policy.validators) {
+          response.resume();
+          resolvePromise({
+            notModified: true,
+            contentType: '',
+            body: Buffer.alloc(0),
+            ...validatorsOf(response),
+          });
+          return;
+        }
         if (status < 200 || status >= 300) {
           response.resume();
-          reject(new UrlFetchError('http_error', `the server answered HTTP ${status}`));
+          reject(new UrlFetchError('http_error', `the server answered HTTP ${status}`, status));
           return;
         }
         const contentType =
@@ -160,13 +201,21 @@ function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): P
           }
           parts.push(part);
         });
-        response.on('end', () => resolvePromise({ contentType, body: Buffer.concat(parts) }));
+        response.on('end', () =>
+          resolvePromise({ contentType, body: Buffer.concat(parts), ...validatorsOf(response) }),
+        );
         response.on('error', (error) => reject(toFetchError(error, deadline)));
       },
     );
     request.on('error', (error) => reject(toFetchError(error, deadline)));
     request.end();
   });
+}
+
+function validatorsOf(response: http.IncomingMessage): { etag?: string; lastModified?: string } {
+  const etag = response.headers.etag;
+  const lastModified = response.headers['last-modified'];
+  return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
 }
 
 function toFetchError(error: unknown, deadline: AbortSignal): UrlFetchError {

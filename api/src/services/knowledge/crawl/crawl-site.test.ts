@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CrawlEvent,
+  type CrawlRequest,
+  crawlSite,
+  defaultCrawlLimits,
+  type KnownPage,
+} from './crawl-site.js';
+import { startTestSite, type TestSite } from './test-support/test-site.js';
+
+let site: TestSite;
+beforeAll(async () => {
+  site = await startTestSite();
+});
+afterAll(() => site?.close());
+
+const policy = { timeoutMs: 5000, allowLoopback: true };
+
+function request(overrides: Partial<CrawlRequest> = {}): CrawlRequest {
+  return {
+    startUrl: `${site.origin}/`,
+    include: [],
+    exclude: [],
+    limits: { ...defaultCrawlLimits, delayMs: 0 },
+    ...overrides,
+  };
+}
+
+async function crawl(req: CrawlRequest, known?: Map<string, KnownPage>, shouldStop?: () => boolean) {
+  const events: CrawlEvent[] = [];
+  const summary = await crawlSite(req, policy, {
+    onEvent: async (event) => {
+      events.push(event);
+    },
+    ...(known ? { known } : {}),
+    ...(shouldStop ? { shouldStop } : {}),
+  });
+  const byUrl = new Map(events.map((event) => [event.url.replace(site.origin, ''), event]));
+  return { summary, events, byUrl };
+}
+
+describe('crawlSite', () => {
+  it('crawls the whole site from robots, the sitemap index and links, and says why it skipped the rest', async () => {
+    const { summary, events, byUrl } = await crawl(request());
+    const fetched = events
+      .filter((event) => event.kind === 'fetched')
+      .map((event) => event.url.replace(site.origin, ''));
+    expect(fetched.sort()).toEqual([...site.pagePaths].sort());
+    expect(fetched).toHaveLength(51);
+    // One outcome per URL found.
+    expect(new Set(events.map((event) => event.url)).size).toBe(events.length);
+    expect(summary.found).toBe(events.length);
+    const reason = (path: string) => {
+      const event = byUrl.get(path);
+      return event && 'reason' in event ? `${event.kind}:${event.reason}` : event?.kind;
+    };
+    expect(reason('/private/secret')).toBe('skipped:robots_disallowed');
+    expect(reason('/files/manual.pdf')).toBe('skipped:not_html');
+    expect(reason('/missing')).toBe('failed:http_404');
+    expect(reason('/loop-a')).toBe('failed:redirect_loop');
+    // A same-origin page redirecting to a private address: the SSRF guard refuses the hop.
+    expect(reason('/internal')).toBe('failed:blocked_address');
+    expect(reason('http://192.168.1.1/admin')).toBe('skipped:off_origin');
+    expect(reason('https://example.org/offsite')).toBe('skipped:off_origin');
+    expect(reason('https://example.org/sitemap.xml')).toBe('skipped:off_origin');
+    expect(reason('/sitemap-bomb.xml.gz')).toBe('failed:sitemap_too_large');
+    expect(site.requests).not.toContain('/private/secret');
+    expect(site.requests).not.toContain('/admin');
+  });
+
+  it('keeps the main content with its headings and links each chunk to its heading anchor', async () => {
+    const { byUrl } = await crawl(
+      request({
+        include: ['/docs/page-3'],
+        sitemapUrl: `${site.origin}/none.xml`,
+        startUrl: `${site.origin}/docs/page-3`,
+      }),
+    );
+    const event = byUrl.get('/docs/page-3');
+    if (event?.kind !== 'fetched') throw new Error(`page 3 was not fetched: ${JSON.stringify(event)}`);
+    const { page } = event;
+    expect(page.title).toBe('Docs 3');
+    expect(page.text).toContain('# Docs page 3');
+    expect(page.text).toContain('the docs code of page 3 is DOC3X');
+    expect(page.text).not.toMatch(/BOILERPLATE/);
+    const setup = page.chunks.find((chunk) => chunk.text.includes('Install step 3'));
+    expect(setup?.text.startsWith('Docs page 3 > Setup for topic 3')).toBe(true);
+    expect(setup?.url).toBe(`${site.origin}/docs/page-3#setup-3`);
+    // A heading without an id cites the nearest heading above it that has one.
+    const notes = page.chunks.find((chunk) => chunk.text.includes('first note 3'));
+    expect(notes?.text).toContain('- first note 3');
+    expect(notes?.url).toBe(`${site.origin}/docs/page-3#top`);
+  });
+
+  it('refuses the whole site when the SSRF guard does not allow its address', async () => {
+    const events: CrawlEvent[] = [];
+    const summary = await crawlSite(
+      request(),
+      { timeoutMs: 5000, allowLoopback: false },
+      {
+        onEvent: async (event) => {
+          events.push(event);
+        },
+      },
+    );
+    expect(summary.fetched).toBe(0);
+    expect(events).toEqual([expect.objectContaining({ kind: 'failed', reason: 'blocked_address' })]);
+  });
+
+  it('stops at max pages, max depth and the include/exclude patterns', async () => {
+    const limited = await crawl(request({ limits: { ...defaultCrawlLimits, delayMs: 0, maxPages: 10 } }));
+    expect(limited.summary.fetched).toBe(10);
+    expect(
+      limited.events.filter((e) => e.kind === 'skipped' && e.reason === 'max_pages').length,
+    ).toBeGreaterThan(30);
+
+    const shallow = await crawl(
+      request({
+        startUrl: `${site.origin}/docs/page-1`,
+        sitemapUrl: `${site.origin}/none.xml`,
+        include: ['/docs/*'],
+        limits: { ...defaultCrawlLimits, delayMs: 0, maxDepth: 2 },
+      }),
+    );
+    const docs = shallow.events.filter((e) => e.kind === 'fetched');
+    expect(docs.map((e) => e.url.replace(site.origin, ''))).toEqual([
+      '/docs/page-1',
+      '/docs/page-2',
+      '/docs/page-3',
+    ]);
+    expect(shallow.byUrl.get('/docs/page-4')).toMatchObject({ kind: 'skipped', reason: 'max_depth' });
+    expect(shallow.byUrl.get('/blog/post-1')).toMatchObject({ kind: 'skipped', reason: 'outside_patterns' });
+
+    const patterned = await crawl(request({ include: ['/blog/*'], exclude: ['/blog/post-1*'] }));
+    const paths = patterned.events
+      .filter((e) => e.kind === 'fetched')
+      .map((e) => e.url.replace(site.origin, ''));
+    expect(paths).toContain('/blog/post-2');
+    expect(paths).not.toContain('/blog/post-1');
+    expect(paths).not.toContain('/blog/post-10');
+    expect(paths).not.toContain('/docs/page-1');
+    // The start URL is where links come from: crawled whatever the patterns.
+    expect(paths).toContain('/');
+    expect(patterned.byUrl.get('/blog/post-1')).toMatchObject({
+      kind: 'skipped',
+      reason: 'outside_patterns',
+    });
+  });
+
+  it('waits the politeness delay between requests to the site', async () => {
+    const started = Date.now();
+    const { summary } = await crawl(
+      request({
+        startUrl: `${site.origin}/docs/page-1`,
+        sitemapUrl: `${site.origin}/none.xml`,
+        include: ['/docs/*'],
+        limits: { ...defaultCrawlLimits, delayMs: 100, maxDepth: 3 },
+      }),
+    );
+    // robots.txt, the (missing) sitemap and 4 pages: 5 pauses of 100 ms at least.
+    expect(summary.fetched).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+  });
+
+  it('re-crawls with conditional GETs: unchanged pages come back as unchanged, with their links', async () => {
+    const first = await crawl(request());
+    const known = new Map<string, KnownPage>();
+    for (const event of first.events) {
+      if (event.kind === 'fetched')
+        known.set(event.url, { etag: event.etag, lastModified: event.lastModified, links: event.page.links });
+    }
+    site.setPage('/docs/page-7', 'the docs code of page 7 is now CHANGED7');
+    const again = await crawl(request(), known);
+    const changed = again.events.filter((e) => e.kind === 'fetched');
+    expect(changed.map((e) => e.url.replace(site.origin, ''))).toEqual(['/docs/page-7']);
+    expect(again.summary.unchanged).toBe(50);
+    // Guides are only linked from pages that answered 304: found through the stored links.
+    expect(again.byUrl.get('/guide/g-10')?.kind).toBe('unchanged');
+  });
+
+  it('stops when asked to', async () => {
+    let requests = 0;
+    const { summary } = await crawl(request(), undefined, () => ++requests > 5);
+    expect(summary.stopped).toBe(true);
+    expect(summary.fetched).toBe(5);
+  });
+});

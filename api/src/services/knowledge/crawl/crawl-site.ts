@@ -1,0 +1,385 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync } from 'node:zlib';
+import robotsParserModule from 'robots-parser';
+import { fetchPublicUrl, UrlFetchError, type UrlFetchPolicy } from '../../url-fetch/fetch-public-url.js';
+import { type ExtractedPage, extractPage } from './extract-page.js';
+
+export interface CrawlLimits {
+  maxPages: number;
+  /** Links followed from the start URL (sitemap entries are depth 0). */
+  maxDepth: number;
+  /** Per page, and per sitemap after gunzip. */
+  maxPageBytes: number;
+  /** Bytes fetched over the whole crawl. */
+  maxTotalBytes: number;
+  /** Pause between two requests to the site (robots.txt `Crawl-delay` may lengthen it). */
+  delayMs: number;
+}
+
+export const defaultCrawlLimits: CrawlLimits = {
+  maxPages: 200,
+  maxDepth: 5,
+  maxPageBytes: 2_000_000,
+  maxTotalBytes: 100_000_000,
+  delayMs: 500,
+};
+
+export interface CrawlRequest {
+  startUrl: string;
+  /** A sitemap (or sitemap index, plain or gzip). Without one, the robots.txt's sitemaps are read. */
+  sitemapUrl?: string | undefined;
+  /**
+   * Path patterns (`*` matches anything, the whole path must match): a page must match one
+   * include (when any) and no exclude. The start URL is crawled whatever they say.
+   */
+  include: string[];
+  exclude: string[];
+  limits: CrawlLimits;
+}
+
+/** What the previous crawl knew of a page: validators for a conditional GET, and its links. */
+export interface KnownPage {
+  etag: string | null;
+  lastModified: string | null;
+  links: string[];
+}
+
+export type SkipReason =
+  | 'robots_disallowed'
+  | 'off_origin'
+  | 'outside_patterns'
+  | 'max_depth'
+  | 'max_pages'
+  | 'max_total_bytes'
+  | 'not_html'
+  | 'too_large'
+  | 'redirected_off_origin'
+  | 'duplicate_content'
+  | 'no_text';
+
+export type FailReason =
+  | 'http_404'
+  | 'http_error'
+  | 'redirect_loop'
+  | 'too_many_redirects'
+  | 'redirect_invalid'
+  | 'blocked_address'
+  | 'timeout'
+  | 'network_error'
+  | 'invalid_url'
+  | 'sitemap_too_large'
+  | 'sitemap_unreadable';
+
+/** One URL's outcome; every URL found gets exactly one. */
+export type CrawlEvent =
+  | {
+      kind: 'fetched';
+      url: string;
+      page: ExtractedPage;
+      etag: string | null;
+      lastModified: string | null;
+    }
+  /** The server said 304: the page is as the last crawl stored it. */
+  | { kind: 'unchanged'; url: string; links: string[] }
+  | { kind: 'skipped'; url: string; reason: SkipReason; detail?: string }
+  | { kind: 'failed'; url: string; reason: FailReason; detail?: string };
+
+export interface CrawlHooks {
+  /** Called once per URL, in crawl order; awaited (the caller persists progress). */
+  onEvent(event: CrawlEvent): Promise<void>;
+  /** Pages the previous crawl stored, by URL. */
+  known?: ReadonlyMap<string, KnownPage>;
+  /** Checked before each request: true stops the crawl (cancel). */
+  shouldStop?: () => boolean | Promise<boolean>;
+}
+
+export interface CrawlSummary {
+  found: number;
+  fetched: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  bytes: number;
+  stopped: boolean;
+}
+
+// A CommonJS function whose typings declare it as `default`: at run time the import is the function.
+const robotsParser = robotsParserModule as unknown as typeof robotsParserModule.default;
+
+const ROBOTS_AGENT = 'PrivexBot';
+const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
+const SITEMAP_TYPES = ['application/xml', 'text/xml', 'application/gzip', 'application/x-gzip', 'text/plain'];
+const MAX_SITEMAPS = 50;
+const MAX_CRAWL_DELAY_MS = 10_000;
+
+/**
+ * Crawls one website: robots.txt first, then the sitemap(s) and the start URL, then
+ * same-origin links breadth-first. Every request — robots.txt, each sitemap, each page and
+ * each redirect hop — goes through `fetchPublicUrl`, the SSRF guard of URL ingestion. One
+ * request at a time, `delayMs` apart. Nothing here touches the database: each URL's outcome is
+ * handed to `hooks.onEvent`, which stores it.
+ */
+export async function crawlSite(
+  request: CrawlRequest,
+  policy: Pick<UrlFetchPolicy, 'timeoutMs' | 'allowLoopback' | 'lookup'>,
+  hooks: CrawlHooks,
+): Promise<CrawlSummary> {
+  const { limits } = request;
+  const start = new URL(request.startUrl);
+  start.hash = '';
+  const origin = start.origin;
+  const startKey = start.toString();
+  const summary: CrawlSummary = {
+    found: 0,
+    fetched: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: 0,
+    bytes: 0,
+    stopped: false,
+  };
+  const include = request.include.map(globToRegExp);
+  const exclude = request.exclude.map(globToRegExp);
+  const seen = new Set<string>();
+  const queue: { url: string; depth: number }[] = [];
+  const contentHashes = new Set<string>();
+  let pagesRequested = 0;
+  let lastRequestAt = 0;
+  let delayMs = limits.delayMs;
+
+  const emit = async (event: CrawlEvent) => {
+    if (event.kind === 'fetched') summary.fetched++;
+    else if (event.kind === 'unchanged') summary.unchanged++;
+    else if (event.kind === 'skipped') summary.skipped++;
+    else summary.failed++;
+    await hooks.onEvent(event);
+  };
+  const politely = async <T>(run: () => Promise<T>): Promise<T> => {
+    const wait = lastRequestAt + delayMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    try {
+      return await run();
+    } finally {
+      lastRequestAt = Date.now();
+    }
+  };
+  const fetchOnce = (url: string, allowedContentTypes: string[], maxBytes: number, known?: KnownPage) =>
+    politely(() =>
+      fetchPublicUrl(url, {
+        ...policy,
+        maxRedirects: 5,
+        maxBytes,
+        allowedContentTypes,
+        ...(known ? { validators: { etag: known.etag, lastModified: known.lastModified } } : {}),
+      }),
+    );
+
+  // robots.txt: missing or unreadable means no rules (a failure here must not hide the site).
+  const robotsUrl = `${origin}/robots.txt`;
+  let robotsText = '';
+  try {
+    const fetched = await fetchOnce(robotsUrl, ['text/plain'], 500_000);
+    summary.bytes += fetched.body.length;
+    robotsText = fetched.body.toString('utf8');
+  } catch (error) {
+    if (error instanceof UrlFetchError && error.reason === 'blocked_address') {
+      await emit({ kind: 'failed', url: request.startUrl, reason: 'blocked_address', detail: error.message });
+      summary.found++;
+      return summary;
+    }
+  }
+  const robots = robotsParser(robotsUrl, robotsText);
+  const crawlDelay = robots.getCrawlDelay(ROBOTS_AGENT);
+  if (crawlDelay !== undefined) delayMs = Math.max(delayMs, Math.min(crawlDelay * 1000, MAX_CRAWL_DELAY_MS));
+
+  /** Admits a URL to the crawl, or records why not. Each distinct URL is judged once. */
+  const admit = async (raw: string, depth: number) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return;
+    }
+    url.hash = '';
+    const key = url.toString();
+    if (seen.has(key)) return;
+    // A site that generates links without end must not grow the crawl's memory without end.
+    if (seen.size >= limits.maxPages * 10) return;
+    seen.add(key);
+    summary.found++;
+    if (url.origin !== origin) return emit({ kind: 'skipped', url: key, reason: 'off_origin' });
+    if (key !== startKey && !matchesPatterns(url, include, exclude))
+      return emit({ kind: 'skipped', url: key, reason: 'outside_patterns' });
+    if (robots.isDisallowed(key, ROBOTS_AGENT))
+      return emit({ kind: 'skipped', url: key, reason: 'robots_disallowed' });
+    if (depth > limits.maxDepth) return emit({ kind: 'skipped', url: key, reason: 'max_depth' });
+    queue.push({ url: key, depth });
+  };
+
+  const sitemaps = request.sitemapUrl
+    ? [request.sitemapUrl]
+    : robots.getSitemaps().filter((url) => sameOrigin(url, origin));
+  await admit(start.toString(), 0);
+  for (const url of await readSitemaps(sitemaps)) await admit(url, 0);
+
+  while (queue.length > 0) {
+    const next = queue.shift() as { url: string; depth: number };
+    if (pagesRequested >= limits.maxPages) {
+      await emit({ kind: 'skipped', url: next.url, reason: 'max_pages' });
+      continue;
+    }
+    if (summary.bytes >= limits.maxTotalBytes) {
+      await emit({ kind: 'skipped', url: next.url, reason: 'max_total_bytes' });
+      continue;
+    }
+    if (await hooks.shouldStop?.()) {
+      summary.stopped = true;
+      return summary;
+    }
+    const known = hooks.known?.get(next.url);
+    pagesRequested++;
+    let links: string[];
+    try {
+      const fetched = await fetchOnce(next.url, HTML_TYPES, limits.maxPageBytes, known);
+      summary.bytes += fetched.body.length;
+      if (!sameOrigin(fetched.url, origin)) {
+        await emit({ kind: 'skipped', url: next.url, reason: 'redirected_off_origin', detail: fetched.url });
+        continue;
+      }
+      if (fetched.notModified && known) {
+        links = known.links;
+        await emit({ kind: 'unchanged', url: next.url, links });
+      } else {
+        const page = extractPage(fetched.body.toString('utf8'), next.url);
+        links = page.links;
+        if (!page.text) {
+          await emit({ kind: 'skipped', url: next.url, reason: 'no_text' });
+        } else if (contentHashes.has(page.text)) {
+          // The same page under a second URL (`/a` and `/a/index.html`): stored once.
+          await emit({ kind: 'skipped', url: next.url, reason: 'duplicate_content' });
+        } else {
+          contentHashes.add(page.text);
+          await emit({
+            kind: 'fetched',
+            url: next.url,
+            page,
+            etag: fetched.etag,
+            lastModified: fetched.lastModified,
+          });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof UrlFetchError)) throw error;
+      await emit(pageFailure(next.url, error));
+      continue;
+    }
+    for (const link of links) await admit(link, next.depth + 1);
+  }
+  return summary;
+
+  /** Page URLs of the sitemaps, following sitemap indexes, each sitemap fetched through the guard. */
+  async function readSitemaps(roots: string[]): Promise<string[]> {
+    const pages: string[] = [];
+    const pending = [...roots];
+    const read = new Set<string>();
+    while (pending.length > 0 && read.size < MAX_SITEMAPS) {
+      const sitemapUrl = pending.shift() as string;
+      if (read.has(sitemapUrl)) continue;
+      read.add(sitemapUrl);
+      let xml: string;
+      try {
+        const fetched = await fetchOnce(sitemapUrl, SITEMAP_TYPES, limits.maxPageBytes);
+        summary.bytes += fetched.body.length;
+        xml = inflateSitemap(fetched.body, limits.maxPageBytes);
+      } catch (error) {
+        summary.found++;
+        if (error instanceof UrlFetchError) await emit(pageFailure(sitemapUrl, error));
+        else if (error instanceof SitemapError)
+          await emit({ kind: 'failed', url: sitemapUrl, reason: error.reason });
+        else throw error;
+        continue;
+      }
+      const locs = [...xml.matchAll(/<loc>\s*([^<]+?)\s*<\/loc>/gi)].map((match) =>
+        decodeXml(match[1] as string),
+      );
+      if (/<sitemapindex[\s>]/i.test(xml)) {
+        for (const loc of locs) {
+          if (sameOrigin(loc, origin)) pending.push(loc);
+          else {
+            summary.found++;
+            await emit({ kind: 'skipped', url: loc, reason: 'off_origin' });
+          }
+        }
+      } else pages.push(...locs);
+    }
+    return pages;
+  }
+}
+
+class SitemapError extends Error {
+  constructor(readonly reason: 'sitemap_too_large' | 'sitemap_unreadable') {
+    super(reason);
+  }
+}
+
+/**
+ * A gzip sitemap is inflated with an output cap: zlib stops at `maxBytes`, so a few megabytes
+ * that would expand to gigabytes cost no more than `maxBytes` of memory.
+ */
+function inflateSitemap(body: Buffer, maxBytes: number): string {
+  if (body[0] !== 0x1f || body[1] !== 0x8b) return body.toString('utf8');
+  try {
+    return gunzipSync(body, { maxOutputLength: maxBytes }).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new SitemapError('sitemap_too_large');
+    throw new SitemapError('sitemap_unreadable');
+  }
+}
+
+function pageFailure(url: string, error: UrlFetchError): CrawlEvent {
+  switch (error.reason) {
+    case 'unsupported_content_type':
+      return { kind: 'skipped', url, reason: 'not_html', detail: error.message };
+    case 'too_large':
+      return { kind: 'skipped', url, reason: 'too_large', detail: error.message };
+    case 'http_error':
+      return {
+        kind: 'failed',
+        url,
+        reason: error.status === 404 ? 'http_404' : 'http_error',
+        detail: error.message,
+      };
+    default:
+      return { kind: 'failed', url, reason: error.reason, detail: error.message };
+  }
+}
+
+function sameOrigin(raw: string, origin: string): boolean {
+  try {
+    return new URL(raw).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+function matchesPatterns(url: URL, include: RegExp[], exclude: RegExp[]): boolean {
+  const path = url.pathname + url.search;
+  if (include.length > 0 && !include.some((pattern) => pattern.test(path))) return false;
+  return !exclude.some((pattern) => pattern.test(path));
+}
+
+/** A pattern matches the whole path (and query); `*` matches anything: `/docs/*`, `*.html`. */
+export function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*+/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+function decodeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}

@@ -8,8 +8,10 @@
  *
  * --publication is the relayer's HTTP base URL or a directory of its static `batches/<id>.json`.
  * Without a permit it checks what is public: every batch header against the published
- * attestation hashes (Merkle root, count), signer registration and mode, sequences without
- * gaps or duplicates, and the contract's totals. With a permit of an org's owner, admin or
+ * attestation hashes (Merkle root, count), every receipt header against its published signed
+ * receipt and leaf hashes (signature, hash, root, count), signer registration and mode, one
+ * sequence per signer without gaps or duplicates across batches and receipts, and the
+ * contract's totals. With a permit, each receipt's lines of the org equal the sums of its leaves. With a permit of an org's owner, admin or
  * auditor it also fetches that org's attestations from the relayer (which checks the permit on
  * chain), verifies each signature and Merkle proof against the chain's roots, and compares
  * their sums per UTC day with the contract's private counters.
@@ -33,7 +35,9 @@ import {
   collectPublicAuditInput,
   devSignerNotice,
   fetchPublishedBatch,
+  fetchPublishedReceipt,
   parsePublishedBatch,
+  parsePublishedReceipt,
 } from '@privexbot/schema/audit';
 import type { QueryPermit } from '@privexbot/schema/chain';
 import { ChainError, ContractError } from '@privexbot/schema/chain/errors';
@@ -58,20 +62,29 @@ async function main(): Promise<number> {
       /^https?:\/\//.test(values.publication)
         ? fetchPublishedBatch(values.publication, id, nativeFetch)
         : readPublishedBatchFile(values.publication, id),
+    publishedReceipt: (id) =>
+      /^https?:\/\//.test(values.publication)
+        ? fetchPublishedReceipt(values.publication, id, nativeFetch)
+        : readPublishedReceiptFile(values.publication, id),
   };
   let input: AuditInput = await collectPublicAuditInput(sources, { allowDevSigners: values.allowDevSigners });
   if (values.permit) {
     const permit = JSON.parse(readFileSync(values.permit, 'utf8')) as QueryPermit;
     input = {
       ...input,
-      ...(await collectOrgAuditInput(sources, input.headers, {
-        orgs: values.org,
-        permit,
-        relayerUrl: values.publication,
-        fetch: nativeFetch,
-        fromDay: values.fromDay,
-        toDay: values.toDay,
-      })),
+      ...(await collectOrgAuditInput(
+        sources,
+        input.headers,
+        {
+          orgs: values.org,
+          permit,
+          relayerUrl: values.publication,
+          fetch: nativeFetch,
+          fromDay: values.fromDay,
+          toDay: values.toDay,
+        },
+        input.receipts,
+      )),
     };
   }
   const report = auditBatches(input);
@@ -101,6 +114,13 @@ function readPublishedBatchFile(directory: string, id: number) {
   const file = join(directory, 'batches', `${id}.json`);
   if (!existsSync(file)) return Promise.resolve(undefined);
   return Promise.resolve(parsePublishedBatch(readFileSync(file, 'utf8'), file));
+}
+
+/** A receipt of a publication copied to a directory (`receipts/<id>.json`); undefined when absent. */
+function readPublishedReceiptFile(directory: string, id: number) {
+  const file = join(directory, 'receipts', `${id}.json`);
+  if (!existsSync(file)) return Promise.resolve(undefined);
+  return Promise.resolve(parsePublishedReceipt(readFileSync(file, 'utf8'), file));
 }
 
 /**
@@ -180,9 +200,18 @@ function printReport(
   if (notice) console.log(notice);
   console.log(`audit of ${context.usage} on ${context.chain} against ${context.publication}`);
   console.log(
-    `  batches checked: ${report.batchesChecked}; attestation hashes checked: ${report.leavesChecked}; signers: ${report.signers.length}`,
+    `  batches checked: ${report.batchesChecked}; receipts checked: ${report.receiptsChecked}; attestation hashes checked: ${report.leavesChecked}; signers: ${report.signers.length}`,
   );
-  for (const s of report.signerModes) console.log(`  signer ${s.signer}: ${s.mode}, ${s.batches} batch(es)`);
+  for (const s of report.signerModes)
+    console.log(`  signer ${s.signer}: ${s.mode}, ${s.batches} batch(es), ${s.receipts} receipt(s)`);
+  for (const r of report.receipts) {
+    const lines =
+      r.orgsChecked.length > 0 ? `lines of org ${r.orgsChecked.join(', ')} summed` : 'root and count';
+    console.log(
+      `  receipt ${r.id} signer ${r.signer} seq ${r.firstSeq}..${r.lastSeq} (${r.hash}): ${r.answers} answers, ${r.lines} lines, ${lines}: ${r.ok ? 'pass' : `FAIL ${r.problems.join(', ')}`}`,
+    );
+  }
+  for (const note of report.unchecked) console.log(`  not checked: ${note}`);
   if (context.permit) {
     console.log(`  org attestations verified (signature and Merkle proof): ${report.attestationsVerified}`);
     for (const s of report.sums) {
@@ -197,7 +226,7 @@ function printReport(
   for (const warning of report.warnings) console.log(`  warning: ${warning}`);
   if (report.ok) {
     console.log(
-      'OK: every counted batch is published, rebuilds its root, is in sequence and summed correctly',
+      'OK: every counted batch and receipt is published, rebuilds its root, is in sequence and summed correctly',
     );
     return;
   }

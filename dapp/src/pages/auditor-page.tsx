@@ -2,7 +2,7 @@ import type { QueryPermit } from '@privexbot/schema/chain';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Empty, ErrorNotice, Loading } from '../components/query-state.js';
-import { runAudit } from '../core/audit/run-audit.js';
+import { type ReceiptVerdict, runAudit } from '../core/audit/run-audit.js';
 import { InvalidInputError } from '../core/errors.js';
 import { useConfig } from '../hooks/config-provider.js';
 import { useAccount } from '../hooks/use-account.js';
@@ -126,7 +126,8 @@ export default function AuditorPage() {
             <ul data-testid="audit-signers">
               {audit.data.report.signerModes.map((s) => (
                 <li key={s.signer} className={s.mode === 'tee' ? 'ok' : 'fail'}>
-                  Signer <code>{s.signer.slice(0, 12)}…</code>: {SIGNER_MODE[s.mode]}, {s.batches} batch(es)
+                  Signer <code>{s.signer.slice(0, 12)}…</code>: {SIGNER_MODE[s.mode]}, {s.batches} batch(es),{' '}
+                  {s.receipts} receipt(s)
                 </li>
               ))}
             </ul>
@@ -168,10 +169,17 @@ export default function AuditorPage() {
               </table>
             </div>
           )}
-          {audit.data.report.problems.filter((p) => p.batchId === undefined).length > 0 ? (
+          {audit.data.receipts.length > 0 ? <ReceiptTable receipts={audit.data.receipts} /> : null}
+          {audit.data.report.unchecked.map((note) => (
+            <p key={note} className="status" data-testid="audit-unchecked">
+              Not checked: {note}
+            </p>
+          ))}
+          {audit.data.report.problems.filter((p) => p.batchId === undefined && p.receiptId === undefined)
+            .length > 0 ? (
             <ul>
               {audit.data.report.problems
-                .filter((p) => p.batchId === undefined)
+                .filter((p) => p.batchId === undefined && p.receiptId === undefined)
                 .map((p) => (
                   <li key={`${p.code}-${p.message}`} className="fail">
                     {p.message}
@@ -182,6 +190,52 @@ export default function AuditorPage() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** Settlement v2: each receipt's header and range, and its verdict with the problems that name it. */
+function ReceiptTable({ receipts }: { receipts: ReceiptVerdict[] }) {
+  return (
+    <div className="table-scroll">
+      <table data-testid="audit-receipts">
+        <thead>
+          <tr>
+            <th scope="col">Receipt</th>
+            <th scope="col">Sequences</th>
+            <th scope="col">Answers</th>
+            <th scope="col">Lines</th>
+            <th scope="col">Signer</th>
+            <th scope="col">Checked</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {receipts.map((receipt) => (
+            <tr key={receipt.id} data-testid={`audit-receipt-${receipt.id}`}>
+              <td>
+                #{receipt.id} <code title={receipt.hash}>{receipt.hash.slice(0, 12)}…</code>
+              </td>
+              <td>
+                {receipt.firstSeq}–{receipt.lastSeq}
+              </td>
+              <td>{receipt.answers}</td>
+              <td>{receipt.lines}</td>
+              <td>
+                <code title={receipt.signer}>{receipt.signer.slice(0, 12)}…</code> ({receipt.signerMode})
+              </td>
+              <td>
+                {receipt.orgsChecked.length > 0
+                  ? `org ${receipt.orgsChecked.join(', ')}: lines = sums of leaves`
+                  : 'signature, root, count'}
+              </td>
+              <td className={receipt.ok ? 'ok' : 'fail'}>
+                {receipt.ok ? 'pass' : `fail ${receipt.problems.join(', ')}: ${receipt.messages.join('; ')}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -124,7 +124,7 @@ describe('auditBatches', () => {
     expect(report.sums.every((s) => s.org === '1')).toBe(true);
     expect(report.sums.reduce((s, d) => s + d.messages, 0n)).toBe(7n);
     expect(new Set(report.sums.map((s) => s.day)).size).toBeGreaterThan(1);
-    expect(report.signerModes).toEqual([{ signer: key.hex, mode: 'tee', batches: 3 }]);
+    expect(report.signerModes).toEqual([{ signer: key.hex, mode: 'tee', batches: 3, receipts: 0 }]);
     expect(devSignerNotice(report)).toBeUndefined();
   });
 
@@ -222,7 +222,7 @@ describe('auditBatches', () => {
     const refused = auditBatches(input);
     expect(refused.ok).toBe(false);
     expect(refused.problems).toEqual([expect.objectContaining({ code: 'DEV_SIGNER', signer: key.hex })]);
-    expect(refused.signerModes).toEqual([{ signer: key.hex, mode: 'dev', batches: 2 }]);
+    expect(refused.signerModes).toEqual([{ signer: key.hex, mode: 'dev', batches: 2, receipts: 0 }]);
     const allowed = auditBatches({ ...input, allowDevSigners: true });
     expect(allowed.ok).toBe(true);
     expect(allowed.devSignersAllowed).toBe(true);

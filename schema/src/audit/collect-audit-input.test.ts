@@ -90,12 +90,14 @@ describe('collecting from the contract', () => {
     completion_tokens: '1',
   });
   const headers = Array.from({ length: 150 }, (_, i) => header(i, i < 100 ? 'AQ==' : 'Ag=='));
+  const receiptHeaders = Array.from({ length: 130 }, (_, i) => ({ ...header(150 + i, 'AQ=='), id: i }));
   const queries: Record<string, unknown>[] = [];
   const sources: AuditSources = {
     queryUsage: async <T>(msg: Record<string, unknown>) => {
       queries.push(msg);
       const q = msg as {
         batches?: { start: number; limit: number };
+        receipts?: { start: number; limit: number };
         signer?: { pubkey: string };
         org_usage?: { from_day: number; to_day: number };
       };
@@ -104,15 +106,25 @@ describe('collecting from the contract', () => {
           batches: headers.slice(q.batches.start, q.batches.start + q.batches.limit),
           total: 150,
         } as T;
+      if (q.receipts)
+        return {
+          receipts: receiptHeaders.slice(q.receipts.start, q.receipts.start + q.receipts.limit),
+          total: 131, // one more settled after the totals were read: not part of this audit
+        } as T;
       if (q.signer) {
         if (q.signer.pubkey === 'Ag==') throw new Error('unknown signer');
         return { mode: 'tee', revoked_at: null, last_seq: '100' } as T;
       }
       if (q.org_usage) return { days: [{ day: q.org_usage.from_day }] } as T;
-      return { counters: { messages: '150', prompt_tokens: '150', completion_tokens: '150' } } as T;
+      return {
+        batches: 150,
+        receipts: 130,
+        counters: { messages: '280', prompt_tokens: '280', completion_tokens: '280' },
+      } as T;
     },
     isUnknownSigner: (error) => error instanceof Error && error.message === 'unknown signer',
     publishedBatch: async (id) => (id === 0 ? { attestation_hashes: [] } : undefined),
+    publishedReceipt: async (id) => (id === 7 ? { receipt: { id: '7' } } : undefined),
   };
 
   it('pages through every header and asks once per signer; an unknown signer is a finding', async () => {
@@ -124,7 +136,14 @@ describe('collecting from the contract', () => {
       ['02', undefined],
     ]);
     expect(queries.filter((q) => 'signer' in q)).toHaveLength(2);
-    expect(input.totals?.messages).toBe('150');
+    expect(input.totals?.messages).toBe('280');
+    // receipt headers in pages, as many as the totals counted
+    expect(queries.filter((q) => 'receipts' in q).map((q) => q.receipts)).toEqual([
+      { start: 0, limit: 100 },
+      { start: 100, limit: 30 },
+    ]);
+    expect(input.receipts?.map((r) => r.id)).toEqual(receiptHeaders.map((r) => r.id));
+    expect([...(input.publishedReceipts?.keys() ?? [])]).toEqual([7]);
     expect(input.allowDevSigners).toBe(true);
   });
 

@@ -7,7 +7,11 @@
  * counters. Browser-safe: the caller hands in how to query the contract and how to fetch.
  */
 import { fromBase64, toHex } from '@cosmjs/encoding';
+import type { UsageTypes } from '@privexbot/schema/contracts';
+import { type OrgReceipt, orgReceiptSchema } from '@privexbot/schema/receipt';
+import { z } from 'zod';
 import type { QueryPermit } from '../chain/chain-client.js';
+import type { AuditReceiptHeader } from './audit-receipts.js';
 import type {
   AuditBatchHeader,
   AuditInput,
@@ -36,6 +40,8 @@ export interface AuditSources {
   isUnknownSigner(error: unknown): boolean;
   /** one batch of the relayer's public publication; undefined when the publication lacks it */
   publishedBatch(id: number): Promise<AuditPublishedBatch | undefined>;
+  /** one receipt of the relayer's public publication (unparsed JSON); undefined when it lacks it */
+  publishedReceipt(id: number): Promise<unknown>;
 }
 
 /** Headers, publication, signers and totals: what anyone can check. */
@@ -54,15 +60,28 @@ export async function collectPublicAuditInput(
     const hex = toHex(fromBase64(header.signer));
     if (!signers.has(hex)) signers.set(hex, await fetchSigner(sources, header.signer));
   }
-  const { counters } = await sources.queryUsage<{
-    counters: { messages: string; prompt_tokens: string; completion_tokens: string };
-  }>({ totals: {} });
+  const totals = await sources.queryUsage<
+    Omit<UsageTypes.TotalsResponse, 'receipts'> & { receipts?: number }
+  >({ totals: {} });
+  // A contract from before settlement v2 has no receipts (its totals do not count them).
+  const receipts = totals.receipts === undefined ? [] : await fetchAllReceipts(sources, totals.receipts);
+  const publishedReceipts = new Map<number, unknown>();
+  for (const header of receipts) {
+    const receipt = await sources.publishedReceipt(header.id);
+    if (receipt !== undefined) publishedReceipts.set(header.id, receipt);
+  }
+  for (const header of receipts) {
+    const hex = toHex(fromBase64(header.signer));
+    if (!signers.has(hex)) signers.set(hex, await fetchSigner(sources, header.signer));
+  }
   return {
     headers,
     published,
+    receipts,
+    publishedReceipts,
     signers,
     complete: true,
-    totals: counters,
+    totals: totals.counters,
     allowDevSigners: options.allowDevSigners === true,
   };
 }
@@ -83,27 +102,43 @@ export async function collectOrgAuditInput(
   sources: AuditSources,
   headers: readonly AuditBatchHeader[],
   options: CollectOrgAuditInputOptions,
-): Promise<Required<Pick<AuditInput, 'orgAttestations' | 'orgUsage' | 'dayRange'>>> {
+  receipts: readonly AuditReceiptHeader[] = [],
+): Promise<Required<Pick<AuditInput, 'orgAttestations' | 'orgReceipts' | 'orgUsage' | 'dayRange'>>> {
   const orgAttestations = new Map<string, AuditOrgBatch[]>();
+  const orgReceipts = new Map<string, OrgReceipt[]>();
   for (const org of options.orgs) {
-    // With no batch on chain there is nothing to ask the relayer for.
-    const batches =
-      headers.length === 0
-        ? []
-        : await fetchOrgAttestations(options.relayerUrl, org, { permit: options.permit }, options.fetch);
-    orgAttestations.set(org, batches);
+    // With no batch or receipt on chain there is nothing to ask the relayer for.
+    const shares =
+      headers.length === 0 && receipts.length === 0
+        ? { batches: [], receipts: [] }
+        : await fetchOrgShares(options.relayerUrl, org, { permit: options.permit }, options.fetch);
+    orgAttestations.set(org, shares.batches);
+    orgReceipts.set(org, shares.receipts);
   }
-  const days = [...orgAttestations.values()]
-    .flat()
-    .flatMap((b) => b.attestations)
-    .map((e) => Number(BigInt((e.attestation as { ts?: string }).ts ?? '0') / 86_400n));
+  const days = [
+    ...[...orgAttestations.values()].flat().flatMap((b) => b.attestations),
+    ...[...orgReceipts.values()].flat().flatMap((r) => r.attestations),
+  ].map((e) => Number(BigInt((e.attestation as { ts?: string }).ts ?? '0') / 86_400n));
   const fromDay = options.fromDay ?? (days.length ? Math.min(...days) : 0);
   const toDay = options.toDay ?? (days.length ? Math.max(...days) : 0);
   const orgUsage: AuditOrgUsage[] = [];
   for (const org of options.orgs) {
     orgUsage.push(await fetchOrgUsage(sources, org, options.permit, fromDay, toDay));
   }
-  return { orgAttestations, orgUsage, dayRange: { from: fromDay, to: toDay } };
+  return { orgAttestations, orgReceipts, orgUsage, dayRange: { from: fromDay, to: toDay } };
+}
+
+/** The first `count` receipt headers on chain, in id order (the paged `receipts` query). */
+async function fetchAllReceipts(sources: AuditSources, count: number): Promise<AuditReceiptHeader[]> {
+  const receipts: AuditReceiptHeader[] = [];
+  while (receipts.length < count) {
+    const page = await sources.queryUsage<UsageTypes.ReceiptsResponse>({
+      receipts: { start: receipts.length, limit: Math.min(100, count - receipts.length) },
+    });
+    if (page.receipts.length === 0) break;
+    receipts.push(...page.receipts);
+  }
+  return receipts;
 }
 
 /** Every batch header on chain, in id order. */
@@ -168,6 +203,38 @@ export async function fetchPublishedBatch(
   return parsePublishedBatch(await response.text(), url);
 }
 
+/**
+ * One receipt of the relayer's publication over HTTP (`GET /receipts/:id`), as JSON; undefined
+ * on 404. Its shape is checked by the audit (a malformed one is a finding, not a failure to run).
+ */
+export async function fetchPublishedReceipt(
+  baseUrl: string,
+  id: number,
+  fetchFn: typeof fetch = globalThis.fetch,
+): Promise<unknown> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/receipts/${id}`;
+  let response: Response;
+  try {
+    response = await fetchFn(url, { headers: { accept: 'application/json' } });
+  } catch (cause) {
+    throw new AuditInputError(`the publication at ${baseUrl} is unreachable (${(cause as Error).message})`, {
+      cause,
+    });
+  }
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new AuditInputError(`${url} answered HTTP ${response.status}`);
+  return parsePublishedReceipt(await response.text(), url);
+}
+
+/** A published receipt's JSON text (`receipts/<id>.json`); the audit checks its shape. */
+export function parsePublishedReceipt(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AuditInputError(`${where} is not JSON`);
+  }
+}
+
 /** A published batch's JSON (`batches/<id>.json`), checked for its attestation hashes. */
 export function parsePublishedBatch(text: string, where: string): AuditPublishedBatch {
   let body: unknown;
@@ -191,11 +258,29 @@ export async function fetchOrgAttestations(
   auth: { permit: QueryPermit },
   fetchFn: typeof fetch = globalThis.fetch,
 ): Promise<AuditOrgBatch[]> {
+  return (await fetchOrgShares(relayerUrl, org, auth, fetchFn)).batches;
+}
+
+// A relayer without settlement v2 answers no `receipts`.
+const orgReceiptsField = z.array(orgReceiptSchema).optional();
+
+/**
+ * The org's share of every batch and receipt from the relayer's private route
+ * (`POST /orgs/:org/attestations`, paged by `next_after`): per batch its attestations with
+ * proofs, per receipt (`orgReceiptSchema`) the org's lines and its attestations with proofs.
+ */
+export async function fetchOrgShares(
+  relayerUrl: string,
+  org: string,
+  auth: { permit: QueryPermit },
+  fetchFn: typeof fetch = globalThis.fetch,
+): Promise<{ batches: AuditOrgBatch[]; receipts: OrgReceipt[] }> {
   if (!/^https?:\/\//.test(relayerUrl)) {
     throw new AuditInputError('an org audit reads the relayer over HTTP: its address must be a URL');
   }
   const url = `${relayerUrl.replace(/\/+$/, '')}/orgs/${org}/attestations`;
   const batches: AuditOrgBatch[] = [];
+  const receipts: OrgReceipt[] = [];
   let after: string | null = null;
   do {
     let response: Response;
@@ -211,7 +296,12 @@ export async function fetchOrgAttestations(
       });
     }
     const body = (await response.json().catch(() => undefined)) as
-      | { batches?: AuditOrgBatch[]; next_after?: string | null; error?: { code: string; message: string } }
+      | {
+          batches?: AuditOrgBatch[];
+          receipts?: unknown;
+          next_after?: string | null;
+          error?: { code: string; message: string };
+        }
       | undefined;
     if (!response.ok) {
       const reason = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
@@ -220,8 +310,16 @@ export async function fetchOrgAttestations(
       });
     }
     if (!Array.isArray(body?.batches)) throw new AuditInputError(`${url} answered without a batches array`);
+    const shares = orgReceiptsField.safeParse(body.receipts);
+    if (!shares.success) {
+      const issue = shares.error.issues[0];
+      throw new AuditInputError(
+        `${url} answered receipts that are not org shares (${issue?.path.join('.')}: ${issue?.message})`,
+      );
+    }
     batches.push(...body.batches);
+    receipts.push(...(shares.data ?? []));
     after = body.next_after ?? null;
   } while (after);
-  return batches;
+  return { batches, receipts };
 }

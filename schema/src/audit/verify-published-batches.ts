@@ -14,6 +14,7 @@
  */
 import { fromBase64, fromHex, toHex } from '@cosmjs/encoding';
 import {
+  type Attestation,
   AttestationError,
   attestationFromJson,
   hashAttestation,
@@ -23,6 +24,13 @@ import {
   verifyMerkleProof,
 } from '@privexbot/schema/attestation';
 import type { AuditProblemCode } from '@privexbot/schema/errors';
+import type { OrgReceipt } from '@privexbot/schema/receipt';
+import {
+  type AuditReceiptHeader,
+  type AuditReceiptResult,
+  auditReceipt,
+  receiptSettlement,
+} from './audit-receipts.js';
 
 /** A batch header as the usage contract returns it (`batch` / `batches` queries). */
 export interface AuditBatchHeader {
@@ -71,6 +79,12 @@ export interface AuditInput {
   signers: ReadonlyMap<string, AuditSignerRecord | undefined>;
   /** True when `headers` are every batch on chain: then sequences must start at 1 and totals must match. */
   complete: boolean;
+  /** Receipt headers on chain (settlement v2); absent on a contract without receipts. */
+  receipts?: readonly AuditReceiptHeader[];
+  /** The relayer's public publication of each receipt by id (`publishedReceiptSchema`, unparsed). */
+  publishedReceipts?: ReadonlyMap<number, unknown>;
+  /** Per org id: its attestations per receipt, from the relayer's private route. */
+  orgReceipts?: ReadonlyMap<string, readonly OrgReceipt[]>;
   /** Public totals of the contract (`totals`), checked when `complete`. */
   totals?: { messages: string; prompt_tokens: string; completion_tokens: string };
   /** Per org id: its attestations with proofs, from the relayer's private route. */
@@ -92,6 +106,7 @@ export interface AuditProblem {
   code: AuditProblemCode;
   message: string;
   batchId?: number;
+  receiptId?: number;
   signer?: string;
   seq?: string;
   org?: string;
@@ -111,6 +126,7 @@ export interface AuditSignerMode {
   signer: string;
   mode: 'tee' | 'dev' | 'unregistered';
   batches: number;
+  receipts: number;
 }
 
 export interface AuditReport {
@@ -121,6 +137,11 @@ export interface AuditReport {
   /** Notes that are not failures (e.g. dev signers allowed for development). */
   warnings: string[];
   batchesChecked: number;
+  receiptsChecked: number;
+  /** Each receipt with its verdict and the problem codes that name it. */
+  receipts: AuditReceiptResult[];
+  /** What the audit could not check with the inputs it had (not failures). */
+  unchecked: string[];
   /** Attestation hashes checked against the chain's roots (public). */
   leavesChecked: number;
   /** An org's attestations whose signature and inclusion proof were verified. */
@@ -134,34 +155,74 @@ export interface AuditReport {
 const DAY = 86_400n;
 const HASH_HEX = /^[0-9a-f]{64}$/;
 
+/** A batch (v1) or a receipt (v2): both settle a range of one signer's single sequence. */
+interface Settlement {
+  kind: 'batch' | 'receipt';
+  id: number;
+  signer: string;
+  firstSeq: bigint;
+  lastSeq: bigint;
+  count: bigint;
+  promptTokens: bigint;
+  completionTokens: bigint;
+  time: string;
+}
+
+const batchSettlement = (header: AuditBatchHeader): Settlement => ({
+  kind: 'batch',
+  id: header.id,
+  signer: toHex(fromBase64(header.signer)),
+  firstSeq: BigInt(header.first_seq),
+  lastSeq: BigInt(header.last_seq),
+  count: BigInt(header.count),
+  promptTokens: BigInt(header.prompt_tokens),
+  completionTokens: BigInt(header.completion_tokens),
+  time: header.time,
+});
+
+const whereOf = (s: Settlement) =>
+  s.kind === 'batch' ? { batchId: s.id, signer: s.signer } : { receiptId: s.id, signer: s.signer };
+
 export function auditBatches(input: AuditInput): AuditReport {
   const problems: AuditProblem[] = [];
   const warnings: string[] = [];
-  const bySigner = new Map<string, AuditBatchHeader[]>();
+  const unchecked: string[] = [];
+  const bySigner = new Map<string, Settlement[]>();
   const headerById = new Map<number, AuditBatchHeader>();
   let leaves = 0;
 
-  for (const header of [...input.headers].sort((a, b) => a.id - b.id)) {
-    headerById.set(header.id, header);
-    const signer = toHex(fromBase64(header.signer));
+  const settlements = [
+    ...[...input.headers].sort((a, b) => a.id - b.id).map(batchSettlement),
+    ...[...(input.receipts ?? [])].sort((a, b) => a.id - b.id).map(receiptSettlement),
+  ];
+  for (const settlement of settlements) {
+    const { signer } = settlement;
     const list = bySigner.get(signer) ?? [];
-    list.push(header);
+    list.push(settlement);
     bySigner.set(signer, list);
-    const where = { batchId: header.id, signer };
     const registration = input.signers.get(signer);
     if (!registration) {
       problems.push({
         code: 'UNREGISTERED_SIGNER',
-        message: `batch ${header.id}: signer ${signer} is not registered on chain`,
-        ...where,
+        message: `${settlement.kind} ${settlement.id}: signer ${signer} is not registered on chain`,
+        ...whereOf(settlement),
       });
-    } else if (registration.revoked_at !== null && BigInt(registration.revoked_at) < BigInt(header.time)) {
+    } else if (
+      registration.revoked_at !== null &&
+      BigInt(registration.revoked_at) < BigInt(settlement.time)
+    ) {
       problems.push({
         code: 'REVOKED_SIGNER',
-        message: `batch ${header.id} was accepted after signer ${signer} was revoked`,
-        ...where,
+        message: `${settlement.kind} ${settlement.id} was accepted after signer ${signer} was revoked`,
+        ...whereOf(settlement),
       });
     }
+  }
+
+  for (const header of [...input.headers].sort((a, b) => a.id - b.id)) {
+    headerById.set(header.id, header);
+    const signer = toHex(fromBase64(header.signer));
+    const where = { batchId: header.id, signer };
     const published = input.published.get(header.id);
     if (!published) {
       problems.push({
@@ -200,53 +261,87 @@ export function auditBatches(input: AuditInput): AuditReport {
     }
   }
 
+  const sums = new Map<string, DaySums>();
+  const receiptResults: AuditReceiptResult[] = [];
+  let receiptLeavesVerified = 0;
+  const orgReceipts = input.orgReceipts ?? new Map<string, readonly OrgReceipt[]>();
+  for (const header of [...(input.receipts ?? [])].sort((a, b) => a.id - b.id)) {
+    const checked = auditReceipt(header, input.publishedReceipts?.get(header.id), orgReceipts);
+    receiptResults.push(checked.result);
+    problems.push(...checked.problems);
+    if (checked.result.ok) leaves += Number(header.answers);
+    for (const { org, attestation } of checked.leaves) addToSums(sums, org, attestation);
+    receiptLeavesVerified += checked.leaves.length;
+  }
+  const receiptIds = new Set(receiptResults.map((r) => r.id));
+  for (const [org, receipts] of orgReceipts) {
+    for (const receipt of receipts) {
+      if (!receiptIds.has(Number(receipt.receipt.id))) {
+        problems.push({
+          code: 'UNKNOWN_RECEIPT',
+          message: `org ${org}: the relayer hands over attestations under receipt ${receipt.receipt.id}, which is not on chain`,
+          org,
+        });
+      }
+    }
+  }
+  if (receiptResults.length > 0 && orgReceipts.size === 0) {
+    unchecked.push(
+      `${receiptResults.length} receipt(s): each header was checked against its publication, the root over the published leaves and their count (the contract checked the signature and that the lines' messages number the range); whether each line equals the sum of its leaves needs an org's permit (lines are org usage, not public)`,
+    );
+  }
+
   const signerModes: AuditSignerMode[] = [];
   const totals = { messages: 0n, promptTokens: 0n, completionTokens: 0n };
-  for (const [signer, headers] of bySigner) {
+  for (const [signer, entries] of bySigner) {
     const registration = input.signers.get(signer);
-    signerModes.push({ signer, mode: registration?.mode ?? 'unregistered', batches: headers.length });
+    const batches = entries.filter((e) => e.kind === 'batch').length;
+    const receipts = entries.length - batches;
+    signerModes.push({ signer, mode: registration?.mode ?? 'unregistered', batches, receipts });
+    const andReceipts = receipts === 0 ? '' : ` and ${receipts} receipt(s)`;
     if (registration?.mode === 'dev') {
       if (input.allowDevSigners) {
         warnings.push(
-          `signer ${signer} is a dev key: its ${headers.length} batch(es) were counted with no TEE behind them (allowed for development)`,
+          `signer ${signer} is a dev key: its ${batches} batch(es)${andReceipts} were counted with no TEE behind them (allowed for development)`,
         );
       } else {
         problems.push({
           code: 'DEV_SIGNER',
-          message: `signer ${signer} is a dev key: ${headers.length} counted batch(es) have no TEE behind them (allow only in development)`,
+          message: `signer ${signer} is a dev key: ${batches} counted batch(es)${andReceipts} have no TEE behind them (allow only in development)`,
           signer,
         });
       }
     }
-    let expected = input.complete ? 1n : BigInt(headers[0]?.first_seq ?? '1');
-    for (const header of [...headers].sort((a, b) => Number(BigInt(a.first_seq) - BigInt(b.first_seq)))) {
-      totals.messages += BigInt(header.count);
-      totals.promptTokens += BigInt(header.prompt_tokens);
-      totals.completionTokens += BigInt(header.completion_tokens);
-      const first = BigInt(header.first_seq);
+    const ordered = [...entries].sort((a, b) =>
+      a.firstSeq < b.firstSeq ? -1 : a.firstSeq > b.firstSeq ? 1 : 0,
+    );
+    let expected = input.complete ? 1n : (ordered[0]?.firstSeq ?? 1n);
+    for (const entry of ordered) {
+      totals.messages += entry.count;
+      totals.promptTokens += entry.promptTokens;
+      totals.completionTokens += entry.completionTokens;
+      const first = entry.firstSeq;
       if (first > expected) {
         problems.push({
           code: 'SEQUENCE_GAP',
-          message: `signer ${signer}: seq ${expected}..${first - 1n} are in no batch`,
-          signer,
-          batchId: header.id,
+          message: `signer ${signer}: seq ${expected}..${first - 1n} are in no batch or receipt`,
+          ...whereOf(entry),
           seq: expected.toString(),
         });
       } else if (first < expected) {
         problems.push({
           code: 'DUPLICATE_SEQUENCE',
-          message: `signer ${signer}: batch ${header.id} counts seq ${first}..${expected - 1n} again`,
-          signer,
-          batchId: header.id,
+          message: `signer ${signer}: ${entry.kind} ${entry.id} counts seq ${first}..${expected - 1n} again`,
+          ...whereOf(entry),
           seq: first.toString(),
         });
       }
-      expected = BigInt(header.last_seq) + 1n;
+      expected = entry.lastSeq + 1n;
     }
     if (input.complete && registration && BigInt(registration.last_seq) !== expected - 1n) {
       problems.push({
         code: 'LAST_SEQ_MISMATCH',
-        message: `signer ${signer}: the contract's last sequence is ${registration.last_seq}, the batches end at ${expected - 1n}`,
+        message: `signer ${signer}: the contract's last sequence is ${registration.last_seq}, the batches and receipts end at ${expected - 1n}`,
         signer,
       });
     }
@@ -262,13 +357,12 @@ export function auditBatches(input: AuditInput): AuditReport {
     for (const [field, chain, ours] of mismatch) {
       problems.push({
         code: 'TOTALS_MISMATCH',
-        message: `contract totals: ${field} is ${chain}, the batch headers sum to ${ours}`,
+        message: `contract totals: ${field} is ${chain}, the batch and receipt headers sum to ${ours}`,
       });
     }
   }
 
-  const sums = new Map<string, DaySums>();
-  let verified = 0;
+  let verified = receiptLeavesVerified;
   for (const [org, batches] of input.orgAttestations ?? []) {
     verified += verifyOrgAttestations(org, batches, headerById, problems, sums);
   }
@@ -280,6 +374,9 @@ export function auditBatches(input: AuditInput): AuditReport {
     problems,
     warnings,
     batchesChecked: input.headers.length,
+    receiptsChecked: receiptResults.length,
+    receipts: receiptResults,
+    unchecked,
     leavesChecked: leaves,
     attestationsVerified: verified,
     signers: [...bySigner.keys()],
@@ -362,16 +459,20 @@ function verifyOrgAttestations(
       }
       if (!ok) continue;
       verified++;
-      const day = Number(att.ts / DAY);
-      const sumKey = `${org}/${day}`;
-      const sum = sums.get(sumKey) ?? { org, day, messages: 0n, promptTokens: 0n, completionTokens: 0n };
-      sum.messages += 1n;
-      sum.promptTokens += BigInt(att.promptTokens);
-      sum.completionTokens += BigInt(att.completionTokens);
-      sums.set(sumKey, sum);
+      addToSums(sums, org, att);
     }
   }
   return verified;
+}
+
+function addToSums(sums: Map<string, DaySums>, org: string, att: Attestation): void {
+  const day = Number(att.ts / DAY);
+  const sumKey = `${org}/${day}`;
+  const sum = sums.get(sumKey) ?? { org, day, messages: 0n, promptTokens: 0n, completionTokens: 0n };
+  sum.messages += 1n;
+  sum.promptTokens += BigInt(att.promptTokens);
+  sum.completionTokens += BigInt(att.completionTokens);
+  sums.set(sumKey, sum);
 }
 
 function compareOrgCounters(input: AuditInput, sums: ReadonlyMap<string, DaySums>, problems: AuditProblem[]) {
@@ -411,5 +512,7 @@ export function devSignerNotice(report: AuditReport): string | undefined {
   if (!report.devSignersAllowed) return undefined;
   const dev = report.signerModes.filter((s) => s.mode === 'dev');
   const batches = dev.reduce((n, s) => n + s.batches, 0);
-  return `DEV SIGNERS ALLOWED (development only): ${batches} batch(es) of ${dev.length} dev signer(s) were counted with no TEE behind them`;
+  const receipts = dev.reduce((n, s) => n + s.receipts, 0);
+  const counted = receipts === 0 ? `${batches} batch(es)` : `${batches} batch(es) and ${receipts} receipt(s)`;
+  return `DEV SIGNERS ALLOWED (development only): ${counted} of ${dev.length} dev signer(s) were counted with no TEE behind them`;
 }

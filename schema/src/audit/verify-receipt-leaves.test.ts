@@ -54,7 +54,7 @@ describe('verifyReceiptLeaves', () => {
     );
     const forged = signed({ ...honest, lines });
     const problems = verifyReceiptLeaves(forged, { hashes, attestations: json });
-    expect(codes(problems)).toEqual(['receipt_line_mismatch']);
+    expect(codes(problems)).toEqual(['RECEIPT_LINE_MISMATCH']);
     expect(problems[0]?.message).toMatch(
       new RegExp(
         `^receipt ${toHex(signer)} 5\\.\\.12 \\(${forged.hash}\\): org 1, bot [0-9a-f-]+, day \\d+: the receipt says`,
@@ -71,35 +71,35 @@ describe('verifyReceiptLeaves', () => {
     const shifted = signed({ ...honest, lines: moved });
     expect(codes(verifyReceiptLeaves(shifted, { hashes }))).toEqual([]);
     expect(codes(verifyReceiptLeaves(shifted, { attestations: json.filter((a) => a.org === '1') }))).toEqual([
-      'receipt_line_mismatch',
+      'RECEIPT_LINE_MISMATCH',
     ]);
   });
 
   it('catches a root that the published leaves do not rebuild, a missing leaf, and a bad signature', () => {
     const receipt = signed(honest);
     const swapped = [hashes[1], hashes[0], ...hashes.slice(2)] as string[];
-    expect(codes(verifyReceiptLeaves(receipt, { hashes: swapped }))).toEqual(['receipt_root_mismatch']);
+    expect(codes(verifyReceiptLeaves(receipt, { hashes: swapped }))).toEqual(['RECEIPT_ROOT_MISMATCH']);
     expect(codes(verifyReceiptLeaves(receipt, { hashes: hashes.slice(1) }))).toEqual([
-      'receipt_count_mismatch',
+      'RECEIPT_COUNT_MISMATCH',
     ]);
     const otherKey = generateSignerKey();
     const bySomeoneElse = {
       ...receipt,
       signature: toHex(signReceipt({ ...honest, signer: signerPublicKey(otherKey) }, otherKey)),
     };
-    expect(codes(verifyReceiptLeaves(bySomeoneElse, { hashes }))).toEqual(['receipt_bad_signature']);
+    expect(codes(verifyReceiptLeaves(bySomeoneElse, { hashes }))).toEqual(['RECEIPT_BAD_SIGNATURE']);
   });
 
   it('refuses leaves hidden from an org’s auditor and leaves from outside the range', () => {
     const receipt = signed(honest);
     const orgOne = json.filter((a) => a.org === '1');
     expect(codes(verifyReceiptLeaves(receipt, { hashes, attestations: orgOne.slice(1) }))).toContain(
-      'receipt_line_mismatch',
+      'RECEIPT_LINE_MISMATCH',
     );
     const outside = attestation(40n);
     const foreign = attestationToJson({ attestation: outside, signature: signAttestation(outside, key) });
     expect(codes(verifyReceiptLeaves(receipt, { hashes, attestations: [...json, foreign] }))).toEqual([
-      'receipt_foreign_leaf',
+      'RECEIPT_FOREIGN_LEAF',
     ]);
   });
 });

@@ -192,6 +192,15 @@ export const auditProblemCodes = [
   'DUPLICATE_ATTESTATION',
   'PROOF_MISMATCH',
   'COUNTER_MISMATCH',
+  'MISSING_RECEIPT',
+  'RECEIPT_HEADER_MISMATCH',
+  'RECEIPT_MALFORMED',
+  'RECEIPT_BAD_SIGNATURE',
+  'RECEIPT_ROOT_MISMATCH',
+  'RECEIPT_COUNT_MISMATCH',
+  'RECEIPT_FOREIGN_LEAF',
+  'RECEIPT_LINE_MISMATCH',
+  'UNKNOWN_RECEIPT',
 ] as const;
 export type AuditProblemCode = (typeof auditProblemCodes)[number];
 

@@ -7,6 +7,7 @@ import { fromBase64, toHex } from '@cosmjs/encoding';
 import {
   AuditInputError as AuditCollectionError,
   type AuditInput,
+  type AuditReceiptResult,
   type AuditReport,
   type AuditSources,
   auditBatches,
@@ -14,6 +15,7 @@ import {
   collectPublicAuditInput,
   devSignerNotice,
   fetchPublishedBatch,
+  fetchPublishedReceipt,
 } from '@privexbot/schema/audit';
 import type { QueryPermit } from '@privexbot/schema/chain';
 import { resolveContract } from '../actions/get-contracts.js';
@@ -22,7 +24,7 @@ import { queryContract } from '../actions/query-contract.js';
 import type { DappConfig } from '../config.js';
 import { BaseError, type BaseErrorOptions, ChainRequestError } from '../errors.js';
 
-export type { AuditReport };
+export type { AuditReceiptResult, AuditReport };
 
 export class AuditInputError extends BaseError {
   override name = 'AuditInputError';
@@ -61,6 +63,14 @@ export interface RunAuditReturnType {
   /** the first line of any report when dev signers were allowed */
   notice: string | undefined;
   batches: BatchVerdict[];
+  /** settlement v2: each receipt with its verdict and the problems that name it */
+  receipts: ReceiptVerdict[];
+}
+
+export interface ReceiptVerdict extends AuditReceiptResult {
+  signerMode: 'tee' | 'dev' | 'unregistered';
+  /** the messages of the problems that name this receipt */
+  messages: string[];
 }
 
 export async function runAudit(
@@ -74,6 +84,7 @@ export async function runAudit(
     isUnknownSigner: (error) =>
       error instanceof ChainRequestError && (error.code === 'NOT_FOUND' || error.code === 'CONTRACT_ERROR'),
     publishedBatch: (id) => fetchPublishedBatch(config.relayerUrl, id, config.fetch),
+    publishedReceipt: (id) => fetchPublishedReceipt(config.relayerUrl, id, config.fetch),
   };
   try {
     let input: AuditInput = await collectPublicAuditInput(sources, {
@@ -87,15 +98,20 @@ export async function runAudit(
           contract: usage,
           msg: { org_bots: { org_id: Number(orgId), start: 0, limit: 1, auth: { permit } } },
         });
-        return collectOrgAuditInput(sources, input.headers, {
-          orgs: [orgId],
-          permit,
-          // The collection wants an absolute URL; the dapp's default is its same-origin `/relayer`.
-          relayerUrl: new URL(config.relayerUrl, globalThis.location?.href).href,
-          fetch: config.fetch,
-          fromDay: parameters.fromDay,
-          toDay: parameters.toDay,
-        });
+        return collectOrgAuditInput(
+          sources,
+          input.headers,
+          {
+            orgs: [orgId],
+            permit,
+            // The collection wants an absolute URL; the dapp's default is its same-origin `/relayer`.
+            relayerUrl: new URL(config.relayerUrl, globalThis.location?.href).href,
+            fetch: config.fetch,
+            fromDay: parameters.fromDay,
+            toDay: parameters.toDay,
+          },
+          input.receipts,
+        );
       };
       const read =
         parameters.permit === 'wallet'
@@ -134,5 +150,10 @@ function verdicts(input: AuditInput): RunAuditReturnType {
       problems,
     };
   });
-  return { report, notice: devSignerNotice(report), batches };
+  const receipts = report.receipts.map((receipt) => ({
+    ...receipt,
+    signerMode: modes.get(receipt.signer) ?? 'unregistered',
+    messages: report.problems.filter((p) => p.receiptId === receipt.id).map((p) => p.message),
+  }));
+  return { report, notice: devSignerNotice(report), batches, receipts };
 }

@@ -97,7 +97,7 @@ pub fn execute_submit_batch(
     }
     let root = merkle_root(&hashes).expect("a batch has at least one attestation");
     let sums = tally.total.clone();
-    tally.apply(deps.storage)?;
+    tally.apply(deps.storage, config.legacy_counters)?;
 
     record.last_seq = last_seq;
     SIGNERS.save(deps.storage, signer.as_slice(), &record)?;

@@ -63,6 +63,7 @@ pub fn instantiate(
             msg.max_receipt_lines.unwrap_or(DEFAULT_MAX_RECEIPT_LINES),
         )?,
         accept_v1: true,
+        legacy_counters: false,
     };
     CONFIG.save(deps.storage, &config)?;
     PENDING_ADMIN.save(deps.storage, &None)?;

@@ -1,6 +1,8 @@
-//! Usage counters per (org, UTC day) and per (org, bot, UTC day), and the public totals. A
-//! batch or a receipt is first tallied in memory, then every touched counter is read, added
-//! with checked math and only then written, so an overflow leaves storage untouched.
+//! Usage counters per (org, bot, UTC day), from which an org's day is summed, and the public
+//! totals. A batch or a receipt is first tallied in memory, then every touched record is read,
+//! added with checked math and only then written, so an overflow leaves storage untouched.
+//! Storage layout: `compact.rs` and `state.rs`; counters an older layout wrote stay where they
+//! are and are added by the queries (`legacy`).
 
 use std::collections::BTreeMap;
 
@@ -8,10 +10,11 @@ use privexbot_shared::cosmwasm_std::{Deps, Storage, Uint128, Uint64};
 
 use crate::attestation::Attestation;
 use crate::bot_id::BotId;
+use crate::compact::{decode_org_bots, decode_org_day, encode_org_bots, encode_org_day, BotDay};
 use crate::error::ContractError;
 use crate::msg::{TotalsResponse, UsageCounters};
 use crate::receipt::ReceiptLine;
-use crate::state::{batches, org_bots, receipts, BOT_DAY, ORG_BOT_SEEN, ORG_DAY, TOTALS};
+use crate::state::{batches, legacy, org_bot_list_key, org_day_key, receipts, TOTALS};
 
 pub const SECONDS_PER_DAY: u64 = 86_400;
 
@@ -48,10 +51,9 @@ impl UsageCounters {
     }
 }
 
-/// The sums of one batch, before they touch storage.
+/// The sums of one batch or receipt per (org, bot, day), before they touch storage.
 #[derive(Default)]
 pub struct Tally {
-    org_day: BTreeMap<(u64, u32), UsageCounters>,
     bot_day: BTreeMap<(u64, BotId, u32), UsageCounters>,
     pub total: UsageCounters,
 }
@@ -83,8 +85,6 @@ impl Tally {
         day: u32,
         add: &UsageCounters,
     ) -> Result<(), ContractError> {
-        let org_day = self.org_day.entry((org, day)).or_default();
-        *org_day = org_day.checked_add(add)?;
         let bot_day = self.bot_day.entry((org, bot, day)).or_default();
         *bot_day = bot_day.checked_add(add)?;
         self.total = self.total.checked_add(add)?;
@@ -92,56 +92,158 @@ impl Tally {
     }
 
     /// Adds the tally to the stored counters and totals; writes nothing if any sum overflows.
-    pub fn apply(self, storage: &mut dyn Storage) -> Result<(), ContractError> {
-        let mut org_day = Vec::with_capacity(self.org_day.len());
-        for (key, add) in &self.org_day {
-            let stored = ORG_DAY.may_load(storage, key)?.unwrap_or_default();
-            org_day.push((key, stored.checked_add(add)?));
-        }
-        let mut bot_day = Vec::with_capacity(self.bot_day.len());
-        // A bot with a stored counter is already in its org's list: only the others are
-        // looked up, which spares a read per line when a day's usage arrives in several parts.
-        // Keys are sorted by (org, bot, day), so a bot's days are adjacent: comparing with the
-        // last one pushed is enough to list each bot once.
-        let mut maybe_new_bots: Vec<(u64, BotId)> = Vec::new();
-        for (key, add) in &self.bot_day {
-            let stored = match BOT_DAY.may_load(storage, key)? {
-                Some(stored) => stored,
-                None => {
-                    if maybe_new_bots.last() != Some(&(key.0, key.1)) {
-                        maybe_new_bots.push((key.0, key.1));
-                    }
-                    UsageCounters::default()
+    /// Per org it reads and writes one record per touched day, and reads its bot list once
+    /// (writing it only when a bot is new): the cost follows the orgs and days a receipt
+    /// touches, not its lines. `legacy` is the config's `legacy_counters`.
+    pub fn apply(self, storage: &mut dyn Storage, legacy: bool) -> Result<(), ContractError> {
+        let mut writes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut lines = self.bot_day.iter().peekable();
+        while let Some(&(&(org, _, _), _)) = lines.peek() {
+            let list_key = org_bot_list_key(org);
+            let (has_legacy, mut bots, mut list_changed) = match storage.get(&list_key) {
+                Some(bytes) => {
+                    let (has_legacy, bots) = decode_org_bots(&bytes)?;
+                    (has_legacy, bots, false)
                 }
+                None if legacy => {
+                    let bots = legacy_org_bots(storage, org)?;
+                    (!bots.is_empty(), bots, true)
+                }
+                None => (false, Vec::new(), true),
             };
-            bot_day.push((key, stored.checked_add(add)?));
+            let mut days: BTreeMap<u32, Vec<(u32, BotId, &UsageCounters)>> = BTreeMap::new();
+            while let Some((&(_, bot, day), add)) = lines.next_if(|((o, _, _), _)| *o == org) {
+                let index = match bots.iter().position(|b| *b == bot.0) {
+                    Some(i) => i,
+                    None => {
+                        bots.push(bot.0);
+                        list_changed = true;
+                        bots.len() - 1
+                    }
+                };
+                let index = u32::try_from(index).map_err(|_| ContractError::Overflow {})?;
+                days.entry(day).or_default().push((index, bot, add));
+            }
+            for (day, adds) in days {
+                let key = org_day_key(org, day);
+                let mut entries = match storage.get(&key) {
+                    Some(bytes) => decode_org_day(&bytes)?,
+                    None => Vec::new(),
+                };
+                for (index, bot, add) in adds {
+                    let sum = match entries.binary_search_by_key(&index, |(i, _)| *i) {
+                        Ok(at) => {
+                            entries[at].1 = entries[at].1.checked_add(add)?;
+                            &entries[at].1
+                        }
+                        Err(at) => {
+                            entries.insert(at, (index, add.clone()));
+                            &entries[at].1
+                        }
+                    };
+                    // Queries add the legacy counter to the compact one: their sum must fit.
+                    if has_legacy {
+                        if let Some(old) = legacy::BOT_DAY.may_load(storage, &(org, bot, day))? {
+                            old.checked_add(sum)?;
+                        }
+                    }
+                }
+                // The org's day is summed at query time: it must fit too.
+                let mut org_day = if has_legacy {
+                    legacy::ORG_DAY
+                        .may_load(storage, &(org, day))?
+                        .unwrap_or_default()
+                } else {
+                    UsageCounters::default()
+                };
+                for (_, sums) in &entries {
+                    org_day = org_day.checked_add(sums)?;
+                }
+                writes.push((key, encode_org_day(&entries)));
+            }
+            if list_changed {
+                writes.push((list_key, encode_org_bots(has_legacy, &bots)));
+            }
         }
         let totals = TOTALS
             .may_load(storage)?
             .unwrap_or_default()
             .checked_add(&self.total)?;
 
-        for (key, value) in org_day {
-            ORG_DAY.save(storage, key, &value)?;
-        }
-        for (org, bot) in maybe_new_bots {
-            note_org_bot(storage, org, bot)?;
-        }
-        for (key, value) in bot_day {
-            BOT_DAY.save(storage, key, &value)?;
+        for (key, value) in writes {
+            storage.set(&key, &value);
         }
         TOTALS.save(storage, &totals)?;
         Ok(())
     }
 }
 
-/// Keeps `org_bots(org)` listing every bot of the org with usage, once.
-fn note_org_bot(storage: &mut dyn Storage, org: u64, bot: BotId) -> Result<(), ContractError> {
-    if !ORG_BOT_SEEN.has(storage, &(org, bot)) {
-        ORG_BOT_SEEN.save(storage, &(org, bot), &true)?;
-        org_bots(org).push(storage, &bot.to_string())?;
+/// An org's bots from the legacy list (UUID strings), to seed its compact list.
+fn legacy_org_bots(storage: &dyn Storage, org: u64) -> Result<Vec<[u8; 16]>, ContractError> {
+    let list = legacy::org_bots(org);
+    let len = list.len(storage)?;
+    list.page(storage, 0, len)?
+        .iter()
+        .map(|bot| Ok(BotId::parse(bot)?.0))
+        .collect()
+}
+
+/// An org's bot list and whether it has legacy counters, as the queries read them: an org
+/// without a compact list has only legacy counters (when the contract may hold any) or none.
+pub fn org_bot_list(
+    storage: &dyn Storage,
+    legacy: bool,
+    org: u64,
+) -> Result<OrgBotList, ContractError> {
+    Ok(match storage.get(&org_bot_list_key(org)) {
+        Some(bytes) => {
+            let (has_legacy, bots) = decode_org_bots(&bytes)?;
+            OrgBotList::Compact { has_legacy, bots }
+        }
+        None if legacy => OrgBotList::LegacyOnly,
+        None => OrgBotList::Compact {
+            has_legacy: false,
+            bots: Vec::new(),
+        },
+    })
+}
+
+pub enum OrgBotList {
+    Compact {
+        has_legacy: bool,
+        bots: Vec<[u8; 16]>,
+    },
+    LegacyOnly,
+}
+
+impl OrgBotList {
+    pub fn has_legacy(&self) -> bool {
+        match self {
+            OrgBotList::Compact { has_legacy, .. } => *has_legacy,
+            OrgBotList::LegacyOnly => true,
+        }
     }
-    Ok(())
+
+    pub fn index_of(&self, bot: &BotId) -> Option<u32> {
+        match self {
+            OrgBotList::Compact { bots, .. } => {
+                bots.iter().position(|b| *b == bot.0).map(|i| i as u32)
+            }
+            OrgBotList::LegacyOnly => None,
+        }
+    }
+}
+
+/// The compact bots' sums of an org's day, by bot index.
+pub fn org_day_entries(
+    storage: &dyn Storage,
+    org: u64,
+    day: u32,
+) -> Result<Vec<BotDay>, ContractError> {
+    Ok(match storage.get(&org_day_key(org, day)) {
+        Some(bytes) => decode_org_day(&bytes)?,
+        None => Vec::new(),
+    })
 }
 
 pub fn query_totals(deps: Deps) -> Result<TotalsResponse, ContractError> {

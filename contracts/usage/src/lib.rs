@@ -6,6 +6,7 @@ pub mod attestation;
 mod batches;
 mod billing;
 pub mod bot_id;
+mod compact;
 pub mod contract;
 mod counters;
 mod error;

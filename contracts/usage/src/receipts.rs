@@ -136,7 +136,7 @@ pub fn execute_submit_receipt(
     }
 
     let sums = tally.total.clone();
-    tally.apply(deps.storage)?;
+    tally.apply(deps.storage, config.legacy_counters)?;
     record.last_seq = last_seq;
     SIGNERS.save(deps.storage, signer.as_slice(), &record)?;
     let list = receipts();

@@ -23,6 +23,10 @@ pub struct Config {
     pub max_receipt_lines: u32,
     #[serde(default = "accept_v1_by_default")]
     pub accept_v1: bool,
+    /// Whether counters may exist in the JSON layout written before the compact one: true for
+    /// a config stored before that layout, false from instantiation on.
+    #[serde(default = "legacy_counters_by_default")]
+    pub legacy_counters: bool,
 }
 
 fn default_max_receipt_lines() -> u32 {
@@ -30,6 +34,10 @@ fn default_max_receipt_lines() -> u32 {
 }
 
 fn accept_v1_by_default() -> bool {
+    true
+}
+
+fn legacy_counters_by_default() -> bool {
     true
 }
 
@@ -82,13 +90,42 @@ pub fn receipts() -> AppendList<ReceiptHeader> {
 /// Sums over every settled answer.
 pub const TOTALS: Item<UsageCounters> = Item::new("totals");
 
-/// Counters per (org, UTC day).
-pub const ORG_DAY: Map<(u64, u32), UsageCounters> = Map::new("org_day");
-/// Counters per (org, bot, UTC day).
-pub const BOT_DAY: Map<(u64, BotId, u32), UsageCounters> = Map::new("bot_day");
-/// Whether a bot already appears in its org's `org_bots` list.
-pub const ORG_BOT_SEEN: Map<(u64, BotId), bool> = Map::new("org_bot_seen");
-/// The bots of one org (UUID strings) in order of first usage.
-pub fn org_bots(org_id: u64) -> AppendList<String> {
-    AppendList::new("org_bots").suffixed(&org_id)
+/// The counters, compact layout (`compact.rs`): one record per (org, UTC day) with every
+/// bot's sums that day, and one record per org listing its bots. Raw bytes, so not a `Map`
+/// (whose values are JSON); keys follow the `Map` layout (length-prefixed namespace), so they
+/// cannot collide with any handle's.
+const ORG_DAY_BOOK: &[u8] = b"od";
+const ORG_BOT_LIST: &[u8] = b"ob";
+
+fn raw_key(namespace: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2 + namespace.len() + key.len());
+    out.extend_from_slice(&(namespace.len() as u16).to_be_bytes());
+    out.extend_from_slice(namespace);
+    out.extend_from_slice(key);
+    out
+}
+
+pub fn org_day_key(org: u64, day: u32) -> Vec<u8> {
+    let mut key = org.to_be_bytes().to_vec();
+    key.extend_from_slice(&day.to_be_bytes());
+    raw_key(ORG_DAY_BOOK, &key)
+}
+
+pub fn org_bot_list_key(org: u64) -> Vec<u8> {
+    raw_key(ORG_BOT_LIST, &org.to_be_bytes())
+}
+
+/// The JSON layout of the counters, written before the compact one: never written again,
+/// read (and added) for orgs that have counters in it.
+pub mod legacy {
+    use super::*;
+
+    /// Counters per (org, UTC day).
+    pub const ORG_DAY: Map<(u64, u32), UsageCounters> = Map::new("org_day");
+    /// Counters per (org, bot, UTC day).
+    pub const BOT_DAY: Map<(u64, BotId, u32), UsageCounters> = Map::new("bot_day");
+    /// The bots of one org (UUID strings) in order of first usage.
+    pub fn org_bots(org_id: u64) -> AppendList<String> {
+        AppendList::new("org_bots").suffixed(&org_id)
+    }
 }

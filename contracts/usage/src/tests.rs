@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use privexbot_shared::cosmwasm_std::testing::{
     mock_dependencies, mock_env, mock_info, MockApi, MockQuerier, MockStorage, MOCK_CONTRACT_ADDR,
 };
+use privexbot_shared::cosmwasm_std::Storage;
 use privexbot_shared::cosmwasm_std::{
     coins, Binary, ContractResult, Env, OwnedDeps, SystemResult, Timestamp, Uint64, WasmQuery,
 };
@@ -18,10 +19,12 @@ use privexbot_shared::permit::{
 use privexbot_shared::storage::from_json_bytes;
 
 use crate::attestation::Attestation;
+use crate::bot_id::BotId;
+use crate::compact::encode_org_day;
 use crate::contract::{execute, instantiate, query};
 use crate::msg::*;
 use crate::receipt::Receipt;
-use crate::state::ORG_DAY;
+use crate::state::{legacy, org_day_key, CONFIG};
 use crate::ContractError;
 
 const PREFIX: &str = "secret";
@@ -182,19 +185,23 @@ fn a_counter_overflow_is_refused_and_writes_nothing() {
     let gateway = Key::new(1);
     let mut deps = setup("owner".into(), &gateway);
     let day = (NOW / 86_400) as u32;
-    // A history that already fills the org's message counter for today.
-    let full = UsageCounters {
-        messages: Uint64::MAX,
-        ..Default::default()
-    };
-    ORG_DAY
-        .save(deps.as_mut().storage, &(ORG, day), &full)
-        .unwrap();
+    let relayer = mock_info("relayer", &[]);
     let msg = batch(&gateway, 1, &[attestation(&gateway, 1, NOW)]);
-    let err = execute(deps.as_mut(), env_at(NOW), mock_info("relayer", &[]), msg).unwrap_err();
+    execute(deps.as_mut(), env_at(NOW), relayer.clone(), msg).unwrap();
+    // A history that already fills the bot's message counter for today.
+    let full = encode_org_day(&[(
+        0,
+        UsageCounters {
+            messages: Uint64::MAX,
+            ..Default::default()
+        },
+    )]);
+    deps.storage.set(&org_day_key(ORG, day), &full);
+    let msg = batch(&gateway, 2, &[attestation(&gateway, 2, NOW)]);
+    let err = execute(deps.as_mut(), env_at(NOW), relayer, msg).unwrap_err();
     assert_eq!(err, ContractError::Overflow {});
     // Nothing of the batch was written: counters, sequence and batch list are as before.
-    assert_eq!(ORG_DAY.load(&deps.storage, &(ORG, day)).unwrap(), full);
+    assert_eq!(deps.storage.get(&org_day_key(ORG, day)), Some(full));
     let seq: LastSeqResponse = from_json_bytes(
         &query(
             deps.as_ref(),
@@ -206,10 +213,217 @@ fn a_counter_overflow_is_refused_and_writes_nothing() {
         .unwrap(),
     )
     .unwrap();
-    assert_eq!(seq.last_seq, Uint64::zero());
+    assert_eq!(seq.last_seq, Uint64::one());
     let totals: TotalsResponse =
         from_json_bytes(&query(deps.as_ref(), mock_env(), QueryMsg::Totals {}).unwrap()).unwrap();
-    assert_eq!(totals.batches, 0);
+    assert_eq!(totals.batches, 1);
+    assert_eq!(totals.counters.messages, Uint64::one());
+}
+
+fn counters(messages: u64, prompt: u128, completion: u128) -> UsageCounters {
+    UsageCounters {
+        messages: Uint64::new(messages),
+        prompt_tokens: prompt.into(),
+        completion_tokens: completion.into(),
+    }
+}
+
+/// Gives the org's owner the viewing key `vk`.
+fn owner_viewing_key(deps: &mut Deps) -> QueryAuth {
+    let set = ExecuteMsg::SetViewingKey {
+        key: "vk".into(),
+        padding: None,
+    };
+    execute(deps.as_mut(), mock_env(), mock_info("owner", &[]), set).unwrap();
+    QueryAuth::ViewingKey {
+        address: "owner".into(),
+        key: "vk".into(),
+    }
+}
+
+fn ask<T: serde::de::DeserializeOwned>(deps: &Deps, msg: QueryMsg) -> T {
+    from_json_bytes(&query(deps.as_ref(), mock_env(), msg).unwrap()).unwrap()
+}
+
+fn org_days(
+    deps: &Deps,
+    auth: &QueryAuth,
+    from_day: u32,
+    to_day: u32,
+) -> Vec<(u32, UsageCounters)> {
+    let usage: UsageResponse = ask(
+        deps,
+        QueryMsg::OrgUsage {
+            org_id: ORG,
+            from_day,
+            to_day,
+            auth: auth.clone(),
+        },
+    );
+    usage
+        .days
+        .into_iter()
+        .map(|d| (d.day, d.counters))
+        .collect()
+}
+
+fn bot_days(
+    deps: &Deps,
+    auth: &QueryAuth,
+    bot: [u8; 16],
+    from_day: u32,
+    to_day: u32,
+) -> Vec<(u32, UsageCounters)> {
+    let usage: UsageResponse = ask(
+        deps,
+        QueryMsg::BotUsage {
+            org_id: ORG,
+            bot: BotId(bot).to_string(),
+            from_day,
+            to_day,
+            auth: auth.clone(),
+        },
+    );
+    usage
+        .days
+        .into_iter()
+        .map(|d| (d.day, d.counters))
+        .collect()
+}
+
+fn bots_of_org(deps: &Deps, auth: &QueryAuth) -> Vec<String> {
+    let bots: OrgBotsResponse = ask(
+        deps,
+        QueryMsg::OrgBots {
+            org_id: ORG,
+            start: None,
+            limit: None,
+            auth: auth.clone(),
+        },
+    );
+    assert_eq!(bots.total, bots.bots.len() as u64);
+    bots.bots
+}
+
+/// A contract whose state predates the compact counters (its config has no
+/// `legacy_counters`, its counters are JSON under the old keys) keeps every count exact: the
+/// queries add the old counters to the new ones, and new bots follow the old ones in the list.
+#[test]
+fn counters_of_the_legacy_layout_stay_exact_and_are_added_to() {
+    let gateway = Key::new(1);
+    let mut deps = setup("owner".into(), &gateway);
+    let mut config = serde_json::to_value(CONFIG.load(&deps.storage).unwrap()).unwrap();
+    config.as_object_mut().unwrap().remove("legacy_counters");
+    CONFIG
+        .save(
+            deps.as_mut().storage,
+            &serde_json::from_value(config).unwrap(),
+        )
+        .unwrap();
+    let today = (NOW / 86_400) as u32;
+    let (old_bot, bot, new_bot) = ([9u8; 16], [3u8; 16], [5u8; 16]);
+    let store = deps.as_mut().storage;
+    for b in [old_bot, bot] {
+        legacy::org_bots(ORG)
+            .push(store, &BotId(b).to_string())
+            .unwrap();
+    }
+    legacy::ORG_DAY
+        .save(store, &(ORG, today - 1), &counters(4, 40, 80))
+        .unwrap();
+    legacy::ORG_DAY
+        .save(store, &(ORG, today), &counters(2, 20, 40))
+        .unwrap();
+    legacy::BOT_DAY
+        .save(
+            store,
+            &(ORG, BotId(old_bot), today - 1),
+            &counters(4, 40, 80),
+        )
+        .unwrap();
+    legacy::BOT_DAY
+        .save(store, &(ORG, BotId(bot), today), &counters(2, 20, 40))
+        .unwrap();
+    let auth = owner_viewing_key(&mut deps);
+    let names = |bots: &[[u8; 16]]| {
+        bots.iter()
+            .map(|b| BotId(*b).to_string())
+            .collect::<Vec<_>>()
+    };
+
+    // Before anything new is settled, the old layout answers alone.
+    assert_eq!(bots_of_org(&deps, &auth), names(&[old_bot, bot]));
+    assert_eq!(
+        org_days(&deps, &auth, today - 1, today),
+        vec![
+            (today - 1, counters(4, 40, 80)),
+            (today, counters(2, 20, 40))
+        ]
+    );
+
+    // Three answers of `bot` today (10 prompt and 20 completion tokens each), by receipt.
+    let atts: Vec<Attestation> = (1..=3).map(|seq| attestation(&gateway, seq, NOW)).collect();
+    let receipt = Receipt::over(&atts).unwrap();
+    let relayer = mock_info("relayer", &[]);
+    let msg = receipt_msg(&receipt, &gateway.sign(&receipt.hash()));
+    execute(deps.as_mut(), env_at(NOW), relayer.clone(), msg).unwrap();
+    // Then one answer of a bot the org never used, by batch.
+    let mut first_answer = attestation(&gateway, 4, NOW);
+    first_answer.bot = new_bot;
+    let msg = batch(&gateway, 4, &[first_answer]);
+    execute(deps.as_mut(), env_at(NOW), relayer, msg).unwrap();
+
+    assert_eq!(
+        org_days(&deps, &auth, today - 1, today),
+        vec![
+            (today - 1, counters(4, 40, 80)),
+            (today, counters(6, 60, 120))
+        ]
+    );
+    assert_eq!(
+        bot_days(&deps, &auth, bot, today - 1, today),
+        vec![(today, counters(5, 50, 100))]
+    );
+    assert_eq!(
+        bot_days(&deps, &auth, old_bot, today - 1, today),
+        vec![(today - 1, counters(4, 40, 80))]
+    );
+    assert_eq!(
+        bot_days(&deps, &auth, new_bot, today - 1, today),
+        vec![(today, counters(1, 10, 20))]
+    );
+    assert_eq!(bots_of_org(&deps, &auth), names(&[old_bot, bot, new_bot]));
+    // The old keys were only read: they hold what they held.
+    assert_eq!(
+        legacy::ORG_DAY.load(&deps.storage, &(ORG, today)).unwrap(),
+        counters(2, 20, 40)
+    );
+    assert_eq!(legacy::org_bots(ORG).len(&deps.storage).unwrap(), 2);
+}
+
+/// Where the old counter and the new one together would not fit, the settlement is refused
+/// whole: a query must never be unable to add what was settled.
+#[test]
+fn a_legacy_counter_counts_toward_overflow() {
+    let gateway = Key::new(1);
+    let mut deps = setup("owner".into(), &gateway);
+    let mut config = CONFIG.load(&deps.storage).unwrap();
+    config.legacy_counters = true;
+    CONFIG.save(deps.as_mut().storage, &config).unwrap();
+    let today = (NOW / 86_400) as u32;
+    let store = deps.as_mut().storage;
+    legacy::org_bots(ORG)
+        .push(store, &BotId([3u8; 16]).to_string())
+        .unwrap();
+    let full = counters(u64::MAX, 0, 0);
+    legacy::ORG_DAY.save(store, &(ORG, today), &full).unwrap();
+    legacy::BOT_DAY
+        .save(store, &(ORG, BotId([3u8; 16]), today), &full)
+        .unwrap();
+    let msg = batch(&gateway, 1, &[attestation(&gateway, 1, NOW)]);
+    let err = execute(deps.as_mut(), env_at(NOW), mock_info("relayer", &[]), msg).unwrap_err();
+    assert_eq!(err, ContractError::Overflow {});
+    assert_eq!(deps.storage.get(&org_day_key(ORG, today)), None);
 }
 
 fn receipt_msg(receipt: &Receipt, signature: &[u8; 64]) -> ExecuteMsg {
@@ -276,9 +490,11 @@ fn a_receipt_settles_and_a_forged_one_does_not() {
         }
     );
     let day = (NOW / 86_400) as u32;
-    let counters = ORG_DAY.load(&deps.storage, &(ORG, day)).unwrap();
-    assert_eq!(counters.messages, Uint64::new(3));
-    assert_eq!(counters.completion_tokens.u128(), 60);
+    let auth = owner_viewing_key(&mut deps);
+    assert_eq!(
+        org_days(&deps, &auth, day, day),
+        vec![(day, counters(3, 30, 60))]
+    );
     let header: ReceiptHeader =
         from_json_bytes(&query(deps.as_ref(), mock_env(), QueryMsg::Receipt { id: 0 }).unwrap())
             .unwrap();

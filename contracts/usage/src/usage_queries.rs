@@ -5,12 +5,13 @@ use privexbot_shared::cosmwasm_std::{Deps, Env};
 
 use crate::access::ensure_may_read_usage;
 use crate::bot_id::BotId;
+use crate::counters::{org_bot_list, org_day_entries, OrgBotList};
 use crate::error::ContractError;
 use crate::msg::{
     DayUsage, OrgBotsResponse, QueryAuth, UsageCounters, UsageResponse, DEFAULT_PAGE_LIMIT,
     MAX_DAY_SPAN, MAX_PAGE_LIMIT,
 };
-use crate::state::{org_bots, BOT_DAY, ORG_DAY};
+use crate::state::{legacy, CONFIG};
 
 /// Checks a requested day range: ordered and at most `MAX_DAY_SPAN` days.
 fn day_range(from_day: u32, to_day: u32) -> Result<std::ops::RangeInclusive<u32>, ContractError> {
@@ -52,8 +53,17 @@ pub fn query_org_usage(
 ) -> Result<UsageResponse, ContractError> {
     let range = day_range(from_day, to_day)?;
     ensure_may_read_usage(deps, &env, &auth, org_id)?;
+    let legacy = CONFIG.load(deps.storage)?.legacy_counters;
+    let has_legacy = org_bot_list(deps.storage, legacy, org_id)?.has_legacy();
     let (days, total) = collect_days(range, |day| {
-        Ok(ORG_DAY.may_load(deps.storage, &(org_id, day))?)
+        let mut sums = match has_legacy {
+            true => legacy::ORG_DAY.may_load(deps.storage, &(org_id, day))?,
+            false => None,
+        };
+        for (_, bot_sums) in org_day_entries(deps.storage, org_id, day)? {
+            sums = Some(sums.unwrap_or_default().checked_add(&bot_sums)?);
+        }
+        Ok(sums)
     })?;
     Ok(UsageResponse {
         org_id,
@@ -75,8 +85,21 @@ pub fn query_bot_usage(
     let bot_id = BotId::parse(&bot)?;
     let range = day_range(from_day, to_day)?;
     ensure_may_read_usage(deps, &env, &auth, org_id)?;
+    let legacy = CONFIG.load(deps.storage)?.legacy_counters;
+    let list = org_bot_list(deps.storage, legacy, org_id)?;
+    let index = list.index_of(&bot_id);
     let (days, total) = collect_days(range, |day| {
-        Ok(BOT_DAY.may_load(deps.storage, &(org_id, bot_id, day))?)
+        let mut sums = match list.has_legacy() {
+            true => legacy::BOT_DAY.may_load(deps.storage, &(org_id, bot_id, day))?,
+            false => None,
+        };
+        if let Some(index) = index {
+            let entries = org_day_entries(deps.storage, org_id, day)?;
+            if let Some((_, bot_sums)) = entries.iter().find(|(i, _)| *i == index) {
+                sums = Some(sums.unwrap_or_default().checked_add(bot_sums)?);
+            }
+        }
+        Ok(sums)
     })?;
     Ok(UsageResponse {
         org_id,
@@ -95,11 +118,30 @@ pub fn query_org_bots(
     auth: QueryAuth,
 ) -> Result<OrgBotsResponse, ContractError> {
     ensure_may_read_usage(deps, &env, &auth, org_id)?;
-    let list = org_bots(org_id);
+    let start = start.unwrap_or(0);
     let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT).min(MAX_PAGE_LIMIT) as u64;
+    let legacy = CONFIG.load(deps.storage)?.legacy_counters;
+    // A compact list starts with the org's legacy bots, in their order.
+    let (bots, total) = match org_bot_list(deps.storage, legacy, org_id)? {
+        OrgBotList::Compact { bots, .. } => (
+            bots.iter()
+                .skip(usize::try_from(start).unwrap_or(usize::MAX))
+                .take(limit as usize)
+                .map(|b| BotId(*b).to_string())
+                .collect(),
+            bots.len() as u64,
+        ),
+        OrgBotList::LegacyOnly => {
+            let list = legacy::org_bots(org_id);
+            (
+                list.page(deps.storage, start, limit)?,
+                list.len(deps.storage)?,
+            )
+        }
+    };
     Ok(OrgBotsResponse {
         org_id,
-        bots: list.page(deps.storage, start.unwrap_or(0), limit)?,
-        total: list.len(deps.storage)?,
+        bots,
+        total,
     })
 }

@@ -1,30 +1,20 @@
 /**
- * The dapp's origin for the journey: the production build as static files, with the api, the
- * devnet and the relayer behind the same origin exactly as dapp/vite.config.ts proxies them in
- * development (`/auth`, `/v1`, `/widget.js`, `/embed`, ... → api; `/devnet/*` → devnet;
- * `/relayer/*` → relayer). Unknown paths that accept HTML get index.html (client-side routes).
+ * The dapp's origin for the journey: the production build served by the api's own dapp
+ * router (`@privexbot/api/http/serve-dapp`, what the api mounts with DAPP_DIST_DIR), with the
+ * api, the devnet and the relayer behind the same origin exactly as dapp/vite.config.ts
+ * proxies them in development (`/auth`, `/v1`, `/widget.js`, `/embed`, ... → api;
+ * `/devnet/*` → devnet; `/relayer/*` → relayer).
  *
- * Written here rather than using `vite preview` because preview does not apply the dev
- * server's proxy to a build, and the api does not serve the dapp yet (DAPP_DIST_DIR).
- * Responses are streamed through untouched, so SSE arrives token by token.
+ * A front of its own rather than `vite preview`, because preview does not apply the dev
+ * server's proxy to a build, and the api alone has no `/devnet` or `/relayer`. Proxied
+ * responses are streamed through untouched, so SSE arrives token by token.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { serveDapp as dappFiles } from '@privexbot/api/http/serve-dapp';
+import express from 'express';
 
 const API_PREFIXES = ['/auth/', '/v1/', '/openapi.json', '/widget.js', '/embed/', '/healthz', '/readyz'];
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-};
 
 export interface DappServer {
   origin: string;
@@ -38,49 +28,26 @@ export async function serveDapp(options: {
   relayerUrl: string;
   port?: number;
 }): Promise<DappServer> {
-  const proxy = (req: IncomingMessage, res: ServerResponse, target: string, path: string) => {
-    const url = new URL(path, target);
-    const upstream = request(
-      url,
-      { method: req.method, headers: { ...req.headers, host: url.host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end('upstream unreachable');
-    });
-    req.pipe(upstream);
-  };
-
-  const server: Server = createServer((req, res) => {
-    const path = req.url ?? '/';
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    const path = req.originalUrl;
     if (API_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix)))
       return proxy(req, res, options.apiUrl, path);
     if (path.startsWith('/devnet/')) return proxy(req, res, options.devnetUrl, path.slice('/devnet'.length));
     if (path.startsWith('/relayer/'))
       return proxy(req, res, options.relayerUrl, path.slice('/relayer'.length));
-
-    const pathname = decodeURIComponent(new URL(path, 'http://x').pathname);
-    const file = normalize(join(options.distDir, pathname));
-    const inside = file.startsWith(options.distDir + sep);
-    const target =
-      inside && existsSync(file) && statSync(file).isFile()
-        ? file
-        : req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')
-          ? join(options.distDir, 'index.html')
-          : undefined;
-    if (!target) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream' });
-    createReadStream(target).pipe(res);
+    next();
   });
-  server.listen(options.port ?? 0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  app.use(dappFiles(options.distDir));
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('not found');
+  });
+  const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
+  await new Promise((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
@@ -90,4 +57,21 @@ export async function serveDapp(options: {
         server.closeAllConnections();
       }),
   };
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, target: string, path: string): void {
+  const url = new URL(path, target);
+  const upstream = request(
+    url,
+    { method: req.method, headers: { ...req.headers, host: url.host } },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end('upstream unreachable');
+  });
+  req.pipe(upstream);
 }

@@ -28,7 +28,9 @@ export function serveDapp(distDir: string): Router {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (apiPath.test(req.path) || !(req.get('accept') ?? '').includes('text/html')) return next();
     res.setHeader('cache-control', 'no-cache');
-    res.sendFile(join(root, 'index.html'), (error) => {
+    // Relative to `root`: send refuses an absolute path with a dot-directory in it (a build
+    // kept under ~/.cache) as a dotfile.
+    res.sendFile('index.html', { root }, (error) => {
       if (error) next();
     });
   });

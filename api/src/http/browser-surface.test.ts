@@ -164,7 +164,7 @@ describe('sign-in rate limit', () => {
     const refused = await challenge('198.51.100.7');
     expect(refused.body.error).toMatchObject({
       code: 'RATE_LIMITED',
-      details: { reason: 'sign_in_rate_limit' },
+      details: { reason: 'SIGN_IN_RATE_LIMIT' },
     });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another client is not affected, and a fresh minute starts over.

@@ -123,7 +123,7 @@ describe('bots', () => {
     const refused = attempts.find((a) => a.status === 402);
     expect(refused?.body.error).toMatchObject({
       code: 'QUOTA_EXHAUSTED',
-      details: { reason: 'bot_limit', limit: 2 },
+      details: { reason: 'BOT_LIMIT', limit: 2 },
     });
     expect(await api.db.bot.count({ where: { orgId: '12' } })).toBe(2);
   });

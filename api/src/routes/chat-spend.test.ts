@@ -70,7 +70,7 @@ describe('spend caps and quotas', () => {
     expect(answered).toBeGreaterThan(0);
     expect(answered).toBeLessThanOrEqual(5);
     expect(refusal?.status).toBe(429);
-    expect(refusal?.body.error.details.reason).toBe('visitor_spend_cap');
+    expect(refusal?.body.error.details.reason).toBe('VISITOR_SPEND_CAP');
     const usage = await api.db.usageDaily.findFirst({ where: { botId: bot } });
     const spend = await api.db.rateLimitCounter.findFirst({
       where: { key: { startsWith: `spend:${bot}:` } },
@@ -101,7 +101,7 @@ describe('spend caps and quotas', () => {
     for (const reply of replies.filter((r) => r.status === 402))
       expect(reply.body.error).toMatchObject({
         code: 'QUOTA_EXHAUSTED',
-        details: { reason: 'messages_exhausted' },
+        details: { reason: 'MESSAGES_EXHAUSTED' },
       });
     const usage = await api.db.usageDaily.findFirst({ where: { botId: bot } });
     expect(usage?.messages).toBe(5 + answered);

@@ -105,7 +105,7 @@ describe('hostile uploads are refused without stalling the api', () => {
     expect(response.status).toBe(413);
     expect(response.body.error).toMatchObject({
       code: 'DOCUMENT_TOO_LARGE',
-      details: { reason: 'expands_too_much', format: 'docx' },
+      details: { reason: 'EXPANDS_TOO_MUCH', format: 'docx' },
     });
     expect(healthz.length).toBeGreaterThan(0);
     expect(maxHealthzMs).toBeLessThan(1000);
@@ -121,7 +121,7 @@ describe('hostile uploads are refused without stalling the api', () => {
     expect(response.status).toBe(413);
     expect(response.body.error).toMatchObject({
       code: 'DOCUMENT_TOO_LARGE',
-      details: { reason: 'size_mismatch' },
+      details: { reason: 'SIZE_MISMATCH' },
     });
   });
 
@@ -134,7 +134,7 @@ describe('hostile uploads are refused without stalling the api', () => {
     expect(response.status).toBe(413);
     expect(response.body.error).toMatchObject({
       code: 'DOCUMENT_TOO_LARGE',
-      details: { reason: 'expands_too_much', format: 'pdf' },
+      details: { reason: 'EXPANDS_TOO_MUCH', format: 'pdf' },
     });
     expect(healthz.length).toBeGreaterThan(0);
     expect(maxHealthzMs).toBeLessThan(1000);
@@ -148,7 +148,7 @@ describe('hostile uploads are refused without stalling the api', () => {
     expect(response.status).toBe(413);
     expect(response.body.error).toMatchObject({
       code: 'DOCUMENT_TOO_LARGE',
-      details: { reason: 'record_too_long', format: 'csv' },
+      details: { reason: 'RECORD_TOO_LONG', format: 'csv' },
     });
     expect(healthz.length).toBeGreaterThan(0);
     expect(maxHealthzMs).toBeLessThan(1000);
@@ -161,7 +161,7 @@ describe('hostile uploads are refused without stalling the api', () => {
       'html nested 200,000 deep',
     );
     expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({ details: { reason: 'unreadable_document', format: 'html' } });
+    expect(response.body.error).toMatchObject({ details: { reason: 'UNREADABLE_DOCUMENT', format: 'html' } });
     expect(healthz.length).toBeGreaterThan(0);
   });
 
@@ -180,7 +180,7 @@ describe('hostile uploads are refused without stalling the api', () => {
     expect(third.status).toBe(429);
     expect(third.body.error).toMatchObject({
       code: 'RATE_LIMITED',
-      details: { reason: 'upload_concurrency', limit: 2 },
+      details: { reason: 'UPLOAD_CONCURRENCY', limit: 2 },
     });
     for (const release of heldResponses.splice(0)) release();
     // Same page twice: one is created, the other is its duplicate.
@@ -204,7 +204,7 @@ describe('URL ingestion through a malformed redirect', () => {
       expect(response.status, path).toBe(400);
       expect(response.body.error).toMatchObject({
         code: 'URL_REDIRECT_INVALID',
-        details: { reason: 'redirect_invalid' },
+        details: { reason: 'REDIRECT_INVALID' },
       });
     }
     expect(await api.db.source.count({ where: { botId, name: { contains: 'redirect' } } })).toBe(0);

@@ -187,7 +187,7 @@ describe('ingestion of every file type', () => {
       contentBase64: Buffer.from([0xff, 0xfe, 0xfd, 0x00]).toString('base64'),
     });
     expect(binary.status).toBe(400);
-    expect(binary.body.error.details.reason).toBe('unreadable_document');
+    expect(binary.body.error.details.reason).toBe('UNREADABLE_DOCUMENT');
     expect(await api.db.source.count()).toBe(before);
   });
 });
@@ -231,16 +231,16 @@ describe('URL ingestion', () => {
 
   it('refuses private targets, including through redirects, and bad content', async () => {
     const attempts: [string, number, string][] = [
-      ['http://10.1.2.3/page', 400, 'blocked_address'],
-      ['http://192.168.1.1/', 400, 'blocked_address'],
-      ['http://169.254.169.254/latest/meta-data/', 400, 'blocked_address'],
-      ['http://[::ffff:10.0.0.1]/', 400, 'blocked_address'],
-      ['http://[fd00::1]/', 400, 'blocked_address'],
-      [`${siteUrl}/to-private`, 400, 'blocked_address'],
-      [`${siteUrl}/to-metadata`, 400, 'blocked_address'],
-      [`${siteUrl}/binary`, 415, 'unsupported_content_type'],
-      [`${siteUrl}/huge`, 413, 'too_large'],
-      [`${siteUrl}/slow`, 400, 'timeout'],
+      ['http://10.1.2.3/page', 400, 'BLOCKED_ADDRESS'],
+      ['http://192.168.1.1/', 400, 'BLOCKED_ADDRESS'],
+      ['http://169.254.169.254/latest/meta-data/', 400, 'BLOCKED_ADDRESS'],
+      ['http://[::ffff:10.0.0.1]/', 400, 'BLOCKED_ADDRESS'],
+      ['http://[fd00::1]/', 400, 'BLOCKED_ADDRESS'],
+      [`${siteUrl}/to-private`, 400, 'BLOCKED_ADDRESS'],
+      [`${siteUrl}/to-metadata`, 400, 'BLOCKED_ADDRESS'],
+      [`${siteUrl}/binary`, 415, 'UNSUPPORTED_CONTENT_TYPE'],
+      [`${siteUrl}/huge`, 413, 'TOO_LARGE'],
+      [`${siteUrl}/slow`, 400, 'TIMEOUT'],
     ];
     for (const [url, status, reason] of attempts) {
       const response = await ingest({ type: 'url', url });
@@ -313,7 +313,7 @@ describe('storage cap', () => {
       body: { type: 'text', name: 'b', text: 'y'.repeat(60) },
     });
     expect(over.status).toBe(402);
-    expect(over.body.error.details).toMatchObject({ reason: 'knowledge_storage', limit: 100 });
+    expect(over.body.error.details).toMatchObject({ reason: 'KNOWLEDGE_STORAGE', limit: 100 });
     expect(await api.db.source.count({ where: { botId: bot } })).toBe(1);
   });
 });

@@ -48,7 +48,7 @@ describe('lead capture', () => {
     const refused = await lead(bot, { email: 'more@example.com' }, '2001:db8:7:7::99');
     expect(refused.body.error).toMatchObject({
       code: 'RATE_LIMITED',
-      details: { reason: 'lead_visitor_rate_limit' },
+      details: { reason: 'LEAD_VISITOR_RATE_LIMIT' },
     });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await api.db.lead.count({ where: { botId: bot } })).toBe(3);
@@ -64,7 +64,7 @@ describe('lead capture', () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(8);
     const refused = await lead(bot, { email: 'late@example.com' }, '198.51.100.200');
     expect(refused.status).toBe(429);
-    expect(refused.body.error.details.reason).toBe('lead_bot_rate_limit');
+    expect(refused.body.error.details.reason).toBe('LEAD_BOT_RATE_LIMIT');
     expect(await api.db.lead.count({ where: { botId: bot } })).toBe(8);
   });
 

@@ -141,7 +141,7 @@ describe('public chat', () => {
     expect((await chat(botId, { message: 'hi' }, { origin: 'https://shop.example.com' })).status).toBe(200);
     const foreign = await chat(botId, { message: 'hi' }, { origin: 'https://evil.example.net' });
     expect(foreign.status).toBe(403);
-    expect(foreign.error.details.reason).toBe('origin_not_allowed');
+    expect(foreign.error.details.reason).toBe('ORIGIN_NOT_ALLOWED');
     const server = await chat(botId, { message: 'hi' }, {});
     expect(server.status).toBe(403);
     expect(server.error.message).toMatch(/API key/);
@@ -167,7 +167,7 @@ describe('public chat', () => {
     expect((await chat(bot, { message: 'two' })).status).toBe(200);
     const third = await chat(bot, { message: 'three' });
     expect(third.status).toBe(429);
-    expect(third.error).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'visitor_rate_limit' } });
+    expect(third.error).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'VISITOR_RATE_LIMIT' } });
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another visitor (another address, through a key here) still gets answers.
     const key = await api.request('post', '/v1/orgs/31/api-keys', {
@@ -188,7 +188,7 @@ describe('public chat', () => {
       const reply = await chat(bot, { message: 'tell me everything' });
       status = reply.status;
       if (status === 200) answers++;
-      else expect(reply.error.details.reason).toBe('visitor_spend_cap');
+      else expect(reply.error.details.reason).toBe('VISITOR_SPEND_CAP');
     }
     expect(status).toBe(429);
     expect(answers).toBeGreaterThan(0);
@@ -210,7 +210,7 @@ describe('public chat', () => {
     const refused = await chat(bot, { message: 'again' });
     expect(refused.error).toMatchObject({
       code: 'QUOTA_EXHAUSTED',
-      details: { reason: 'messages_exhausted', used: 10, limit: 10 },
+      details: { reason: 'MESSAGES_EXHAUSTED', used: 10, limit: 10 },
     });
     const warnings = await api.db.quotaWarning.findMany({
       where: { orgId: '32' },

@@ -50,7 +50,7 @@ async function flood(api: PlatformTestApi, bot: string, addresses: string[]) {
         body: { message: 'hello' },
         headers: { ...frame, 'x-forwarded-for': address },
       });
-      if (reply.status === 429) expect(reply.body.error.details.reason).toBe('visitor_rate_limit');
+      if (reply.status === 429) expect(reply.body.error.details.reason).toBe('VISITOR_RATE_LIMIT');
       return reply.status;
     });
     statuses.push(...(await Promise.all(batch)));

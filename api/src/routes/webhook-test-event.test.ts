@@ -27,7 +27,7 @@ describe('send test event', () => {
     expect(response.status).toBe(409);
     expect(response.body.error).toMatchObject({
       code: 'CONFLICT',
-      details: { reason: 'webhook_not_configured' },
+      details: { reason: 'WEBHOOK_NOT_CONFIGURED' },
     });
     expect(await api.db.webhookDelivery.count()).toBe(0);
   });

@@ -34,7 +34,7 @@ export async function getOrgUsage(options: {
     : new Date(to.getTime() - (DEFAULT_DAYS - 1) * DAY_MS);
   if (from > to) {
     throw new AppError(AppErrorCode.VALIDATION_FAILED, 'fromDay must not be after toDay', {
-      details: { reason: 'range_reversed', fromDay: isoDay(from), toDay: isoDay(to) },
+      details: { reason: 'RANGE_REVERSED', fromDay: isoDay(from), toDay: isoDay(to) },
     });
   }
   const days = (to.getTime() - from.getTime()) / DAY_MS + 1;
@@ -69,7 +69,7 @@ function dayStart(day: string, field: string): Date {
   const date = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) {
     throw new AppError(AppErrorCode.VALIDATION_FAILED, `${field} is not a calendar day: ${day}`, {
-      details: { reason: 'invalid_day', field },
+      details: { reason: 'INVALID_DAY', field },
     });
   }
   return date;

@@ -28,7 +28,7 @@ export async function limitSignInAttempts(options: {
     AppErrorCode.RATE_LIMITED,
     'too many sign-in attempts from this address: wait a minute',
     {
-      details: { reason: 'sign_in_rate_limit', limitPerMinute: options.limitPerMinute },
+      details: { reason: 'SIGN_IN_RATE_LIMIT', limitPerMinute: options.limitPerMinute },
     },
   );
 }

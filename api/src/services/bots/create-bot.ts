@@ -41,7 +41,7 @@ export async function createBot(options: {
           AppErrorCode.QUOTA_EXHAUSTED,
           `the organization’s plan allows ${limit} bot${limit === 1 ? '' : 's'}: upgrade the plan or delete a bot`,
           {
-            details: { reason: 'bot_limit', limit, used: count },
+            details: { reason: 'BOT_LIMIT', limit, used: count },
           },
         );
       }

@@ -129,7 +129,7 @@ export async function admitChat(options: {
   if (admission.visitorCount > bot.visitorRateLimitPerMin)
     throw new AppError(AppErrorCode.RATE_LIMITED, 'too many messages: please wait a moment', {
       details: {
-        reason: 'visitor_rate_limit',
+        reason: 'VISITOR_RATE_LIMIT',
         limitPerMinute: bot.visitorRateLimitPerMin,
         retryAfterSeconds,
       },
@@ -138,7 +138,7 @@ export async function admitChat(options: {
     throw new AppError(
       AppErrorCode.RATE_LIMITED,
       'this assistant is very busy: please try again in a moment',
-      { details: { reason: 'bot_rate_limit', retryAfterSeconds } },
+      { details: { reason: 'BOT_RATE_LIMIT', retryAfterSeconds } },
     );
   if (Math.random() < 0.01)
     void sweepOldCounters({ db, before: new Date(now.getTime() - 2 * 86_400_000) }).catch(() => {});
@@ -152,7 +152,7 @@ export async function admitChat(options: {
         : 'too many answers at once: please wait for the current one',
       {
         details: {
-          reason: 'visitor_spend_cap',
+          reason: 'VISITOR_SPEND_CAP',
           retryAfterSeconds:
             admission.spent >= bot.visitorDailyTokenCap
               ? Math.ceil((day.getTime() + 86_400_000 - now.getTime()) / 1000)

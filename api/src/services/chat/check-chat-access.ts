@@ -66,6 +66,6 @@ export async function checkChatAccess(options: {
   throw new AppError(
     AppErrorCode.FORBIDDEN,
     `the origin ${origin.slice(0, 200)} is not allowed to use this bot`,
-    { details: { reason: 'origin_not_allowed' } },
+    { details: { reason: 'ORIGIN_NOT_ALLOWED' } },
   );
 }

@@ -5,7 +5,7 @@ export class ZipExpansionError extends Error {
   override readonly name = 'ZipExpansionError';
   constructor(
     message: string,
-    readonly reason: 'expands_too_much' | 'size_mismatch' | 'too_many_entries' | 'malformed_zip',
+    readonly reason: 'EXPANDS_TOO_MUCH' | 'SIZE_MISMATCH' | 'TOO_MANY_ENTRIES' | 'MALFORMED_ZIP',
   ) {
     super(message);
   }
@@ -32,14 +32,14 @@ export function checkZipEntries(zip: Buffer, maxExpandedBytes: number): void {
       continue;
     }
     if (entry.method !== 8)
-      throw new ZipExpansionError(`unsupported compression in ${entry.name}`, 'malformed_zip');
+      throw new ZipExpansionError(`unsupported compression in ${entry.name}`, 'MALFORMED_ZIP');
     let inflated: Buffer;
     try {
       // One byte of slack: an entry that inflates past its declared size fails right there.
       inflated = inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw sizeMismatch(entry.name);
-      throw new ZipExpansionError(`entry ${entry.name} is corrupt`, 'malformed_zip');
+      throw new ZipExpansionError(`entry ${entry.name} is corrupt`, 'MALFORMED_ZIP');
     }
     if (inflated.length !== entry.uncompressedSize) throw sizeMismatch(entry.name);
   }
@@ -52,7 +52,7 @@ export function checkZipDeclaredSizes(zip: Buffer, maxExpandedBytes: number): Zi
   if (declared > maxExpandedBytes) {
     throw new ZipExpansionError(
       `the archive expands to ${declared} bytes; the limit is ${maxExpandedBytes}`,
-      'expands_too_much',
+      'EXPANDS_TOO_MUCH',
     );
   }
   return entries;
@@ -72,17 +72,17 @@ function readCentralDirectory(zip: Buffer): ZipEntry[] {
   const offset = zip.readUInt32LE(end + 16);
   // Zip64 archives mark their real sizes with 0xFFFF…: no office document needs one.
   if (count === 0xffff || offset === 0xffffffff)
-    throw new ZipExpansionError('zip64 archives are not accepted', 'malformed_zip');
+    throw new ZipExpansionError('zip64 archives are not accepted', 'MALFORMED_ZIP');
   if (count > MAX_ENTRIES)
     throw new ZipExpansionError(
       `the archive has ${count} entries; the limit is ${MAX_ENTRIES}`,
-      'too_many_entries',
+      'TOO_MANY_ENTRIES',
     );
   const entries: ZipEntry[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {
     if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL_ENTRY)
-      throw new ZipExpansionError('the zip central directory is corrupt', 'malformed_zip');
+      throw new ZipExpansionError('the zip central directory is corrupt', 'MALFORMED_ZIP');
     const nameLength = zip.readUInt16LE(at + 28);
     const entry: ZipEntry = {
       method: zip.readUInt16LE(at + 10),
@@ -92,7 +92,7 @@ function readCentralDirectory(zip: Buffer): ZipEntry[] {
       name: zip.toString('utf8', at + 46, at + 46 + nameLength),
     };
     if (entry.compressedSize === 0xffffffff || entry.uncompressedSize === 0xffffffff)
-      throw new ZipExpansionError('zip64 archives are not accepted', 'malformed_zip');
+      throw new ZipExpansionError('zip64 archives are not accepted', 'MALFORMED_ZIP');
     entries.push(entry);
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
@@ -104,19 +104,19 @@ function findEndOfCentralDirectory(zip: Buffer): number {
   for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
     if (zip.readUInt32LE(at) === END_OF_CENTRAL_DIRECTORY) return at;
   }
-  throw new ZipExpansionError('not a zip archive', 'malformed_zip');
+  throw new ZipExpansionError('not a zip archive', 'MALFORMED_ZIP');
 }
 
 function entryData(zip: Buffer, entry: ZipEntry): Buffer {
   const at = entry.localHeaderOffset;
   if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL_HEADER)
-    throw new ZipExpansionError(`entry ${entry.name} is corrupt`, 'malformed_zip');
+    throw new ZipExpansionError(`entry ${entry.name} is corrupt`, 'MALFORMED_ZIP');
   const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
   if (start + entry.compressedSize > zip.length)
-    throw new ZipExpansionError(`entry ${entry.name} is truncated`, 'malformed_zip');
+    throw new ZipExpansionError(`entry ${entry.name} is truncated`, 'MALFORMED_ZIP');
   return zip.subarray(start, start + entry.compressedSize);
 }
 
 function sizeMismatch(name: string): ZipExpansionError {
-  return new ZipExpansionError(`entry ${name} does not inflate to its declared size`, 'size_mismatch');
+  return new ZipExpansionError(`entry ${name} does not inflate to its declared size`, 'SIZE_MISMATCH');
 }

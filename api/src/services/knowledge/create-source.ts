@@ -37,7 +37,7 @@ export async function createSource(options: {
     const content = await readSourceContent(input, platform.settings.urlFetch, platform.documents);
     if (!content.text) {
       throw new AppError(AppErrorCode.VALIDATION_FAILED, 'the document contains no text', {
-        details: { reason: 'empty_document' },
+        details: { reason: 'EMPTY_DOCUMENT' },
       });
     }
     return { content, chunks: chunkText(content.text) };
@@ -51,7 +51,7 @@ export async function createSource(options: {
       AppErrorCode.PAYLOAD_TOO_LARGE,
       `this document makes ${chunks.length} chunks; the limit is ${MAX_CHUNKS_PER_SOURCE}: split it into several sources`,
       {
-        details: { reason: 'too_many_chunks', chunks: chunks.length, limit: MAX_CHUNKS_PER_SOURCE },
+        details: { reason: 'TOO_MANY_CHUNKS', chunks: chunks.length, limit: MAX_CHUNKS_PER_SOURCE },
       },
     );
   }
@@ -82,7 +82,7 @@ export async function createSource(options: {
             `the organization’s plan allows ${storageLimit} bytes of knowledge; this document would bring it to ${total}`,
             {
               details: {
-                reason: 'knowledge_storage',
+                reason: 'KNOWLEDGE_STORAGE',
                 limit: storageLimit,
                 used: total - bytes,
                 requested: bytes,

@@ -33,7 +33,7 @@ describe('DocumentParser', () => {
     const parser = parserWith({ maxMemoryMb: 32 });
     await expect(parser.parse('json', manyObjects(1_500_000))).rejects.toMatchObject({
       code: 'DOCUMENT_TOO_LARGE',
-      details: { reason: 'parse_memory', limitMb: 32 },
+      details: { reason: 'PARSE_MEMORY', limitMb: 32 },
     });
     expect(await parser.parse('text', Buffer.from('still here'))).toBe('still here');
   });
@@ -43,7 +43,7 @@ describe('DocumentParser', () => {
     const started = performance.now();
     await expect(parser.parse('json', manyObjects(1_500_000))).rejects.toMatchObject({
       code: 'DOCUMENT_UNPARSABLE',
-      details: { reason: 'parse_timeout', limitMs: 150 },
+      details: { reason: 'PARSE_TIMEOUT', limitMs: 150 },
     });
     // Generous: the thread is stopped at the deadline, not when the parse would have ended.
     expect(performance.now() - started).toBeLessThan(5000);
@@ -54,7 +54,7 @@ describe('DocumentParser', () => {
       parserWith({ maxTextChars: 1000 }).parse('text', Buffer.alloc(5000, 'a')),
     ).rejects.toMatchObject({
       code: 'DOCUMENT_TOO_LARGE',
-      details: { reason: 'too_much_text' },
+      details: { reason: 'TOO_MUCH_TEXT' },
     });
   });
 });

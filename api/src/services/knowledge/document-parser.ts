@@ -50,7 +50,7 @@ export class DocumentParser {
       throw new AppError(
         AppErrorCode.RATE_LIMITED,
         `this organization already has ${current} documents being read: wait for one to finish`,
-        { details: { reason: 'upload_concurrency', limit: this.settings.uploadsPerOrg } },
+        { details: { reason: 'UPLOAD_CONCURRENCY', limit: this.settings.uploadsPerOrg } },
       );
     }
     this.uploadsInFlight.set(orgId, current + 1);
@@ -171,7 +171,7 @@ export class DocumentParser {
               new AppError(
                 AppErrorCode.DOCUMENT_UNPARSABLE,
                 `the ${format} document could not be read within ${timeoutMs} ms`,
-                { details: { reason: 'parse_timeout', format, limitMs: timeoutMs } },
+                { details: { reason: 'PARSE_TIMEOUT', format, limitMs: timeoutMs } },
               ),
             ),
           ),
@@ -179,7 +179,7 @@ export class DocumentParser {
       );
       ready.then(
         () => child.send(request),
-        () => finish(() => reject(failed('parser_failed'))),
+        () => finish(() => reject(failed('PARSER_FAILED'))),
       );
       child.on('message', (reply: ParseReply | { ready: true }) => {
         if ('ready' in reply) return;
@@ -194,7 +194,7 @@ export class DocumentParser {
           else
             reject(
               new AppError(AppErrorCode.VALIDATION_FAILED, reply.error, {
-                details: { reason: 'unreadable_document', format },
+                details: { reason: 'UNREADABLE_DOCUMENT', format },
               }),
             );
         });
@@ -207,9 +207,9 @@ export class DocumentParser {
               ? new AppError(
                   AppErrorCode.DOCUMENT_TOO_LARGE,
                   `reading this ${format} document needs more than ${maxMemoryMb} MB`,
-                  { details: { reason: 'parse_memory', format, limitMb: maxMemoryMb } },
+                  { details: { reason: 'PARSE_MEMORY', format, limitMb: maxMemoryMb } },
                 )
-              : failed('parser_failed'),
+              : failed('PARSER_FAILED'),
           ),
         ),
       );

@@ -79,7 +79,7 @@ export function preflightDocument(format: DocumentFormat, content: Buffer, limit
     try {
       checkZipDeclaredSizes(content, limits.maxExpandedBytes);
     } catch (error) {
-      if (error instanceof ZipExpansionError && error.reason !== 'malformed_zip') {
+      if (error instanceof ZipExpansionError && error.reason !== 'MALFORMED_ZIP') {
         throw new DocumentTooLargeError(`the docx document is refused: ${error.message}`, error.reason);
       }
       // A malformed archive is the parser's to report, with its own words.
@@ -110,7 +110,7 @@ export async function parseDocument(
   if (text.length > limits.maxTextChars) {
     throw new DocumentTooLargeError(
       `the document holds ${text.length} characters of text; the limit is ${limits.maxTextChars}`,
-      'too_much_text',
+      'TOO_MUCH_TEXT',
     );
   }
   return text;
@@ -149,11 +149,11 @@ async function extractText(format: DocumentFormat, content: Buffer, limits: Docu
     }
   } catch (error) {
     if (error instanceof DocumentParseError) throw error;
-    if (error instanceof ZipExpansionError && error.reason !== 'malformed_zip') {
+    if (error instanceof ZipExpansionError && error.reason !== 'MALFORMED_ZIP') {
       throw new DocumentTooLargeError(`the ${format} document is refused: ${error.message}`, error.reason);
     }
     if (error instanceof PdfExpansionError) {
-      throw new DocumentTooLargeError(`the pdf document is refused: ${error.message}`, 'expands_too_much');
+      throw new DocumentTooLargeError(`the pdf document is refused: ${error.message}`, 'EXPANDS_TOO_MUCH');
     }
     if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw csvRecordTooLong();
     throw new DocumentParseError(
@@ -203,7 +203,7 @@ const maxCsvRecordChars = 1_000_000;
 function csvRecordTooLong(): DocumentTooLargeError {
   return new DocumentTooLargeError(
     `a row of this CSV is longer than ${maxCsvRecordChars} characters`,
-    'record_too_long',
+    'RECORD_TOO_LONG',
   );
 }
 

@@ -66,7 +66,9 @@ export async function readSourceContent(
             ? AppErrorCode.URL_REDIRECT_INVALID
             : AppErrorCode.VALIDATION_FAILED;
     throw new AppError(code, `the URL cannot be ingested: ${error.message}`, {
-      details: { reason: error.reason },
+      // The fetch's failure kinds are also the crawl's page log entries; as a problem detail
+      // the kind is a code, spelled like every other one.
+      details: { reason: error.reason.toUpperCase() },
     });
   }
   const format = detectFormat({ mimeType: fetched.contentType }) as DocumentFormat;

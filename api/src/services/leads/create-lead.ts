@@ -45,7 +45,7 @@ export async function createLead(options: {
     (options.origin !== options.ownOrigin && !bot.allowedOrigins.includes(options.origin))
   ) {
     throw new AppError(AppErrorCode.FORBIDDEN, 'leads are accepted from the bot’s widget only', {
-      details: { reason: 'origin_not_allowed' },
+      details: { reason: 'ORIGIN_NOT_ALLOWED' },
     });
   }
   if (input.consent !== true) {
@@ -116,7 +116,7 @@ export async function createLead(options: {
 
 /**
  * Hourly fixed windows in RateLimitCounter, one upsert for both keys. Over either limit: 429
- * RATE_LIMITED (`details.reason`: `lead_visitor_rate_limit`, `lead_bot_rate_limit`), with
+ * RATE_LIMITED (`details.reason`: `LEAD_VISITOR_RATE_LIMIT`, `LEAD_BOT_RATE_LIMIT`), with
  * `details.retryAfterSeconds` for the route's Retry-After.
  */
 async function limitLeads(options: {
@@ -135,7 +135,7 @@ async function limitLeads(options: {
   if ((counts.get(visitorKey) ?? 0) > options.limits.perVisitorPerHour)
     throw new AppError(AppErrorCode.RATE_LIMITED, 'too many contact requests from you: try again later', {
       details: {
-        reason: 'lead_visitor_rate_limit',
+        reason: 'LEAD_VISITOR_RATE_LIMIT',
         limitPerHour: options.limits.perVisitorPerHour,
         retryAfterSeconds,
       },
@@ -145,7 +145,7 @@ async function limitLeads(options: {
       AppErrorCode.RATE_LIMITED,
       'this assistant takes no more contact requests right now: try again later',
       {
-        details: { reason: 'lead_bot_rate_limit', retryAfterSeconds },
+        details: { reason: 'LEAD_BOT_RATE_LIMIT', retryAfterSeconds },
       },
     );
 }

@@ -175,7 +175,7 @@ describe('chat quotas from the chain', () => {
     expect(refused.status).toBe(402);
     expect(JSON.parse(refused.body).error).toMatchObject({
       code: 'QUOTA_EXHAUSTED',
-      details: { reason: 'messages_exhausted', used: 10, limit: 10 },
+      details: { reason: 'MESSAGES_EXHAUSTED', used: 10, limit: 10 },
     });
     const warnings = await api.db.quotaWarning.findMany({
       where: { orgId },
@@ -195,7 +195,7 @@ describe('chat quotas from the chain', () => {
       body: { name: 'Helpdesk' },
     });
     expect(creation.status).toBe(402);
-    expect(creation.body.error.details).toMatchObject({ reason: 'bot_limit', limit: 0 });
+    expect(creation.body.error.details).toMatchObject({ reason: 'BOT_LIMIT', limit: 0 });
     // A bot made while a plan was active (written directly: the plan is gone now).
     const { id: botId } = await api.db.bot.create({
       data: {
@@ -211,6 +211,6 @@ describe('chat quotas from the chain', () => {
     });
     const refused = await chat(botId);
     expect(refused.status).toBe(402);
-    expect(JSON.parse(refused.body).error.details.reason).toBe('no_active_plan');
+    expect(JSON.parse(refused.body).error.details.reason).toBe('NO_ACTIVE_PLAN');
   }, 60_000);
 });

@@ -25,7 +25,7 @@ export async function activePlanOf(options: {
     throw new AppError(
       AppErrorCode.QUOTA_EXHAUSTED,
       'this organization has no active plan: the assistant cannot answer until the plan is renewed',
-      { details: { reason: 'no_active_plan' } },
+      { details: { reason: 'NO_ACTIVE_PLAN' } },
     );
   }
   const since = plan.periodStart;
@@ -67,7 +67,7 @@ export async function checkMessageQuota(options: {
       AppErrorCode.QUOTA_EXHAUSTED,
       'this organization has used all the messages of its plan for this period',
       {
-        details: { reason: 'messages_exhausted', used, limit, periodEnd: plan.periodEnd.toISOString() },
+        details: { reason: 'MESSAGES_EXHAUSTED', used, limit, periodEnd: plan.periodEnd.toISOString() },
       },
     );
   }

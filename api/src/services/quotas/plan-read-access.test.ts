@@ -94,7 +94,7 @@ describe('the platform chain reader', () => {
       body: { name: 'Third' },
     });
     expect(third.status).toBe(402);
-    expect(third.body.error.details.reason).toBe('bot_limit');
+    expect(third.body.error.details.reason).toBe('BOT_LIMIT');
   }, 60_000);
 
   it('classifies the contract refusal, and an unknown key stays a different failure', async () => {

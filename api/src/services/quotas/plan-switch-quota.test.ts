@@ -150,7 +150,7 @@ describe('quotas across plan changes, on the devnet', () => {
     expect(check).toBeInstanceOf(AppError);
     expect((check as AppError).status).toBe(402);
     expect((check as AppError).code).toBe('QUOTA_EXHAUSTED');
-    expect((check as AppError).details).toMatchObject({ reason: 'messages_exhausted', used, limit });
+    expect((check as AppError).details).toMatchObject({ reason: 'MESSAGES_EXHAUSTED', used, limit });
   }
 
   it('upgrade to a shorter period keeps the period; a downgrade to two years starts one at the boundary', async () => {

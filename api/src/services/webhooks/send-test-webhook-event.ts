@@ -22,7 +22,7 @@ export async function sendTestWebhookEvent(options: {
   });
   if (!webhook)
     throw new AppError(AppErrorCode.CONFLICT, 'This bot has no webhook: set its URL and secret first.', {
-      details: { reason: 'webhook_not_configured' },
+      details: { reason: 'WEBHOOK_NOT_CONFIGURED' },
     });
   const delivery = await options.db.webhookDelivery.create({
     data: {

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   });
   const botPlatform = createBotPlatform(core, { planQuotaSource });
   botPlatform.ingestion.start();
+  botPlatform.crawls.start();
   botPlatform.webhooks.start();
   const { app } = createApp({ ...core, botPlatform });
   const server = app.listen(config.port, config.host);

@@ -18,6 +18,7 @@ import { publicBotRoutes } from './public-bots.js';
 import { quotaNoticeRoutes } from './quota-notices.js';
 import { sourceReindexRoutes } from './source-reindex.js';
 import { webhookRoutes } from './webhooks.js';
+import { websiteRoutes } from './websites.js';
 
 /**
  * Every route of the api. To add an area: write routes/<area>.ts returning defineRoute specs
@@ -39,6 +40,7 @@ export function allRoutes(deps: AppDeps, extras: { metrics: HttpMetrics }): AnyR
     ...apiKeyRoutes(deps),
     ...botRoutes(deps),
     ...knowledgeRoutes(deps),
+    ...websiteRoutes(deps),
     ...sourceReindexRoutes(deps),
     ...publicBotRoutes(deps),
     ...conversationRoutes(deps),

@@ -71,11 +71,23 @@ const botsArea: RouteFixtureArea = {
     // Ingestion runs in the background (the sentence model takes a moment per chunk): wait for
     // it, so its writes never land inside a test that asserts a refused request wrote nothing.
     await waitForIngestion(api, source.body.source.id);
+    // A website whose crawl has ended (the name does not resolve here: it fails at once).
+    const website = await api.request('post', `/v1/orgs/${orgId}/bots/${botId}/websites`, {
+      token,
+      body: { startUrl: 'https://docs.example.invalid/', delayMs: 0 },
+    });
+    if (website.status !== 201) throw new Error(`seeding a website failed: ${JSON.stringify(website.body)}`);
+    await waitForCrawl(api, website.body.website.id);
     // Conversations start only from the public chat; a row stands in for one here.
     const conversation = await api.database.prisma.conversation.create({
       data: { botId, visitorId: 'fixture-visitor' },
     });
-    return { botId, sourceId: source.body.source.id, conversationId: conversation.id };
+    return {
+      botId,
+      sourceId: source.body.source.id,
+      websiteId: website.body.website.id,
+      conversationId: conversation.id,
+    };
   },
   sampleBodies: {
     'post /v1/orgs/:orgId/bots': () => ({ name: 'Probe bot' }),
@@ -87,11 +99,27 @@ const botsArea: RouteFixtureArea = {
     'patch /v1/orgs/:orgId/bots/:botId/sources/:sourceId': () => ({ citable: false }),
     'post /v1/orgs/:orgId/bots/:botId/webhook-test': () => ({}),
     'post /v1/orgs/:orgId/bots/:botId/sources/:sourceId/reindex': () => ({}),
+    'post /v1/orgs/:orgId/bots/:botId/websites': () => ({ startUrl: 'https://docs.example.invalid/' }),
+    'patch /v1/orgs/:orgId/bots/:botId/websites/:websiteId': () => ({ recrawlIntervalMinutes: null }),
+    'post /v1/orgs/:orgId/bots/:botId/websites/:websiteId/crawl': () => ({}),
+    'post /v1/orgs/:orgId/bots/:botId/websites/:websiteId/cancel': () => ({}),
   },
 };
 
 /** Seeded in this order; later areas may use earlier areas' params (a source needs a bot). */
 export const routeFixtureAreas: RouteFixtureArea[] = [orgsArea, botsArea];
+
+async function waitForCrawl(api: TestApi, sourceId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const pending = await api.database.prisma.crawlRun.count({
+      where: { sourceId, status: { in: ['queued', 'running'] } },
+    });
+    if (pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`seeding: website ${sourceId} still crawling after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 async function waitForIngestion(api: TestApi, sourceId: string): Promise<void> {
   const deadline = Date.now() + 60_000;

@@ -84,6 +84,16 @@ export type IngestJob = Prisma.IngestJobModel
  */
 export type Chunk = Prisma.ChunkModel
 /**
+ * Model CrawlRun
+ * One crawl of a website source: queued, run by the crawl queue, with its counters.
+ */
+export type CrawlRun = Prisma.CrawlRunModel
+/**
+ * Model CrawlPage
+ * Every URL a website's crawls found, with the last outcome; stored pages own their chunks.
+ */
+export type CrawlPage = Prisma.CrawlPageModel
+/**
  * Model Conversation
  * 
  */

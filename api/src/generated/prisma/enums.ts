@@ -30,10 +30,22 @@ export type WidgetPosition = (typeof WidgetPosition)[keyof typeof WidgetPosition
 export const SourceType = {
   text: 'text',
   file: 'file',
-  url: 'url'
+  url: 'url',
+  website: 'website'
 } as const
 
 export type SourceType = (typeof SourceType)[keyof typeof SourceType]
+
+
+export const CrawlRunStatus = {
+  queued: 'queued',
+  running: 'running',
+  done: 'done',
+  cancelled: 'cancelled',
+  failed: 'failed'
+} as const
+
+export type CrawlRunStatus = (typeof CrawlRunStatus)[keyof typeof CrawlRunStatus]
 
 
 export const SourceStatus = {

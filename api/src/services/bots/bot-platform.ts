@@ -15,6 +15,7 @@ import {
   locateSentenceModel,
 } from '../embeddings/local-model-embedder.js';
 import { OpenAiEmbedder } from '../embeddings/openai-embedder.js';
+import { CrawlWorker } from '../knowledge/crawl/crawl-worker.js';
 import { DocumentParser } from '../knowledge/document-parser.js';
 import { IngestionWorker } from '../knowledge/ingestion-worker.js';
 import { FieldEncryption } from '../leads/field-encryption.js';
@@ -47,6 +48,8 @@ export interface BotPlatform {
   offeredModels(): Promise<OfferedModels>;
   encryption(): FieldEncryption;
   ingestion: IngestionWorker;
+  /** Website crawls (and their re-crawl schedule). */
+  crawls: CrawlWorker;
   /** Parses uploads in child processes, within limits; bounds uploads per org. */
   documents: DocumentParser;
   webhooks: WebhookWorker;
@@ -120,6 +123,16 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
     staleAfterMs: settings.ingestStaleSeconds * 1000,
     clock: deps.clock,
   });
+  const plans = new CachedPlanQuotas(source, settings.quotaCacheSeconds);
+  const crawls = new CrawlWorker({
+    db: deps.db,
+    log: deps.logger,
+    plans,
+    fetchPolicy: { timeoutMs: settings.urlFetch.timeoutMs, allowLoopback: settings.urlFetch.allowLoopback },
+    staleAfterMs: settings.ingestStaleSeconds * 1000,
+    clock: deps.clock,
+    onChunksQueued: () => ingestion.kick(),
+  });
   const webhooks = createWebhookWorker({
     db: deps.db,
     log: deps.logger,
@@ -136,7 +149,7 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
   const documents = new DocumentParser(settings.documents);
   return {
     settings,
-    plans: new CachedPlanQuotas(source, settings.quotaCacheSeconds),
+    plans,
     chatBots: new ChatBotCache(settings.botCacheSeconds),
     defaultEmbedderId: openAiEmbedderId ?? local.id,
     localEmbedderId: local.id,
@@ -146,10 +159,11 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
     offeredModels: () => offeredModels.get(),
     encryption: encryptionOf,
     ingestion,
+    crawls,
     documents,
     webhooks,
     async close() {
-      await Promise.all([ingestion.stop(), webhooks.stop(), documents.close()]);
+      await Promise.all([crawls.stop(), ingestion.stop(), webhooks.stop(), documents.close()]);
       await Promise.all([...embedders.values()].map((embedder) => embedder.close?.()));
     },
   };

@@ -4,7 +4,7 @@ import type { IngestJob, Source } from '../../generated/prisma/client.js';
 export const sourceViewSchema = z.object({
   id: z.string(),
   botId: z.string(),
-  type: z.enum(['text', 'file', 'url']),
+  type: z.enum(['text', 'file', 'url', 'website']),
   name: z.string(),
   url: z.string().nullable(),
   mimeType: z.string().nullable(),

@@ -140,7 +140,7 @@ export async function retrievePassages(options: {
             * coalesce(1.0 / (${rrfK} + t.rank), 0) AS score
       FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
     )
-    SELECT c.id::text AS "chunkId", c."sourceId"::text AS "sourceId", s.name AS "sourceName", s.url AS "sourceUrl",
+    SELECT c.id::text AS "chunkId", c."sourceId"::text AS "sourceId", s.name AS "sourceName", coalesce(c.url, s.url) AS "sourceUrl",
       c.text, c.citable, f.score::float8 AS score, f.vector_rank::int AS "vectorRank", f.text_rank::int AS "textRank"
     FROM fused f JOIN "Chunk" c ON c.id = f.id JOIN "Source" s ON s.id = c."sourceId"
     ORDER BY f.score DESC, c.ordinal

@@ -409,6 +409,8 @@ export const ModelName = {
   Source: 'Source',
   IngestJob: 'IngestJob',
   Chunk: 'Chunk',
+  CrawlRun: 'CrawlRun',
+  CrawlPage: 'CrawlPage',
   Conversation: 'Conversation',
   Message: 'Message',
   Lead: 'Lead',
@@ -433,7 +435,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "org" | "member" | "invitation" | "authNonce" | "session" | "retiredRefreshToken" | "apiKey" | "bot" | "embedRefusal" | "source" | "ingestJob" | "chunk" | "conversation" | "message" | "lead" | "webhook" | "webhookDelivery" | "usageDaily" | "quotaWarning" | "rateLimitCounter" | "auditLog"
+    modelProps: "org" | "member" | "invitation" | "authNonce" | "session" | "retiredRefreshToken" | "apiKey" | "bot" | "embedRefusal" | "source" | "ingestJob" | "chunk" | "crawlRun" | "crawlPage" | "conversation" | "message" | "lead" | "webhook" | "webhookDelivery" | "usageDaily" | "quotaWarning" | "rateLimitCounter" | "auditLog"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1325,6 +1327,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    CrawlRun: {
+      payload: Prisma.$CrawlRunPayload<ExtArgs>
+      fields: Prisma.CrawlRunFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CrawlRunFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CrawlRunFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>
+        }
+        findFirst: {
+          args: Prisma.CrawlRunFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CrawlRunFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>
+        }
+        findMany: {
+          args: Prisma.CrawlRunFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>[]
+        }
+        create: {
+          args: Prisma.CrawlRunCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>
+        }
+        createMany: {
+          args: Prisma.CrawlRunCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CrawlRunCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>[]
+        }
+        delete: {
+          args: Prisma.CrawlRunDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>
+        }
+        update: {
+          args: Prisma.CrawlRunUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>
+        }
+        deleteMany: {
+          args: Prisma.CrawlRunDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CrawlRunUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CrawlRunUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>[]
+        }
+        upsert: {
+          args: Prisma.CrawlRunUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlRunPayload>
+        }
+        aggregate: {
+          args: Prisma.CrawlRunAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCrawlRun>
+        }
+        groupBy: {
+          args: Prisma.CrawlRunGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CrawlRunGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CrawlRunCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CrawlRunCountAggregateOutputType> | number
+        }
+      }
+    }
+    CrawlPage: {
+      payload: Prisma.$CrawlPagePayload<ExtArgs>
+      fields: Prisma.CrawlPageFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CrawlPageFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CrawlPageFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>
+        }
+        findFirst: {
+          args: Prisma.CrawlPageFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CrawlPageFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>
+        }
+        findMany: {
+          args: Prisma.CrawlPageFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>[]
+        }
+        create: {
+          args: Prisma.CrawlPageCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>
+        }
+        createMany: {
+          args: Prisma.CrawlPageCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CrawlPageCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>[]
+        }
+        delete: {
+          args: Prisma.CrawlPageDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>
+        }
+        update: {
+          args: Prisma.CrawlPageUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>
+        }
+        deleteMany: {
+          args: Prisma.CrawlPageDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CrawlPageUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CrawlPageUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>[]
+        }
+        upsert: {
+          args: Prisma.CrawlPageUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CrawlPagePayload>
+        }
+        aggregate: {
+          args: Prisma.CrawlPageAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCrawlPage>
+        }
+        groupBy: {
+          args: Prisma.CrawlPageGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CrawlPageGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CrawlPageCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CrawlPageCountAggregateOutputType> | number
+        }
+      }
+    }
     Conversation: {
       payload: Prisma.$ConversationPayload<ExtArgs>
       fields: Prisma.ConversationFieldRefs
@@ -2182,7 +2332,10 @@ export const SourceScalarFieldEnum = {
   bytes: 'bytes',
   error: 'error',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  crawlSettings: 'crawlSettings',
+  recrawlIntervalMinutes: 'recrawlIntervalMinutes',
+  nextCrawlAt: 'nextCrawlAt'
 } as const
 
 export type SourceScalarFieldEnum = (typeof SourceScalarFieldEnum)[keyof typeof SourceScalarFieldEnum]
@@ -2214,10 +2367,56 @@ export const ChunkScalarFieldEnum = {
   text: 'text',
   citable: 'citable',
   contentHash: 'contentHash',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  pageId: 'pageId',
+  url: 'url'
 } as const
 
 export type ChunkScalarFieldEnum = (typeof ChunkScalarFieldEnum)[keyof typeof ChunkScalarFieldEnum]
+
+
+export const CrawlRunScalarFieldEnum = {
+  id: 'id',
+  sourceId: 'sourceId',
+  status: 'status',
+  pagesFound: 'pagesFound',
+  pagesFetched: 'pagesFetched',
+  pagesUnchanged: 'pagesUnchanged',
+  pagesSkipped: 'pagesSkipped',
+  pagesFailed: 'pagesFailed',
+  bytes: 'bytes',
+  cancelRequested: 'cancelRequested',
+  lockedBy: 'lockedBy',
+  lockedAt: 'lockedAt',
+  error: 'error',
+  createdAt: 'createdAt',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CrawlRunScalarFieldEnum = (typeof CrawlRunScalarFieldEnum)[keyof typeof CrawlRunScalarFieldEnum]
+
+
+export const CrawlPageScalarFieldEnum = {
+  id: 'id',
+  sourceId: 'sourceId',
+  url: 'url',
+  outcome: 'outcome',
+  reason: 'reason',
+  detail: 'detail',
+  stored: 'stored',
+  title: 'title',
+  etag: 'etag',
+  lastModified: 'lastModified',
+  contentHash: 'contentHash',
+  bytes: 'bytes',
+  links: 'links',
+  lastRunId: 'lastRunId',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CrawlPageScalarFieldEnum = (typeof CrawlPageScalarFieldEnum)[keyof typeof CrawlPageScalarFieldEnum]
 
 
 export const ConversationScalarFieldEnum = {
@@ -2359,6 +2558,14 @@ export const JsonNullValueInput = {
 } as const
 
 export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
+
+
+export const NullableJsonNullValueInput = {
+  DbNull: DbNull,
+  JsonNull: JsonNull
+} as const
+
+export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
 
 
 export const QueryMode = {
@@ -2536,6 +2743,20 @@ export type EnumIngestJobStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$
  * Reference to a field of type 'IngestJobStatus[]'
  */
 export type ListEnumIngestJobStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'IngestJobStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'CrawlRunStatus'
+ */
+export type EnumCrawlRunStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CrawlRunStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'CrawlRunStatus[]'
+ */
+export type ListEnumCrawlRunStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CrawlRunStatus[]'>
     
 
 
@@ -2729,6 +2950,8 @@ export type GlobalOmitConfig = {
   source?: Prisma.SourceOmit
   ingestJob?: Prisma.IngestJobOmit
   chunk?: Prisma.ChunkOmit
+  crawlRun?: Prisma.CrawlRunOmit
+  crawlPage?: Prisma.CrawlPageOmit
   conversation?: Prisma.ConversationOmit
   message?: Prisma.MessageOmit
   lead?: Prisma.LeadOmit

@@ -63,6 +63,8 @@ export const ModelName = {
   Source: 'Source',
   IngestJob: 'IngestJob',
   Chunk: 'Chunk',
+  CrawlRun: 'CrawlRun',
+  CrawlPage: 'CrawlPage',
   Conversation: 'Conversation',
   Message: 'Message',
   Lead: 'Lead',
@@ -242,7 +244,10 @@ export const SourceScalarFieldEnum = {
   bytes: 'bytes',
   error: 'error',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  crawlSettings: 'crawlSettings',
+  recrawlIntervalMinutes: 'recrawlIntervalMinutes',
+  nextCrawlAt: 'nextCrawlAt'
 } as const
 
 export type SourceScalarFieldEnum = (typeof SourceScalarFieldEnum)[keyof typeof SourceScalarFieldEnum]
@@ -274,10 +279,56 @@ export const ChunkScalarFieldEnum = {
   text: 'text',
   citable: 'citable',
   contentHash: 'contentHash',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  pageId: 'pageId',
+  url: 'url'
 } as const
 
 export type ChunkScalarFieldEnum = (typeof ChunkScalarFieldEnum)[keyof typeof ChunkScalarFieldEnum]
+
+
+export const CrawlRunScalarFieldEnum = {
+  id: 'id',
+  sourceId: 'sourceId',
+  status: 'status',
+  pagesFound: 'pagesFound',
+  pagesFetched: 'pagesFetched',
+  pagesUnchanged: 'pagesUnchanged',
+  pagesSkipped: 'pagesSkipped',
+  pagesFailed: 'pagesFailed',
+  bytes: 'bytes',
+  cancelRequested: 'cancelRequested',
+  lockedBy: 'lockedBy',
+  lockedAt: 'lockedAt',
+  error: 'error',
+  createdAt: 'createdAt',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CrawlRunScalarFieldEnum = (typeof CrawlRunScalarFieldEnum)[keyof typeof CrawlRunScalarFieldEnum]
+
+
+export const CrawlPageScalarFieldEnum = {
+  id: 'id',
+  sourceId: 'sourceId',
+  url: 'url',
+  outcome: 'outcome',
+  reason: 'reason',
+  detail: 'detail',
+  stored: 'stored',
+  title: 'title',
+  etag: 'etag',
+  lastModified: 'lastModified',
+  contentHash: 'contentHash',
+  bytes: 'bytes',
+  links: 'links',
+  lastRunId: 'lastRunId',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CrawlPageScalarFieldEnum = (typeof CrawlPageScalarFieldEnum)[keyof typeof CrawlPageScalarFieldEnum]
 
 
 export const ConversationScalarFieldEnum = {
@@ -419,6 +470,14 @@ export const JsonNullValueInput = {
 } as const
 
 export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
+
+
+export const NullableJsonNullValueInput = {
+  DbNull: DbNull,
+  JsonNull: JsonNull
+} as const
+
+export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
 
 
 export const QueryMode = {

@@ -43,6 +43,8 @@ export type ChunkMinAggregateOutputType = {
   citable: boolean | null
   contentHash: string | null
   createdAt: Date | null
+  pageId: string | null
+  url: string | null
 }
 
 export type ChunkMaxAggregateOutputType = {
@@ -54,6 +56,8 @@ export type ChunkMaxAggregateOutputType = {
   citable: boolean | null
   contentHash: string | null
   createdAt: Date | null
+  pageId: string | null
+  url: string | null
 }
 
 export type ChunkCountAggregateOutputType = {
@@ -65,6 +69,8 @@ export type ChunkCountAggregateOutputType = {
   citable: number
   contentHash: number
   createdAt: number
+  pageId: number
+  url: number
   _all: number
 }
 
@@ -86,6 +92,8 @@ export type ChunkMinAggregateInputType = {
   citable?: true
   contentHash?: true
   createdAt?: true
+  pageId?: true
+  url?: true
 }
 
 export type ChunkMaxAggregateInputType = {
@@ -97,6 +105,8 @@ export type ChunkMaxAggregateInputType = {
   citable?: true
   contentHash?: true
   createdAt?: true
+  pageId?: true
+  url?: true
 }
 
 export type ChunkCountAggregateInputType = {
@@ -108,6 +118,8 @@ export type ChunkCountAggregateInputType = {
   citable?: true
   contentHash?: true
   createdAt?: true
+  pageId?: true
+  url?: true
   _all?: true
 }
 
@@ -206,6 +218,8 @@ export type ChunkGroupByOutputType = {
   citable: boolean
   contentHash: string
   createdAt: Date
+  pageId: string | null
+  url: string | null
   _count: ChunkCountAggregateOutputType | null
   _avg: ChunkAvgAggregateOutputType | null
   _sum: ChunkSumAggregateOutputType | null
@@ -240,8 +254,11 @@ export type ChunkWhereInput = {
   citable?: Prisma.BoolFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringFilter<"Chunk"> | string
   createdAt?: Prisma.DateTimeFilter<"Chunk"> | Date | string
+  pageId?: Prisma.UuidNullableFilter<"Chunk"> | string | null
+  url?: Prisma.StringNullableFilter<"Chunk"> | string | null
   bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   source?: Prisma.XOR<Prisma.SourceScalarRelationFilter, Prisma.SourceWhereInput>
+  page?: Prisma.XOR<Prisma.CrawlPageNullableScalarRelationFilter, Prisma.CrawlPageWhereInput> | null
 }
 
 export type ChunkOrderByWithRelationInput = {
@@ -253,8 +270,11 @@ export type ChunkOrderByWithRelationInput = {
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  pageId?: Prisma.SortOrderInput | Prisma.SortOrder
+  url?: Prisma.SortOrderInput | Prisma.SortOrder
   bot?: Prisma.BotOrderByWithRelationInput
   source?: Prisma.SourceOrderByWithRelationInput
+  page?: Prisma.CrawlPageOrderByWithRelationInput
 }
 
 export type ChunkWhereUniqueInput = Prisma.AtLeast<{
@@ -270,8 +290,11 @@ export type ChunkWhereUniqueInput = Prisma.AtLeast<{
   citable?: Prisma.BoolFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringFilter<"Chunk"> | string
   createdAt?: Prisma.DateTimeFilter<"Chunk"> | Date | string
+  pageId?: Prisma.UuidNullableFilter<"Chunk"> | string | null
+  url?: Prisma.StringNullableFilter<"Chunk"> | string | null
   bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   source?: Prisma.XOR<Prisma.SourceScalarRelationFilter, Prisma.SourceWhereInput>
+  page?: Prisma.XOR<Prisma.CrawlPageNullableScalarRelationFilter, Prisma.CrawlPageWhereInput> | null
 }, "id" | "sourceId_ordinal">
 
 export type ChunkOrderByWithAggregationInput = {
@@ -283,6 +306,8 @@ export type ChunkOrderByWithAggregationInput = {
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  pageId?: Prisma.SortOrderInput | Prisma.SortOrder
+  url?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.ChunkCountOrderByAggregateInput
   _avg?: Prisma.ChunkAvgOrderByAggregateInput
   _max?: Prisma.ChunkMaxOrderByAggregateInput
@@ -302,6 +327,8 @@ export type ChunkScalarWhereWithAggregatesInput = {
   citable?: Prisma.BoolWithAggregatesFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringWithAggregatesFilter<"Chunk"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Chunk"> | Date | string
+  pageId?: Prisma.UuidNullableWithAggregatesFilter<"Chunk"> | string | null
+  url?: Prisma.StringNullableWithAggregatesFilter<"Chunk"> | string | null
 }
 
 export type ChunkCreateInput = {
@@ -311,8 +338,10 @@ export type ChunkCreateInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  url?: string | null
   bot: Prisma.BotCreateNestedOneWithoutChunksInput
   source: Prisma.SourceCreateNestedOneWithoutChunksInput
+  page?: Prisma.CrawlPageCreateNestedOneWithoutChunksInput
 }
 
 export type ChunkUncheckedCreateInput = {
@@ -324,6 +353,8 @@ export type ChunkUncheckedCreateInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  pageId?: string | null
+  url?: string | null
 }
 
 export type ChunkUpdateInput = {
@@ -333,8 +364,10 @@ export type ChunkUpdateInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutChunksNestedInput
   source?: Prisma.SourceUpdateOneRequiredWithoutChunksNestedInput
+  page?: Prisma.CrawlPageUpdateOneWithoutChunksNestedInput
 }
 
 export type ChunkUncheckedUpdateInput = {
@@ -346,6 +379,8 @@ export type ChunkUncheckedUpdateInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ChunkCreateManyInput = {
@@ -357,6 +392,8 @@ export type ChunkCreateManyInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  pageId?: string | null
+  url?: string | null
 }
 
 export type ChunkUpdateManyMutationInput = {
@@ -366,6 +403,7 @@ export type ChunkUpdateManyMutationInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ChunkUncheckedUpdateManyInput = {
@@ -377,6 +415,8 @@ export type ChunkUncheckedUpdateManyInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ChunkListRelationFilter = {
@@ -403,6 +443,8 @@ export type ChunkCountOrderByAggregateInput = {
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  pageId?: Prisma.SortOrder
+  url?: Prisma.SortOrder
 }
 
 export type ChunkAvgOrderByAggregateInput = {
@@ -418,6 +460,8 @@ export type ChunkMaxOrderByAggregateInput = {
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  pageId?: Prisma.SortOrder
+  url?: Prisma.SortOrder
 }
 
 export type ChunkMinOrderByAggregateInput = {
@@ -429,6 +473,8 @@ export type ChunkMinOrderByAggregateInput = {
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  pageId?: Prisma.SortOrder
+  url?: Prisma.SortOrder
 }
 
 export type ChunkSumOrderByAggregateInput = {
@@ -519,6 +565,48 @@ export type ChunkUncheckedUpdateManyWithoutSourceNestedInput = {
   deleteMany?: Prisma.ChunkScalarWhereInput | Prisma.ChunkScalarWhereInput[]
 }
 
+export type ChunkCreateNestedManyWithoutPageInput = {
+  create?: Prisma.XOR<Prisma.ChunkCreateWithoutPageInput, Prisma.ChunkUncheckedCreateWithoutPageInput> | Prisma.ChunkCreateWithoutPageInput[] | Prisma.ChunkUncheckedCreateWithoutPageInput[]
+  connectOrCreate?: Prisma.ChunkCreateOrConnectWithoutPageInput | Prisma.ChunkCreateOrConnectWithoutPageInput[]
+  createMany?: Prisma.ChunkCreateManyPageInputEnvelope
+  connect?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+}
+
+export type ChunkUncheckedCreateNestedManyWithoutPageInput = {
+  create?: Prisma.XOR<Prisma.ChunkCreateWithoutPageInput, Prisma.ChunkUncheckedCreateWithoutPageInput> | Prisma.ChunkCreateWithoutPageInput[] | Prisma.ChunkUncheckedCreateWithoutPageInput[]
+  connectOrCreate?: Prisma.ChunkCreateOrConnectWithoutPageInput | Prisma.ChunkCreateOrConnectWithoutPageInput[]
+  createMany?: Prisma.ChunkCreateManyPageInputEnvelope
+  connect?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+}
+
+export type ChunkUpdateManyWithoutPageNestedInput = {
+  create?: Prisma.XOR<Prisma.ChunkCreateWithoutPageInput, Prisma.ChunkUncheckedCreateWithoutPageInput> | Prisma.ChunkCreateWithoutPageInput[] | Prisma.ChunkUncheckedCreateWithoutPageInput[]
+  connectOrCreate?: Prisma.ChunkCreateOrConnectWithoutPageInput | Prisma.ChunkCreateOrConnectWithoutPageInput[]
+  upsert?: Prisma.ChunkUpsertWithWhereUniqueWithoutPageInput | Prisma.ChunkUpsertWithWhereUniqueWithoutPageInput[]
+  createMany?: Prisma.ChunkCreateManyPageInputEnvelope
+  set?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  disconnect?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  delete?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  connect?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  update?: Prisma.ChunkUpdateWithWhereUniqueWithoutPageInput | Prisma.ChunkUpdateWithWhereUniqueWithoutPageInput[]
+  updateMany?: Prisma.ChunkUpdateManyWithWhereWithoutPageInput | Prisma.ChunkUpdateManyWithWhereWithoutPageInput[]
+  deleteMany?: Prisma.ChunkScalarWhereInput | Prisma.ChunkScalarWhereInput[]
+}
+
+export type ChunkUncheckedUpdateManyWithoutPageNestedInput = {
+  create?: Prisma.XOR<Prisma.ChunkCreateWithoutPageInput, Prisma.ChunkUncheckedCreateWithoutPageInput> | Prisma.ChunkCreateWithoutPageInput[] | Prisma.ChunkUncheckedCreateWithoutPageInput[]
+  connectOrCreate?: Prisma.ChunkCreateOrConnectWithoutPageInput | Prisma.ChunkCreateOrConnectWithoutPageInput[]
+  upsert?: Prisma.ChunkUpsertWithWhereUniqueWithoutPageInput | Prisma.ChunkUpsertWithWhereUniqueWithoutPageInput[]
+  createMany?: Prisma.ChunkCreateManyPageInputEnvelope
+  set?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  disconnect?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  delete?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  connect?: Prisma.ChunkWhereUniqueInput | Prisma.ChunkWhereUniqueInput[]
+  update?: Prisma.ChunkUpdateWithWhereUniqueWithoutPageInput | Prisma.ChunkUpdateWithWhereUniqueWithoutPageInput[]
+  updateMany?: Prisma.ChunkUpdateManyWithWhereWithoutPageInput | Prisma.ChunkUpdateManyWithWhereWithoutPageInput[]
+  deleteMany?: Prisma.ChunkScalarWhereInput | Prisma.ChunkScalarWhereInput[]
+}
+
 export type ChunkCreateWithoutBotInput = {
   id?: string
   ordinal: number
@@ -526,7 +614,9 @@ export type ChunkCreateWithoutBotInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  url?: string | null
   source: Prisma.SourceCreateNestedOneWithoutChunksInput
+  page?: Prisma.CrawlPageCreateNestedOneWithoutChunksInput
 }
 
 export type ChunkUncheckedCreateWithoutBotInput = {
@@ -537,6 +627,8 @@ export type ChunkUncheckedCreateWithoutBotInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  pageId?: string | null
+  url?: string | null
 }
 
 export type ChunkCreateOrConnectWithoutBotInput = {
@@ -577,6 +669,8 @@ export type ChunkScalarWhereInput = {
   citable?: Prisma.BoolFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringFilter<"Chunk"> | string
   createdAt?: Prisma.DateTimeFilter<"Chunk"> | Date | string
+  pageId?: Prisma.UuidNullableFilter<"Chunk"> | string | null
+  url?: Prisma.StringNullableFilter<"Chunk"> | string | null
 }
 
 export type ChunkCreateWithoutSourceInput = {
@@ -586,7 +680,9 @@ export type ChunkCreateWithoutSourceInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  url?: string | null
   bot: Prisma.BotCreateNestedOneWithoutChunksInput
+  page?: Prisma.CrawlPageCreateNestedOneWithoutChunksInput
 }
 
 export type ChunkUncheckedCreateWithoutSourceInput = {
@@ -597,6 +693,8 @@ export type ChunkUncheckedCreateWithoutSourceInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  pageId?: string | null
+  url?: string | null
 }
 
 export type ChunkCreateOrConnectWithoutSourceInput = {
@@ -625,6 +723,56 @@ export type ChunkUpdateManyWithWhereWithoutSourceInput = {
   data: Prisma.XOR<Prisma.ChunkUpdateManyMutationInput, Prisma.ChunkUncheckedUpdateManyWithoutSourceInput>
 }
 
+export type ChunkCreateWithoutPageInput = {
+  id?: string
+  ordinal: number
+  text: string
+  citable: boolean
+  contentHash: string
+  createdAt?: Date | string
+  url?: string | null
+  bot: Prisma.BotCreateNestedOneWithoutChunksInput
+  source: Prisma.SourceCreateNestedOneWithoutChunksInput
+}
+
+export type ChunkUncheckedCreateWithoutPageInput = {
+  id?: string
+  botId: string
+  sourceId: string
+  ordinal: number
+  text: string
+  citable: boolean
+  contentHash: string
+  createdAt?: Date | string
+  url?: string | null
+}
+
+export type ChunkCreateOrConnectWithoutPageInput = {
+  where: Prisma.ChunkWhereUniqueInput
+  create: Prisma.XOR<Prisma.ChunkCreateWithoutPageInput, Prisma.ChunkUncheckedCreateWithoutPageInput>
+}
+
+export type ChunkCreateManyPageInputEnvelope = {
+  data: Prisma.ChunkCreateManyPageInput | Prisma.ChunkCreateManyPageInput[]
+  skipDuplicates?: boolean
+}
+
+export type ChunkUpsertWithWhereUniqueWithoutPageInput = {
+  where: Prisma.ChunkWhereUniqueInput
+  update: Prisma.XOR<Prisma.ChunkUpdateWithoutPageInput, Prisma.ChunkUncheckedUpdateWithoutPageInput>
+  create: Prisma.XOR<Prisma.ChunkCreateWithoutPageInput, Prisma.ChunkUncheckedCreateWithoutPageInput>
+}
+
+export type ChunkUpdateWithWhereUniqueWithoutPageInput = {
+  where: Prisma.ChunkWhereUniqueInput
+  data: Prisma.XOR<Prisma.ChunkUpdateWithoutPageInput, Prisma.ChunkUncheckedUpdateWithoutPageInput>
+}
+
+export type ChunkUpdateManyWithWhereWithoutPageInput = {
+  where: Prisma.ChunkScalarWhereInput
+  data: Prisma.XOR<Prisma.ChunkUpdateManyMutationInput, Prisma.ChunkUncheckedUpdateManyWithoutPageInput>
+}
+
 export type ChunkCreateManyBotInput = {
   id?: string
   sourceId: string
@@ -633,6 +781,8 @@ export type ChunkCreateManyBotInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  pageId?: string | null
+  url?: string | null
 }
 
 export type ChunkUpdateWithoutBotInput = {
@@ -642,7 +792,9 @@ export type ChunkUpdateWithoutBotInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   source?: Prisma.SourceUpdateOneRequiredWithoutChunksNestedInput
+  page?: Prisma.CrawlPageUpdateOneWithoutChunksNestedInput
 }
 
 export type ChunkUncheckedUpdateWithoutBotInput = {
@@ -653,6 +805,8 @@ export type ChunkUncheckedUpdateWithoutBotInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ChunkUncheckedUpdateManyWithoutBotInput = {
@@ -663,6 +817,8 @@ export type ChunkUncheckedUpdateManyWithoutBotInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ChunkCreateManySourceInput = {
@@ -673,6 +829,8 @@ export type ChunkCreateManySourceInput = {
   citable: boolean
   contentHash: string
   createdAt?: Date | string
+  pageId?: string | null
+  url?: string | null
 }
 
 export type ChunkUpdateWithoutSourceInput = {
@@ -682,7 +840,9 @@ export type ChunkUpdateWithoutSourceInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutChunksNestedInput
+  page?: Prisma.CrawlPageUpdateOneWithoutChunksNestedInput
 }
 
 export type ChunkUncheckedUpdateWithoutSourceInput = {
@@ -693,6 +853,8 @@ export type ChunkUncheckedUpdateWithoutSourceInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type ChunkUncheckedUpdateManyWithoutSourceInput = {
@@ -703,6 +865,56 @@ export type ChunkUncheckedUpdateManyWithoutSourceInput = {
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type ChunkCreateManyPageInput = {
+  id?: string
+  botId: string
+  sourceId: string
+  ordinal: number
+  text: string
+  citable: boolean
+  contentHash: string
+  createdAt?: Date | string
+  url?: string | null
+}
+
+export type ChunkUpdateWithoutPageInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  ordinal?: Prisma.IntFieldUpdateOperationsInput | number
+  text?: Prisma.StringFieldUpdateOperationsInput | string
+  citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  bot?: Prisma.BotUpdateOneRequiredWithoutChunksNestedInput
+  source?: Prisma.SourceUpdateOneRequiredWithoutChunksNestedInput
+}
+
+export type ChunkUncheckedUpdateWithoutPageInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  botId?: Prisma.StringFieldUpdateOperationsInput | string
+  sourceId?: Prisma.StringFieldUpdateOperationsInput | string
+  ordinal?: Prisma.IntFieldUpdateOperationsInput | number
+  text?: Prisma.StringFieldUpdateOperationsInput | string
+  citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
+export type ChunkUncheckedUpdateManyWithoutPageInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  botId?: Prisma.StringFieldUpdateOperationsInput | string
+  sourceId?: Prisma.StringFieldUpdateOperationsInput | string
+  ordinal?: Prisma.IntFieldUpdateOperationsInput | number
+  text?: Prisma.StringFieldUpdateOperationsInput | string
+  citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -716,8 +928,11 @@ export type ChunkSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   citable?: boolean
   contentHash?: boolean
   createdAt?: boolean
+  pageId?: boolean
+  url?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   source?: boolean | Prisma.SourceDefaultArgs<ExtArgs>
+  page?: boolean | Prisma.Chunk$pageArgs<ExtArgs>
 }, ExtArgs["result"]["chunk"]>
 
 export type ChunkSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -729,8 +944,11 @@ export type ChunkSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   citable?: boolean
   contentHash?: boolean
   createdAt?: boolean
+  pageId?: boolean
+  url?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   source?: boolean | Prisma.SourceDefaultArgs<ExtArgs>
+  page?: boolean | Prisma.Chunk$pageArgs<ExtArgs>
 }, ExtArgs["result"]["chunk"]>
 
 export type ChunkSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -742,8 +960,11 @@ export type ChunkSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   citable?: boolean
   contentHash?: boolean
   createdAt?: boolean
+  pageId?: boolean
+  url?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   source?: boolean | Prisma.SourceDefaultArgs<ExtArgs>
+  page?: boolean | Prisma.Chunk$pageArgs<ExtArgs>
 }, ExtArgs["result"]["chunk"]>
 
 export type ChunkSelectScalar = {
@@ -755,20 +976,25 @@ export type ChunkSelectScalar = {
   citable?: boolean
   contentHash?: boolean
   createdAt?: boolean
+  pageId?: boolean
+  url?: boolean
 }
 
-export type ChunkOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "sourceId" | "ordinal" | "text" | "citable" | "contentHash" | "createdAt", ExtArgs["result"]["chunk"]>
+export type ChunkOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "sourceId" | "ordinal" | "text" | "citable" | "contentHash" | "createdAt" | "pageId" | "url", ExtArgs["result"]["chunk"]>
 export type ChunkInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   source?: boolean | Prisma.SourceDefaultArgs<ExtArgs>
+  page?: boolean | Prisma.Chunk$pageArgs<ExtArgs>
 }
 export type ChunkIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   source?: boolean | Prisma.SourceDefaultArgs<ExtArgs>
+  page?: boolean | Prisma.Chunk$pageArgs<ExtArgs>
 }
 export type ChunkIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   source?: boolean | Prisma.SourceDefaultArgs<ExtArgs>
+  page?: boolean | Prisma.Chunk$pageArgs<ExtArgs>
 }
 
 export type $ChunkPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -776,6 +1002,7 @@ export type $ChunkPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   objects: {
     bot: Prisma.$BotPayload<ExtArgs>
     source: Prisma.$SourcePayload<ExtArgs>
+    page: Prisma.$CrawlPagePayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -792,6 +1019,11 @@ export type $ChunkPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
     citable: boolean
     contentHash: string
     createdAt: Date
+    /**
+     * A crawled page's chunk: its page (removed with it) and the URL its citation links to (page#heading).
+     */
+    pageId: string | null
+    url: string | null
   }, ExtArgs["result"]["chunk"]>
   composites: {}
 }
@@ -1188,6 +1420,7 @@ export interface Prisma__ChunkClient<T, Null = never, ExtArgs extends runtime.Ty
   readonly [Symbol.toStringTag]: "PrismaPromise"
   bot<T extends Prisma.BotDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.BotDefaultArgs<ExtArgs>>): Prisma.Prisma__BotClient<runtime.Types.Result.GetResult<Prisma.$BotPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   source<T extends Prisma.SourceDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.SourceDefaultArgs<ExtArgs>>): Prisma.Prisma__SourceClient<runtime.Types.Result.GetResult<Prisma.$SourcePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  page<T extends Prisma.Chunk$pageArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Chunk$pageArgs<ExtArgs>>): Prisma.Prisma__CrawlPageClient<runtime.Types.Result.GetResult<Prisma.$CrawlPagePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1225,6 +1458,8 @@ export interface ChunkFieldRefs {
   readonly citable: Prisma.FieldRef<"Chunk", 'Boolean'>
   readonly contentHash: Prisma.FieldRef<"Chunk", 'String'>
   readonly createdAt: Prisma.FieldRef<"Chunk", 'DateTime'>
+  readonly pageId: Prisma.FieldRef<"Chunk", 'String'>
+  readonly url: Prisma.FieldRef<"Chunk", 'String'>
 }
     
 
@@ -1623,6 +1858,25 @@ export type ChunkDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Interna
    * Limit how many Chunks to delete.
    */
   limit?: number
+}
+
+/**
+ * Chunk.page
+ */
+export type Chunk$pageArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the CrawlPage
+   */
+  select?: Prisma.CrawlPageSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the CrawlPage
+   */
+  omit?: Prisma.CrawlPageOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CrawlPageInclude<ExtArgs> | null
+  where?: Prisma.CrawlPageWhereInput
 }
 
 /**

@@ -28,10 +28,12 @@ export type AggregateSource = {
 
 export type SourceAvgAggregateOutputType = {
   bytes: number | null
+  recrawlIntervalMinutes: number | null
 }
 
 export type SourceSumAggregateOutputType = {
   bytes: number | null
+  recrawlIntervalMinutes: number | null
 }
 
 export type SourceMinAggregateOutputType = {
@@ -48,6 +50,8 @@ export type SourceMinAggregateOutputType = {
   error: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  recrawlIntervalMinutes: number | null
+  nextCrawlAt: Date | null
 }
 
 export type SourceMaxAggregateOutputType = {
@@ -64,6 +68,8 @@ export type SourceMaxAggregateOutputType = {
   error: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  recrawlIntervalMinutes: number | null
+  nextCrawlAt: Date | null
 }
 
 export type SourceCountAggregateOutputType = {
@@ -80,16 +86,21 @@ export type SourceCountAggregateOutputType = {
   error: number
   createdAt: number
   updatedAt: number
+  crawlSettings: number
+  recrawlIntervalMinutes: number
+  nextCrawlAt: number
   _all: number
 }
 
 
 export type SourceAvgAggregateInputType = {
   bytes?: true
+  recrawlIntervalMinutes?: true
 }
 
 export type SourceSumAggregateInputType = {
   bytes?: true
+  recrawlIntervalMinutes?: true
 }
 
 export type SourceMinAggregateInputType = {
@@ -106,6 +117,8 @@ export type SourceMinAggregateInputType = {
   error?: true
   createdAt?: true
   updatedAt?: true
+  recrawlIntervalMinutes?: true
+  nextCrawlAt?: true
 }
 
 export type SourceMaxAggregateInputType = {
@@ -122,6 +135,8 @@ export type SourceMaxAggregateInputType = {
   error?: true
   createdAt?: true
   updatedAt?: true
+  recrawlIntervalMinutes?: true
+  nextCrawlAt?: true
 }
 
 export type SourceCountAggregateInputType = {
@@ -138,6 +153,9 @@ export type SourceCountAggregateInputType = {
   error?: true
   createdAt?: true
   updatedAt?: true
+  crawlSettings?: true
+  recrawlIntervalMinutes?: true
+  nextCrawlAt?: true
   _all?: true
 }
 
@@ -241,6 +259,9 @@ export type SourceGroupByOutputType = {
   error: string | null
   createdAt: Date
   updatedAt: Date
+  crawlSettings: runtime.JsonValue | null
+  recrawlIntervalMinutes: number | null
+  nextCrawlAt: Date | null
   _count: SourceCountAggregateOutputType | null
   _avg: SourceAvgAggregateOutputType | null
   _sum: SourceSumAggregateOutputType | null
@@ -280,9 +301,14 @@ export type SourceWhereInput = {
   error?: Prisma.StringNullableFilter<"Source"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Source"> | Date | string
+  crawlSettings?: Prisma.JsonNullableFilter<"Source">
+  recrawlIntervalMinutes?: Prisma.IntNullableFilter<"Source"> | number | null
+  nextCrawlAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
   bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   chunks?: Prisma.ChunkListRelationFilter
   ingestJobs?: Prisma.IngestJobListRelationFilter
+  crawlRuns?: Prisma.CrawlRunListRelationFilter
+  crawlPages?: Prisma.CrawlPageListRelationFilter
 }
 
 export type SourceOrderByWithRelationInput = {
@@ -299,9 +325,14 @@ export type SourceOrderByWithRelationInput = {
   error?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  crawlSettings?: Prisma.SortOrderInput | Prisma.SortOrder
+  recrawlIntervalMinutes?: Prisma.SortOrderInput | Prisma.SortOrder
+  nextCrawlAt?: Prisma.SortOrderInput | Prisma.SortOrder
   bot?: Prisma.BotOrderByWithRelationInput
   chunks?: Prisma.ChunkOrderByRelationAggregateInput
   ingestJobs?: Prisma.IngestJobOrderByRelationAggregateInput
+  crawlRuns?: Prisma.CrawlRunOrderByRelationAggregateInput
+  crawlPages?: Prisma.CrawlPageOrderByRelationAggregateInput
 }
 
 export type SourceWhereUniqueInput = Prisma.AtLeast<{
@@ -322,9 +353,14 @@ export type SourceWhereUniqueInput = Prisma.AtLeast<{
   error?: Prisma.StringNullableFilter<"Source"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Source"> | Date | string
+  crawlSettings?: Prisma.JsonNullableFilter<"Source">
+  recrawlIntervalMinutes?: Prisma.IntNullableFilter<"Source"> | number | null
+  nextCrawlAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
   bot?: Prisma.XOR<Prisma.BotScalarRelationFilter, Prisma.BotWhereInput>
   chunks?: Prisma.ChunkListRelationFilter
   ingestJobs?: Prisma.IngestJobListRelationFilter
+  crawlRuns?: Prisma.CrawlRunListRelationFilter
+  crawlPages?: Prisma.CrawlPageListRelationFilter
 }, "id" | "botId_contentHash">
 
 export type SourceOrderByWithAggregationInput = {
@@ -341,6 +377,9 @@ export type SourceOrderByWithAggregationInput = {
   error?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  crawlSettings?: Prisma.SortOrderInput | Prisma.SortOrder
+  recrawlIntervalMinutes?: Prisma.SortOrderInput | Prisma.SortOrder
+  nextCrawlAt?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.SourceCountOrderByAggregateInput
   _avg?: Prisma.SourceAvgOrderByAggregateInput
   _max?: Prisma.SourceMaxOrderByAggregateInput
@@ -365,6 +404,9 @@ export type SourceScalarWhereWithAggregatesInput = {
   error?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Source"> | Date | string
+  crawlSettings?: Prisma.JsonNullableWithAggregatesFilter<"Source">
+  recrawlIntervalMinutes?: Prisma.IntNullableWithAggregatesFilter<"Source"> | number | null
+  nextCrawlAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Source"> | Date | string | null
 }
 
 export type SourceCreateInput = {
@@ -380,9 +422,14 @@ export type SourceCreateInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   bot: Prisma.BotCreateNestedOneWithoutSourcesInput
   chunks?: Prisma.ChunkCreateNestedManyWithoutSourceInput
   ingestJobs?: Prisma.IngestJobCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageCreateNestedManyWithoutSourceInput
 }
 
 export type SourceUncheckedCreateInput = {
@@ -399,8 +446,13 @@ export type SourceUncheckedCreateInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutSourceInput
   ingestJobs?: Prisma.IngestJobUncheckedCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunUncheckedCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageUncheckedCreateNestedManyWithoutSourceInput
 }
 
 export type SourceUpdateInput = {
@@ -416,9 +468,14 @@ export type SourceUpdateInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutSourcesNestedInput
   chunks?: Prisma.ChunkUpdateManyWithoutSourceNestedInput
   ingestJobs?: Prisma.IngestJobUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceUncheckedUpdateInput = {
@@ -435,8 +492,13 @@ export type SourceUncheckedUpdateInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutSourceNestedInput
   ingestJobs?: Prisma.IngestJobUncheckedUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUncheckedUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUncheckedUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceCreateManyInput = {
@@ -453,6 +515,9 @@ export type SourceCreateManyInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
 }
 
 export type SourceUpdateManyMutationInput = {
@@ -468,6 +533,9 @@ export type SourceUpdateManyMutationInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type SourceUncheckedUpdateManyInput = {
@@ -484,6 +552,9 @@ export type SourceUncheckedUpdateManyInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type SourceListRelationFilter = {
@@ -515,10 +586,14 @@ export type SourceCountOrderByAggregateInput = {
   error?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  crawlSettings?: Prisma.SortOrder
+  recrawlIntervalMinutes?: Prisma.SortOrder
+  nextCrawlAt?: Prisma.SortOrder
 }
 
 export type SourceAvgOrderByAggregateInput = {
   bytes?: Prisma.SortOrder
+  recrawlIntervalMinutes?: Prisma.SortOrder
 }
 
 export type SourceMaxOrderByAggregateInput = {
@@ -535,6 +610,8 @@ export type SourceMaxOrderByAggregateInput = {
   error?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  recrawlIntervalMinutes?: Prisma.SortOrder
+  nextCrawlAt?: Prisma.SortOrder
 }
 
 export type SourceMinOrderByAggregateInput = {
@@ -551,10 +628,13 @@ export type SourceMinOrderByAggregateInput = {
   error?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  recrawlIntervalMinutes?: Prisma.SortOrder
+  nextCrawlAt?: Prisma.SortOrder
 }
 
 export type SourceSumOrderByAggregateInput = {
   bytes?: Prisma.SortOrder
+  recrawlIntervalMinutes?: Prisma.SortOrder
 }
 
 export type SourceScalarRelationFilter = {
@@ -612,6 +692,14 @@ export type EnumSourceStatusFieldUpdateOperationsInput = {
   set?: $Enums.SourceStatus
 }
 
+export type NullableIntFieldUpdateOperationsInput = {
+  set?: number | null
+  increment?: number
+  decrement?: number
+  multiply?: number
+  divide?: number
+}
+
 export type SourceCreateNestedOneWithoutIngestJobsInput = {
   create?: Prisma.XOR<Prisma.SourceCreateWithoutIngestJobsInput, Prisma.SourceUncheckedCreateWithoutIngestJobsInput>
   connectOrCreate?: Prisma.SourceCreateOrConnectWithoutIngestJobsInput
@@ -640,6 +728,34 @@ export type SourceUpdateOneRequiredWithoutChunksNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.SourceUpdateToOneWithWhereWithoutChunksInput, Prisma.SourceUpdateWithoutChunksInput>, Prisma.SourceUncheckedUpdateWithoutChunksInput>
 }
 
+export type SourceCreateNestedOneWithoutCrawlRunsInput = {
+  create?: Prisma.XOR<Prisma.SourceCreateWithoutCrawlRunsInput, Prisma.SourceUncheckedCreateWithoutCrawlRunsInput>
+  connectOrCreate?: Prisma.SourceCreateOrConnectWithoutCrawlRunsInput
+  connect?: Prisma.SourceWhereUniqueInput
+}
+
+export type SourceUpdateOneRequiredWithoutCrawlRunsNestedInput = {
+  create?: Prisma.XOR<Prisma.SourceCreateWithoutCrawlRunsInput, Prisma.SourceUncheckedCreateWithoutCrawlRunsInput>
+  connectOrCreate?: Prisma.SourceCreateOrConnectWithoutCrawlRunsInput
+  upsert?: Prisma.SourceUpsertWithoutCrawlRunsInput
+  connect?: Prisma.SourceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.SourceUpdateToOneWithWhereWithoutCrawlRunsInput, Prisma.SourceUpdateWithoutCrawlRunsInput>, Prisma.SourceUncheckedUpdateWithoutCrawlRunsInput>
+}
+
+export type SourceCreateNestedOneWithoutCrawlPagesInput = {
+  create?: Prisma.XOR<Prisma.SourceCreateWithoutCrawlPagesInput, Prisma.SourceUncheckedCreateWithoutCrawlPagesInput>
+  connectOrCreate?: Prisma.SourceCreateOrConnectWithoutCrawlPagesInput
+  connect?: Prisma.SourceWhereUniqueInput
+}
+
+export type SourceUpdateOneRequiredWithoutCrawlPagesNestedInput = {
+  create?: Prisma.XOR<Prisma.SourceCreateWithoutCrawlPagesInput, Prisma.SourceUncheckedCreateWithoutCrawlPagesInput>
+  connectOrCreate?: Prisma.SourceCreateOrConnectWithoutCrawlPagesInput
+  upsert?: Prisma.SourceUpsertWithoutCrawlPagesInput
+  connect?: Prisma.SourceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.SourceUpdateToOneWithWhereWithoutCrawlPagesInput, Prisma.SourceUpdateWithoutCrawlPagesInput>, Prisma.SourceUncheckedUpdateWithoutCrawlPagesInput>
+}
+
 export type SourceCreateWithoutBotInput = {
   id?: string
   type: $Enums.SourceType
@@ -653,8 +769,13 @@ export type SourceCreateWithoutBotInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   chunks?: Prisma.ChunkCreateNestedManyWithoutSourceInput
   ingestJobs?: Prisma.IngestJobCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageCreateNestedManyWithoutSourceInput
 }
 
 export type SourceUncheckedCreateWithoutBotInput = {
@@ -670,8 +791,13 @@ export type SourceUncheckedCreateWithoutBotInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutSourceInput
   ingestJobs?: Prisma.IngestJobUncheckedCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunUncheckedCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageUncheckedCreateNestedManyWithoutSourceInput
 }
 
 export type SourceCreateOrConnectWithoutBotInput = {
@@ -717,6 +843,9 @@ export type SourceScalarWhereInput = {
   error?: Prisma.StringNullableFilter<"Source"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Source"> | Date | string
+  crawlSettings?: Prisma.JsonNullableFilter<"Source">
+  recrawlIntervalMinutes?: Prisma.IntNullableFilter<"Source"> | number | null
+  nextCrawlAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
 }
 
 export type SourceCreateWithoutIngestJobsInput = {
@@ -732,8 +861,13 @@ export type SourceCreateWithoutIngestJobsInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   bot: Prisma.BotCreateNestedOneWithoutSourcesInput
   chunks?: Prisma.ChunkCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageCreateNestedManyWithoutSourceInput
 }
 
 export type SourceUncheckedCreateWithoutIngestJobsInput = {
@@ -750,7 +884,12 @@ export type SourceUncheckedCreateWithoutIngestJobsInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunUncheckedCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageUncheckedCreateNestedManyWithoutSourceInput
 }
 
 export type SourceCreateOrConnectWithoutIngestJobsInput = {
@@ -782,8 +921,13 @@ export type SourceUpdateWithoutIngestJobsInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutSourcesNestedInput
   chunks?: Prisma.ChunkUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceUncheckedUpdateWithoutIngestJobsInput = {
@@ -800,7 +944,12 @@ export type SourceUncheckedUpdateWithoutIngestJobsInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUncheckedUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUncheckedUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceCreateWithoutChunksInput = {
@@ -816,8 +965,13 @@ export type SourceCreateWithoutChunksInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   bot: Prisma.BotCreateNestedOneWithoutSourcesInput
   ingestJobs?: Prisma.IngestJobCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageCreateNestedManyWithoutSourceInput
 }
 
 export type SourceUncheckedCreateWithoutChunksInput = {
@@ -834,7 +988,12 @@ export type SourceUncheckedCreateWithoutChunksInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
   ingestJobs?: Prisma.IngestJobUncheckedCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunUncheckedCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageUncheckedCreateNestedManyWithoutSourceInput
 }
 
 export type SourceCreateOrConnectWithoutChunksInput = {
@@ -866,8 +1025,13 @@ export type SourceUpdateWithoutChunksInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutSourcesNestedInput
   ingestJobs?: Prisma.IngestJobUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceUncheckedUpdateWithoutChunksInput = {
@@ -884,7 +1048,220 @@ export type SourceUncheckedUpdateWithoutChunksInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   ingestJobs?: Prisma.IngestJobUncheckedUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUncheckedUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUncheckedUpdateManyWithoutSourceNestedInput
+}
+
+export type SourceCreateWithoutCrawlRunsInput = {
+  id?: string
+  type: $Enums.SourceType
+  name: string
+  url?: string | null
+  mimeType?: string | null
+  citable?: boolean
+  contentHash: string
+  status?: $Enums.SourceStatus
+  bytes?: number
+  error?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
+  bot: Prisma.BotCreateNestedOneWithoutSourcesInput
+  chunks?: Prisma.ChunkCreateNestedManyWithoutSourceInput
+  ingestJobs?: Prisma.IngestJobCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageCreateNestedManyWithoutSourceInput
+}
+
+export type SourceUncheckedCreateWithoutCrawlRunsInput = {
+  id?: string
+  botId: string
+  type: $Enums.SourceType
+  name: string
+  url?: string | null
+  mimeType?: string | null
+  citable?: boolean
+  contentHash: string
+  status?: $Enums.SourceStatus
+  bytes?: number
+  error?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
+  chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutSourceInput
+  ingestJobs?: Prisma.IngestJobUncheckedCreateNestedManyWithoutSourceInput
+  crawlPages?: Prisma.CrawlPageUncheckedCreateNestedManyWithoutSourceInput
+}
+
+export type SourceCreateOrConnectWithoutCrawlRunsInput = {
+  where: Prisma.SourceWhereUniqueInput
+  create: Prisma.XOR<Prisma.SourceCreateWithoutCrawlRunsInput, Prisma.SourceUncheckedCreateWithoutCrawlRunsInput>
+}
+
+export type SourceUpsertWithoutCrawlRunsInput = {
+  update: Prisma.XOR<Prisma.SourceUpdateWithoutCrawlRunsInput, Prisma.SourceUncheckedUpdateWithoutCrawlRunsInput>
+  create: Prisma.XOR<Prisma.SourceCreateWithoutCrawlRunsInput, Prisma.SourceUncheckedCreateWithoutCrawlRunsInput>
+  where?: Prisma.SourceWhereInput
+}
+
+export type SourceUpdateToOneWithWhereWithoutCrawlRunsInput = {
+  where?: Prisma.SourceWhereInput
+  data: Prisma.XOR<Prisma.SourceUpdateWithoutCrawlRunsInput, Prisma.SourceUncheckedUpdateWithoutCrawlRunsInput>
+}
+
+export type SourceUpdateWithoutCrawlRunsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumSourceTypeFieldUpdateOperationsInput | $Enums.SourceType
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mimeType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumSourceStatusFieldUpdateOperationsInput | $Enums.SourceStatus
+  bytes?: Prisma.IntFieldUpdateOperationsInput | number
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  bot?: Prisma.BotUpdateOneRequiredWithoutSourcesNestedInput
+  chunks?: Prisma.ChunkUpdateManyWithoutSourceNestedInput
+  ingestJobs?: Prisma.IngestJobUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUpdateManyWithoutSourceNestedInput
+}
+
+export type SourceUncheckedUpdateWithoutCrawlRunsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  botId?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumSourceTypeFieldUpdateOperationsInput | $Enums.SourceType
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mimeType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumSourceStatusFieldUpdateOperationsInput | $Enums.SourceStatus
+  bytes?: Prisma.IntFieldUpdateOperationsInput | number
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  chunks?: Prisma.ChunkUncheckedUpdateManyWithoutSourceNestedInput
+  ingestJobs?: Prisma.IngestJobUncheckedUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUncheckedUpdateManyWithoutSourceNestedInput
+}
+
+export type SourceCreateWithoutCrawlPagesInput = {
+  id?: string
+  type: $Enums.SourceType
+  name: string
+  url?: string | null
+  mimeType?: string | null
+  citable?: boolean
+  contentHash: string
+  status?: $Enums.SourceStatus
+  bytes?: number
+  error?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
+  bot: Prisma.BotCreateNestedOneWithoutSourcesInput
+  chunks?: Prisma.ChunkCreateNestedManyWithoutSourceInput
+  ingestJobs?: Prisma.IngestJobCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunCreateNestedManyWithoutSourceInput
+}
+
+export type SourceUncheckedCreateWithoutCrawlPagesInput = {
+  id?: string
+  botId: string
+  type: $Enums.SourceType
+  name: string
+  url?: string | null
+  mimeType?: string | null
+  citable?: boolean
+  contentHash: string
+  status?: $Enums.SourceStatus
+  bytes?: number
+  error?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
+  chunks?: Prisma.ChunkUncheckedCreateNestedManyWithoutSourceInput
+  ingestJobs?: Prisma.IngestJobUncheckedCreateNestedManyWithoutSourceInput
+  crawlRuns?: Prisma.CrawlRunUncheckedCreateNestedManyWithoutSourceInput
+}
+
+export type SourceCreateOrConnectWithoutCrawlPagesInput = {
+  where: Prisma.SourceWhereUniqueInput
+  create: Prisma.XOR<Prisma.SourceCreateWithoutCrawlPagesInput, Prisma.SourceUncheckedCreateWithoutCrawlPagesInput>
+}
+
+export type SourceUpsertWithoutCrawlPagesInput = {
+  update: Prisma.XOR<Prisma.SourceUpdateWithoutCrawlPagesInput, Prisma.SourceUncheckedUpdateWithoutCrawlPagesInput>
+  create: Prisma.XOR<Prisma.SourceCreateWithoutCrawlPagesInput, Prisma.SourceUncheckedCreateWithoutCrawlPagesInput>
+  where?: Prisma.SourceWhereInput
+}
+
+export type SourceUpdateToOneWithWhereWithoutCrawlPagesInput = {
+  where?: Prisma.SourceWhereInput
+  data: Prisma.XOR<Prisma.SourceUpdateWithoutCrawlPagesInput, Prisma.SourceUncheckedUpdateWithoutCrawlPagesInput>
+}
+
+export type SourceUpdateWithoutCrawlPagesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumSourceTypeFieldUpdateOperationsInput | $Enums.SourceType
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mimeType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumSourceStatusFieldUpdateOperationsInput | $Enums.SourceStatus
+  bytes?: Prisma.IntFieldUpdateOperationsInput | number
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  bot?: Prisma.BotUpdateOneRequiredWithoutSourcesNestedInput
+  chunks?: Prisma.ChunkUpdateManyWithoutSourceNestedInput
+  ingestJobs?: Prisma.IngestJobUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUpdateManyWithoutSourceNestedInput
+}
+
+export type SourceUncheckedUpdateWithoutCrawlPagesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  botId?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumSourceTypeFieldUpdateOperationsInput | $Enums.SourceType
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  mimeType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumSourceStatusFieldUpdateOperationsInput | $Enums.SourceStatus
+  bytes?: Prisma.IntFieldUpdateOperationsInput | number
+  error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  chunks?: Prisma.ChunkUncheckedUpdateManyWithoutSourceNestedInput
+  ingestJobs?: Prisma.IngestJobUncheckedUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUncheckedUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceCreateManyBotInput = {
@@ -900,6 +1277,9 @@ export type SourceCreateManyBotInput = {
   error?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: number | null
+  nextCrawlAt?: Date | string | null
 }
 
 export type SourceUpdateWithoutBotInput = {
@@ -915,8 +1295,13 @@ export type SourceUpdateWithoutBotInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   chunks?: Prisma.ChunkUpdateManyWithoutSourceNestedInput
   ingestJobs?: Prisma.IngestJobUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceUncheckedUpdateWithoutBotInput = {
@@ -932,8 +1317,13 @@ export type SourceUncheckedUpdateWithoutBotInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   chunks?: Prisma.ChunkUncheckedUpdateManyWithoutSourceNestedInput
   ingestJobs?: Prisma.IngestJobUncheckedUpdateManyWithoutSourceNestedInput
+  crawlRuns?: Prisma.CrawlRunUncheckedUpdateManyWithoutSourceNestedInput
+  crawlPages?: Prisma.CrawlPageUncheckedUpdateManyWithoutSourceNestedInput
 }
 
 export type SourceUncheckedUpdateManyWithoutBotInput = {
@@ -949,6 +1339,9 @@ export type SourceUncheckedUpdateManyWithoutBotInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  crawlSettings?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  recrawlIntervalMinutes?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  nextCrawlAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 
@@ -959,11 +1352,15 @@ export type SourceUncheckedUpdateManyWithoutBotInput = {
 export type SourceCountOutputType = {
   chunks: number
   ingestJobs: number
+  crawlRuns: number
+  crawlPages: number
 }
 
 export type SourceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   chunks?: boolean | SourceCountOutputTypeCountChunksArgs
   ingestJobs?: boolean | SourceCountOutputTypeCountIngestJobsArgs
+  crawlRuns?: boolean | SourceCountOutputTypeCountCrawlRunsArgs
+  crawlPages?: boolean | SourceCountOutputTypeCountCrawlPagesArgs
 }
 
 /**
@@ -990,6 +1387,20 @@ export type SourceCountOutputTypeCountIngestJobsArgs<ExtArgs extends runtime.Typ
   where?: Prisma.IngestJobWhereInput
 }
 
+/**
+ * SourceCountOutputType without action
+ */
+export type SourceCountOutputTypeCountCrawlRunsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.CrawlRunWhereInput
+}
+
+/**
+ * SourceCountOutputType without action
+ */
+export type SourceCountOutputTypeCountCrawlPagesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.CrawlPageWhereInput
+}
+
 
 export type SourceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1005,9 +1416,14 @@ export type SourceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   error?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  crawlSettings?: boolean
+  recrawlIntervalMinutes?: boolean
+  nextCrawlAt?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   chunks?: boolean | Prisma.Source$chunksArgs<ExtArgs>
   ingestJobs?: boolean | Prisma.Source$ingestJobsArgs<ExtArgs>
+  crawlRuns?: boolean | Prisma.Source$crawlRunsArgs<ExtArgs>
+  crawlPages?: boolean | Prisma.Source$crawlPagesArgs<ExtArgs>
   _count?: boolean | Prisma.SourceCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["source"]>
 
@@ -1025,6 +1441,9 @@ export type SourceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   error?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  crawlSettings?: boolean
+  recrawlIntervalMinutes?: boolean
+  nextCrawlAt?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["source"]>
 
@@ -1042,6 +1461,9 @@ export type SourceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   error?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  crawlSettings?: boolean
+  recrawlIntervalMinutes?: boolean
+  nextCrawlAt?: boolean
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["source"]>
 
@@ -1059,13 +1481,18 @@ export type SourceSelectScalar = {
   error?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  crawlSettings?: boolean
+  recrawlIntervalMinutes?: boolean
+  nextCrawlAt?: boolean
 }
 
-export type SourceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "type" | "name" | "url" | "mimeType" | "citable" | "contentHash" | "status" | "bytes" | "error" | "createdAt" | "updatedAt", ExtArgs["result"]["source"]>
+export type SourceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "type" | "name" | "url" | "mimeType" | "citable" | "contentHash" | "status" | "bytes" | "error" | "createdAt" | "updatedAt" | "crawlSettings" | "recrawlIntervalMinutes" | "nextCrawlAt", ExtArgs["result"]["source"]>
 export type SourceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   chunks?: boolean | Prisma.Source$chunksArgs<ExtArgs>
   ingestJobs?: boolean | Prisma.Source$ingestJobsArgs<ExtArgs>
+  crawlRuns?: boolean | Prisma.Source$crawlRunsArgs<ExtArgs>
+  crawlPages?: boolean | Prisma.Source$crawlPagesArgs<ExtArgs>
   _count?: boolean | Prisma.SourceCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type SourceIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1081,6 +1508,8 @@ export type $SourcePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     bot: Prisma.$BotPayload<ExtArgs>
     chunks: Prisma.$ChunkPayload<ExtArgs>[]
     ingestJobs: Prisma.$IngestJobPayload<ExtArgs>[]
+    crawlRuns: Prisma.$CrawlRunPayload<ExtArgs>[]
+    crawlPages: Prisma.$CrawlPagePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1105,6 +1534,15 @@ export type $SourcePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     error: string | null
     createdAt: Date
     updatedAt: Date
+    /**
+     * A website source's crawl settings (start URL, sitemap, patterns, limits): `crawl/website-input.ts`.
+     */
+    crawlSettings: runtime.JsonValue | null
+    /**
+     * Re-crawl a website every this many minutes; null: only when asked.
+     */
+    recrawlIntervalMinutes: number | null
+    nextCrawlAt: Date | null
   }, ExtArgs["result"]["source"]>
   composites: {}
 }
@@ -1502,6 +1940,8 @@ export interface Prisma__SourceClient<T, Null = never, ExtArgs extends runtime.T
   bot<T extends Prisma.BotDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.BotDefaultArgs<ExtArgs>>): Prisma.Prisma__BotClient<runtime.Types.Result.GetResult<Prisma.$BotPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   chunks<T extends Prisma.Source$chunksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Source$chunksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ChunkPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   ingestJobs<T extends Prisma.Source$ingestJobsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Source$ingestJobsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$IngestJobPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  crawlRuns<T extends Prisma.Source$crawlRunsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Source$crawlRunsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$CrawlRunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  crawlPages<T extends Prisma.Source$crawlPagesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Source$crawlPagesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$CrawlPagePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1544,6 +1984,9 @@ export interface SourceFieldRefs {
   readonly error: Prisma.FieldRef<"Source", 'String'>
   readonly createdAt: Prisma.FieldRef<"Source", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Source", 'DateTime'>
+  readonly crawlSettings: Prisma.FieldRef<"Source", 'Json'>
+  readonly recrawlIntervalMinutes: Prisma.FieldRef<"Source", 'Int'>
+  readonly nextCrawlAt: Prisma.FieldRef<"Source", 'DateTime'>
 }
     
 
@@ -1990,6 +2433,54 @@ export type Source$ingestJobsArgs<ExtArgs extends runtime.Types.Extensions.Inter
   take?: number
   skip?: number
   distinct?: Prisma.IngestJobScalarFieldEnum | Prisma.IngestJobScalarFieldEnum[]
+}
+
+/**
+ * Source.crawlRuns
+ */
+export type Source$crawlRunsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the CrawlRun
+   */
+  select?: Prisma.CrawlRunSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the CrawlRun
+   */
+  omit?: Prisma.CrawlRunOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CrawlRunInclude<ExtArgs> | null
+  where?: Prisma.CrawlRunWhereInput
+  orderBy?: Prisma.CrawlRunOrderByWithRelationInput | Prisma.CrawlRunOrderByWithRelationInput[]
+  cursor?: Prisma.CrawlRunWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.CrawlRunScalarFieldEnum | Prisma.CrawlRunScalarFieldEnum[]
+}
+
+/**
+ * Source.crawlPages
+ */
+export type Source$crawlPagesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the CrawlPage
+   */
+  select?: Prisma.CrawlPageSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the CrawlPage
+   */
+  omit?: Prisma.CrawlPageOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.CrawlPageInclude<ExtArgs> | null
+  where?: Prisma.CrawlPageWhereInput
+  orderBy?: Prisma.CrawlPageOrderByWithRelationInput | Prisma.CrawlPageOrderByWithRelationInput[]
+  cursor?: Prisma.CrawlPageWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.CrawlPageScalarFieldEnum | Prisma.CrawlPageScalarFieldEnum[]
 }
 
 /**

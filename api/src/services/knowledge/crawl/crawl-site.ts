@@ -55,7 +55,9 @@ export type SkipReason =
   | 'too_large'
   | 'redirected_off_origin'
   | 'duplicate_content'
-  | 'no_text';
+  | 'no_text'
+  /** Set by the store, not the crawler: the org's plan has no room for the page. */
+  | 'knowledge_storage';
 
 export type FailReason =
   | 'http_404'

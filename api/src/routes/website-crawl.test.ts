@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type PlatformTestApi,
+  startPlatformTestApi,
+} from '../services/bots/test-support/start-platform-test-api.js';
+import type { Embedder } from '../services/embeddings/embedder.js';
+import { LocalHashEmbedder } from '../services/embeddings/local-hash-embedder.js';
+import { startTestSite, type TestSite } from '../services/knowledge/crawl/test-support/test-site.js';
+import { InMemoryPlanQuotaSource } from '../services/quotas/in-memory-plan-quota-source.js';
+
+/** The bots' embedder, counting the texts it embeds: re-crawls must embed only what changed. */
+class CountingEmbedder implements Embedder {
+  readonly id = 'local-hash-384';
+  private readonly inner = new LocalHashEmbedder();
+  texts: string[] = [];
+  async embed(texts: string[]): Promise<number[][]> {
+    this.texts.push(...texts);
+    return this.inner.embed(texts);
+  }
+}
+
+const plans = new InMemoryPlanQuotaSource();
+const embedder = new CountingEmbedder();
+let api: PlatformTestApi;
+let site: TestSite;
+let org: { orgId: string; token: string };
+let botId: string;
+let websiteId: string;
+
+const base = () => `/v1/orgs/${org.orgId}/bots/${botId}`;
+async function settle(): Promise<void> {
+  await api.platform.crawls.idle();
+  await api.platform.ingestion.idle();
+}
+async function website() {
+  const response = await api.request('get', `${base()}/websites/${websiteId}`, { token: org.token });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body;
+}
+async function topPassage(query: string) {
+  const response = await api.request('post', `${base()}/retrieval`, {
+    token: org.token,
+    body: { query, limit: 1 },
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body.passages[0];
+}
+
+beforeAll(async () => {
+  site = await startTestSite();
+  api = await startPlatformTestApi({
+    overrides: { planQuotaSource: plans, embedders: [embedder] },
+    env: { QUOTA_CACHE_SECONDS: '0', URL_FETCH_ALLOW_LOOPBACK: 'true', URL_FETCH_TIMEOUT_MS: '5000' },
+  });
+  org = await api.createOrg('31');
+  botId = await api.createBot(org);
+}, 60_000);
+afterAll(async () => {
+  await api?.close();
+  await site?.close();
+});
+
+describe('a website as knowledge', () => {
+  it('crawls the site in the background and reports every page found, fetched, skipped and failed with its reason', async () => {
+    const created = await api.request('post', `${base()}/websites`, {
+      token: org.token,
+      body: { startUrl: `${site.origin}/`, delayMs: 0 },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    websiteId = created.body.website.id;
+    await settle();
+    const view = await website();
+    expect(view.crawl, view.crawl.error).toMatchObject({
+      status: 'done',
+      pagesFetched: 51,
+      pagesUnchanged: 0,
+    });
+    expect(view.pagesStored).toBe(51);
+    expect(view.status).toBe('ready');
+    const reasons = (list: { url: string; reason: string }[]) =>
+      Object.fromEntries(list.map((entry) => [entry.url.replace(site.origin, ''), entry.reason]));
+    expect(reasons(view.skipped)).toMatchObject({
+      '/private/secret': 'robots_disallowed',
+      '/files/manual.pdf': 'not_html',
+      'https://example.org/offsite': 'off_origin',
+      'http://192.168.1.1/admin': 'off_origin',
+    });
+    expect(reasons(view.failed)).toMatchObject({
+      '/missing': 'http_404',
+      '/loop-a': 'redirect_loop',
+      '/internal': 'blocked_address',
+      '/sitemap-bomb.xml.gz': 'sitemap_too_large',
+    });
+    expect(view.crawl.pagesFound).toBe(
+      view.crawl.pagesFetched + view.crawl.pagesSkipped + view.crawl.pagesFailed,
+    );
+    // Listed with the bot's other sources.
+    const sources = await api.request('get', `${base()}/sources`, { token: org.token });
+    expect(sources.body.sources).toEqual([expect.objectContaining({ id: websiteId, type: 'website' })]);
+  });
+
+  it('stores main content only, and cites the page with the heading anchor of the passage', async () => {
+    const chunks = await api.database.prisma.chunk.findMany({ where: { sourceId: websiteId } });
+    expect(embedder.texts.length).toBe(chunks.length);
+    expect(chunks.some((chunk) => /BOILERPLATE/.test(chunk.text))).toBe(false);
+    const passage = await topPassage('Install step 12 installer topic 12');
+    expect(passage.text).toContain('Setup for topic 12');
+    expect(passage.sourceUrl).toBe(`${site.origin}/docs/page-12#setup-12`);
+  });
+
+  it('re-crawls incrementally: only the changed page is re-embedded, a removed page is removed', async () => {
+    embedder.texts = [];
+    site.setPage('/docs/page-7', 'the docs code of page 7 is now ZEBRA7');
+    site.removePage('/blog/post-5');
+    const again = await api.request('post', `${base()}/websites/${websiteId}/crawl`, {
+      token: org.token,
+      body: {},
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(again.body.queued).toBe(true);
+    await settle();
+    const view = await website();
+    expect(view.crawl).toMatchObject({ status: 'done', pagesFetched: 1, pagesUnchanged: 49 });
+    const page7 = await api.database.prisma.chunk.findMany({
+      where: { sourceId: websiteId, url: { startsWith: `${site.origin}/docs/page-7` } },
+    });
+    expect(embedder.texts.sort()).toEqual(page7.map((chunk) => chunk.text).sort());
+    expect(view.pagesStored).toBe(50);
+    const removed = await api.database.prisma.chunk.count({
+      where: { sourceId: websiteId, text: { contains: 'BLOG5Y' } },
+    });
+    expect(removed).toBe(0);
+    expect((await topPassage('ZEBRA7')).sourceUrl).toBe(`${site.origin}/docs/page-7#top`);
+  });
+
+  it('cancels a running crawl, keeping what is stored', async () => {
+    await api.request('post', `${base()}/websites/${websiteId}/crawl`, { token: org.token, body: {} });
+    const cancelled = await api.request('post', `${base()}/websites/${websiteId}/cancel`, {
+      token: org.token,
+      body: {},
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    await settle();
+    const view = await website();
+    expect(view.crawl.status).toBe('cancelled');
+    expect(view.crawl.pagesFetched + view.crawl.pagesUnchanged).toBeLessThan(50);
+    expect(view.pagesStored).toBe(50);
+  });
+
+  it('refuses bad settings with clear codes, and other orgs', async () => {
+    for (const body of [
+      { startUrl: 'ftp://example.org/' },
+      { startUrl: `${site.origin}/`, include: ['docs'] },
+      { startUrl: `${site.origin}/`, maxPages: 0 },
+      { startUrl: `${site.origin}/`, recrawlIntervalMinutes: 5 },
+    ]) {
+      const refused = await api.request('post', `${base()}/websites`, { token: org.token, body });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    const other = await api.createOrg('32');
+    const foreign = await api.request('get', `/v1/orgs/${org.orgId}/bots/${botId}/websites/${websiteId}`, {
+      token: other.token,
+    });
+    expect([403, 404]).toContain(foreign.status);
+    const textSource = await api.request('post', `${base()}/sources`, {
+      token: org.token,
+      body: { type: 'text', name: 'Notes', text: 'Plain notes.' },
+    });
+    const notWebsite = await api.request('get', `${base()}/websites/${textSource.body.source.id}`, {
+      token: org.token,
+    });
+    expect(notWebsite.status).toBe(404);
+  });
+  it('re-crawls on the schedule the org sets', async () => {
+    const patched = await api.request('patch', `${base()}/websites/${websiteId}`, {
+      token: org.token,
+      body: { recrawlIntervalMinutes: 60 },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const runs = () => api.database.prisma.crawlRun.count({ where: { sourceId: websiteId } });
+    const before = await runs();
+    api.platform.crawls.kick();
+    await settle();
+    expect(await runs()).toBe(before);
+    api.clock.advance(61 * 60);
+    api.platform.crawls.kick();
+    await settle();
+    expect(await runs()).toBe(before + 1);
+    // Access tokens expired with the hour: read the run from the database.
+    const latest = await api.database.prisma.crawlRun.findFirst({
+      where: { sourceId: websiteId },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(latest?.status).toBe('done');
+  });
+});

@@ -1,0 +1,1 @@
+export { type Block, type Inline, LINK_REL, parseInline, parseMarkdown, safeHref } from './parse-markdown.js';

@@ -8,6 +8,11 @@ export interface OfferedModels {
   models: string[];
   /** true: any model name is accepted (the offline answerer, or an unmapped upstream in dev mode). */
   open: boolean;
+  /**
+   * true: no language model is configured and the offline answerer composes every answer from
+   * the passages. The platform tells the org (its dapp shows a notice); visitors are not told.
+   */
+  offline: boolean;
 }
 
 /**
@@ -23,9 +28,13 @@ export class ModelPolicy {
   constructor(private readonly map: Record<string, string> | undefined) {}
 
   offered(): OfferedModels {
-    if (this.map === undefined) return { models: [], open: true };
+    if (this.map === undefined) return { models: [], open: true, offline: true };
     const keys = Object.keys(this.map);
-    return { models: keys.filter((m) => m !== '*').sort(), open: keys.length === 0 || '*' in this.map };
+    return {
+      models: keys.filter((m) => m !== '*').sort(),
+      open: keys.length === 0 || '*' in this.map,
+      offline: false,
+    };
   }
 
   resolve(model: string): string {

@@ -276,9 +276,14 @@ describe('inference gateway: upstream answers', () => {
     expect(await (await fetch(`${mapped.url}/models`)).json()).toEqual({
       models: ['bot-a', 'bot-b'],
       open: false,
+      offline: false,
     });
     const offline = await gateway(config());
-    expect(await (await fetch(`${offline.url}/models`)).json()).toEqual({ models: [], open: true });
+    expect(await (await fetch(`${offline.url}/models`)).json()).toEqual({
+      models: [],
+      open: true,
+      offline: true,
+    });
   });
 });
 

@@ -144,4 +144,21 @@ describe('bots', () => {
       ).status,
     ).toBe(404);
   });
+
+  it('tells members that no answerer is configured, and hides another org’s bot as missing', async () => {
+    const botId = await api.createBot(org);
+    const answerer = await api.request('get', `/v1/orgs/${org.orgId}/bots/${botId}/answerer`, {
+      token: org.token,
+    });
+    expect(answerer.status, JSON.stringify(answerer.body)).toBe(200);
+    expect(answerer.body).toEqual({ mode: 'none', model: expect.any(String) });
+    const other = await api.createOrg('14');
+    expect(
+      (await api.request('get', `/v1/orgs/14/bots/${botId}/answerer`, { token: other.token })).status,
+    ).toBe(404);
+    expect(
+      (await api.request('get', `/v1/orgs/${org.orgId}/bots/${botId}/answerer`, { token: other.token }))
+        .status,
+    ).toBe(404);
+  });
 });

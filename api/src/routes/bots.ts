@@ -7,6 +7,7 @@ import { botViewSchema } from '../services/bots/bot-view.js';
 import { createBot } from '../services/bots/create-bot.js';
 import { deleteBot } from '../services/bots/delete-bot.js';
 import { getBot } from '../services/bots/get-bot.js';
+import { botAnswererSchema, getBotAnswerer } from '../services/bots/get-bot-answerer.js';
 import { listBots } from '../services/bots/list-bots.js';
 import { setBotPublished } from '../services/bots/publish-bot.js';
 import { updateBot } from '../services/bots/update-bot.js';
@@ -66,6 +67,20 @@ export function botRoutes(deps: AppDeps): AnyRouteSpec[] {
       handler: async ({ params, principal, now, log }) => {
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
         return getBot({ db, ...params, principal });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/orgs/:orgId/bots/:botId/answerer',
+      tag: 'bots',
+      summary:
+        'Who answers this bot’s visitors: a language model, the offline answerer quoting its knowledge (no model configured on this platform), or nothing (chat refused)',
+      auth: 'sessionOrApiKey',
+      params: botParams,
+      response: botAnswererSchema,
+      handler: async ({ params, principal, now, log }) => {
+        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        return getBotAnswerer({ db, platform, ...params, principal });
       },
     }),
     defineRoute({

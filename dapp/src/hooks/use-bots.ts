@@ -5,10 +5,16 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import type { Bot, BotInput } from '../core/api/api-types.js';
+import { useEffect, useRef } from 'react';
+import type { Bot, BotAnswerer, BotInput, Reembedding } from '../core/api/api-types.js';
 import { createBot, deleteBot, setBotPublished, updateBot } from '../core/api/bot-actions.js';
 import type { BaseError } from '../core/errors.js';
-import { botQueryOptions, botsQueryOptions } from '../core/query/api-query-options.js';
+import {
+  botAnswererQueryOptions,
+  botQueryOptions,
+  botsQueryOptions,
+  reembeddingQueryOptions,
+} from '../core/query/api-query-options.js';
 import { useConfig } from './config-provider.js';
 
 export interface UseBotsParameters {
@@ -46,6 +52,8 @@ export function useCreateBot(): UseCreateBotReturnType {
 async function refreshBot(queryClient: ReturnType<typeof useQueryClient>, bot: Bot): Promise<void> {
   await Promise.all([
     queryClient.invalidateQueries({ queryKey: ['bot', { orgId: bot.orgId, botId: bot.id }] }),
+    // An embedder change starts a re-embedding: its progress is polled from here on.
+    queryClient.invalidateQueries({ queryKey: ['reembedding', { orgId: bot.orgId, botId: bot.id }] }),
     queryClient.invalidateQueries({ queryKey: ['bots', { orgId: bot.orgId }] }),
   ]);
 }
@@ -94,4 +102,36 @@ export function useDeleteBot(): UseDeleteBotReturnType {
       return queryClient.invalidateQueries({ queryKey: ['bots', { orgId }] });
     },
   });
+}
+
+export type UseBotAnswererReturnType = UseQueryResult<BotAnswerer, BaseError>;
+
+/** Who answers the bot's visitors; asked again when the page regains focus (an operator may fix it). */
+export function useBotAnswerer(parameters: UseBotParameters): UseBotAnswererReturnType {
+  return useQuery(botAnswererQueryOptions(useConfig(), parameters));
+}
+
+export type UseReembeddingReturnType = UseQueryResult<Reembedding | null, BaseError>;
+
+/**
+ * The background re-embedding after an embedder change, polled every second while it runs.
+ * When it ends the bot itself is read again: its embedder has switched.
+ */
+export function useReembedding(parameters: UseBotParameters): UseReembeddingReturnType {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  const { orgId, botId } = parameters;
+  const query = useQuery({
+    ...reembeddingQueryOptions(config, parameters),
+    refetchInterval: (q) => (q.state.data ? 1000 : false),
+  });
+  const running = useRef(false);
+  useEffect(() => {
+    if (query.data) running.current = true;
+    else if (query.data === null && running.current) {
+      running.current = false;
+      void queryClient.invalidateQueries({ queryKey: ['bot', { orgId, botId }] });
+    }
+  }, [query.data, queryClient, orgId, botId]);
+  return query;
 }

@@ -1,8 +1,10 @@
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { AnswererNotice } from '../components/answerer-notice.js';
 import { BotForm } from '../components/bot-form.js';
 import { CopyButton } from '../components/copy-button.js';
 import { DeleteBot } from '../components/delete-bot.js';
+import { KnowledgeEmbedder } from '../components/knowledge-embedder.js';
 import { MarkdownText } from '../components/markdown-text.js';
 import { Empty, ErrorNotice, Loading, QueryState } from '../components/query-state.js';
 import { RefusedOrigins } from '../components/refused-origins.js';
@@ -52,7 +54,9 @@ function BotDetail({ botId }: { botId: string }) {
                 Inbox: conversations, leads and webhook
               </Link>
             </p>
+            <AnswererNotice bot={data} />
             <BotSettings bot={data} />
+            <KnowledgeEmbedder bot={data} />
             <KnowledgeSources orgId={data.orgId} botId={data.id} />
             <TestChat botId={data.id} />
             <EmbedSnippet bot={data} />

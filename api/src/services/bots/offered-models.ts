@@ -17,7 +17,7 @@ export class OfferedModelsCache {
   ) {}
 
   async get(): Promise<OfferedModels> {
-    if (!this.answerer) return { models: [], open: true };
+    if (!this.answerer) return { models: [], open: true, offline: false };
     if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.value;
     let value: OfferedModels;
     try {

@@ -31,6 +31,8 @@ export interface OfferedModels {
   models: string[];
   /** true: any model name is accepted (no mapping to enforce: offline answerer, dev mode). */
   open: boolean;
+  /** true: no language model behind the answerer: the gateway's offline answerer quotes passages. */
+  offline: boolean;
 }
 
 /**

@@ -69,6 +69,21 @@ describe('the gateway answerer', () => {
     expect(stream).toMatch(/event: done/);
   });
 
+  it('tells the org’s members, and only them, that its bots are answered offline', async () => {
+    const org = await api.createOrg('62');
+    const bot = await api.createBot(org);
+    const path = `/v1/orgs/62/bots/${bot}/answerer`;
+    const answerer = await api.request('get', path, { token: org.token });
+    expect(answerer.status, JSON.stringify(answerer.body)).toBe(200);
+    expect(answerer.body).toMatchObject({ mode: 'offline' });
+    const stranger = await api.createOrg('63');
+    expect((await api.request('get', path, { token: stranger.token })).status).toBe(404);
+    expect(
+      (await api.request('get', `/v1/orgs/63/bots/${bot}/answerer`, { token: stranger.token })).status,
+    ).toBe(404);
+    expect((await api.request('get', path)).status).toBe(401);
+  });
+
   it('reports a wrong secret as an answerer failure, never as a stream of nothing', async () => {
     const wrong = new GatewayAnswerer({ url: gateway.url, secret: 'not-the-shared-secret', timeoutMs: 5000 });
     const consume = async () => {

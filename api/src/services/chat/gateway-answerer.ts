@@ -145,7 +145,11 @@ export class GatewayAnswerer implements Answerer {
     const body = (await response.json()) as Partial<OfferedModels>;
     if (!Array.isArray(body.models) || typeof body.open !== 'boolean')
       throw new Error('the inference gateway sent no model list');
-    return { models: body.models.filter((m): m is string => typeof m === 'string'), open: body.open };
+    return {
+      models: body.models.filter((m): m is string => typeof m === 'string'),
+      open: body.open,
+      offline: body.offline === true,
+    };
   }
 
   /** Stops the answer of `requestId` (if it still runs) and returns what it consumed. */

@@ -28,7 +28,7 @@ export class OpenAiAnswerer implements Answerer {
 
   /** A direct endpoint (development) enforces no model mapping: the gateway does that. */
   async offeredModels(): Promise<OfferedModels> {
-    return { models: [], open: true };
+    return { models: [], open: true, offline: false };
   }
 
   async *stream(request: AnswerRequest, signal: AbortSignal): AsyncIterable<AnswerEvent> {

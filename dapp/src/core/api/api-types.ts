@@ -25,9 +25,30 @@ export interface Bot {
   webhook?: { url: string; hasSecret: boolean } | null;
   /** The consent sentence the widget shows beside the lead form. */
   consentText?: string;
+  /** What indexes its knowledge: the sentence model on the server, word hashes, or OpenAI's. */
+  embedder?: EmbedderKind;
 }
 
-export type BotInput = Omit<Bot, 'id' | 'orgId' | 'createdAt' | 'published' | 'webhook' | 'consentText'>;
+export type EmbedderKind = 'local' | 'hash' | 'openai';
+
+/** Who answers the bot's visitors (`GET …/bots/:botId/answerer`). */
+export interface BotAnswerer {
+  /** `offline`: no language model is configured; answers quote the best-matching knowledge. */
+  mode: 'model' | 'offline' | 'none';
+  model: string;
+}
+
+/** A background re-embedding after an embedder change (`GET …/bots/:botId/reembedding`). */
+export interface Reembedding {
+  embedder: string;
+  chunksDone: number;
+  chunksTotal: number;
+}
+
+export type BotInput = Omit<
+  Bot,
+  'id' | 'orgId' | 'createdAt' | 'published' | 'webhook' | 'consentText' | 'embedder'
+> & { embedder?: EmbedderKind };
 
 export type SourceStatus = 'pending' | 'processing' | 'ready' | 'failed';
 

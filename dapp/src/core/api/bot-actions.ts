@@ -1,13 +1,14 @@
 import type { DappConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { apiRequest } from './api-request.js';
-import type { Bot, BotInput } from './api-types.js';
+import type { Bot, BotAnswerer, BotInput, EmbedderKind, Reembedding } from './api-types.js';
 
 /** The api's bot (`botViewSchema`): theme and lead capture are nested objects there. */
-type ApiBot = Omit<Bot, 'color' | 'leadCapture' | 'createdAt' | 'consentText'> & {
+type ApiBot = Omit<Bot, 'color' | 'leadCapture' | 'createdAt' | 'consentText' | 'embedder'> & {
   theme: { color?: string };
   leadCapture: { enabled: boolean; consentText?: string };
   createdAt: string;
+  embedder?: { id: string; kind: EmbedderKind };
 };
 
 const DEFAULT_COLOR = '#3b2fc9';
@@ -29,6 +30,7 @@ function fromApi(bot: ApiBot): Bot {
     createdAt: bot.createdAt,
     webhook: bot.webhook ?? null,
     ...(bot.leadCapture?.consentText ? { consentText: bot.leadCapture.consentText } : {}),
+    ...(bot.embedder ? { embedder: bot.embedder.kind } : {}),
   };
 }
 
@@ -90,6 +92,24 @@ export function setBotPublished(
 /** Deletes the bot with its knowledge, conversations, leads and webhook (the api cascades). */
 export function deleteBot(config: DappConfig, parameters: { orgId: string; botId: string }): Promise<void> {
   return apiRequest<void>(config, { method: 'DELETE', path: botPath(parameters.orgId, parameters.botId) });
+}
+
+/** Who answers the bot's visitors: a model, the offline answerer (no model configured), or none. */
+export function getBotAnswerer(
+  config: DappConfig,
+  parameters: { orgId: string; botId: string },
+): Promise<BotAnswerer> {
+  return apiRequest<BotAnswerer>(config, { path: `${botPath(parameters.orgId, parameters.botId)}/answerer` });
+}
+
+/** The re-embedding under way after an embedder change, or null once the bot has switched. */
+export function getReembedding(
+  config: DappConfig,
+  parameters: { orgId: string; botId: string },
+): Promise<Reembedding | null> {
+  return apiRequest<{ reembedding: Reembedding | null }>(config, {
+    path: `${botPath(parameters.orgId, parameters.botId)}/reembedding`,
+  }).then((body) => body.reembedding);
 }
 
 /** Sets (url and secret) or removes (null) the bot's webhook. */

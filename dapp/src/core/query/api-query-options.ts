@@ -4,7 +4,7 @@
  */
 
 import { getOnChainUsage } from '../actions/get-on-chain-usage.js';
-import { getBot, listBots } from '../api/bot-actions.js';
+import { getBot, getBotAnswerer, getReembedding, listBots } from '../api/bot-actions.js';
 import { getBotUsage } from '../api/get-bot-usage.js';
 import { getOffChainUsage } from '../api/get-off-chain-usage.js';
 import { getPlatform } from '../api/get-platform.js';
@@ -41,6 +41,38 @@ export function botQueryOptions(
   return {
     queryKey: queryKeys.bot({ address: sessionAddress(config), orgId: orgId ?? '', botId: botId ?? '' }),
     queryFn: () => getBot(config, { orgId: orgId!, botId: botId! }),
+    enabled: Boolean(orgId && botId && config.session.get()),
+  };
+}
+
+export function botAnswererQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined },
+) {
+  const { orgId, botId } = parameters;
+  return {
+    queryKey: queryKeys.botAnswerer({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      botId: botId ?? '',
+    }),
+    queryFn: () => getBotAnswerer(config, { orgId: orgId!, botId: botId! }),
+    enabled: Boolean(orgId && botId && config.session.get()),
+  };
+}
+
+export function reembeddingQueryOptions(
+  config: DappConfig,
+  parameters: { orgId: string | undefined; botId: string | undefined },
+) {
+  const { orgId, botId } = parameters;
+  return {
+    queryKey: queryKeys.reembedding({
+      address: sessionAddress(config),
+      orgId: orgId ?? '',
+      botId: botId ?? '',
+    }),
+    queryFn: () => getReembedding(config, { orgId: orgId!, botId: botId! }),
     enabled: Boolean(orgId && botId && config.session.get()),
   };
 }

@@ -16,6 +16,8 @@ export const queryKeys = {
   bots: (p: { address: string; orgId: string }) => ['bots', p] as const,
   bot: (p: { address: string; orgId: string; botId: string }) => ['bot', p] as const,
   sources: (p: { address: string; orgId: string; botId: string }) => ['sources', p] as const,
+  botAnswerer: (p: { address: string; orgId: string; botId: string }) => ['botAnswerer', p] as const,
+  reembedding: (p: { address: string; orgId: string; botId: string }) => ['reembedding', p] as const,
   /** the api's public facts (chain reader, chain id): the same for every account */
   platform: (p: { apiUrl: string }) => ['platform', p] as const,
   apiKeys: (p: { address: string; orgId: string }) => ['apiKeys', p] as const,

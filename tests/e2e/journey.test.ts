@@ -220,6 +220,10 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
   });
 
   journeyStep('6. tests the bot in the dapp and sees a citation', async () => {
+    // The gateway runs its offline answerer: the owner is told so on the bot page.
+    await expect
+      .poll(() => page.getByTestId('answerer-notice').textContent(), { timeout: SLOW })
+      .toContain('No language model is configured.');
     const updates = await watchAnswerUpdates(page, '[data-testid="chat-log"]', '[data-testid="chat-answer"]');
     await page.getByLabel('Message', { exact: true }).fill('When is the bakery closed?');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -296,6 +300,8 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     // Streamed into the frame as it was produced: at least ten distinct texts painted.
     expect(await updates()).toBeGreaterThanOrEqual(10);
     await log.getByRole('region', { name: 'Sources' }).getByText('bakery-faq.md').waitFor();
+    // The "no model configured" notice is for the org only: the visitor reads a plain answer.
+    expect(await log.textContent()).not.toMatch(/language model|offline/i);
 
     const form = frame.getByRole('form', { name: 'Leave your email' });
     await form.getByLabel('Email', { exact: true }).fill('visitor@example.com');
@@ -525,6 +531,38 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
           for (const v of violations)
             if (v.impact === 'serious' || v.impact === 'critical')
               found.push(`${name} @${width}: ${v.id} (${v.impact}, ${v.nodes} nodes)`);
+          // Nothing, the header first, is wider than the window: no sideways scrolling on a phone.
+          const overflow = await page.evaluate(() => {
+            const header = document.querySelector('header');
+            // The outermost elements whose right edge passes the window name the culprit.
+            const culprits = Array.from(document.querySelectorAll('body *'))
+              .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+              .filter((el) => {
+                const parent = el.parentElement;
+                // A positioned element escapes the scrollers between it and its containing block.
+                if (['absolute', 'fixed'].includes(getComputedStyle(el).position)) return true;
+                // A child clipped by a scrolling parent (a wide table in its scroller) is no culprit.
+                return (
+                  !parent ||
+                  (parent.getBoundingClientRect().right <= window.innerWidth + 0.5 &&
+                    getComputedStyle(parent).overflowX === 'visible')
+                );
+              })
+              .slice(0, 3)
+              .map(
+                (el) =>
+                  `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).replace(/ /g, '.')}` : ''}`,
+              );
+            return {
+              page: document.documentElement.scrollWidth - window.innerWidth,
+              header: header ? header.scrollWidth - header.clientWidth : 0,
+              culprits,
+            };
+          });
+          if (overflow.page > 0 || overflow.header > 0)
+            found.push(
+              `${name} @${width}: overflows sideways (page by ${overflow.page} px, header by ${overflow.header} px: ${overflow.culprits.join(', ')})`,
+            );
           await page.screenshot({ path: join(PAGE_SHOTS, `${name}-${width}.png`), fullPage: true });
         }
       }

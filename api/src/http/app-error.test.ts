@@ -20,4 +20,15 @@ describe('AppError', () => {
       error: { code: 'NOT_FOUND', message: 'no such bot', details: { botId: 'b' }, requestId: 'req-1' },
     });
   });
+
+  it('takes a details.reason only in SCREAMING_SNAKE, like the codes (another spelling does not compile)', () => {
+    const refused = new AppError(AppErrorCode.QUOTA_EXHAUSTED, 'no bots left', {
+      details: { reason: 'BOT_LIMIT' },
+    });
+    expect(toErrorBody(refused, 'req-2').error.details).toEqual({ reason: 'BOT_LIMIT' });
+    // @ts-expect-error a snake_case reason: tsc fails if AppError ever accepts it again
+    new AppError(AppErrorCode.QUOTA_EXHAUSTED, 'no bots left', { details: { reason: 'bot_limit' } });
+    // @ts-expect-error a kebab-case reason
+    new AppError(AppErrorCode.RATE_LIMITED, 'slow down', { details: { reason: 'visitor-rate-limit' } });
+  });
 });

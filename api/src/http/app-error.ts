@@ -56,13 +56,24 @@ export function httpStatusOf(code: AppErrorCode): number {
   return httpStatusByCode[code];
 }
 
+/**
+ * What a problem tells beyond its code (field errors, limits). `reason`, when given, is a
+ * finer code a client may branch on, so it is spelled like the codes: SCREAMING_SNAKE, which
+ * the compiler checks (`'bot_limit'` does not type-check, `'BOT_LIMIT'` does).
+ */
+export type ProblemDetails = { readonly reason?: Uppercase<string>; readonly [key: string]: unknown };
+
 export class AppError extends Error {
   override readonly name = 'AppError';
   readonly code: AppErrorCode;
   /** Safe to show to the caller (field errors, limits); never secrets or internals. */
   readonly details: unknown;
 
-  constructor(code: AppErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { details?: ProblemDetails | readonly unknown[]; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details;

@@ -160,7 +160,7 @@ export class DocumentParser {
         child.kill('SIGKILL');
         outcome();
       };
-      const failed = (reason: string) =>
+      const failed = (reason: Uppercase<string>) =>
         new AppError(AppErrorCode.DOCUMENT_UNPARSABLE, `the ${format} document could not be read`, {
           details: { reason, format },
         });

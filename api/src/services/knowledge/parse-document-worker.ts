@@ -17,7 +17,7 @@ export interface ParseRequest {
 export type ParseReply =
   | { text: string }
   | { error: string; tooLarge: false }
-  | { error: string; tooLarge: true; reason: string };
+  | { error: string; tooLarge: true; reason: Uppercase<string> };
 
 const send = process.send?.bind(process);
 if (!send) throw new Error('parse-document-worker runs only as a child process with an IPC channel');

@@ -52,7 +52,7 @@ export class DocumentParseError extends Error {
 export class DocumentTooLargeError extends DocumentParseError {
   constructor(
     message: string,
-    readonly reason: string,
+    readonly reason: Uppercase<string>,
   ) {
     super(message);
   }

@@ -68,7 +68,7 @@ export async function readSourceContent(
     throw new AppError(code, `the URL cannot be ingested: ${error.message}`, {
       // The fetch's failure kinds are also the crawl's page log entries; as a problem detail
       // the kind is a code, spelled like every other one.
-      details: { reason: error.reason.toUpperCase() },
+      details: { reason: error.reason.toUpperCase() as Uppercase<typeof error.reason> },
     });
   }
   const format = detectFormat({ mimeType: fetched.contentType }) as DocumentFormat;

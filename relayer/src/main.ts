@@ -13,7 +13,7 @@ import { migrateRelayerSchema } from './db/migrate-relayer-schema.js';
 import { RelayerStore } from './db/relayer-store.js';
 import { OrgReaderGate } from './http/authorize-org-reader.js';
 import { serveRelayerHttp } from './http/serve-relayer-http.js';
-import { writeBatchFile, writeMissingBatchFiles } from './publish/write-batch-files.js';
+import { writeMissingBatchFiles, writeSettledFile } from './publish/write-batch-files.js';
 import { startRelayer } from './start-relayer.js';
 
 const [command, subcommand, ...rest] = process.argv.slice(2);
@@ -74,6 +74,7 @@ async function runService(): Promise<void> {
     gateways: config.gateways,
     chain,
     usageContract: config.chain.usageContract,
+    settlement: config.settlement,
     pool,
     batchSize: config.batchSize,
     batchAgeMs: config.batchAgeMs,
@@ -83,11 +84,11 @@ async function runService(): Promise<void> {
     logger,
     ...(publishDir
       ? {
-          onBatchRecorded: (id: bigint) => {
-            writeBatchFile(relayer.store, publishDir, id).catch((err: unknown) =>
+          onSettled: (kind: 'batch' | 'receipt', id: bigint) => {
+            writeSettledFile(relayer.store, publishDir, kind, id).catch((err: unknown) =>
               logger.warn(
-                { err, batch: `${id}` },
-                'could not write the batch file; it is written again at next start',
+                { err, [kind]: `${id}` },
+                `could not write the ${kind} file; it is written again at next start`,
               ),
             );
           },
@@ -96,7 +97,7 @@ async function runService(): Promise<void> {
   });
   if (publishDir) {
     const written = await writeMissingBatchFiles(relayer.store, publishDir);
-    if (written > 0) logger.info({ written }, 'wrote missing batch files');
+    if (written > 0) logger.info({ written }, 'wrote missing batch and receipt files');
   }
   const orgReaders = new OrgReaderGate({
     chain,

@@ -1,7 +1,8 @@
 import type { ChainClient } from '@privexbot/schema/chain';
+import { usageClient } from '@privexbot/schema/contracts';
 import type pg from 'pg';
 import { type Logger, pino } from 'pino';
-import { UsageContract } from './chain/usage-contract.js';
+import type { SettlementVersion } from './chain/usage-settlement.js';
 import type { GatewaySource } from './config/load-relayer-config.js';
 import { migrateRelayerSchema } from './db/migrate-relayer-schema.js';
 import { RelayerStore } from './db/relayer-store.js';
@@ -24,6 +25,8 @@ export interface RelayerOptions {
   gateways: GatewaySource[];
   chain: ChainClient;
   usageContract: string;
+  /** `v2` by default: one signed receipt per range; `v1` for a contract without `submit_receipt`. */
+  settlement?: SettlementVersion;
   pool: pg.Pool;
   batchSize: number;
   batchAgeMs: number;
@@ -34,7 +37,8 @@ export interface RelayerOptions {
   /** Test-only crash injection (tests/relayer). */
   faults?: FaultHook;
   fetch?: typeof fetch;
-  onBatchRecorded?: (chainBatchId: bigint) => void;
+  /** After a batch or a receipt is recorded (the static publication). */
+  onSettled?: (kind: 'batch' | 'receipt', chainId: bigint) => void;
   random?: () => number;
 }
 
@@ -66,7 +70,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
   await migrateRelayerSchema(options.pool);
   const store = new RelayerStore(options.pool);
   const metrics = createRelayerMetrics();
-  const usage = new UsageContract(options.chain, options.usageContract);
+  const usage = usageClient(options.chain, options.usageContract);
   const lease = new LeaderLease(options.pool, SUBMITTER_ROLE, options.relayerId, options.leaseTtlMs);
   lease.onChange = (isLeader) => {
     metrics.leader.set(isLeader ? 1 : 0);
@@ -100,6 +104,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
       new SignerRelay({
         feed: new GatewayFeed(source, options.fetch),
         usage,
+        settlement: options.settlement ?? 'v2',
         store,
         metrics,
         logger,
@@ -112,7 +117,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
         fence: () => lease.fence(),
         ...(source.signer ? { expectedSigner: source.signer } : {}),
         ...(options.faults ? { faults: options.faults } : {}),
-        ...(options.onBatchRecorded ? { onBatchRecorded: options.onBatchRecorded } : {}),
+        ...(options.onSettled ? { onSettled: options.onSettled } : {}),
       }),
   );
 

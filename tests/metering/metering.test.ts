@@ -24,6 +24,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chainBatches,
+  chainReceipts,
   FEED_TOKEN,
   type RelayerStack,
   startRelayerStack,
@@ -234,9 +235,13 @@ async function onChain(): Promise<{ messages: number; promptTokens: number; comp
     60_000,
     `the relayer to put ${signed} attestations on chain`,
   );
-  const headers = (await chainBatches(stack.relayerChain, stack.usage)).filter((h) => h.signer === signer);
+  // batches (v1) and receipts (v2, the relayer's default) alike
+  const headers = [
+    ...(await chainBatches(stack.relayerChain, stack.usage)).map((h) => ({ ...h, answers: h.count })),
+    ...(await chainReceipts(stack.relayerChain, stack.usage)),
+  ].filter((h) => h.signer === signer);
   return {
-    messages: headers.reduce((sum, h) => sum + h.count, 0),
+    messages: headers.reduce((sum, h) => sum + Number(h.answers), 0),
     promptTokens: headers.reduce((sum, h) => sum + Number(h.prompt_tokens), 0),
     completionTokens: headers.reduce((sum, h) => sum + Number(h.completion_tokens), 0),
   };

@@ -77,6 +77,8 @@ describe('audit CLI', () => {
       gateways: [{ url: gateway.url, token: FEED_TOKEN }],
       chain: stack.relayerChain,
       usageContract: stack.usage,
+      // the audit CLI and the org route's batches read v1 batches; receipts in the audit come with its v2 pass
+      settlement: 'v1',
       pool: stack.newPool(2),
       batchSize: 5,
       batchAgeMs: 100,
@@ -84,7 +86,7 @@ describe('audit CLI', () => {
       reconcileIntervalMs: 60_000,
       leaseTtlMs: 5_000,
       logger: silent,
-      onBatchRecorded: (id) => void writeBatchFile(relayer.store, publishDir, id),
+      onSettled: (_kind, id) => void writeBatchFile(relayer.store, publishDir, id),
     });
     http = await serveRelayerHttp(relayer, {
       host: '127.0.0.1',

@@ -1,10 +1,11 @@
 import { connectRelayerChain } from '@privexbot/relayer/chain/connect-relayer-chain';
-import { UsageContract } from '@privexbot/relayer/chain/usage-contract';
+import { submitAndConfirm } from '@privexbot/relayer/chain/usage-settlement';
 import { loadRelayerConfig } from '@privexbot/relayer/config/load-relayer-config';
 import { attestationFromJsonOf } from '@privexbot/relayer/testing/make-attestations';
 import { encodeSubmitBatch } from '@privexbot/schema/attestation';
 import { devOnlyAccount } from '@privexbot/schema/chain';
 import { type SecretLcdStandIn, serveSecretLcd } from '@privexbot/schema/chain/testing/serve-secret-lcd';
+import { usageClient } from '@privexbot/schema/contracts';
 import { addressToBytes } from 'secretjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -56,9 +57,9 @@ describe('relayer on Secret Network (compose environment)', () => {
     expect(address).toBe(relayerAccount.address);
     expect(client.chainId).toBe('secretdev-1');
 
-    const contract = new UsageContract(client, config.chain.usageContract);
+    const contract = usageClient(client, config.chain.usageContract);
     const msg = encodeSubmitBatch([1n, 2n, 3n].map((seq) => attestationFromJsonOf(7, seq)));
-    const { batchId, tx } = await contract.submitBatch(msg);
+    const { id: batchId, tx } = await submitAndConfirm(contract, { submit_batch: msg });
     expect(batchId).toBe(40n);
     expect(tx.height).toBeGreaterThan(0);
 
@@ -69,8 +70,10 @@ describe('relayer on Secret Network (compose environment)', () => {
     expect(sent?.gasLimit).toBe(3_000_000n);
 
     // The next batch is a new transaction with the account's next sequence.
-    const next = await contract.submitBatch(encodeSubmitBatch([attestationFromJsonOf(7, 4n)]));
-    expect(next.batchId).toBe(41n);
+    const next = await submitAndConfirm(contract, {
+      submit_batch: encodeSubmitBatch([attestationFromJsonOf(7, 4n)]),
+    });
+    expect(next.id).toBe(41n);
     expect(lcd.executes[1]?.sequence).toBe((sent?.sequence ?? 0n) + 1n);
   });
 });

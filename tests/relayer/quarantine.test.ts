@@ -27,7 +27,7 @@ describe('permanently rejected attestations are quarantined and reported, never 
   beforeAll(async () => {
     stack = await startRelayerStack();
     for (const [name, key] of Object.entries(keys) as [keyof typeof keys, (typeof keys)['forged']][]) {
-      feeds[name] = await serveFeed(key.hex, FEED_TOKEN);
+      feeds[name] = await serveFeed(key.hex, FEED_TOKEN, key.privateKey);
       await stack.registerSigner(key.hex);
       for (let seq = 1n; seq <= 2n; seq++) feeds[name].entries.push(makeAttestation(key, seq));
     }

@@ -34,6 +34,8 @@ describe(`relaying a real gateway onto the ${TEST_CHAIN}`, () => {
       gateways: [{ url: gateway.url, token: FEED_TOKEN }],
       chain: stack.relayerChain,
       usageContract: stack.usage,
+      // the short v1 run: per-attestation batches stay supported (receipts: relay-receipts.test.ts)
+      settlement: 'v1',
       pool: stack.newPool(),
       batchSize: 4,
       batchAgeMs: 200,

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gatewayAuthHeaders } from '@privexbot/schema/attestation';
 import { type ChainClient, connectDevnet, devOnlyAccount, mnemonicSigner } from '@privexbot/schema/chain';
 import { connectReadOnlyClient } from '@privexbot/schema/chain/connect';
+import { type UsageTypes, usageClient } from '@privexbot/schema/contracts';
 import pg from 'pg';
 import { spawnTestDatabase } from '../../scripts/db/spawn-test-database.js';
 import { type RunningDevnet, startDevnet } from '../../scripts/devnet/index.js';
@@ -346,6 +347,42 @@ export async function chainBatches(chain: ChainClient, usage: string) {
     headers.push(...page.batches);
     if (page.batches.length === 0 || headers.length >= page.total) return headers;
   }
+}
+
+/** Every receipt header (settlement v2) on chain, in id order. */
+export async function chainReceipts(chain: ChainClient, usage: string) {
+  const headers: UsageTypes.ReceiptHeader[] = [];
+  for (;;) {
+    const page = await usageClient(chain, usage).query('receipts', { start: headers.length, limit: 100 });
+    headers.push(...page.receipts);
+    if (page.receipts.length === 0 || headers.length >= page.total) return headers;
+  }
+}
+
+/**
+ * What the chain settled, batches (v1) and receipts (v2) alike, in sequence order per signer:
+ * the ranges a test checks for gaps and duplicates. `root` is base64 as the chain holds it.
+ */
+export async function chainSettledRanges(chain: ChainClient, usage: string, signerBase64?: string) {
+  const ranges = [
+    ...(await chainBatches(chain, usage)).map((h) => ({
+      kind: 'batch' as const,
+      id: h.id,
+      signer: h.signer,
+      first_seq: h.first_seq,
+      last_seq: h.last_seq,
+      root: h.merkle_root,
+    })),
+    ...(await chainReceipts(chain, usage)).map((h) => ({
+      kind: 'receipt' as const,
+      id: h.id,
+      signer: h.signer,
+      first_seq: h.first_seq,
+      last_seq: h.last_seq,
+      root: h.root,
+    })),
+  ].filter((range) => signerBase64 === undefined || range.signer === signerBase64);
+  return ranges.sort((a, b) => Number(BigInt(a.first_seq) - BigInt(b.first_seq)));
 }
 
 export async function waitFor(

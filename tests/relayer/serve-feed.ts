@@ -1,16 +1,39 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { attestationFromJson } from '@privexbot/schema/attestation';
+import { buildReceipt, receiptToJson, signReceipt } from '@privexbot/schema/receipt';
 
 /**
  * A gateway feed that serves whatever a test puts in it, speaking the gateway's protocol
  * (`GET /attestation`, `GET /attestations?after&limit` with a bearer token). It plays a
- * compromised or broken gateway: the real gateway only ever serves what it signed.
+ * compromised or broken gateway: the real gateway only ever serves what it signed. Given the
+ * signer's key it also signs receipts (`POST /receipts`, settlement v2) over what it serves.
  */
-export async function serveFeed(signer: string, token: string) {
+export async function serveFeed(signer: string, token: string, privateKey?: Uint8Array) {
   const entries: object[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://feed');
+    if (url.pathname === '/receipts' && req.method === 'POST' && privateKey) {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const { first_seq, last_seq } = JSON.parse(Buffer.concat(chunks).toString()) as Record<
+          string,
+          string
+        >;
+        const range = entries.slice(Number(first_seq) - 1, Number(last_seq));
+        if (range.length !== Number(last_seq) - Number(first_seq) + 1) {
+          res.writeHead(409, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'RANGE_NOT_ATTESTED', message: 'not served yet' } }));
+          return;
+        }
+        const receipt = buildReceipt(range.map((entry) => attestationFromJson(entry).attestation));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(receiptToJson({ receipt, signature: signReceipt(receipt, privateKey) })));
+      });
+      return;
+    }
     if (url.pathname === '/attestation') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ signer, last_seq: String(entries.length) }));

@@ -13,7 +13,7 @@ import { SUBMITTER_ROLE } from '@privexbot/relayer/start-relayer';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  chainBatches,
+  chainSettledRanges,
   FEED_TOKEN,
   type GatewayProcess,
   RELAYER_MAIN,
@@ -108,10 +108,12 @@ describe('two relayer processes', () => {
 
     const recordedBy = await queryInTransaction<{ recorded_by: string }>(
       pool,
-      'SELECT DISTINCT recorded_by FROM relayer.batch ORDER BY recorded_by',
+      `SELECT recorded_by FROM relayer.batch UNION SELECT recorded_by FROM relayer.receipt ORDER BY recorded_by`,
     );
     expect(recordedBy.rows.map((r) => r.recorded_by)).toEqual(['relayer-a', 'relayer-b']);
-    const headers = await chainBatches(stack.relayerChain, stack.usage);
+    const headers = await chainSettledRanges(stack.relayerChain, stack.usage);
+    // the loop settles with receipts (v2) unless told otherwise
+    expect(headers.map((h) => h.kind)).toEqual(headers.map(() => 'receipt'));
     let next = 1;
     for (const h of headers) {
       expect(Number(h.first_seq)).toBe(next);

@@ -6,7 +6,7 @@ import { type Relayer, SUBMITTER_ROLE, startRelayer } from '@privexbot/relayer/s
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  chainBatches,
+  chainSettledRanges,
   FEED_TOKEN,
   type GatewayProcess,
   type RelayerStack,
@@ -86,10 +86,13 @@ describe('two relayers on the embedded database, one submitting', () => {
       await waitFor(async () => (await chainLast()) === '35', 20_000, 'the next 15');
       const recordedBy = await queryInTransaction<{ recorded_by: string; n: string }>(
         stack.newPool(1),
-        'SELECT recorded_by, count(*) AS n FROM relayer.batch GROUP BY recorded_by ORDER BY recorded_by',
+        `SELECT recorded_by, count(*) AS n FROM (SELECT recorded_by FROM relayer.batch UNION ALL SELECT recorded_by FROM relayer.receipt) AS settled
+         GROUP BY recorded_by ORDER BY recorded_by`,
       );
       expect(recordedBy.rows.map((r) => r.recorded_by).sort()).toEqual(['relayer-a', 'relayer-b']);
-      const headers = await chainBatches(stack.relayerChain, stack.usage);
+      const headers = await chainSettledRanges(stack.relayerChain, stack.usage);
+      // the loop settles with receipts (v2) unless told otherwise
+      expect(headers.map((h) => h.kind)).toEqual(headers.map(() => 'receipt'));
       let next = 1;
       for (const h of headers) {
         expect(Number(h.first_seq)).toBe(next);

@@ -86,6 +86,8 @@ describe('the audit CLI on a wasmd node', () => {
       gateways: [{ url: gateway.url, token: FEED_TOKEN }],
       chain: stack.relayerChain,
       usageContract: stack.usage,
+      // the audit CLI and the org route's batches read v1 batches; receipts in the audit come with its v2 pass
+      settlement: 'v1',
       pool: stack.newPool(2),
       batchSize: 4,
       batchAgeMs: 100,
@@ -93,7 +95,7 @@ describe('the audit CLI on a wasmd node', () => {
       reconcileIntervalMs: 60_000,
       leaseTtlMs: 5_000,
       logger: pino({ level: 'silent' }),
-      onBatchRecorded: (id) => void writeBatchFile(relayer.store, publishDir, id),
+      onSettled: (_kind, id) => void writeBatchFile(relayer.store, publishDir, id),
     });
     await waitFor(
       async () => (await relayer.store.cursor(gateway.signer)) === BigInt(ANSWERS),

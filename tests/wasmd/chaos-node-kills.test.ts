@@ -5,23 +5,25 @@
  *   - mempool: while its transaction waits in the node's mempool (RPC /num_unconfirmed_txs);
  *   - included-unseen: after the block holding it is committed, before the relayer has seen it
  *     (the relayer's client looks for its transaction only every 1.5 s here, to widen that gap).
- * Afterwards the chain must hold every attestation the gateway signed exactly once: batches
+ * Afterwards the chain must hold every attestation the gateway signed exactly once: ranges
  * contiguous from 1 (0 gaps, 0 duplicates), each Merkle root matching, totals equal to the sums.
+ * The relayer runs its default settlement, v2 (one gateway-signed receipt per range); v1 batches
+ * keep their own short runs (tests/relayer/relay-to-devnet.test.ts, relay-receipts.test.ts).
  *
  * CHAOS_SEED picks another schedule (printed with the result); CHAOS_KILLS the number of kills.
  */
 
 import type { FaultPoint } from '@privexbot/relayer/pipeline/relay-signer';
-import { toPublicBatch } from '@privexbot/relayer/publish/public-batch';
+import { toPublicReceipt } from '@privexbot/relayer/publish/public-batch';
 import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/schema/attestation';
-import { auditBatches } from '@privexbot/schema/audit';
+import { verifyReceiptLeaves } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWasmdAccount } from '../../scripts/wasmd/deploy-wasmd-platform.js';
 import type { WasmdChain } from '../../scripts/wasmd/start-wasmd-chain.js';
 import {
-  chainBatches,
+  chainSettledRanges,
   FEED_TOKEN,
   type GatewayProcess,
   type RelayerStack,
@@ -162,7 +164,8 @@ describe('chaos: the node is killed under the relayer', () => {
 
     const all = (await gateway.allAttestations()).map((a) => attestationFromJson(a));
     expect(all.length).toBe(chatted);
-    const headers = (await chainBatches(reader, stack.usage)).filter((h) => h.signer === signerB64);
+    const headers = await chainSettledRanges(reader, stack.usage, signerB64);
+    expect(headers.filter((h) => h.kind !== 'receipt')).toEqual([]);
     let next = 1n;
     let gaps = 0;
     let duplicates = 0;
@@ -173,7 +176,7 @@ describe('chaos: the node is killed under the relayer', () => {
       const slice = all.slice(Number(header.first_seq) - 1, Number(header.last_seq));
       expect(
         Buffer.from(merkleRoot(slice.map((s) => hashAttestation(s.attestation)))).toString('base64'),
-      ).toBe(header.merkle_root);
+      ).toBe(header.root);
       next = BigInt(header.last_seq) + 1n;
     }
     const totals = await reader.query<{
@@ -184,40 +187,31 @@ describe('chaos: the node is killed under the relayer', () => {
       prompt_tokens: String(all.reduce((sum, a) => sum + a.attestation.promptTokens, 0)),
       completion_tokens: String(all.reduce((sum, a) => sum + a.attestation.completionTokens, 0)),
     };
-    const origins = await relayer.store.listBatches({ signer: gateway.signer, limit: 500 });
-    const byOrigin = origins.reduce<Record<string, number>>((counts, batch) => {
-      counts[batch.origin] = (counts[batch.origin] ?? 0) + 1;
+    const origins = await relayer.store.listReceipts({ signer: gateway.signer, limit: 500 });
+    const byOrigin = origins.reduce<Record<string, number>>((counts, receipt) => {
+      counts[receipt.origin] = (counts[receipt.origin] ?? 0) + 1;
       return counts;
     }, {});
     console.log(
       `[chaos] seed ${SEED}: ${KILLS} node kills in ${chaosSeconds.toFixed(1)} s (${JSON.stringify(hits)}); ` +
-        `${all.length} attestations in ${headers.length} batches ${JSON.stringify(byOrigin)}; gaps ${gaps}, duplicates ${duplicates}`,
+        `${all.length} attestations in ${headers.length} receipts ${JSON.stringify(byOrigin)}; gaps ${gaps}, duplicates ${duplicates}`,
     );
     expect({ gaps, duplicates }).toEqual({ gaps: 0, duplicates: 0 });
     expect(next - 1n).toBe(signed);
     expect(totals.counters).toEqual(attested);
 
-    const published = new Map();
-    for (const header of headers)
-      published.set(
-        header.id,
-        await relayer.store.publishedBatch(BigInt(header.id)).then((b) => b && toPublicBatch(b)),
-      );
-    const registration = await reader.query<{ mode: 'dev'; revoked_at: null; last_seq: string }>(
-      stack.usage,
-      {
-        signer: { pubkey: signerB64 },
-      },
-    );
-    const report = auditBatches({
-      headers,
-      published,
-      signers: new Map([[gateway.signer, registration]]),
-      complete: true,
-      totals: totals.counters,
-      allowDevSigners: true,
-    });
-    expect(report.problems).toEqual([]);
+    // Every receipt is published, and its lines are the sums of its leaves.
+    expect(origins).toHaveLength(headers.length);
+    for (const header of headers) {
+      const published = await relayer.store.publishedReceipt(BigInt(header.id));
+      expect(published, `receipt ${header.id}`).toBeDefined();
+      if (!published) continue;
+      const leaves = {
+        hashes: toPublicReceipt(published).attestation_hashes,
+        attestations: published.attestations,
+      };
+      expect(verifyReceiptLeaves(published.receipt, leaves)).toEqual([]);
+    }
     // The schedule must have reached each moment, or the run proves less than it says.
     for (const phase of PHASES) expect(hits[phase] ?? 0).toBeGreaterThan(0);
   }, 900_000);

@@ -14,6 +14,7 @@ export default defineConfig({
     include: [
       'tests/wasmd/**/*.test.ts',
       'tests/relayer/relay-to-devnet.test.ts',
+      'tests/relayer/relay-receipts.test.ts',
       'tests/relayer/exactly-once.test.ts',
       'tests/relayer/receipt-settlement.test.ts',
     ],

@@ -18,6 +18,11 @@ describe('loadRelayerConfig', () => {
     const config = loadRelayerConfig(base);
     expect(config.gateways).toEqual([{ url: 'http://127.0.0.1:8787', token: 'feed-token-0123456789' }]);
     expect(config.batchSize).toBe(100);
+    expect(config.settlement).toBe('v2');
+    expect(loadRelayerConfig({ ...base, RELAYER_SETTLEMENT: 'v1' }).settlement).toBe('v1');
+    expect(() => loadRelayerConfig({ ...base, RELAYER_SETTLEMENT: 'v3' })).toThrow(
+      /RELAYER_SETTLEMENT must be v1 or v2/,
+    );
     expect(config.batchAgeMs).toBe(5000);
     expect(config.leaseTtlMs).toBe(15_000);
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8790, publicDomain: '127.0.0.1:8790' });

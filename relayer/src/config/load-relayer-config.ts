@@ -28,7 +28,9 @@ export interface RelayerConfig {
     mnemonic: string;
   };
   databaseUrl: string;
-  /** At most this many attestations per batch (the contract's own ceiling is 1000). */
+  /** `v2`: one signed receipt per range (`submit_receipt`); `v1`: every attestation on chain (`submit_batch`). */
+  settlement: 'v1' | 'v2';
+  /** At most this many attestations per batch or receipt range. */
   batchSize: number;
   /** A batch is submitted once its oldest attestation has waited this long, even if not full. */
   batchAgeMs: number;
@@ -43,7 +45,7 @@ export interface RelayerConfig {
    * into every ADR-36 challenge so a signature made for another site is useless here.
    */
   http: { host: string; port: number; publicDomain: string };
-  /** Optional directory where each batch is also written as a static `batches/<id>.json`. */
+  /** Optional directory where each batch and receipt is also written as a static `batches/<id>.json`, `receipts/<id>.json`. */
   publishDir?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -128,7 +130,17 @@ const envSchema = z
     DATABASE_URL: z
       .string({ error: 'DATABASE_URL is required' })
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'),
-    /** At most N attestations per batch; capped at the contract's `max_batch_size` (read at each reconciliation). */
+    /**
+     * How ranges settle on chain. `v2`: the gateway signs a receipt of each range (its Merkle root and
+     * per-(org, bot, day) sums) and the relayer submits that (`submit_receipt`, one signature checked
+     * on chain). `v1`: every attestation goes on chain (`submit_batch`), for a usage contract without
+     * `submit_receipt`. Either way every attestation is published and audited.
+     */
+    RELAYER_SETTLEMENT: z.enum(['v1', 'v2'], { error: 'RELAYER_SETTLEMENT must be v1 or v2' }).default('v2'),
+    /**
+     * At most N attestations per batch or receipt; capped at the contract's `max_batch_size` (v1) or
+     * `max_receipt_lines` (v2), read at each reconciliation.
+     */
     RELAYER_BATCH_SIZE: positiveInt('RELAYER_BATCH_SIZE', 1, 1000).default(100),
     /** Submit once the oldest waiting attestation is T seconds old. */
     RELAYER_BATCH_AGE_SECONDS: z.coerce
@@ -148,7 +160,7 @@ const envSchema = z
     RELAYER_HOST: z.string().default('127.0.0.1'),
     /** Port of the relayer's HTTP server (health, metrics, publication). */
     RELAYER_PORT: positiveInt('RELAYER_PORT', 0, 65535).default(8790),
-    /** Also write `batches/<id>.json` there. */
+    /** Also write `batches/<id>.json` and `receipts/<id>.json` there. */
     RELAYER_PUBLISH_DIR: z.string().min(1).optional(),
     /** The relayer's host as clients name it, signed into every ADR-36 challenge. */
     RELAYER_PUBLIC_DOMAIN: z
@@ -242,6 +254,7 @@ export function loadRelayerConfig(env: Record<string, string | undefined> = proc
       mnemonic: readMnemonic(e),
     },
     databaseUrl: e.DATABASE_URL,
+    settlement: e.RELAYER_SETTLEMENT,
     batchSize: e.RELAYER_BATCH_SIZE,
     batchAgeMs: Math.round(e.RELAYER_BATCH_AGE_SECONDS * 1000),
     pollIntervalMs: e.RELAYER_POLL_INTERVAL_MS,

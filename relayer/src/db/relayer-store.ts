@@ -1,4 +1,5 @@
 import type { SignedAttestationJson } from '@privexbot/schema/attestation';
+import type { PublishedReceiptHeader, SignedReceiptJson } from '@privexbot/schema/receipt';
 import type pg from 'pg';
 import { RelayerError } from '../loop/relayer-error.js';
 import { queryInTransaction } from './query-in-transaction.js';
@@ -16,6 +17,25 @@ export interface BatchRecord {
   txHash?: string;
   height?: number;
   origin: 'submitted' | 'adopted';
+}
+
+/** A receipt as the chain stored it (settlement v2), the signed receipt, and how we learned of it. */
+export interface ReceiptRecord {
+  chainReceiptId: bigint;
+  receipt: SignedReceiptJson;
+  count: number;
+  promptTokens: bigint;
+  completionTokens: bigint;
+  txHash?: string;
+  height?: number;
+  origin: 'submitted' | 'adopted';
+}
+
+/** A recorded receipt with its attestations in sequence order. */
+export interface PublishedReceipt {
+  header: PublishedReceiptHeader;
+  receipt: SignedReceiptJson;
+  attestations: SignedAttestationJson[];
 }
 
 /** Proof that the writer still holds the leader lease; checked inside the recording transaction. */
@@ -74,6 +94,12 @@ export interface PublishedBatch {
 /** Points where a test may simulate a crash inside the recording transaction. */
 export type RecordHook = (point: 'mid-record') => void | Promise<void>;
 
+export interface RecordOptions {
+  fence?: LeaseFence;
+  hook?: RecordHook;
+  recordedBy: string;
+}
+
 /**
  * Every SQL statement of the relayer. Each method is one short transaction at most: no chain
  * or gateway call ever runs inside one (the embedded database runs one transaction at a time).
@@ -120,12 +146,110 @@ export class RelayerStore {
   async recordBatch(
     batch: BatchRecord,
     attestations: readonly SignedAttestationJson[],
-    options: { fence?: LeaseFence; hook?: RecordHook; recordedBy: string },
+    options: RecordOptions,
   ): Promise<'recorded' | 'already-recorded'> {
-    if (attestations.length !== batch.count) {
+    return this.recordSettled(
+      {
+        label: `batch ${batch.chainBatchId}`,
+        signer: batch.signer,
+        firstSeq: batch.firstSeq,
+        lastSeq: batch.lastSeq,
+        count: batch.count,
+        insertHeader: {
+          text: `INSERT INTO relayer.batch (chain_batch_id, signer, first_seq, last_seq, count, merkle_root, prompt_tokens,
+                   completion_tokens, tx_hash, height, origin, recorded_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 ON CONFLICT DO NOTHING`,
+          values: [
+            batch.chainBatchId.toString(),
+            batch.signer,
+            batch.firstSeq.toString(),
+            batch.lastSeq.toString(),
+            batch.count,
+            batch.merkleRoot,
+            batch.promptTokens.toString(),
+            batch.completionTokens.toString(),
+            batch.txHash ?? null,
+            batch.height ?? null,
+            batch.origin,
+            options.recordedBy,
+          ],
+        },
+        attestationColumn: 'chain_batch_id',
+        chainId: batch.chainBatchId,
+      },
+      attestations,
+      options,
+    );
+  }
+
+  /** Records a receipt the chain accepted (settlement v2), exactly as `recordBatch` records a batch. */
+  async recordReceipt(
+    record: ReceiptRecord,
+    attestations: readonly SignedAttestationJson[],
+    options: RecordOptions,
+  ): Promise<'recorded' | 'already-recorded'> {
+    const r = record.receipt;
+    return this.recordSettled(
+      {
+        label: `receipt ${record.chainReceiptId}`,
+        signer: r.signer,
+        firstSeq: BigInt(r.first_seq),
+        lastSeq: BigInt(r.last_seq),
+        count: record.count,
+        insertHeader: {
+          text: `INSERT INTO relayer.receipt (chain_receipt_id, signer, first_seq, last_seq, count, merkle_root, receipt_hash,
+                   receipt, prompt_tokens, completion_tokens, tx_hash, height, origin, recorded_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                 ON CONFLICT DO NOTHING`,
+          values: [
+            record.chainReceiptId.toString(),
+            r.signer,
+            r.first_seq,
+            r.last_seq,
+            record.count,
+            r.root,
+            r.hash,
+            JSON.stringify(r),
+            record.promptTokens.toString(),
+            record.completionTokens.toString(),
+            record.txHash ?? null,
+            record.height ?? null,
+            record.origin,
+            options.recordedBy,
+          ],
+        },
+        attestationColumn: 'chain_receipt_id',
+        chainId: record.chainReceiptId,
+      },
+      attestations,
+      options,
+    );
+  }
+
+  /**
+   * One transaction: fence check, the header (idempotent on its chain id), its attestations,
+   * and the cursor from `first_seq - 1` to `last_seq`. Anything else means another writer got
+   * there first or a settlement is missing here, and the caller must reconcile.
+   */
+  private async recordSettled(
+    settled: {
+      label: string;
+      signer: string;
+      firstSeq: bigint;
+      lastSeq: bigint;
+      count: number;
+      insertHeader: { text: string; values: unknown[] };
+      attestationColumn: 'chain_batch_id' | 'chain_receipt_id';
+      chainId: bigint;
+    },
+    attestations: readonly SignedAttestationJson[],
+    options: RecordOptions,
+  ): Promise<'recorded' | 'already-recorded'> {
+    if (attestations.length !== settled.count) {
       throw new RelayerError(
         'BATCH_MISMATCH',
-        `batch ${batch.chainBatchId} has ${batch.count} attestations, got ${attestations.length}`,
+        `${settled.label} has ${settled.count} attestations, got ${attestations.length}`,
         'reconcile',
       );
     }
@@ -140,41 +264,22 @@ export class RelayerStore {
         if (held.rowCount !== 1) {
           throw new RelayerError(
             'LOST_LEADERSHIP',
-            'the leader lease was lost before the batch could be recorded',
+            `the leader lease was lost before ${settled.label} could be recorded`,
             'reconcile',
           );
         }
       }
-      const inserted = await client.query(
-        `INSERT INTO relayer.batch (chain_batch_id, signer, first_seq, last_seq, count, merkle_root, prompt_tokens,
-           completion_tokens, tx_hash, height, origin, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT DO NOTHING`,
-        [
-          batch.chainBatchId.toString(),
-          batch.signer,
-          batch.firstSeq.toString(),
-          batch.lastSeq.toString(),
-          batch.count,
-          batch.merkleRoot,
-          batch.promptTokens.toString(),
-          batch.completionTokens.toString(),
-          batch.txHash ?? null,
-          batch.height ?? null,
-          batch.origin,
-          options.recordedBy,
-        ],
-      );
+      const inserted = await client.query(settled.insertHeader.text, settled.insertHeader.values);
       if (inserted.rowCount === 0) {
         await client.query('ROLLBACK');
         return 'already-recorded';
       }
       await client.query(
-        `INSERT INTO relayer.batch_attestation (signer, seq, chain_batch_id, attestation)
+        `INSERT INTO relayer.batch_attestation (signer, seq, ${settled.attestationColumn}, attestation)
          SELECT $1, s, $2, a FROM unnest($3::bigint[], $4::jsonb[]) AS t(s, a)`,
         [
-          batch.signer,
-          batch.chainBatchId.toString(),
+          settled.signer,
+          settled.chainId.toString(),
           attestations.map((a) => a.seq),
           attestations.map((a) => JSON.stringify(a)),
         ],
@@ -183,12 +288,12 @@ export class RelayerStore {
       const moved = await client.query(
         `UPDATE relayer.relayer_cursor SET last_seq = $2, updated_at = now()
          WHERE signer = $1 AND last_seq = $3`,
-        [batch.signer, batch.lastSeq.toString(), (batch.firstSeq - 1n).toString()],
+        [settled.signer, settled.lastSeq.toString(), (settled.firstSeq - 1n).toString()],
       );
       if (moved.rowCount !== 1) {
         throw new RelayerError(
           'CURSOR_MOVED',
-          `the cursor of ${batch.signer} is not at ${batch.firstSeq - 1n}; reconciling before recording batch ${batch.chainBatchId}`,
+          `the cursor of ${settled.signer} is not at ${settled.firstSeq - 1n}; reconciling before recording ${settled.label}`,
           'reconcile',
         );
       }
@@ -296,4 +401,59 @@ export class RelayerStore {
     );
     return rows as PublishedBatch['batch'][];
   }
+
+  async publishedReceipt(chainReceiptId: bigint): Promise<PublishedReceipt | undefined> {
+    const { rows } = await queryInTransaction<PublishedReceiptHeader & { receipt: SignedReceiptJson }>(
+      this.pool,
+      `SELECT ${RECEIPT_HEADER_COLUMNS}, receipt FROM relayer.receipt WHERE chain_receipt_id = $1`,
+      [chainReceiptId.toString()],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const { receipt, ...header } = row;
+    const atts = await queryInTransaction<{ attestation: SignedAttestationJson }>(
+      this.pool,
+      'SELECT attestation FROM relayer.batch_attestation WHERE chain_receipt_id = $1 ORDER BY seq',
+      [chainReceiptId.toString()],
+    );
+    return { header, receipt, attestations: atts.rows.map((r) => r.attestation) };
+  }
+
+  /** Ids of the receipts holding at least one attestation of `org`, after `afterId`, in id order. */
+  async receiptIdsOfOrg(org: string, options: { afterId?: bigint; limit: number }): Promise<bigint[]> {
+    const { rows } = await queryInTransaction<{ id: string }>(
+      this.pool,
+      `SELECT DISTINCT chain_receipt_id AS id FROM relayer.batch_attestation
+       WHERE attestation->>'org' = $1 AND chain_receipt_id IS NOT NULL AND chain_receipt_id > $2
+       ORDER BY chain_receipt_id LIMIT $3`,
+      [org, (options.afterId ?? -1n).toString(), options.limit],
+    );
+    return rows.map((r) => BigInt(r.id));
+  }
+
+  /** Receipt headers of one signer (or all) whose range ends at or after `fromSeq`, in receipt id order. */
+  async listReceipts(options: {
+    signer?: string;
+    fromSeq?: bigint;
+    afterId?: bigint;
+    limit: number;
+  }): Promise<PublishedReceiptHeader[]> {
+    const { rows } = await queryInTransaction<PublishedReceiptHeader>(
+      this.pool,
+      `SELECT ${RECEIPT_HEADER_COLUMNS} FROM relayer.receipt
+       WHERE ($1::text IS NULL OR signer = $1) AND last_seq >= $2 AND chain_receipt_id > $3
+       ORDER BY chain_receipt_id LIMIT $4`,
+      [
+        options.signer ?? null,
+        (options.fromSeq ?? 0n).toString(),
+        (options.afterId ?? -1n).toString(),
+        options.limit,
+      ],
+    );
+    return rows;
+  }
 }
+
+/** The columns of `relayer.receipt` in the published header's names (`publishedReceiptHeaderSchema`). */
+const RECEIPT_HEADER_COLUMNS = `chain_receipt_id::text AS id, signer, first_seq::text, last_seq::text, count,
+  merkle_root AS root, receipt_hash, prompt_tokens::text, completion_tokens::text, tx_hash, height::text, origin`;

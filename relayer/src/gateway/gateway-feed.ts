@@ -137,7 +137,7 @@ export class GatewayFeed {
     }
     if (response.status === 409 && options.refusals) {
       const refusal = (await response.json().catch(() => undefined)) as
-        | { error?: { code?: string; message?: string } }
+        | { error?: { code?: string; message?: string; details?: unknown } }
         | undefined;
       const code = refusal?.error?.code ?? '';
       const failureClass = isGatewayRefusal(code) ? options.refusals[code] : undefined;
@@ -146,6 +146,7 @@ export class GatewayFeed {
           `GATEWAY_${code}`,
           `gateway ${this.url}: ${refusal?.error?.message ?? code}`,
           failureClass,
+          { details: refusal?.error?.details },
         );
       throw new RelayerError('GATEWAY_ERROR', `gateway ${this.url} answered HTTP 409 ${code}`, 'retry');
     }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { toOrgBatch, toPublicBatch } from '../publish/public-batch.js';
+import { toOrgBatch, toOrgReceipt, toPublicBatch, toPublicReceipt } from '../publish/public-batch.js';
 import type { Relayer } from '../start-relayer.js';
 import type { OrgReaderGate } from './authorize-org-reader.js';
 import { HTTP_STATUS, HttpError } from './http-error.js';
@@ -33,9 +33,12 @@ export interface RelayerHttpOptions {
  *   GET  /metrics                               Prometheus
  *   GET  /batches/:id                           public: one batch header and its attestation hashes
  *   GET  /batches?signer=&from=&after=&limit=   public: batch headers, ordered by chain batch id
+ *   GET  /receipts/:id                          public: one receipt header and its attestation hashes (v2)
+ *   GET  /receipts?signer=&from=&after=&limit=  public: receipt headers, ordered by chain receipt id
  *   GET  /orgs/:org/challenge?address=          the ADR-36 text that proves a role in the org
- *   POST /orgs/:org/attestations                private: the org's attestations with Merkle proofs;
- *                                               body { auth: { permit } | { adr36 }, after?, limit? }
+ *   POST /orgs/:org/attestations                private: the org's attestations with Merkle proofs, by
+ *                                               batch and by receipt (with the org's receipt lines);
+ *                                               body { auth: { permit } | { adr36 }, after?, receipts_after?, limit? }
  * Errors: `{ error: { code, message, details?, requestId } }` with SCREAMING_SNAKE codes.
  */
 export async function serveRelayerHttp(
@@ -58,7 +61,9 @@ export async function serveRelayerHttp(
       res.end(text);
       return;
     }
-    if (url.pathname === '/batches') {
+    const list = /^\/(batches|receipts)$/.exec(url.pathname);
+    if (list) {
+      const kind = list[1] as 'batches' | 'receipts';
       const signer = url.searchParams.get('signer') ?? undefined;
       const from = url.searchParams.get('from') ?? '0';
       const after = url.searchParams.get('after');
@@ -71,24 +76,42 @@ export async function serveRelayerHttp(
       if (!U64.test(from))
         throw new HttpError('INVALID_REQUEST', 'from must be a decimal sequence number', { field: 'from' });
       if (after !== null && !U64.test(after))
-        throw new HttpError('INVALID_REQUEST', 'after must be a decimal batch id', { field: 'after' });
-      const limit = parseLimit(limitText, MAX_LIST);
-      const batches = await relayer.store.listBatches({
+        throw new HttpError(
+          'INVALID_REQUEST',
+          `after must be a decimal ${kind === 'batches' ? 'batch' : 'receipt'} id`,
+          {
+            field: 'after',
+          },
+        );
+      const query = {
         ...(signer ? { signer } : {}),
         fromSeq: BigInt(from),
         ...(after !== null ? { afterId: BigInt(after) } : {}),
-        limit,
-      });
-      return sendJson(res, 200, { batches }, { public: true });
+        limit: parseLimit(limitText, MAX_LIST),
+      };
+      return sendJson(
+        res,
+        200,
+        kind === 'batches'
+          ? { batches: await relayer.store.listBatches(query) }
+          : { receipts: await relayer.store.listReceipts(query) },
+        { public: true },
+      );
     }
-    const one = /^\/batches\/([^/]+)$/.exec(url.pathname);
+    const one = /^\/(batches|receipts)\/([^/]+)$/.exec(url.pathname);
     if (one) {
-      const id = one[1] as string;
+      const kind = one[1] === 'batches' ? 'batch' : 'receipt';
+      const id = one[2] as string;
       if (!U64.test(id))
-        throw new HttpError('INVALID_REQUEST', 'the batch id must be a decimal integer', { field: 'id' });
-      const batch = await relayer.store.publishedBatch(BigInt(id));
-      if (!batch) throw new HttpError('NOT_FOUND', `batch ${id} is not published by this relayer`);
-      return sendJson(res, 200, toPublicBatch(batch), { public: true });
+        throw new HttpError('INVALID_REQUEST', `the ${kind} id must be a decimal integer`, { field: 'id' });
+      if (kind === 'batch') {
+        const batch = await relayer.store.publishedBatch(BigInt(id));
+        if (!batch) throw new HttpError('NOT_FOUND', `batch ${id} is not published by this relayer`);
+        return sendJson(res, 200, toPublicBatch(batch), { public: true });
+      }
+      const receipt = await relayer.store.publishedReceipt(BigInt(id));
+      if (!receipt) throw new HttpError('NOT_FOUND', `receipt ${id} is not published by this relayer`);
+      return sendJson(res, 200, toPublicReceipt(receipt), { public: true });
     }
     throw new HttpError('NOT_FOUND', `no route ${url.pathname}`);
   }
@@ -116,6 +139,11 @@ export async function serveRelayerHttp(
     const after = body.after ?? null;
     if (after !== null && (typeof after !== 'string' || !U64.test(after)))
       throw new HttpError('INVALID_REQUEST', 'after must be a decimal batch id string', { field: 'after' });
+    const receiptsAfter = body.receipts_after ?? null;
+    if (receiptsAfter !== null && (typeof receiptsAfter !== 'string' || !U64.test(receiptsAfter)))
+      throw new HttpError('INVALID_REQUEST', 'receipts_after must be a decimal receipt id string', {
+        field: 'receipts_after',
+      });
     const limit =
       body.limit === undefined ? MAX_ORG_BATCHES : parseLimit(String(body.limit), MAX_ORG_BATCHES);
     await gate.authorize(org, body.auth);
@@ -128,10 +156,21 @@ export async function serveRelayerHttp(
       const published = await relayer.store.publishedBatch(id);
       if (published) batches.push(toOrgBatch(published, org));
     }
+    const receiptIds = await relayer.store.receiptIdsOfOrg(org, {
+      ...(receiptsAfter !== null ? { afterId: BigInt(receiptsAfter) } : {}),
+      limit,
+    });
+    const receipts = [];
+    for (const id of receiptIds) {
+      const published = await relayer.store.publishedReceipt(id);
+      if (published) receipts.push(toOrgReceipt(published, org));
+    }
     return sendJson(res, 200, {
       org,
       batches,
       next_after: ids.length === limit ? (ids.at(-1) as bigint).toString() : null,
+      receipts,
+      next_receipts_after: receiptIds.length === limit ? (receiptIds.at(-1) as bigint).toString() : null,
     });
   }
 
@@ -182,7 +221,7 @@ function parseLimit(text: string, max: number): number {
 
 async function readJsonBody(
   req: IncomingMessage,
-): Promise<{ auth?: unknown; after?: unknown; limit?: unknown }> {
+): Promise<{ auth?: unknown; after?: unknown; receipts_after?: unknown; limit?: unknown }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -199,7 +238,7 @@ async function readJsonBody(
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new HttpError('INVALID_REQUEST', 'the body must be a JSON object');
-  return body as { auth?: unknown; after?: unknown; limit?: unknown };
+  return body as { auth?: unknown; after?: unknown; receipts_after?: unknown; limit?: unknown };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, { public: open = false } = {}): void {

@@ -16,15 +16,25 @@ export class RelayerError extends Error {
     readonly code: RelayerErrorCode,
     message: string,
     readonly failureClass: FailureClass,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: unknown },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.details = options?.details;
   }
+  /** what the peer said beyond its code (the gateway's error `details`) */
+  readonly details: unknown;
 }
 
-/** What the contract said about a rejected batch, read from its error text (contracts/usage/src/error.rs). */
+/**
+ * What the contract said about a refused batch or receipt, read from its error text
+ * (contracts/usage/src/error.rs). `sequence` (replay, overlap, gap) means our view of the
+ * signer's last settled sequence is stale: reconcile, never resubmit blindly.
+ */
 export type BatchRejection =
   | { kind: 'sequence'; message: string }
+  | { kind: 'v1_retired'; message: string }
+  | { kind: 'receipt_too_large'; message: string }
+  | { kind: 'receipt_refused'; message: string }
   | { kind: 'revoked_signer'; message: string }
   | { kind: 'unknown_signer'; message: string }
   | { kind: 'bad_record'; index: number; reason: 'bad_signature' | 'malformed'; message: string }
@@ -34,7 +44,20 @@ export type BatchRejection =
 
 export function classifyBatchRejection(error: ContractError): BatchRejection {
   const message = error.contractMessage;
-  if (/^sequence (replay|gap):/.test(message)) return { kind: 'sequence', message };
+  if (/^sequence (replay|gap|overlap):/.test(message)) return { kind: 'sequence', message };
+  if (/^submit_batch is retired/.test(message)) return { kind: 'v1_retired', message };
+  if (/^receipt of \d+ lines exceeds the maximum/.test(message))
+    return { kind: 'receipt_too_large', message };
+  // The relayer checked the receipt against its leaves before submitting: a contract that
+  // still finds it malformed or badly signed disagrees with us, and resubmitting cannot help.
+  if (
+    /^(invalid receipt (range|root)|receipt lines are|a receipt needs|receipt line \d+ (is not strictly|counts no)|receipt lines count|the receipt signature)/.test(
+      message,
+    )
+  )
+    return { kind: 'receipt_refused', message };
+  if (/^receipt line \d+ is for day \d+, later than the allowed/.test(message))
+    return { kind: 'timestamp_in_future', message };
   if (/^signer .* is revoked$/.test(message)) return { kind: 'revoked_signer', message };
   if (/^unknown signer /.test(message)) return { kind: 'unknown_signer', message };
   const record = /^attestation (\d+) (has a bad signature|is malformed)/.exec(message);

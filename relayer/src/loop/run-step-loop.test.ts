@@ -130,4 +130,24 @@ describe('classification', () => {
     expect(kind('secret1abc is not an allowed relayer')).toMatchObject({ kind: 'unauthorized_relayer' });
     expect(kind('counter overflow')).toMatchObject({ kind: 'other' });
   });
+
+  it("reads the usage contract's refusals of a receipt (settlement v2), word for word from error.rs", () => {
+    const kind = (message: string) => classifyBatchRejection(new ContractError(message)).kind;
+    expect(kind('sequence overlap: 3..=9 but the signer is settled up to 5')).toBe('sequence');
+    expect(kind("sequence replay: first_seq 1 but the signer's last sequence is already 9")).toBe('sequence');
+    expect(kind('submit_batch is retired: settle with submit_receipt')).toBe('v1_retired');
+    expect(kind('receipt of 1200 lines exceeds the maximum of 1000')).toBe('receipt_too_large');
+    for (const refused of [
+      'invalid receipt range 0..=4: first_seq must be at least 1 and at most last_seq',
+      'invalid receipt root: must not be all zeros',
+      'receipt lines are 51 bytes, not a whole number of 52-byte lines',
+      'a receipt needs at least one line',
+      'receipt line 2 is not strictly after the line before it (org, bot, day)',
+      'receipt line 0 counts no message',
+      'receipt lines count 4 messages but the range holds 5 answers',
+      'the receipt signature does not match the receipt and its signer',
+    ])
+      expect(kind(refused)).toBe('receipt_refused');
+    expect(kind('receipt line 1 is for day 30000, later than the allowed 20800')).toBe('timestamp_in_future');
+  });
 });

@@ -14,6 +14,12 @@ export function createRelayerMetrics() {
       labelNames: ['signer', 'origin'] as const,
       ...labelled,
     }),
+    receipts: new Counter({
+      name: 'relayer_receipts_total',
+      help: 'Receipts (settlement v2) recorded, by signer and origin (submitted by us, or adopted from the chain after a crash)',
+      labelNames: ['signer', 'origin'] as const,
+      ...labelled,
+    }),
     attestations: new Counter({
       name: 'relayer_attestations_relayed_total',
       help: 'Attestations counted on chain and recorded',

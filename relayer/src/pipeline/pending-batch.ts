@@ -6,6 +6,8 @@ import type { VerifiedAttestation } from './verify-feed-page.js';
  */
 export class PendingBatch {
   private items: VerifiedAttestation[] = [];
+  /** Settlement v2: the gateway already signed a receipt ending here, so the next range must end here too. */
+  private pinnedLast: bigint | undefined;
 
   constructor(
     /** Set again at each reconciliation: never above the contract's `max_batch_size`. */
@@ -36,7 +38,23 @@ export class PendingBatch {
     return first ? Math.max(0, now - first.receivedAt) : 0;
   }
 
+  /**
+   * The gateway signed a receipt over `first..=last` before (we crashed before submitting it,
+   * or asked with another batch size): it signs no other range starting at `first`, so the
+   * next range is exactly that one, however long, and is due once fetched.
+   */
+  pinRangeEnd(last: bigint): void {
+    this.pinnedLast = last;
+  }
+
+  /** Whether fetching more is useful: room in the batch, or a pinned range not yet fetched. */
+  get wantsMore(): boolean {
+    if (this.pinnedLast !== undefined) return (this.lastSeq ?? 0n) < this.pinnedLast;
+    return this.items.length < this.maxSize;
+  }
+
   isDue(now: number): boolean {
+    if (this.pinnedLast !== undefined) return (this.lastSeq ?? 0n) >= this.pinnedLast;
     return (
       this.items.length >= this.maxSize || (this.items.length > 0 && this.oldestAgeMs(now) >= this.maxAgeMs)
     );
@@ -50,15 +68,21 @@ export class PendingBatch {
 
   /** The next batch: the first `maxSize` waiting attestations (not removed until `drop`). */
   next(): VerifiedAttestation[] {
+    const pinned = this.pinnedLast;
+    if (pinned !== undefined) return this.items.filter((item) => item.seq <= pinned);
     return this.items.slice(0, this.maxSize);
   }
 
   /** Removes the first `count` items once their batch is recorded. */
   drop(count: number): void {
     this.items.splice(0, count);
+    const first = this.items[0]?.seq;
+    if (this.pinnedLast !== undefined && (first === undefined || first > this.pinnedLast))
+      this.pinnedLast = undefined;
   }
 
   clear(): void {
     this.items = [];
+    this.pinnedLast = undefined;
   }
 }

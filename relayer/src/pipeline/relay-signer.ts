@@ -1,18 +1,25 @@
 import { toHex } from '@cosmjs/encoding';
 import { encodeSubmitBatch, merkleRoot } from '@privexbot/schema/attestation';
+import type { TxResult } from '@privexbot/schema/chain';
 import { ContractError } from '@privexbot/schema/chain/errors';
+import type { UsageClient } from '@privexbot/schema/contracts';
+import { encodeSubmitReceipt, receiptFromJson, type SignedReceiptJson } from '@privexbot/schema/receipt';
 import type { Logger } from 'pino';
 import {
-  headerRootHex,
-  headerSignerHex,
+  largestRange,
+  type SettledRange,
+  type SettlementVersion,
   type SignerRegistration,
-  type UsageContract,
-} from '../chain/usage-contract.js';
+  settledRangesAfter,
+  signerRegistration,
+  submitAndConfirm,
+} from '../chain/usage-settlement.js';
 import type { LeaseFence, QuarantineReason, RelayerStore } from '../db/relayer-store.js';
 import type { GatewayFeed } from '../gateway/gateway-feed.js';
 import { classifyBatchRejection, RelayerError } from '../loop/relayer-error.js';
 import type { StepOutcome } from '../loop/run-step-loop.js';
 import type { RelayerMetrics } from '../metrics/relayer-metrics.js';
+import { checkGatewayReceipt } from './check-gateway-receipt.js';
 import { PendingBatch } from './pending-batch.js';
 import { type VerifiedAttestation, verifyFeedPage } from './verify-feed-page.js';
 
@@ -47,7 +54,9 @@ export interface SignerHealth {
 
 export interface SignerRelayOptions {
   feed: GatewayFeed;
-  usage: UsageContract;
+  usage: UsageClient;
+  /** `v2` (receipts) unless the contract lacks `submit_receipt`. */
+  settlement: SettlementVersion;
   store: RelayerStore;
   metrics: RelayerMetrics;
   logger: Logger;
@@ -63,15 +72,16 @@ export interface SignerRelayOptions {
   expectedSigner?: string;
   now?: () => number;
   faults?: FaultHook;
-  /** Called after a batch is recorded (static publication). */
-  onBatchRecorded?: (chainBatchId: bigint) => void;
+  /** Called after a batch or a receipt is recorded (static publication). */
+  onSettled?: (kind: 'batch' | 'receipt', chainId: bigint) => void;
 }
 
 /**
- * Relays one gateway's attestations: fetch → verify → batch → submit → confirm → record (the
- * cursor moves in the recording transaction). The chain is the truth: at start, after any
- * failure that may have left our view stale, and periodically, `reconcile` re-reads the
- * contract's last sequence and adopts batches the chain has but we did not record.
+ * Relays one gateway's attestations: fetch → verify → range → (v2: the gateway's receipt of the
+ * range, checked against the attestations) → submit → confirm → record (the cursor moves in the
+ * recording transaction). The chain is the truth: at start, after any failure that may have
+ * left our view stale, and periodically, `reconcile` re-reads the contract's last sequence and
+ * adopts the batches and receipts the chain has but we did not record.
  */
 export class SignerRelay {
   signer: string | undefined;
@@ -117,7 +127,7 @@ export class SignerRelay {
     }
 
     let fullPage = false;
-    if (!this.blocked && this.pending.size < this.pending.maxSize) {
+    if (!this.blocked && this.pending.wantsMore) {
       const limit = Math.min(1000, Math.max(this.pending.maxSize, 100));
       const page = await this.o.feed.page(this.fetchedUpTo, limit);
       if (page.signer !== signer) {
@@ -177,15 +187,15 @@ export class SignerRelay {
   /** Brings our cursor in line with the chain; see the class comment. */
   async reconcile(): Promise<void> {
     const signer = this.signer as string;
-    this.registration = await this.o.usage.signer(signer);
-    // A batch above the contract's ceiling would be refused whole, again and again.
-    const ceiling = await this.o.usage.maxBatchSize();
+    this.registration = await signerRegistration(this.o.usage, signer);
+    // A range above the contract's ceiling would be refused whole, again and again.
+    const ceiling = await largestRange(this.o.usage, this.o.settlement);
     const batchSize = Math.max(1, Math.min(this.o.batchSize, ceiling));
     if (batchSize !== this.pending.maxSize) {
       if (batchSize < this.o.batchSize) {
         this.o.logger.warn(
-          { signer, configured: this.o.batchSize, contractMaximum: ceiling },
-          "RELAYER_BATCH_SIZE is above the contract's max_batch_size: using the contract's",
+          { signer, configured: this.o.batchSize, contractMaximum: ceiling, settlement: this.o.settlement },
+          `RELAYER_BATCH_SIZE is above the contract's ${this.o.settlement === 'v1' ? 'max_batch_size' : 'max_receipt_lines'}: using the contract's`,
         );
       }
       this.pending.maxSize = batchSize;
@@ -227,72 +237,81 @@ export class SignerRelay {
   }
 
   /**
-   * Records batches that are on chain but not here (we crashed between submitting and
-   * recording, or another relayer did). Their headers are found by scanning the newest
-   * headers backwards; their contents are fetched again from the gateway and must rebuild
-   * the header's Merkle root exactly.
+   * Records the batches and receipts that are on chain but not here (we crashed between
+   * submitting and recording, or another relayer did). Their headers are found by scanning the
+   * newest headers backwards; their attestations are fetched again from the gateway and must
+   * rebuild the header's Merkle root exactly; a receipt is asked of the gateway again (it
+   * answers the same one), must hash to the header's receipt hash and agree with its leaves.
    */
   private async adopt(cursor: bigint, chainLast: bigint): Promise<void> {
     const signer = this.signer as string;
-    const found = [];
-    let end = await this.o.usage.batchTotal();
-    scan: while (end > 0) {
-      const start = Math.max(0, end - 100);
-      const { batches } = await this.o.usage.batches(start, end - start);
-      for (const header of [...batches].reverse()) {
-        if (headerSignerHex(header) !== signer) continue;
-        if (BigInt(header.last_seq) <= cursor) break scan;
-        found.push(header);
-        if (BigInt(header.first_seq) === cursor + 1n) break scan;
-      }
-      end = start;
-    }
-    found.reverse();
-    const covered =
-      found.length > 0 &&
-      BigInt(found[0]?.first_seq ?? 0) === cursor + 1n &&
-      BigInt(found.at(-1)?.last_seq ?? 0) === chainLast;
-    if (!covered) {
+    const found = await settledRangesAfter(this.o.usage, signer, cursor);
+    const contiguous = found.every(
+      (range, i) => range.first === (i === 0 ? cursor : (found[i - 1] as SettledRange).last) + 1n,
+    );
+    if (found.length === 0 || !contiguous || (found.at(-1) as SettledRange).last !== chainLast) {
       throw new RelayerError(
         'ADOPT_INCOMPLETE',
-        `could not find the chain's batches of ${signer} covering ${cursor + 1n}..${chainLast}`,
+        `could not find the chain's batches and receipts of ${signer} covering ${cursor + 1n}..${chainLast}`,
         'fatal',
       );
     }
-    for (const header of found) {
-      const first = BigInt(header.first_seq);
-      const items: VerifiedAttestation[] = [];
-      while (items.length < header.count) {
-        const page = await this.o.feed.page(first - 1n + BigInt(items.length), header.count - items.length);
-        const verified = verifyFeedPage({
-          signer,
-          nextSeq: first + BigInt(items.length),
-          entries: page.attestations.slice(0, header.count - items.length),
-          now: this.now(),
-        });
-        if (verified.rejection || verified.accepted.length === 0) {
-          throw new RelayerError(
-            'ADOPT_MISMATCH',
-            `the gateway cannot serve seq ${first + BigInt(items.length)} of batch ${header.id} as signed: ${verified.rejection?.message ?? 'missing'}`,
-            'fatal',
-          );
-        }
-        items.push(...verified.accepted);
-      }
+    for (const range of found) {
+      const items = await this.refetch(range);
       const root = toHex(merkleRoot(items.map((i) => i.hash)));
-      if (root !== headerRootHex(header)) {
+      if (root !== range.root) {
         throw new RelayerError(
           'ADOPT_MISMATCH',
-          `batch ${header.id}: the gateway's attestations do not rebuild the chain's Merkle root`,
+          `${range.kind} ${range.id}: the gateway's attestations do not rebuild the chain's Merkle root`,
           'fatal',
         );
       }
-      await this.record(BigInt(header.id), items, 'adopted', { height: header.height });
+      if (range.kind === 'batch') {
+        await this.record({ kind: 'batch', id: range.id }, items, 'adopted', { height: range.height });
+        continue;
+      }
+      const receipt = checkGatewayReceipt(await this.o.feed.receipt(range.first, range.last), items);
+      if (receipt.hash !== range.receiptHash) {
+        throw new RelayerError(
+          'ADOPT_MISMATCH',
+          `receipt ${range.id}: the gateway's receipt of ${range.first}..${range.last} is not the one on chain`,
+          'fatal',
+        );
+      }
+      await this.record({ kind: 'receipt', id: range.id, receipt }, items, 'adopted', {
+        height: range.height,
+      });
     }
   }
 
+  /** The attestations of a settled range, fetched again from the gateway and verified. */
+  private async refetch(range: SettledRange): Promise<VerifiedAttestation[]> {
+    const signer = this.signer as string;
+    const count = Number(range.last - range.first + 1n);
+    const items: VerifiedAttestation[] = [];
+    while (items.length < count) {
+      const next = range.first + BigInt(items.length);
+      const page = await this.o.feed.page(next - 1n, count - items.length);
+      const verified = verifyFeedPage({
+        signer,
+        nextSeq: next,
+        entries: page.attestations.slice(0, count - items.length),
+        now: this.now(),
+      });
+      if (verified.rejection || verified.accepted.length === 0) {
+        throw new RelayerError(
+          'ADOPT_MISMATCH',
+          `the gateway cannot serve seq ${next} of ${range.kind} ${range.id} as signed: ${verified.rejection?.message ?? 'missing'}`,
+          'fatal',
+        );
+      }
+      items.push(...verified.accepted);
+    }
+    return items;
+  }
+
   private async submitNext(): Promise<void> {
-    const items = this.pending.next();
+    let items = this.pending.next();
     const first = items[0] as VerifiedAttestation;
     if (this.registration?.revoked_at) {
       await this.quarantine(
@@ -304,11 +323,21 @@ export class SignerRelay {
       this.pending.clear();
       return;
     }
-    const msg = encodeSubmitBatch(items.map((i) => i.signed));
+    let receipt: SignedReceiptJson | undefined;
+    if (this.o.settlement === 'v2') {
+      const asked = await this.askReceipt(items);
+      if (!asked) return; // the gateway signed a longer range before: fetch up to its end first
+      ({ receipt, items } = asked);
+    }
     await this.o.faults?.('before-submit');
-    let submitted: Awaited<ReturnType<UsageContract['submitBatch']>>;
+    let submitted: { tx: TxResult; id: bigint };
     try {
-      submitted = await this.o.usage.submitBatch(msg);
+      submitted = await submitAndConfirm(
+        this.o.usage,
+        receipt
+          ? { submit_receipt: encodeSubmitReceipt(receiptFromJson(receipt)) }
+          : { submit_batch: encodeSubmitBatch(items.map((i) => i.signed)) },
+      );
     } catch (error) {
       if (!(error instanceof ContractError)) {
         // The transaction may or may not be in a block: ask the chain before resubmitting.
@@ -324,11 +353,38 @@ export class SignerRelay {
       return;
     }
     await this.o.faults?.('after-submit');
-    await this.record(submitted.batchId, items, 'submitted', {
-      txHash: submitted.tx.txHash,
-      height: submitted.tx.height,
-    });
+    await this.record(
+      receipt ? { kind: 'receipt', id: submitted.id, receipt } : { kind: 'batch', id: submitted.id },
+      items,
+      'submitted',
+      { txHash: submitted.tx.txHash, height: submitted.tx.height },
+    );
     await this.o.faults?.('after-record');
+  }
+
+  /**
+   * Settlement v2: the gateway's receipt of the range, checked against the attestations we
+   * verified. The gateway signs each range once: if it already signed one starting here (we
+   * crashed before submitting it), that range is the one to settle, whatever our batch size.
+   */
+  private async askReceipt(
+    items: VerifiedAttestation[],
+  ): Promise<{ receipt: SignedReceiptJson; items: VerifiedAttestation[] } | undefined> {
+    const first = (items[0] as VerifiedAttestation).seq;
+    const last = (items.at(-1) as VerifiedAttestation).seq;
+    try {
+      return { receipt: checkGatewayReceipt(await this.o.feed.receipt(first, last), items), items };
+    } catch (error) {
+      const signed = signedRangeOf(error);
+      if (!signed || signed.first !== first || signed.last === last) throw error;
+      this.o.logger.info(
+        { signer: this.signer, first: `${first}`, last: `${signed.last}` },
+        'the gateway signed this range before: settling exactly that range',
+      );
+      this.pending.pinRangeEnd(signed.last);
+      if (signed.last > last) return undefined;
+      return this.askReceipt(items.filter((item) => item.seq <= signed.last));
+    }
   }
 
   private async handleRejection(error: ContractError, items: VerifiedAttestation[]): Promise<void> {
@@ -357,6 +413,21 @@ export class SignerRelay {
         await this.quarantine(bad.seq, 'rejected_by_contract', rejection.message, bad.json);
         return;
       }
+      case 'receipt_too_large':
+        // the contract's max_receipt_lines went down since we read it
+        this.needsReconcile = true;
+        throw new RelayerError('RECEIPT_REFUSED', rejection.message, 'reconcile', { cause: error });
+      case 'receipt_refused':
+        throw new RelayerError(
+          'RECEIPT_REFUSED',
+          `the contract refused a receipt we checked against its leaves (${rejection.message}): an operator must compare the gateway, the relayer and the contract`,
+          'fatal',
+          { cause: error },
+        );
+      case 'v1_retired':
+        throw new RelayerError('V1_RETIRED', `${rejection.message}: set RELAYER_SETTLEMENT=v2`, 'fatal', {
+          cause: error,
+        });
       case 'unauthorized_relayer':
         throw new RelayerError(
           'RELAYER_NOT_ALLOWED',
@@ -370,7 +441,7 @@ export class SignerRelay {
   }
 
   private async record(
-    chainBatchId: bigint,
+    settled: { kind: 'batch'; id: bigint } | { kind: 'receipt'; id: bigint; receipt: SignedReceiptJson },
     items: VerifiedAttestation[],
     origin: 'submitted' | 'adopted',
     tx: { txHash?: string; height?: number },
@@ -385,39 +456,60 @@ export class SignerRelay {
       completionTokens += BigInt(i.signed.attestation.completionTokens);
     }
     const fence = this.o.fence();
-    const outcome = await this.o.store.recordBatch(
-      {
-        chainBatchId,
-        signer,
-        firstSeq: first,
-        lastSeq: last,
-        count: items.length,
-        merkleRoot: toHex(merkleRoot(items.map((i) => i.hash))),
-        promptTokens,
-        completionTokens,
-        ...(tx.txHash ? { txHash: tx.txHash } : {}),
-        ...(tx.height !== undefined ? { height: tx.height } : {}),
-        origin,
-      },
-      items.map((i) => i.json),
-      {
-        recordedBy: this.o.relayerId,
-        ...(fence ? { fence } : {}),
-        ...(this.o.faults ? { hook: this.o.faults } : {}),
-      },
-    );
+    const options = {
+      recordedBy: this.o.relayerId,
+      ...(fence ? { fence } : {}),
+      ...(this.o.faults ? { hook: this.o.faults } : {}),
+    };
+    const onChain = {
+      ...(tx.txHash ? { txHash: tx.txHash } : {}),
+      ...(tx.height !== undefined ? { height: tx.height } : {}),
+    };
+    const json = items.map((i) => i.json);
+    const outcome =
+      settled.kind === 'receipt'
+        ? await this.o.store.recordReceipt(
+            {
+              chainReceiptId: settled.id,
+              receipt: settled.receipt,
+              count: items.length,
+              promptTokens,
+              completionTokens,
+              ...onChain,
+              origin,
+            },
+            json,
+            options,
+          )
+        : await this.o.store.recordBatch(
+            {
+              chainBatchId: settled.id,
+              signer,
+              firstSeq: first,
+              lastSeq: last,
+              count: items.length,
+              merkleRoot: toHex(merkleRoot(items.map((i) => i.hash))),
+              promptTokens,
+              completionTokens,
+              ...onChain,
+              origin,
+            },
+            json,
+            options,
+          );
     if (origin === 'submitted') this.pending.drop(items.length);
     this.cursor = last;
     this.chainLastSeq =
       this.chainLastSeq === undefined || last > this.chainLastSeq ? last : this.chainLastSeq;
     if (outcome === 'recorded') {
-      this.o.metrics.batches.inc({ signer, origin });
+      const metric = settled.kind === 'receipt' ? this.o.metrics.receipts : this.o.metrics.batches;
+      metric.inc({ signer, origin });
       this.o.metrics.attestations.inc({ signer }, items.length);
       this.o.logger.info(
-        { signer, batch: `${chainBatchId}`, first: `${first}`, last: `${last}`, origin },
-        'batch recorded',
+        { signer, [settled.kind]: `${settled.id}`, first: `${first}`, last: `${last}`, origin },
+        `${settled.kind} recorded`,
       );
-      this.o.onBatchRecorded?.(chainBatchId);
+      this.o.onSettled?.(settled.kind, settled.id);
     }
     this.updateGauges();
   }
@@ -489,6 +581,17 @@ function blockedAction(reason: QuarantineReason, seq: bigint): string {
     return `the signer is revoked: ${later}, ever. Settle them off chain, then resolve the quarantine entry.`;
   }
   return `${later} until an operator fixes the gateway's record of seq ${seq} and resolves the quarantine entry (relayer/README.md, "Quarantine").`;
+}
+
+/** The range of the receipt the gateway already signed, from its `RECEIPT_CONFLICT` refusal. */
+function signedRangeOf(error: unknown): { first: bigint; last: bigint } | undefined {
+  if (!(error instanceof RelayerError) || error.code !== 'GATEWAY_RECEIPT_CONFLICT') return undefined;
+  const details = error.details as { first_seq?: unknown; last_seq?: unknown } | undefined;
+  const first = details?.first_seq;
+  const last = details?.last_seq;
+  if (typeof first !== 'string' || typeof last !== 'string' || !/^\d+$/.test(first) || !/^\d+$/.test(last))
+    return undefined;
+  return { first: BigInt(first), last: BigInt(last) };
 }
 
 function messageOf(error: unknown): string {

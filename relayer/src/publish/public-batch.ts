@@ -5,7 +5,8 @@ import {
   merkleProofToJson,
   type SignedAttestationJson,
 } from '@privexbot/schema/attestation';
-import type { PublishedBatch } from '../db/relayer-store.js';
+import type { OrgReceipt, PublicReceipt } from '@privexbot/schema/receipt';
+import type { PublishedBatch, PublishedReceipt } from '../db/relayer-store.js';
 
 /**
  * What anyone may read of a batch: its header and the attestation hashes in sequence order,
@@ -36,17 +37,41 @@ export interface OrgBatch {
 }
 
 export function toOrgBatch(published: PublishedBatch, org: string): OrgBatch {
-  const indexes = published.attestations.flatMap((a, i) => (a.org === org ? [i] : []));
+  return { batch: published.batch, attestations: provenAttestationsOf(published.attestations, org) };
+}
+
+/** The attestations of `org` among a range's, each with its Merkle proof against the range's root. */
+function provenAttestationsOf(
+  attestations: readonly SignedAttestationJson[],
+  org: string,
+): ProvenAttestation[] {
+  const indexes = attestations.flatMap((a, i) => (a.org === org ? [i] : []));
   const proofs = merkleProofs(
-    published.attestations.map((a) => fromHex(a.hash)),
+    attestations.map((a) => fromHex(a.hash)),
     indexes,
   );
+  return indexes.map((index, i) => ({
+    index,
+    attestation: attestations[index] as SignedAttestationJson,
+    proof: merkleProofToJson(proofs[i] ?? []),
+  }));
+}
+
+/**
+ * The public form of a receipt (settlement v2, `publicReceiptSchema` of
+ * `@privexbot/schema/receipt`): the header and the range's attestation hashes, from which anyone
+ * rebuilds the root and checks the count. The receipt's per-(org, bot, day) lines are not in
+ * it: they are an org's usage, private as its attestations.
+ */
+export function toPublicReceipt(published: PublishedReceipt): PublicReceipt {
+  return { receipt: published.header, attestation_hashes: published.attestations.map((a) => a.hash) };
+}
+
+/** An org's share of one receipt: its lines of the receipt and its attestations with their proofs. */
+export function toOrgReceipt(published: PublishedReceipt, org: string): OrgReceipt {
   return {
-    batch: published.batch,
-    attestations: indexes.map((index, i) => ({
-      index,
-      attestation: published.attestations[index] as SignedAttestationJson,
-      proof: merkleProofToJson(proofs[i] ?? []),
-    })),
+    receipt: published.header,
+    lines: published.receipt.lines.filter((line) => line.org === org),
+    attestations: provenAttestationsOf(published.attestations, org),
   };
 }

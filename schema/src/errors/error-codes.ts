@@ -134,10 +134,12 @@ export const relayerErrorCodes = [
   'GATEWAY_UNREACHABLE',
   'LOST_LEADERSHIP',
   'RECEIPT_MISMATCH',
+  'RECEIPT_REFUSED',
   'RELAYER_NOT_ALLOWED',
   'REVOKED_SIGNER',
   'SEQUENCE_REJECTED',
   'SUBMIT_OUTCOME_UNKNOWN',
+  'V1_RETIRED',
 ] as const;
 export type RelayerErrorCode = (typeof relayerErrorCodes)[number];
 

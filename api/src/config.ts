@@ -104,7 +104,7 @@ const environmentSchema = z.object({
    * `hash`: hashed word counts, finds only the page's own words: an explicit fallback.
    */
   EMBEDDINGS: z.enum(['model', 'hash']).default('model'),
-  /** Threads of the embedding pool; default one per core. */
+  /** Threads of the embedding pool that embed chunks; default one per core (one more is kept for questions). */
   EMBEDDING_THREADS: integer(1, 64).optional(),
   /** OpenAI-compatible embeddings (text-embedding-3 with dimensions=384); unset → local embedder. */
   EMBEDDINGS_BASE_URL: optionalUrl,

@@ -18,9 +18,11 @@ interface PoolWorker {
 }
 
 /**
- * The threads that run the sentence model, one per core, shared by ingestion and questions
- * so neither runs on the api's event loop. Questions go before queued chunks: a visitor
- * waits at most for the chunk each thread is on, never behind a whole ingestion batch.
+ * The threads that run the sentence model, shared by ingestion and questions so neither runs
+ * on the api's event loop: one per core for chunks, plus `questionThreads` (default 1) that
+ * only questions use. Questions go first to any idle thread; with every chunk thread busy a
+ * question still finds its own, and the kernel's scheduler gives the waking thread a core at
+ * once, so a visitor never waits for a chunk in flight (~50 ms for a 1000-character chunk).
  * Threads start on first use; a thread that dies is replaced and its text fails (the
  * ingestion job retries, the question gets an error), never hangs.
  */
@@ -31,10 +33,29 @@ export class EmbeddingWorkerPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly options: { directory: string; spec: SentenceModelSpec; size?: number }) {}
+  constructor(
+    private readonly options: {
+      directory: string;
+      spec: SentenceModelSpec;
+      /** Threads that embed chunks (default: one per core). */
+      size?: number;
+      /** Further threads kept for questions (default 1). */
+      questionThreads?: number;
+    },
+  ) {}
 
+  /** Threads that may embed chunks at once. */
   get size(): number {
     return this.options.size ?? Math.max(1, availableParallelism());
+  }
+
+  /** Chunks being embedded now (never more than `size`). */
+  get chunksInFlight(): number {
+    return this.workers.filter((w) => w.busy && w.busy.request.purpose !== 'query').length;
+  }
+
+  private get maxThreads(): number {
+    return this.size + (this.options.questionThreads ?? 1);
   }
 
   embed(text: string, purpose: EmbedPurpose): Promise<Float32Array> {
@@ -55,10 +76,12 @@ export class EmbeddingWorkerPool {
 
   private dispatch(): void {
     while (this.questions.length + this.passages.length > 0) {
+      const question = this.questions.length > 0;
+      if (!question && this.chunksInFlight >= this.size) return;
       let idle = this.workers.find((w) => !w.busy);
-      if (!idle && this.workers.length < this.size) idle = this.spawn();
+      if (!idle && this.workers.length < this.maxThreads) idle = this.spawn();
       if (!idle) return;
-      const task = (this.questions.shift() ?? this.passages.shift()) as Task;
+      const task = (question ? this.questions.shift() : this.passages.shift()) as Task;
       idle.busy = task;
       // A busy thread keeps the process alive (a script awaiting its vectors); an idle one does not.
       idle.worker.ref();

@@ -78,6 +78,8 @@ export class LocalModelEmbedder implements Embedder {
     spec: SentenceModelSpec;
     directory: string;
     threads?: number;
+    /** Threads kept for questions beside those (default 1). */
+    questionThreads?: number;
     /** Question vectors kept (1.5 KB each); 0 turns the cache off. */
     cachedQuestions?: number;
   }) {
@@ -86,6 +88,7 @@ export class LocalModelEmbedder implements Embedder {
       spec: options.spec,
       directory: options.directory,
       size: options.threads,
+      questionThreads: options.questionThreads,
     });
     const cachedQuestions = options.cachedQuestions ?? 2000;
     this.questions = cachedQuestions > 0 ? new LRUCache({ max: cachedQuestions }) : undefined;

@@ -9,6 +9,7 @@
  *
  *   npx tsx scripts/bench/retrieval-quality.ts                       hash vs the default model
  *   MODELS=all-minilm-l6-v2-q,bge-small-en-v1.5-q,e5-small-v2-q npx tsx scripts/bench/retrieval-quality.ts
+ *   NO_HASH=1 FUSION=1:0.25:60:0,1:0.25:60:2 npx tsx scripts/bench/retrieval-quality.ts   compare fusions
  *   ... --write                                                      also appends the table to RESULTS.md
  *
  * Chunk vectors are cached per embedder under $PRIVEXBOT_CACHE/bench/ (the model needs
@@ -44,13 +45,23 @@ const questions = JSON.parse(
   readFileSync(new URL('./retrieval-quality/questions.json', import.meta.url), 'utf8'),
 ) as Question[];
 const modelIds = (process.env.MODELS ?? DEFAULT_SENTENCE_MODEL.id).split(',').filter(Boolean);
-/** FUSION=strong:loose,... the text ranking's weights to compare (default: the product's). */
+/**
+ * FUSION=strong:loose[:rrfK[:perSource[:page]]],... fusions to compare (default: the product's); an
+ * omitted field keeps the product's value.
+ */
 const fusions: FusionWeights[] = process.env.FUSION
-  ? process.env.FUSION.split(',').map((pair) => {
-      const [strongText, looseText] = pair.split(':').map(Number);
-      if (strongText === undefined || looseText === undefined || Number.isNaN(strongText + looseText))
-        throw new Error(`FUSION wants strong:loose pairs, got ${pair}`);
-      return { strongText, looseText };
+  ? process.env.FUSION.split(',').map((spec) => {
+      const [strongText, looseText, rrfK, perSource, page] = spec.split(':').map(Number);
+      const fusion = {
+        strongText: strongText ?? DEFAULT_FUSION.strongText,
+        looseText: looseText ?? DEFAULT_FUSION.looseText,
+        rrfK: rrfK ?? DEFAULT_FUSION.rrfK,
+        perSource: perSource ?? DEFAULT_FUSION.perSource,
+        page: page ?? DEFAULT_FUSION.page,
+      };
+      if (Object.values(fusion).some((v) => Number.isNaN(v)))
+        throw new Error(`FUSION wants strong:loose[:rrfK[:perSource[:page]]], got ${spec}`);
+      return fusion;
     })
   : [DEFAULT_FUSION];
 
@@ -80,7 +91,8 @@ console.log(
     `(${questions.filter((q) => q.kind === 'paraphrased').length} paraphrased, ${questions.filter((q) => q.kind === 'lexical').length} lexical)`,
 );
 
-const embedders: Embedder[] = [new LocalHashEmbedder()];
+// NO_HASH=1 leaves out the hash baseline (tuning runs that compare settings of the model only).
+const embedders: Embedder[] = process.env.NO_HASH === '1' ? [] : [new LocalHashEmbedder()];
 for (const id of modelIds) {
   const spec = SENTENCE_MODELS.find((m) => m.id === id);
   if (!spec) throw new Error(`unknown model ${id}`);
@@ -130,7 +142,7 @@ for (const embedder of embedders) {
     );
     await bench.db.$executeRawUnsafe('ANALYZE "Chunk"');
     for (const fusion of fusions) {
-      const label = `${embedder.id}${fusions.length > 1 ? ` (text ${fusion.strongText}/${fusion.looseText})` : ''}`;
+      const label = `${embedder.id}${fusions.length > 1 ? ` (text ${fusion.strongText}/${fusion.looseText}, k ${fusion.rrfK}, per source ${fusion.perSource || 'any'}, page ${fusion.page})` : ''}`;
       const ranked: string[][] = [];
       const times: number[] = [];
       for (const q of questions) {

@@ -13,7 +13,7 @@ const slice = JSON.parse(
   readFileSync(new URL('../../../test-fixtures/knowledge/python-docs-slice.json', import.meta.url), 'utf8'),
 ) as { pages: { path: string; text: string }[]; questions: { question: string; pages: string[] }[] };
 
-const FLOOR = 0.7;
+const FLOOR = 0.85;
 
 let api: PlatformTestApi;
 beforeAll(async () => {

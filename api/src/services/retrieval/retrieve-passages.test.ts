@@ -5,6 +5,8 @@ import { loadLabelledCorpus, recallAtK } from './evaluate-recall.js';
 let api: PlatformTestApi;
 let org: { orgId: string; token: string };
 let botId: string;
+/** One source holding the whole labelled corpus. */
+let otherBot: string;
 
 beforeAll(async () => {
   // The product's default embedder, the sentence model: retrieval is tested as bots run it.
@@ -20,7 +22,7 @@ beforeAll(async () => {
     expect(created.status).toBe(201);
   }
   // Another bot's identical knowledge must never leak into this bot's results.
-  const otherBot = await api.createBot(org, { name: 'Other' });
+  otherBot = await api.createBot(org, { name: 'Other' });
   await api.request('post', `/v1/orgs/41/bots/${otherBot}/sources`, {
     token: org.token,
     body: { type: 'text', name: 'foreign', text: corpus.documents.map((d) => d.text).join('\n\n') },
@@ -55,6 +57,24 @@ describe('hybrid retrieval', () => {
     expect(response.body.passages.every((p: { sourceName: string }) => p.sourceName !== 'foreign')).toBe(
       true,
     );
+  });
+
+  it("puts every source's best passage before any source's second, yet fills the list from a single source", async () => {
+    const ask = async (bot: string) => {
+      const response = await api.request('post', `/v1/orgs/41/bots/${bot}/retrieval`, {
+        token: org.token,
+        body: { query: 'how long do refunds take to reach my card', limit: 8 },
+      });
+      expect(response.status).toBe(200);
+      return response.body.passages.map((p: { sourceName: string }) => p.sourceName) as string[];
+    };
+    const names = await ask(botId);
+    expect(names).toHaveLength(8);
+    const firstRepeat = names.findIndex((name, i) => names.indexOf(name) < i);
+    const distinct = new Set(names).size;
+    // Every source's first passage comes before the first repeat.
+    expect(firstRepeat === -1 ? distinct : firstRepeat).toBe(distinct);
+    expect(await ask(otherBot)).toEqual(Array(8).fill('foreign'));
   });
 
   it('answers an empty-ish query without failing', async () => {

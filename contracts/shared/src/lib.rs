@@ -29,11 +29,25 @@ pub mod token;
 pub mod viewing_key;
 
 /// Declares the wasm exports of a contract whose module `$m` has `instantiate`, `execute` and
-/// `query` with the usual signatures. Written as a macro rather than cosmwasm's
-/// `#[entry_point]` because that attribute expands to paths under `::cosmwasm_std`, which is
-/// not the crate name on the Secret target.
+/// `query` with the usual signatures (and `migrate` with `entry_points!(module, migrate)`).
+/// Written as a macro rather than cosmwasm's `#[entry_point]` because that attribute expands
+/// to paths under `::cosmwasm_std`, which is not the crate name on the Secret target.
 #[macro_export]
 macro_rules! entry_points {
+    ($m:path, migrate) => {
+        $crate::entry_points!($m);
+
+        #[cfg(target_arch = "wasm32")]
+        mod __wasm_migrate_export {
+            use $crate::cosmwasm_std::do_migrate;
+            use $m as contract;
+
+            #[no_mangle]
+            extern "C" fn migrate(env_ptr: u32, msg_ptr: u32) -> u32 {
+                do_migrate(&contract::migrate, env_ptr, msg_ptr)
+            }
+        }
+    };
     ($m:path) => {
         #[cfg(target_arch = "wasm32")]
         mod __wasm_exports {

@@ -6,7 +6,7 @@ use std::fs::{create_dir_all, write};
 use std::path::PathBuf;
 
 use cosmwasm_schema::{generate_api, remove_schemas};
-use privexbot_usage::msg::{ExecuteMsg, InstantiateMsg, QueryMsg};
+use privexbot_usage::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 fn main() {
     let out_dir = std::env::args()
@@ -23,6 +23,7 @@ fn main() {
         instantiate: InstantiateMsg,
         execute: ExecuteMsg,
         query: QueryMsg,
+        migrate: MigrateMsg,
     }
     .render();
 

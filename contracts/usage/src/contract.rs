@@ -13,8 +13,8 @@ use crate::batches::{execute_submit_batch, query_batch, query_batches};
 use crate::counters::query_totals;
 use crate::error::ContractError;
 use crate::msg::{
-    to_binary, ExecuteMsg, InstantiateMsg, QueryMsg, UsageCounters, DEFAULT_MAX_BATCH_SIZE,
-    DEFAULT_MAX_FUTURE_SKEW_SECS, DEFAULT_MAX_RECEIPT_LINES,
+    to_binary, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, UsageCounters,
+    DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_FUTURE_SKEW_SECS, DEFAULT_MAX_RECEIPT_LINES,
 };
 use crate::receipts::{execute_submit_receipt, query_receipt, query_receipts, SubmittedReceipt};
 use crate::relayers::{allow_relayer, execute_add_relayer, execute_remove_relayer, query_relayers};
@@ -165,6 +165,16 @@ fn dispatch(
             execute_revoke_permit(deps, info, permit_name)
         }
     }
+}
+
+/// Accepts only state of this contract (its config must load, so a config stored before the
+/// compact counters loads with `legacy_counters: true`); reads of the legacy layout need
+/// nothing else.
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("legacy_counters", config.legacy_counters.to_string()))
 }
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {

@@ -23,4 +23,4 @@ mod usage_queries;
 pub use crate::error::ContractError;
 
 #[cfg(not(feature = "library"))]
-privexbot_shared::entry_points!(crate::contract);
+privexbot_shared::entry_points!(crate::contract, migrate);

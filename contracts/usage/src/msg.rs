@@ -38,6 +38,12 @@ pub struct BillingContract {
     pub code_hash: Option<String>,
 }
 
+/// Moves a deployed contract onto this code (wasmd `MsgMigrateContract` by the contract's chain
+/// admin). Nothing is converted: counters of the JSON layout stay readable where they are
+/// (README, "Storage").
+#[cw_serde]
+pub struct MigrateMsg {}
+
 #[cw_serde]
 pub struct InstantiateMsg {
     /// Defaults to the sender.

@@ -282,6 +282,7 @@ export type Timestamp = Uint64;
 export interface UsageMessages {
   execute: ExecuteMsg;
   instantiate: InstantiateMsg;
+  migrate: MigrateMsg;
   query: QueryMsg;
   responses: {
     batch: BatchHeader;
@@ -340,6 +341,13 @@ export interface InstantiateMsg {
   max_receipt_lines?: number | null;
   relayers?: string[];
 }
+/**
+ * Moves a deployed contract onto this code (wasmd `MsgMigrateContract` by the contract's chain admin). Nothing is converted: counters of the JSON layout stay readable where they are (README, "Storage").
+ *
+ * This interface was referenced by `UsageMessages`'s JSON-Schema
+ * via the `definition` "MigrateMsg".
+ */
+export interface MigrateMsg {}
 /**
  * This interface was referenced by `UsageMessages`'s JSON-Schema
  * via the `definition` "Permit_for_UsagePermission".

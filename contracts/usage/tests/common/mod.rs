@@ -182,6 +182,8 @@ pub struct Suite {
     pub app: TestApp,
     pub billing: Addr,
     pub usage: Addr,
+    /// The usage code, with its `migrate` entry point.
+    pub usage_code: u64,
     pub admin: Addr,
     pub relayer: Addr,
     pub stranger: Addr,
@@ -217,11 +219,14 @@ impl Suite {
             privexbot_billing::contract::instantiate,
             privexbot_billing::contract::query,
         )));
-        let usage_code = app.store_code(Box::new(ContractWrapper::new(
-            privexbot_usage::contract::execute,
-            privexbot_usage::contract::instantiate,
-            privexbot_usage::contract::query,
-        )));
+        let usage_code = app.store_code(Box::new(
+            ContractWrapper::new(
+                privexbot_usage::contract::execute,
+                privexbot_usage::contract::instantiate,
+                privexbot_usage::contract::query,
+            )
+            .with_migrate(privexbot_usage::contract::migrate),
+        ));
         let billing = app
             .instantiate_contract(
                 billing_code,
@@ -263,7 +268,8 @@ impl Suite {
                 },
                 &[],
                 "usage",
-                None,
+                // The chain admin that may migrate it, as the deploy sets it.
+                Some(admin.to_string()),
             )
             .unwrap();
         let gateway = Gateway::from_seed(7);
@@ -272,6 +278,7 @@ impl Suite {
             app,
             billing,
             usage,
+            usage_code,
             admin,
             relayer,
             stranger,

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import type { Bot, BotInput, BotPosition } from '../core/api/api-types.js';
+import type { Permission } from '../core/org-permissions.js';
+import { GuardedButton } from './guarded-action.js';
 
 export const DEFAULT_BOT: BotInput = {
   name: '',
@@ -18,11 +20,14 @@ export function BotForm({
   initial,
   submitLabel,
   pending,
+  permission,
   onSubmit,
 }: {
   initial: BotInput | Bot;
   submitLabel: string;
   pending: boolean;
+  /** Whether the account's role lets it create or change bots (the reason shows when not). */
+  permission: Permission;
   onSubmit: (bot: BotInput) => void;
 }) {
   const [bot, setBot] = useState<BotInput>({
@@ -138,9 +143,9 @@ export function BotForm({
           Offer visitors a lead form (their email, with consent)
         </label>
       </div>
-      <button type="submit" data-testid="save-bot" disabled={pending}>
+      <GuardedButton type="submit" data-testid="save-bot" permission={permission} disabled={pending}>
         {pending ? 'Saving…' : submitLabel}
-      </button>
+      </GuardedButton>
     </form>
   );
 }

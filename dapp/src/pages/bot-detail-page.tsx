@@ -4,6 +4,7 @@ import { AnswererNotice } from '../components/answerer-notice.js';
 import { BotForm } from '../components/bot-form.js';
 import { CopyButton } from '../components/copy-button.js';
 import { DeleteBot } from '../components/delete-bot.js';
+import { GuardedButton } from '../components/guarded-action.js';
 import { KnowledgeEmbedder } from '../components/knowledge-embedder.js';
 import { MarkdownText } from '../components/markdown-text.js';
 import { Empty, ErrorNotice, Loading, QueryState } from '../components/query-state.js';
@@ -14,6 +15,7 @@ import { ACCEPTED_SOURCE_EXTENSIONS } from '../core/api/source-actions.js';
 import { streamTestChat } from '../core/api/stream-test-chat.js';
 import { embedSnippet, publicApiOrigin } from '../core/embed-snippet.js';
 import { errorMessage } from '../core/errors.js';
+import type { Permission } from '../core/org-permissions.js';
 import { useConfig } from '../hooks/config-provider.js';
 import { useBot, usePublishBot, useUpdateBot } from '../hooks/use-bots.js';
 import { useOrgRole } from '../hooks/use-org-role.js';
@@ -55,11 +57,11 @@ function BotDetail({ botId }: { botId: string }) {
               </Link>
             </p>
             <AnswererNotice bot={data} />
-            <BotSettings bot={data} />
+            <BotSettings bot={data} may={can('manageBots')} />
             <KnowledgeEmbedder bot={data} />
             <KnowledgeSources orgId={data.orgId} botId={data.id} />
             <TestChat botId={data.id} />
-            <EmbedSnippet bot={data} />
+            <EmbedSnippet bot={data} may={can('manageBots')} />
             <DeleteBot bot={data} may={can('manageBots')} />
           </>
         )}
@@ -68,7 +70,7 @@ function BotDetail({ botId }: { botId: string }) {
   );
 }
 
-function BotSettings({ bot }: { bot: Bot }) {
+function BotSettings({ bot, may }: { bot: Bot; may: Permission }) {
   const update = useUpdateBot();
   return (
     <details className="card">
@@ -80,6 +82,7 @@ function BotSettings({ bot }: { bot: Bot }) {
         initial={bot}
         submitLabel="Save"
         pending={update.isPending}
+        permission={may}
         onSubmit={(changes) => update.mutate({ orgId: bot.orgId, botId: bot.id, changes })}
       />
       {update.isSuccess ? <p role="status">Saved.</p> : null}
@@ -423,7 +426,7 @@ function TestChat({ botId }: { botId: string }) {
   );
 }
 
-function EmbedSnippet({ bot }: { bot: Bot }) {
+function EmbedSnippet({ bot, may }: { bot: Bot; may: Permission }) {
   const config = useConfig();
   const apiOrigin = publicApiOrigin(config.apiUrl, window.location.origin);
   const snippet = embedSnippet(apiOrigin, bot);
@@ -436,7 +439,7 @@ function EmbedSnippet({ bot }: { bot: Bot }) {
         {snippet}
       </pre>
       <CopyButton text={snippet} label="Copy snippet" />
-      <PublishControl bot={bot} />
+      <PublishControl bot={bot} may={may} />
       {bot.allowedOrigins.length === 0 ? (
         <p className="fail">No origin is allowed yet: the widget will not load anywhere until you add one.</p>
       ) : null}
@@ -471,7 +474,7 @@ function EmbedSnippet({ bot }: { bot: Bot }) {
   );
 }
 
-function PublishControl({ bot }: { bot: Bot }) {
+function PublishControl({ bot, may }: { bot: Bot; may: Permission }) {
   const publish = usePublishBot();
   return (
     <div className="row" style={{ marginTop: 12 }}>
@@ -480,15 +483,15 @@ function PublishControl({ bot }: { bot: Bot }) {
           ? 'Published: visitors can chat with it on the allowed origins.'
           : 'Not published: only members can chat with it (test chat).'}
       </p>
-      <button
-        type="button"
+      <GuardedButton
         data-testid="publish-bot"
         className={bot.published ? 'secondary' : undefined}
+        permission={may}
         disabled={publish.isPending}
         onClick={() => publish.mutate({ orgId: bot.orgId, botId: bot.id, published: !bot.published })}
       >
         {bot.published ? 'Unpublish' : 'Publish'}
-      </button>
+      </GuardedButton>
       {publish.error ? <ErrorNotice error={publish.error} /> : null}
     </div>
   );

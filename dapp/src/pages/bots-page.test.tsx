@@ -90,4 +90,16 @@ describe('bots page states', () => {
       'The api does not offer GET /v1/orgs/1/bots yet.',
     );
   });
+
+  it('shows "New bot" disabled, with the reason, to an account holding no role that lets it build bots', async () => {
+    renderWithProviders(
+      <BotsPage />,
+      configAnswering(() => json(200, { bots: [] })),
+    );
+    const button = await screen.findByTestId('new-bot');
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription(
+      'Only the owner, an admin or a member can create, change or delete bots: you hold no role in this org.',
+    );
+  });
 });

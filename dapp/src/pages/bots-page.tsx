@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { BotForm, DEFAULT_BOT } from '../components/bot-form.js';
+import { GuardedButton } from '../components/guarded-action.js';
 import { Empty, ErrorNotice, QueryState } from '../components/query-state.js';
 import { RequireSession } from '../components/require-session.js';
 import { useBots, useCreateBot } from '../hooks/use-bots.js';
+import { useOrgRole } from '../hooks/use-org-role.js';
 import { useSelectedOrg } from '../hooks/use-selected-org.js';
 
 export default function BotsPage() {
@@ -23,6 +25,7 @@ function BotsOfOrg() {
   const create = useCreateBot();
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
+  const { can } = useOrgRole(orgId);
   if (!orgId) return <Empty>Create or pick an organization first.</Empty>;
   return (
     <>
@@ -52,6 +55,7 @@ function BotsOfOrg() {
             initial={DEFAULT_BOT}
             submitLabel="Create bot"
             pending={create.isPending}
+            permission={can('manageBots')}
             onSubmit={(bot) =>
               create.mutate({ orgId, bot }, { onSuccess: (created) => navigate(`/bots/${created.id}`) })
             }
@@ -59,9 +63,9 @@ function BotsOfOrg() {
           {create.error ? <ErrorNotice error={create.error} /> : null}
         </div>
       ) : (
-        <button type="button" data-testid="new-bot" onClick={() => setCreating(true)}>
+        <GuardedButton data-testid="new-bot" permission={can('manageBots')} onClick={() => setCreating(true)}>
           New bot
-        </button>
+        </GuardedButton>
       )}
     </>
   );

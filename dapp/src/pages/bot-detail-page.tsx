@@ -10,6 +10,7 @@ import { MarkdownText } from '../components/markdown-text.js';
 import { Empty, ErrorNotice, Loading, QueryState } from '../components/query-state.js';
 import { RefusedOrigins } from '../components/refused-origins.js';
 import { RequireSession } from '../components/require-session.js';
+import { WebsiteCrawl } from '../components/website-crawl.js';
 import type { Bot, Citation } from '../core/api/api-types.js';
 import { ACCEPTED_SOURCE_EXTENSIONS } from '../core/api/source-actions.js';
 import { streamTestChat } from '../core/api/stream-test-chat.js';
@@ -27,6 +28,7 @@ import {
   useSetSourceCitable,
   useSources,
 } from '../hooks/use-sources.js';
+import { useAddWebsite } from '../hooks/use-website.js';
 
 export default function BotDetailPage() {
   const { botId } = useParams();
@@ -102,6 +104,8 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
   const [uploadProgress, setUploadProgress] = useState<number | undefined>();
   const [text, setText] = useState('');
   const [url, setUrl] = useState('');
+  const [siteUrl, setSiteUrl] = useState('');
+  const addSite = useAddWebsite({ orgId, botId });
   const fileInput = useRef<HTMLInputElement>(null);
 
   return (
@@ -200,6 +204,29 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
         </button>
       </form>
       {add.error ? <ErrorNotice error={add.error} /> : null}
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          addSite.mutate({ startUrl: siteUrl, citable }, { onSuccess: () => setSiteUrl('') });
+        }}
+      >
+        <div>
+          <label htmlFor="source-website">
+            Whole website (start page or sitemap.xml of your docs or help centre)
+          </label>
+          <input
+            id="source-website"
+            type="url"
+            placeholder="https://docs.example.com/"
+            value={siteUrl}
+            onChange={(e) => setSiteUrl(e.target.value)}
+          />
+        </div>
+        <button type="submit" disabled={!siteUrl.trim() || addSite.isPending}>
+          Crawl website
+        </button>
+      </form>
+      {addSite.error ? <ErrorNotice error={addSite.error} /> : null}
       <h3>Sources</h3>
       <p className="status">
         Unticking “citable” makes a source learn-only from the next answer on: it still informs answers but is
@@ -237,6 +264,9 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
                     >
                       {source.status}
                       {source.error ? `: ${source.error}` : ''}
+                      {source.type === 'website' ? (
+                        <WebsiteCrawl orgId={orgId} botId={botId} websiteId={source.id} />
+                      ) : null}
                     </td>
                     <td>
                       <progress

@@ -55,7 +55,7 @@ export type SourceStatus = 'pending' | 'processing' | 'ready' | 'failed';
 export interface KnowledgeSource {
   id: string;
   botId: string;
-  type: 'text' | 'file' | 'url';
+  type: 'text' | 'file' | 'url' | 'website';
   name: string;
   citable: boolean;
   status: SourceStatus;

@@ -1,0 +1,71 @@
+import type { CrawlProblem } from '../core/api/website-actions.js';
+import { useCrawlControl, useWebsite } from '../hooks/use-website.js';
+import { ErrorNotice } from './query-state.js';
+
+/**
+ * A website source's crawl on the bot's source list: pages found, fetched, unchanged, skipped
+ * and failed (each skipped or failed URL with its reason), a Cancel button while it runs and
+ * "Crawl again" once it ended.
+ */
+export function WebsiteCrawl({
+  orgId,
+  botId,
+  websiteId,
+}: {
+  orgId: string;
+  botId: string;
+  websiteId: string;
+}) {
+  const ref = { orgId, botId, websiteId };
+  const website = useWebsite(ref);
+  const control = useCrawlControl(ref);
+  if (website.error) return <ErrorNotice error={website.error} />;
+  const crawl = website.data?.crawl;
+  if (!website.data || !crawl) return null;
+  const running = crawl.status === 'queued' || crawl.status === 'running';
+  return (
+    <div data-testid={`crawl-${websiteId}`}>
+      <p data-testid="crawl-counts">
+        Crawl {crawl.cancelRequested && running ? 'cancelling' : crawl.status}: {crawl.pagesFound} found,{' '}
+        {crawl.pagesFetched} fetched, {crawl.pagesUnchanged} unchanged, {crawl.pagesSkipped} skipped,{' '}
+        {crawl.pagesFailed} failed; {website.data.pagesStored} pages in the knowledge
+        {crawl.error ? ` (${crawl.error})` : ''}
+      </p>
+      <Problems title="Skipped" list={website.data.skipped} testId="crawl-skipped" />
+      <Problems title="Failed" list={website.data.failed} testId="crawl-failed" />
+      {running ? (
+        <button
+          type="button"
+          disabled={control.isPending || crawl.cancelRequested}
+          onClick={() => control.mutate('cancel')}
+        >
+          Cancel crawl
+        </button>
+      ) : (
+        <button type="button" disabled={control.isPending} onClick={() => control.mutate('recrawl')}>
+          Crawl again
+        </button>
+      )}
+      {control.error ? <ErrorNotice error={control.error} /> : null}
+    </div>
+  );
+}
+
+function Problems({ title, list, testId }: { title: string; list: CrawlProblem[]; testId: string }) {
+  if (list.length === 0) return null;
+  return (
+    <details data-testid={testId}>
+      <summary>
+        {title} ({list.length})
+      </summary>
+      <ul>
+        {list.map((problem) => (
+          <li key={problem.url}>
+            {problem.url}: {problem.reason ?? 'unknown'}
+            {problem.detail ? ` (${problem.detail})` : ''}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

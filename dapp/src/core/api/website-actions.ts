@@ -1,0 +1,66 @@
+import type { DappConfig } from '../config.js';
+import { apiRequest } from './api-request.js';
+
+/** A skipped or failed URL of a crawl and why (`robots_disallowed`, `http_404`, …). */
+export interface CrawlProblem {
+  url: string;
+  reason: string | null;
+  detail: string | null;
+}
+
+/** The api's website view (`websiteViewSchema`): the site and its latest crawl. */
+export interface Website {
+  id: string;
+  name: string;
+  pagesStored: number;
+  recrawlIntervalMinutes: number | null;
+  crawl: {
+    status: 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
+    cancelRequested: boolean;
+    pagesFound: number;
+    pagesFetched: number;
+    pagesUnchanged: number;
+    pagesSkipped: number;
+    pagesFailed: number;
+    error: string | null;
+  } | null;
+  skipped: CrawlProblem[];
+  failed: CrawlProblem[];
+}
+
+interface WebsiteRef {
+  orgId: string;
+  botId: string;
+  websiteId: string;
+}
+
+const botPath = ({ orgId, botId }: { orgId: string; botId: string }) =>
+  `/v1/orgs/${encodeURIComponent(orgId)}/bots/${encodeURIComponent(botId)}`;
+const websitePath = (ref: WebsiteRef) => `${botPath(ref)}/websites/${encodeURIComponent(ref.websiteId)}`;
+
+export function getWebsite(config: DappConfig, ref: WebsiteRef): Promise<Website> {
+  return apiRequest<Website>(config, { path: websitePath(ref) });
+}
+
+export function addWebsite(
+  config: DappConfig,
+  parameters: { orgId: string; botId: string; startUrl: string; citable: boolean },
+): Promise<Website> {
+  return apiRequest<{ website: Website }>(config, {
+    method: 'POST',
+    path: `${botPath(parameters)}/websites`,
+    body: { startUrl: parameters.startUrl, citable: parameters.citable },
+  }).then((body) => body.website);
+}
+
+export function cancelCrawl(config: DappConfig, ref: WebsiteRef): Promise<Website> {
+  return apiRequest<Website>(config, { method: 'POST', path: `${websitePath(ref)}/cancel`, body: {} });
+}
+
+export function recrawlWebsite(config: DappConfig, ref: WebsiteRef): Promise<Website> {
+  return apiRequest<{ website: Website }>(config, {
+    method: 'POST',
+    path: `${websitePath(ref)}/crawl`,
+    body: {},
+  }).then((body) => body.website);
+}

@@ -5,7 +5,8 @@
  *   end, its lease is left to expire, its open transaction dies with its connections) at a
  *   random injection point: in the middle of a batch, before submitting, after submitting but
  *   before recording, in the middle of the recording transaction, or after recording;
- * - KILL9_CRASHES times, a relayer child process is killed with SIGKILL at a random moment;
+ * - KILL9_CRASHES times, a relayer child process (the production bundle, run by plain node as
+ *   `npm start` and compose run it) is killed with SIGKILL at a random moment;
  * - every GATEWAY_RESTART_EVERY iterations the gateway itself is killed -9 and restarted.
  * Afterwards a clean relayer drains the backlog and the chain must hold every attestation
  * the gateway signed exactly once: no gap, no duplicate, roots and sums matching. The relayer
@@ -22,11 +23,11 @@ import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/sch
 import { verifyReceiptLeaves } from '@privexbot/schema/audit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleRelayer, RELAYER_NODE_OPTIONS } from '../../scripts/relayer/bundle-relayer.js';
 import {
   chainSettledRanges,
   FEED_TOKEN,
   type GatewayProcess,
-  RELAYER_MAIN,
   type RelayerStack,
   startRelayerStack,
   waitFor,
@@ -47,8 +48,11 @@ describe('exactly once under faults', () => {
   let stack: RelayerStack;
   let gateway: GatewayProcess;
   let chatted = 0;
+  let bundle: string;
 
   beforeAll(async () => {
+    // The bundle starts in a fraction of the time tsx needs to compile the sources, every kill.
+    bundle = await bundleRelayer();
     stack = await startRelayerStack();
     gateway = await stack.startGateway('gw-faults');
     await stack.registerSigner(gateway.signer);
@@ -217,7 +221,7 @@ describe('exactly once under faults', () => {
   }, 900_000);
 
   function spawnRelayer(): ChildProcess {
-    return spawn(process.execPath, ['--import', 'tsx', RELAYER_MAIN], {
+    return spawn(process.execPath, [...RELAYER_NODE_OPTIONS.split(' '), bundle], {
       env: {
         ...process.env,
         RELAYER_ID: 'relayer-a',

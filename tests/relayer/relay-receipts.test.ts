@@ -7,10 +7,14 @@
  * leads to reconciliation, not a blind resubmission, and a range the gateway signed before is
  * settled exactly as signed.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fromBase64, fromHex, toHex } from '@cosmjs/encoding';
 import { GatewayFeed } from '@privexbot/relayer/gateway/gateway-feed';
 import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
 import { toOrgReceipt } from '@privexbot/relayer/publish/public-batch';
+import { writeMissingBatchFiles, writeSettledFile } from '@privexbot/relayer/publish/write-batch-files';
 import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { merkleProofFromJson, merkleRoot, verifyMerkleProof } from '@privexbot/schema/attestation';
 import { verifyReceiptLeaves } from '@privexbot/schema/audit';
@@ -81,7 +85,10 @@ describe(`the relayer settles receipts (v2) on the ${TEST_CHAIN}`, () => {
   it('settles ranges due by size and age as one receipt each, publishes header and leaf hashes, and an org only its share', async () => {
     const gateway = await newGateway('gw-v2-honest');
     for (let i = 0; i < 10; i++) await gateway.chat(BigInt(1 + (i % 2)), i);
-    const r = await relayer(gateway);
+    const publishDir = mkdtempSync(join(tmpdir(), 'relayer-receipts-'));
+    const r: Relayer = await relayer(gateway, {
+      onSettled: (kind, id) => void writeSettledFile(r.store, publishDir, kind, id),
+    });
     const http = await serveRelayerHttp(r, { host: '127.0.0.1', port: 0, logger: silent });
     try {
       await waitFor(async () => (await r.store.cursor(gateway.signer)) === 10n, 20_000, 'the cursor at 10');
@@ -150,6 +157,21 @@ describe(`the relayer settles receipts (v2) on the ${TEST_CHAIN}`, () => {
           ).toBe(true);
       }
 
+      // the static copy is the same public form; one lost in a crash is written again at start
+      const file = (id: number) => join(publishDir, 'receipts', `${id}.json`);
+      await waitFor(
+        async () => headers.every((h) => existsSync(file(h.id))), // written by rename: whole or absent
+        5_000,
+        'the receipt files',
+      );
+      for (const h of headers)
+        expect(JSON.parse(readFileSync(file(h.id), 'utf8'))).toEqual(
+          await (await fetch(`${http.url}/receipts/${h.id}`)).json(),
+        );
+      rmSync(file(headers[1]?.id ?? 0));
+      expect(await writeMissingBatchFiles(r.store, publishDir)).toBe(1);
+      publicReceiptSchema.parse(JSON.parse(readFileSync(file(headers[1]?.id ?? 0), 'utf8')));
+
       const metrics = await (await fetch(`${http.url}/metrics`)).text();
       expect(metrics).toMatch(
         new RegExp(`relayer_receipts_total\\{signer="${gateway.signer}",origin="submitted"\\} 3`),
@@ -162,6 +184,7 @@ describe(`the relayer settles receipts (v2) on the ${TEST_CHAIN}`, () => {
     } finally {
       await r.stop();
       await http.close();
+      rmSync(publishDir, { recursive: true, force: true });
     }
   });
 

@@ -77,7 +77,12 @@ describe('the platform settings (bots, knowledge, chat, leads, webhooks)', () =>
   it('are read with the core settings by one schema: every bad variable is named at once, no secret echoed', () => {
     let error: unknown;
     try {
-      loadConfig({ ...base, PORT: 'abc', WEBHOOK_CONCURRENCY: '0', EMBEDDINGS_API_KEY: 1 as unknown as string });
+      loadConfig({
+        ...base,
+        PORT: 'abc',
+        WEBHOOK_CONCURRENCY: '0',
+        EMBEDDINGS_API_KEY: 1 as unknown as string,
+      });
     } catch (caught) {
       error = caught;
     }

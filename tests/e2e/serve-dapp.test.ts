@@ -75,8 +75,8 @@ describe("the journey's dapp origin", () => {
     expect(await route.text()).toContain('<title>dapp</title>');
 
     expect((await fetch(`${dapp.origin}/assets/missing.js`)).status).toBe(404);
-    const escape = await fetch(`${dapp.origin}/..%2f..%2foutside-dist.txt`);
-    expect(await escape.text()).not.toContain('not the dapp');
+    const traversal = await fetch(`${dapp.origin}/..%2f..%2foutside-dist.txt`);
+    expect(await traversal.text()).not.toContain('not the dapp');
   });
 
   it('puts the api, the devnet and the relayer behind the same origin', async () => {

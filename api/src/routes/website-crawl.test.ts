@@ -172,6 +172,39 @@ describe('a website as knowledge', () => {
     });
     expect(notWebsite.status).toBe(404);
   });
+  it("stops storing pages at the plan's knowledge bytes, saying so per page", async () => {
+    const small = await api.createOrg('33');
+    plans.setPlan('33', { quotas: { knowledgeBytes: 600 } });
+    const smallBot = await api.createBot(small);
+    const created = await api.request('post', `/v1/orgs/${small.orgId}/bots/${smallBot}/websites`, {
+      token: small.token,
+      body: {
+        startUrl: `${site.origin}/docs/page-1`,
+        include: ['/docs/*'],
+        sitemapUrl: `${site.origin}/none.xml`,
+        maxDepth: 4,
+        delayMs: 0,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await settle();
+    const view = await api.request(
+      'get',
+      `/v1/orgs/${small.orgId}/bots/${smallBot}/websites/${created.body.website.id}`,
+      {
+        token: small.token,
+      },
+    );
+    expect(view.body.pagesStored).toBeGreaterThan(0);
+    expect(view.body.pagesStored).toBeLessThan(5);
+    expect(view.body.skipped.map((entry: { reason: string }) => entry.reason)).toContain('knowledge_storage');
+    const source = await api.database.prisma.source.findUniqueOrThrow({
+      where: { id: created.body.website.id },
+    });
+    expect(source.bytes).toBeGreaterThan(0);
+    expect(source.bytes).toBeLessThanOrEqual(600);
+  });
+
   it('re-crawls on the schedule the org sets', async () => {
     const patched = await api.request('patch', `${base()}/websites/${websiteId}`, {
       token: org.token,

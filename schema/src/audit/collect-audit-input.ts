@@ -1,8 +1,9 @@
 /**
  * Gathers what `auditBatches` checks, for the audit CLI (scripts/audit) and the dapp's auditor
- * page alike: batch headers, signers and totals from the usage contract; each batch's attestation
- * hashes from the relayer's public publication; with a permit of an org's owner, admin or
- * auditor, the org's attestations and Merkle proofs from the relayer's private route
+ * page alike: batch and receipt headers, signers and totals from the usage contract; each
+ * batch's and receipt's attestation hashes from the relayer's public publication; with a permit
+ * of an org's owner, admin or auditor, the org's share of each batch and receipt (attestations
+ * with Merkle proofs; per receipt the org's lines) from the relayer's private route
  * (`POST /orgs/:org/attestations`, which checks the permit on chain) and its private per-day
  * counters. Browser-safe: the caller hands in how to query the contract and how to fetch.
  */

@@ -6,7 +6,8 @@
  * it, as it must (it never sees the leaves), and the audit of org A catches it and names the
  * receipt. The relayer's publication of receipts is written here in its documented shapes
  * (`publicReceiptSchema`, `orgReceiptSchema`): static files for the public form, a small HTTP
- * server for the org's share.
+ * server for the org's share. Then the same audit over what a running relayer settles and
+ * publishes: v1 batches, then receipts after it restarts in v2.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { toHex } from '@cosmjs/encoding';
+import { OrgReaderGate } from '@privexbot/relayer/http/authorize-org-reader';
+import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
+import { writeSettledFile } from '@privexbot/relayer/publish/write-batch-files';
+import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import {
   type Attestation,
   attestationToJson,
@@ -45,8 +50,16 @@ import {
   receiptToJson,
   signReceipt,
 } from '@privexbot/schema/receipt';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDevnet, startDevnet } from '../../scripts/devnet/index.js';
+import {
+  FEED_TOKEN,
+  type GatewayProcess,
+  type RelayerStack,
+  startRelayerStack,
+  waitFor,
+} from './relayer-stack.js';
 
 const run = promisify(execFile);
 const AUDIT_MAIN = fileURLToPath(new URL('../../scripts/audit/main.ts', import.meta.url));
@@ -325,5 +338,120 @@ describe('the audit CLI over batches and receipts on the devnet', () => {
     );
     expect(wrong.stdout).toContain('receipt 0 signer');
     expect(wrong.stdout).toMatch(/receipt 0 .*FAIL RECEIPT_ROOT_MISMATCH/);
+  });
+});
+
+describe('the audit CLI over a running relayer that settles batches, then receipts', () => {
+  let stack: RelayerStack;
+  let gateway: GatewayProcess;
+  let relayer: Relayer | undefined;
+  let http: Awaited<ReturnType<typeof serveRelayerHttp>> | undefined;
+  let publishDir: string;
+  let permitFile: string;
+  let org: string;
+
+  const start = (settlement: 'v1' | 'v2') => {
+    const started = startRelayer({
+      relayerId: 'relayer-audit-v2',
+      gateways: [{ url: gateway.url, token: FEED_TOKEN }],
+      chain: stack.relayerChain,
+      usageContract: stack.usage,
+      settlement,
+      pool: stack.newPool(2),
+      batchSize: 4,
+      batchAgeMs: 100,
+      pollIntervalMs: 30,
+      reconcileIntervalMs: 60_000,
+      leaseTtlMs: 5_000,
+      logger: pino({ level: 'silent' }),
+      onSettled: (kind, id) => void started.then((r) => writeSettledFile(r.store, publishDir, kind, id)),
+    });
+    return started;
+  };
+
+  beforeAll(async () => {
+    stack = await startRelayerStack();
+    publishDir = join(stack.tempDir, 'publication');
+    gateway = await stack.startGateway('gw-audit-v2');
+    await stack.registerSigner(gateway.signer, 'tee');
+    const alice = await mnemonicSigner(devOnlyAccount('alice').mnemonic);
+    const aliceChain = await connectDevnet({ url: stack.devnet.url, signer: alice });
+    org = String((await billingClient(aliceChain, stack.billing).createOrg('Receipts audited')).orgId);
+    const permit = await signQueryPermit(alice.wallet, {
+      owner: alice.address,
+      chainId: stack.devnet.chainId,
+      permitName: 'audit',
+      allowedContracts: [stack.usage],
+      permissions: ['usage'],
+    });
+    permitFile = join(stack.tempDir, 'permit.json');
+    writeFileSync(permitFile, JSON.stringify(permit));
+
+    for (let i = 0; i < 8; i++) await gateway.chat(BigInt(org), i);
+    relayer = await start('v1');
+    const v1 = relayer;
+    await waitFor(
+      async () => (await v1.store.cursor(gateway.signer)) === 8n,
+      20_000,
+      'eight settled in batches',
+    );
+    await v1.stop();
+    for (let i = 8; i < 20; i++) await gateway.chat(BigInt(org), i);
+    relayer = await start('v2');
+    const v2 = relayer;
+    await waitFor(async () => (await v2.store.cursor(gateway.signer)) === 20n, 30_000, 'twenty settled');
+    http = await serveRelayerHttp(v2, {
+      host: '127.0.0.1',
+      port: 0,
+      logger: pino({ level: 'silent' }),
+      orgReaders: new OrgReaderGate({
+        chain: stack.relayerChain,
+        usageContract: stack.usage,
+        domain: 'relayer.test',
+      }),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await relayer?.stop();
+    await http?.close();
+    await stack?.close();
+  });
+
+  it("passes publicly over HTTP and static files, and with the org's permit, counting every answer once", async () => {
+    const receipts = (
+      await stack.relayerChain.query<{ total: number }>(stack.usage, { receipts: { start: 0, limit: 1 } })
+    ).total;
+    expect(receipts).toBeGreaterThan(0);
+    for (const publication of [http?.url ?? '', publishDir]) {
+      const open = await audit(['--chain', stack.devnet.url, '--publication', publication]);
+      expect(open.code, open.stdout).toBe(0);
+      expect(open.stdout).toMatch(
+        new RegExp(`receipts checked: ${receipts}; attestation hashes checked: 20;`),
+      );
+    }
+    const withPermit = await audit([
+      '--chain',
+      stack.devnet.url,
+      '--publication',
+      http?.url ?? '',
+      '--permit',
+      permitFile,
+      '--org',
+      org,
+      '--json',
+    ]);
+    expect(withPermit.code, withPermit.stdout).toBe(0);
+    const report = JSON.parse(withPermit.stdout) as {
+      attestationsVerified: number;
+      receipts: { orgsChecked: string[]; ok: boolean }[];
+      signerModes: { batches: number; receipts: number }[];
+      unchecked: string[];
+    };
+    expect(report.attestationsVerified).toBe(20);
+    expect(report.receipts).toHaveLength(receipts);
+    expect(report.receipts.every((r) => r.ok && r.orgsChecked.join() === org)).toBe(true);
+    expect(report.signerModes[0]?.batches).toBeGreaterThan(0);
+    expect(report.unchecked).toEqual([]);
   });
 });

@@ -8,11 +8,25 @@ import {
   collectOrgAuditInput,
   collectPublicAuditInput,
   fetchOrgAttestations,
+  fetchOrgShares,
   fetchPublishedBatch,
 } from './collect-audit-input.js';
 import type { AuditBatchHeader } from './verify-published-batches.js';
 
 const permit = { params: { permit_name: 'p' } } as unknown as QueryPermit;
+const receiptHeader = {
+  signer: `02${'11'.repeat(32)}`,
+  first_seq: '1',
+  last_seq: '1',
+  count: 1,
+  root: '22'.repeat(32),
+  receipt_hash: '33'.repeat(32),
+  prompt_tokens: '1',
+  completion_tokens: '1',
+  tx_hash: null,
+  height: null,
+  origin: 'submitted',
+};
 
 /** A relayer that misbehaves the ways the collection must survive or report. */
 let server: Server;
@@ -40,6 +54,26 @@ beforeAll(async () => {
           ? json(200, { batches: [page('1')] })
           : json(200, { batches: [page('0')], next_after: '0' });
       }
+      if (req.url === '/orgs/3/attestations') {
+        // a relayer with one batch and two receipts, paging receipts one at a time
+        const { after, receipts_after } = JSON.parse(body) as { after?: string; receipts_after?: string };
+        const share = (id: string) => ({ receipt: { ...receiptHeader, id }, lines: [], attestations: [] });
+        return receipts_after
+          ? json(200, {
+              batches: after === '0' ? [] : [{ batch: { id: '0' }, attestations: [] }],
+              next_after: null,
+              receipts: [share('1')],
+              next_receipts_after: null,
+            })
+          : json(200, {
+              batches: [{ batch: { id: '0' }, attestations: [] }],
+              next_after: null,
+              receipts: [share('0')],
+              next_receipts_after: '0',
+            });
+      }
+      if (req.url === '/orgs/4/attestations')
+        return json(200, { batches: [], receipts: [{ receipt: { id: '0' } }], next_after: null });
       if (req.url === '/orgs/2/attestations')
         return json(403, { error: { code: 'PERMIT_REVOKED', message: 'the permit was revoked' } });
       res.writeHead(404, { 'content-type': 'text/html' });
@@ -67,6 +101,18 @@ describe("an org's attestations", () => {
   it('follows the pages to the end', async () => {
     const batches = await fetchOrgAttestations(base, '1', { permit });
     expect(batches.map((b) => b.batch.id)).toEqual(['0', '1']);
+  });
+
+  it('follows the batch and the receipt cursors each to its end, repeating no batch', async () => {
+    const shares = await fetchOrgShares(base, '3', { permit });
+    expect(shares.batches.map((b) => b.batch.id)).toEqual(['0']);
+    expect(shares.receipts.map((r) => r.receipt.id)).toEqual(['0', '1']);
+  });
+
+  it('refuses receipt shares that are not in the documented shape', async () => {
+    await expect(fetchOrgShares(base, '4', { permit })).rejects.toThrow(
+      /answered receipts that are not org shares \(0\.receipt\./,
+    );
   });
 
   it("stops with the relayer's refusal code, which the dapp uses to sign a fresh permit", async () => {

@@ -267,7 +267,8 @@ const orgReceiptsField = z.array(orgReceiptSchema).optional();
 
 /**
  * The org's share of every batch and receipt from the relayer's private route
- * (`POST /orgs/:org/attestations`, paged by `next_after`): per batch its attestations with
+ * (`POST /orgs/:org/attestations`, batches paged by `next_after`, receipts by
+ * `next_receipts_after`): per batch its attestations with
  * proofs, per receipt (`orgReceiptSchema`) the org's lines and its attestations with proofs.
  */
 export async function fetchOrgShares(
@@ -282,14 +283,22 @@ export async function fetchOrgShares(
   const url = `${relayerUrl.replace(/\/+$/, '')}/orgs/${org}/attestations`;
   const batches: AuditOrgBatch[] = [];
   const receipts: OrgReceipt[] = [];
+  // Batches and receipts page on their own cursors; one that is done stays at its last id, so
+  // the pages of the other never repeat it.
   let after: string | null = null;
-  do {
+  let receiptsAfter: string | null = null;
+  let more = true;
+  while (more) {
     let response: Response;
     try {
       response = await fetchFn(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ auth, ...(after ? { after } : {}) }),
+        body: JSON.stringify({
+          auth,
+          ...(after ? { after } : {}),
+          ...(receiptsAfter ? { receipts_after: receiptsAfter } : {}),
+        }),
       });
     } catch (cause) {
       throw new AuditInputError(`the relayer at ${relayerUrl} is unreachable (${(cause as Error).message})`, {
@@ -301,6 +310,7 @@ export async function fetchOrgShares(
           batches?: AuditOrgBatch[];
           receipts?: unknown;
           next_after?: string | null;
+          next_receipts_after?: string | null;
           error?: { code: string; message: string };
         }
       | undefined;
@@ -320,7 +330,9 @@ export async function fetchOrgShares(
     }
     batches.push(...body.batches);
     receipts.push(...(shares.data ?? []));
-    after = body.next_after ?? null;
-  } while (after);
+    more = Boolean(body.next_after) || Boolean(body.next_receipts_after);
+    after = body.next_after ?? batches.at(-1)?.batch.id ?? null;
+    receiptsAfter = body.next_receipts_after ?? receipts.at(-1)?.receipt.id ?? null;
+  }
   return { batches, receipts };
 }

@@ -4,8 +4,9 @@ import type { StreamAnswer } from './stream-answer.js';
 
 export const OFFLINE_MODEL = 'offline-extractive';
 /**
- * What a visitor reads when no passage matches. Neutral: that no language model is configured
- * is for the org (the `done` event says `offline: true`), not for visitors.
+ * What a visitor reads when no passage matches and the request carries no fallback message.
+ * Neutral: that no language model is configured is for the org (the `done` event says
+ * `offline: true`), not for visitors.
  */
 export const OFFLINE_NOTHING_FOUND = 'I could not find an answer to that in what I know.';
 
@@ -15,6 +16,12 @@ const STOPWORDS = new Set(
   ),
 );
 const MAX_SENTENCES = 3;
+/** A quoted sentence holds at least this share of the question's content words. */
+const MIN_RELEVANCE = 0.34;
+/** ...and at least this share of the best sentence's: a weak neighbour is not an answer. */
+const RELATIVE_RELEVANCE = 0.5;
+/** List items quoted after a chosen lead-in ("We accept:"): a list is quoted whole, up to this. */
+const MAX_LIST_ITEMS = 10;
 /**
  * The pace of an offline answer, about a hosted model's (40 words a second). Sent as fast as
  * the loop can go, a whole answer left in a few milliseconds and reached the browser in one to
@@ -24,8 +31,9 @@ export const OFFLINE_WORD_DELAY_MS = 25;
 
 /**
  * The answerer used when no upstream is configured: extractive, no model at all. It picks the
- * passage sentences and list items that share the most words with the last user message,
- * keeps their original order, and streams them word by word at a model's pace.
+ * passage sentences and list items that hold the largest share of the last user message's
+ * words, keeps their original order, and streams them word by word at a model's pace; when
+ * none holds enough, it says the bot's fallback message.
  */
 export const answerOffline: StreamAnswer = async function* (request, signal) {
   const words = composeOfflineAnswer(request).match(/\S+\s*/g) ?? [];
@@ -47,15 +55,18 @@ export function composeOfflineAnswer(request: ChatRequest): string {
       passageIndex,
       source: passage.source,
       order: passageIndex * 10_000 + unitIndex,
-      score: new Set(words(unit.text).filter((w) => questionWords.has(w))).size,
+      score: relevance(questionWords, unit.text),
     })),
   );
-  const best = candidates
-    .filter((c) => c.score > 0)
+  const top = Math.max(0, ...candidates.map((c) => c.score));
+  const chosen = candidates
+    // Below the floor a sentence shares only an incidental word with the question: quoting it
+    // (and citing its passage) would answer something else.
+    .filter((c) => c.score >= MIN_RELEVANCE && c.score >= top * RELATIVE_RELEVANCE)
     .sort((a, b) => b.score - a.score || a.order - b.order)
-    .slice(0, MAX_SENTENCES)
-    .sort((a, b) => a.order - b.order);
-  if (best.length === 0) return OFFLINE_NOTHING_FOUND;
+    .slice(0, MAX_SENTENCES);
+  const best = withTheirLists(chosen, candidates).sort((a, b) => a.order - b.order);
+  if (best.length === 0) return request.fallback_message ?? OFFLINE_NOTHING_FOUND;
   let answer = '';
   best.forEach((unit, i) => {
     const next = best[i + 1];
@@ -65,6 +76,34 @@ export function composeOfflineAnswer(request: ChatRequest): string {
     answer += `${separator}${unit.listItem ? '- ' : ''}${unit.text}${cite}`;
   });
   return answer;
+}
+
+/**
+ * A chosen sentence that introduces a list ("Accepted cards:") answers with the list, so the
+ * items that follow it in its passage come along, however few of the question's words they hold.
+ */
+function withTheirLists<T extends { text: string; listItem: boolean; passageIndex: number }>(
+  chosen: T[],
+  candidates: T[],
+): T[] {
+  const picked = new Set(chosen);
+  for (const unit of chosen) {
+    if (unit.listItem || !unit.text.endsWith(':')) continue;
+    let index = candidates.indexOf(unit) + 1;
+    for (let taken = 0; taken < MAX_LIST_ITEMS; taken++, index++) {
+      const item = candidates[index];
+      if (!item?.listItem || item.passageIndex !== unit.passageIndex) break;
+      picked.add(item);
+    }
+  }
+  return [...picked];
+}
+
+/** The share of the question's content words that a sentence contains, from 0 to 1. */
+function relevance(questionWords: Set<string>, text: string): number {
+  if (questionWords.size === 0) return 0;
+  const shared = new Set(words(text).filter((w) => questionWords.has(w)));
+  return shared.size / questionWords.size;
 }
 
 /**
@@ -109,7 +148,14 @@ function stripMarkdown(line: string): string {
 }
 
 function words(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && !STOPWORDS.has(w));
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+    .filter((w) => w.length > 1 && !STOPWORDS.has(w))
+    .map(singular);
+}
+
+/** "refunds" and "refund" are one word to a visitor; a plain plural -s is enough to meet them. */
+function singular(word: string): string {
+  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
 }
 
 function splitSentences(text: string): string[] {

@@ -24,6 +24,11 @@ export const chatRequestSchema = z.object({
     .array(z.object({ text: z.string().min(1).max(20_000), source: z.string().max(500).optional() }))
     .max(50)
     .optional(),
+  /**
+   * The bot's fallback message: what the offline answerer says when no passage answers the
+   * question, instead of its neutral default.
+   */
+  fallback_message: z.string().min(1).max(2000).optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
@@ -55,6 +60,8 @@ export function hashRequestAndAnswer(
         (request.passages ?? []).map((p) => [p.text, p.source ?? null]),
         request.max_tokens ?? null,
         request.temperature ?? null,
+        // Appended only when sent, so the digest of a request without one is unchanged.
+        ...(request.fallback_message === undefined ? [] : [request.fallback_message]),
       ]),
     )
     .digest();

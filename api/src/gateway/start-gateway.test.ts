@@ -450,6 +450,19 @@ describe('inference gateway: offline answerer', () => {
       chatBody({ max_tokens: 3, passages: [{ text: 'Unrelated words only.' }] }),
     );
     expect(capped.tokens).toEqual(['I ', 'could ', 'not ']);
+    const fallback = 'Ask our team at help@example.com.';
+    const withFallback = await chat(
+      gw.url,
+      chatBody({
+        max_tokens: 100,
+        fallback_message: fallback,
+        passages: [{ text: 'Unrelated words only.', source: 'other.md' }],
+      }),
+    );
+    expect(withFallback.tokens.join('')).toBe(fallback);
+    expect(withFallback.done?.attestation.seq).toBe('4');
+    const refused = await postChat(gw.url, chatBody({ fallback_message: '' }));
+    expect(refused.status).toBe(400);
   });
 });
 

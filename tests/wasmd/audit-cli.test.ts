@@ -5,13 +5,13 @@
  * with an org auditor's permit; a tampered publication fails it, naming the batch.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { OrgReaderGate } from '@privexbot/relayer/http/authorize-org-reader';
 import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
-import { writeBatchFile } from '@privexbot/relayer/publish/write-batch-files';
+import { writeSettledFile } from '@privexbot/relayer/publish/write-batch-files';
 import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { mnemonicSigner, signQueryPermit } from '@privexbot/schema/chain';
 import { billingClient } from '@privexbot/schema/contracts';
@@ -81,22 +81,7 @@ describe('the audit CLI on a wasmd node', () => {
     permitFile = join(stack.tempDir, 'permit.json');
     writeFileSync(permitFile, JSON.stringify(permit));
 
-    relayer = await startRelayer({
-      relayerId: 'relayer-audit-wasmd',
-      gateways: [{ url: gateway.url, token: FEED_TOKEN }],
-      chain: stack.relayerChain,
-      usageContract: stack.usage,
-      // the audit CLI and the org route's batches read v1 batches; receipts in the audit come with its v2 pass
-      settlement: 'v1',
-      pool: stack.newPool(2),
-      batchSize: 4,
-      batchAgeMs: 100,
-      pollIntervalMs: 30,
-      reconcileIntervalMs: 60_000,
-      leaseTtlMs: 5_000,
-      logger: pino({ level: 'silent' }),
-      onSettled: (_kind, id) => void writeBatchFile(relayer.store, publishDir, id),
-    });
+    relayer = await startSettling('v1');
     await waitFor(
       async () => (await relayer.store.cursor(gateway.signer)) === BigInt(ANSWERS),
       60_000,
@@ -113,6 +98,25 @@ describe('the audit CLI on a wasmd node', () => {
       }),
     });
   });
+
+  /** The relayer on the node; `v1` first (the batches the first cases audit), `v2` for receipts. */
+  function startSettling(settlement: 'v1' | 'v2'): Promise<Relayer> {
+    return startRelayer({
+      relayerId: 'relayer-audit-wasmd',
+      gateways: [{ url: gateway.url, token: FEED_TOKEN }],
+      chain: stack.relayerChain,
+      usageContract: stack.usage,
+      settlement,
+      pool: stack.newPool(2),
+      batchSize: 4,
+      batchAgeMs: 100,
+      pollIntervalMs: 30,
+      reconcileIntervalMs: 60_000,
+      leaseTtlMs: 5_000,
+      logger: pino({ level: 'silent' }),
+      onSettled: (kind, id) => void writeSettledFile(relayer.store, publishDir, kind, id),
+    });
+  }
   afterAll(async () => {
     await relayer?.stop();
     await http?.close();
@@ -125,7 +129,7 @@ describe('the audit CLI on a wasmd node', () => {
     const open = await audit([...chainArgs, '--publication', publishDir, '--allow-dev-signers']);
     expect(open.code, open.stdout).toBe(0);
     expect(open.stdout).toContain(
-      `batches checked: ${headers.length}; attestation hashes checked: ${ANSWERS}`,
+      `batches checked: ${headers.length}; receipts checked: 0; attestation hashes checked: ${ANSWERS}`,
     );
     expect(open.stdout).toContain('OK: every counted batch');
 
@@ -182,5 +186,50 @@ describe('the audit CLI on a wasmd node', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('--chain-adapter cosmwasm needs --contract');
+  });
+
+  it('audits the receipts the relayer settles on the node after a restart in v2, and names a receipt whose published leaf was replaced', async () => {
+    await relayer.stop();
+    for (let i = ANSWERS; i < ANSWERS + 8; i++) await gateway.chat(BigInt(org), i);
+    relayer = await startSettling('v2');
+    await waitFor(
+      async () => (await relayer.store.cursor(gateway.signer)) === BigInt(ANSWERS + 8),
+      60_000,
+      'the next answers settled in receipts',
+    );
+    const { receipts, total } = await (await stack.readOnlyChain()).query<{
+      receipts: { id: number; first_seq: string; last_seq: string }[];
+      total: number;
+    }>(stack.usage, { receipts: { start: 0, limit: 10 } });
+    expect(total).toBeGreaterThan(0);
+    await waitFor(
+      async () => existsSync(join(publishDir, 'receipts', `${total - 1}.json`)),
+      10_000,
+      'the receipt files written',
+    );
+    const open = await audit([...chainArgs, '--publication', publishDir, '--allow-dev-signers']);
+    expect(open.code, open.stdout).toBe(0);
+    expect(open.stdout).toContain(`receipts checked: ${total}; attestation hashes checked: ${ANSWERS + 8}`);
+
+    const target = receipts[0] as { id: number; first_seq: string; last_seq: string };
+    const file = join(publishDir, 'receipts', `${target.id}.json`);
+    const original = readFileSync(file, 'utf8');
+    const published = JSON.parse(original) as { attestation_hashes: string[] };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...published,
+        attestation_hashes: ['ab'.repeat(32), ...published.attestation_hashes.slice(1)],
+      }),
+    );
+    try {
+      const result = await audit([...chainArgs, '--publication', publishDir, '--allow-dev-signers']);
+      expect(result.code, result.stdout).toBe(1);
+      expect(result.stdout).toContain(
+        `[RECEIPT_ROOT_MISMATCH] receipt ${target.id} (signer ${gateway.signer}, seq ${target.first_seq}..${target.last_seq}): the published leaves rebuild root`,
+      );
+    } finally {
+      writeFileSync(file, original);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkWasm, SIZE_LIMITS } from './check-wasm.ts';
+import { checkWasm, SIZE_LIMITS, sizeLimit, sizeReport } from './check-wasm.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'check-wasm-'));
 
@@ -61,13 +61,26 @@ describe('checkWasm', () => {
     expect(() => checkWasm(wasmFile, 'vanilla')).toThrow(/missing export `instantiate`/);
   });
 
-  it('refuses an artifact over its target’s size ceiling (the C libsecp256k1 coming back would be)', () => {
-    const { ceiling } = SIZE_LIMITS.secret;
+  it('refuses an artifact over its target’s size limit (the C libsecp256k1 coming back would be)', () => {
+    const limit = sizeLimit('secret');
     // A data segment fills the module up; the memory is big enough to hold it.
     const pad = (bytes: number) => `(data (i32.const 0) "${'a'.repeat(bytes)}")`;
     const small = contractWasm('small', pad(1000));
     expect(() => checkWasm(small, 'secret')).not.toThrow();
-    const big = contractWasm('big', pad(ceiling + 1000));
-    expect(() => checkWasm(big, 'secret')).toThrow(/over the secret ceiling/);
+    const big = contractWasm('big', pad(limit + 1000));
+    expect(() => checkWasm(big, 'secret')).toThrow(/over the secret size limit/);
+  });
+
+  it('reports the gap to a goal not yet met without failing, and enforces the goal once met', () => {
+    const { goal, ceiling } = SIZE_LIMITS.secret;
+    expect(sizeReport(goal - 1, 'secret')).toBe(`within the ${goal} B goal`);
+    expect(sizeReport(goal + 5, 'secret')).toMatch(new RegExp(`^5 B over the ${goal} B goal`));
+    if (SIZE_LIMITS.secret.goalMet) {
+      expect(sizeLimit('secret')).toBe(goal);
+    } else {
+      expect(sizeLimit('secret')).toBe(ceiling);
+      expect(sizeReport(goal + 5, 'secret')).toMatch(/not yet enforced/);
+      expect(ceiling).toBeGreaterThan(goal);
+    }
   });
 });

@@ -7,7 +7,8 @@
  * - it imports only functions the target's VM provides, all from module `env`;
  * - it contains no floating-point instruction or type (CosmWasm forbids them: they are not
  *   deterministic across machines);
- * - it is no larger than its target's ceiling (`SIZE_LIMITS`).
+ * - it is no larger than its target's size limit (`SIZE_LIMITS`: the goal once met, else a
+ *   ceiling just above today's size).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,21 +43,33 @@ export const ALLOWED_IMPORTS: Record<WasmTarget, ReadonlySet<string>> = {
 };
 
 /**
- * Size, in bytes after wasm-opt. The Secret build's goal is 250 KB per contract (gas to store
- * and to load grows with size); `ceiling` is what fails the build: it sits a little above
- * today's artifacts (billing 445,673 B, usage 323,317 B on 2026-12-07), so that the C
- * libsecp256k1 (about 100 KB, once linked in through secret-toolkit's crypto crate) or any
- * other large addition is refused. Lower the ceiling as the contracts shrink toward the goal.
+ * Size, in bytes after wasm-opt. The Secret build's goal is 250 KB per contract: gas to store
+ * and to load a contract grows with its size.
+ *
+ * While a target's artifacts are still over their goal (`goalMet: false`), the build prints
+ * the gap (`sizeReport`) and fails only over `ceiling`, which sits a little above today's
+ * artifacts, so that nothing large (the C libsecp256k1 was about 100 KB) comes back unnoticed.
+ * Failing CI on the goal before the contracts can meet it would only block every other change
+ * to them. Once they meet it, set `goalMet: true`: from then on the goal itself is the limit.
+ * Lower the ceiling as the contracts shrink (sizes on 2026-12-07: Secret billing 406,548 B,
+ * usage 321,629 B; vanilla billing 411,251 B, usage 326,499 B; scripts/bench/RESULTS.md).
  */
-export const SIZE_LIMITS: Record<WasmTarget, { goal: number; ceiling: number }> = {
-  vanilla: { goal: 250_000, ceiling: 470_000 },
-  secret: { goal: 250_000, ceiling: 470_000 },
+export const SIZE_LIMITS: Record<WasmTarget, { goal: number; goalMet: boolean; ceiling: number }> = {
+  vanilla: { goal: 250_000, goalMet: false, ceiling: 440_000 },
+  secret: { goal: 250_000, goalMet: false, ceiling: 420_000 },
 };
+
+/** The size over which `checkWasm` refuses an artifact of this target. */
+export function sizeLimit(target: WasmTarget): number {
+  const { goal, goalMet, ceiling } = SIZE_LIMITS[target];
+  return goalMet ? goal : ceiling;
+}
 
 /** How far the artifact is from its size goal, for the build's report. */
 export function sizeReport(bytes: number, target: WasmTarget): string {
-  const { goal } = SIZE_LIMITS[target];
-  return bytes <= goal ? `within the ${goal} B goal` : `${bytes - goal} B over the ${goal} B goal`;
+  const { goal, goalMet } = SIZE_LIMITS[target];
+  if (bytes <= goal) return `within the ${goal} B goal`;
+  return `${bytes - goal} B over the ${goal} B goal${goalMet ? '' : ' (reported, not yet enforced)'}`;
 }
 
 const MVP_ONLY = [
@@ -84,11 +97,9 @@ export function checkWasm(file: string, target: WasmTarget): void {
   }
 
   const bytes = readFileSync(file);
-  const { ceiling } = SIZE_LIMITS[target];
-  if (bytes.length > ceiling) {
-    problems.push(
-      `is ${bytes.length} bytes, over the ${target} ceiling of ${ceiling} (${sizeReport(bytes.length, target)})`,
-    );
+  const limit = sizeLimit(target);
+  if (bytes.length > limit) {
+    problems.push(`is ${bytes.length} bytes, over the ${target} size limit of ${limit} B`);
   }
 
   const module = new WebAssembly.Module(bytes);

@@ -184,14 +184,14 @@ pub fn transfer_msg(token: &Token, recipient: &Addr, amount: Uint128) -> StdResu
     }
     #[cfg(feature = "secret")]
     {
-        secret_toolkit::snip20::transfer_msg(
-            recipient.to_string(),
-            amount,
-            None,
-            None,
-            PADDING_BLOCK_SIZE,
-            secret_code_hash(token)?,
-            token.address.to_string(),
+        snip20_execute(
+            token,
+            &Snip20ExecuteMsg::Transfer {
+                recipient: recipient.to_string(),
+                amount,
+                memo: None,
+                padding: None,
+            },
         )
     }
 }
@@ -208,16 +208,50 @@ pub fn register_receive_msgs(env: &Env, tokens: &[Token]) -> StdResult<Vec<Cosmo
         tokens
             .iter()
             .map(|token| {
-                secret_toolkit::snip20::register_receive_msg(
-                    env.contract.code_hash.clone(),
-                    None,
-                    PADDING_BLOCK_SIZE,
-                    secret_code_hash(token)?,
-                    token.address.to_string(),
+                snip20_execute(
+                    token,
+                    &Snip20ExecuteMsg::RegisterReceive {
+                        code_hash: env.contract.code_hash.clone(),
+                        padding: None,
+                    },
                 )
             })
             .collect()
     }
+}
+
+/// The two SNIP-20 messages our contracts send. secret-toolkit's `snip20::HandleMsg` has the
+/// same JSON for them, but serializing that enum links the serializer of all its ~40 variants
+/// (about 12 KB of the Secret wasm); this enum keeps only what is sent. The bytes are the
+/// same (a test compares them with secret-toolkit's).
+#[cfg(feature = "secret")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Snip20ExecuteMsg {
+    Transfer {
+        recipient: String,
+        amount: Uint128,
+        memo: Option<String>,
+        padding: Option<String>,
+    },
+    RegisterReceive {
+        code_hash: String,
+        padding: Option<String>,
+    },
+}
+
+/// A SNIP-20 execute padded with spaces to [`PADDING_BLOCK_SIZE`], as secret-toolkit pads it.
+#[cfg(feature = "secret")]
+fn snip20_execute(token: &Token, msg: &Snip20ExecuteMsg) -> StdResult<CosmosMsg> {
+    let mut bytes = crate::storage::to_json_bytes(msg)?;
+    secret_toolkit::utils::space_pad(&mut bytes, PADDING_BLOCK_SIZE);
+    Ok(crate::cosmwasm_std::WasmMsg::Execute {
+        contract_addr: token.address.to_string(),
+        code_hash: secret_code_hash(token)?,
+        msg: Binary::from(bytes),
+        funds: vec![],
+    }
+    .into())
 }
 
 #[cfg(feature = "secret")]
@@ -348,6 +382,39 @@ mod tests {
         assert_eq!(got.payer, Addr::unchecked("owner"));
         assert_eq!(got.amount, Uint128::new(9));
         assert_eq!(got.msg, Some(Binary::from(br#"{"a":1}"#.to_vec())));
+    }
+
+    #[cfg(feature = "secret")]
+    #[test]
+    fn snip20_messages_are_byte_identical_to_secret_toolkits() {
+        let token = token();
+        let hash = HASH.to_ascii_lowercase();
+        assert_eq!(
+            transfer_msg(&token, &Addr::unchecked("bob"), Uint128::new(7)).unwrap(),
+            secret_toolkit::snip20::transfer_msg(
+                "bob".into(),
+                Uint128::new(7),
+                None,
+                None,
+                PADDING_BLOCK_SIZE,
+                hash.clone(),
+                "token".into(),
+            )
+            .unwrap()
+        );
+        let mut env = mock_env();
+        env.contract.code_hash = "ours".into();
+        assert_eq!(
+            register_receive_msgs(&env, &[token]).unwrap(),
+            vec![secret_toolkit::snip20::register_receive_msg(
+                "ours".into(),
+                None,
+                PADDING_BLOCK_SIZE,
+                hash,
+                "token".into(),
+            )
+            .unwrap()]
+        );
     }
 
     #[cfg(feature = "secret")]

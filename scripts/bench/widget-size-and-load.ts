@@ -45,6 +45,11 @@ const widgetServer = createServer((req, res) => {
     res
       .writeHead(200, { ...widgetLoaderHeaders, 'cache-control': 'no-store', 'timing-allow-origin': '*' })
       .end(loader);
+  } else if (req.url?.endsWith('/embed-check')) {
+    // The loader asks this beside drawing the bubble; an allowed origin must not wait for it.
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' })
+      .end(JSON.stringify({ allowed: true, origin: req.headers.origin }));
   } else res.writeHead(404).end();
 });
 const widgetOrigin = `http://localhost:${await listen(widgetServer)}`;

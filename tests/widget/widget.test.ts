@@ -105,8 +105,9 @@ describe('the loader', () => {
     await bubble.waitFor();
     expect(await bubble.getAttribute('aria-expanded')).toBe('false');
     expect(await page.evaluate(() => performance.getEntriesByName('privexbot:bubble-ready').length)).toBe(1);
-    // No request to the API until the visitor opens the chat.
-    expect(fixtures.count('/v1/')).toBe(0);
+    // One small request asks whether this origin may show the bot; the frame waits for an open.
+    await expect.poll(() => fixtures.count('/v1/bots/bot-ok/embed-check')).toBe(1);
+    expect(fixtures.count('/v1/')).toBe(1);
     expect(fixtures.count('/embed/')).toBe(0);
 
     // Keyboard only: Tab reaches the bubble, Enter opens the chat and moves focus into it.
@@ -451,23 +452,58 @@ describe('failures', () => {
 });
 
 describe('isolation', () => {
-  it('on an origin the bot does not allow, says so in a line and logs why, instead of a blank frame', async () => {
-    const page = await openHost('bot-ok', fixtures.foreignOrigin);
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+  it('on an origin the bot does not allow, draws nothing and logs one line saying why; allowed origins keep the bubble', async () => {
+    const refusal = `[privexbot] ${fixtures.foreignOrigin} is not among the allowed origins of bot bot-ok, so the chat is not shown; its owner can add it in the dashboard (the bot's "Allowed website origins").`;
+    // Every page records whether the widget ever attached anything to the document.
+    await context.addInitScript(() => {
+      const w = window as unknown as { __widgetDrawn: boolean };
+      w.__widgetDrawn = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-privexbot], iframe')) w.__widgetDrawn = true;
+      }).observe(document, { childList: true, subtree: true });
     });
-    await page.getByRole('button', { name: 'Open chat' }).click();
-    await page
-      .getByRole('status')
-      .filter({ hasText: 'This chat is not available on this website.' })
-      .waitFor();
-    await expect.poll(() => errors.filter((e) => e.startsWith('[privexbot]')).length).toBe(1);
-    expect(errors.find((e) => e.startsWith('[privexbot]'))).toContain(
-      `${fixtures.foreignOrigin} is not among the allowed origins of bot bot-ok`,
-    );
+    const visibleElements = (page: Page) =>
+      page.evaluate(() => {
+        const seen: string[] = [];
+        const roots: ParentNode[] = [document];
+        for (let root = roots.pop(); root; root = roots.pop())
+          for (const element of Array.from(root.querySelectorAll('*'))) {
+            if (element.shadowRoot) roots.push(element.shadowRoot);
+            const box = element.getBoundingClientRect();
+            const shown = element.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+            if (shown && box.width > 0 && box.height > 0) seen.push(element.tagName);
+          }
+        return seen.sort();
+      });
+
+    for (const view of ['first', 'second'] as const) {
+      const page = await context.newPage();
+      const messages: string[] = [];
+      page.on('console', (message) => {
+        // The host page's own missing favicon is the browser's line, not the widget's.
+        if (!message.location().url.endsWith('/favicon.ico')) messages.push(message.text());
+      });
+      await page.goto(`${fixtures.foreignOrigin}/host?bot=bot-ok`);
+      await expect.poll(() => messages.length).toBeGreaterThan(0);
+      // Long enough for anything else the widget would draw or log (the check answers in ms).
+      await page.waitForTimeout(300);
+      expect(messages).toEqual([refusal]);
+      expect(await visibleElements(page)).toEqual(['BODY', 'H1', 'HTML', 'P']);
+      expect(await page.locator('[data-privexbot]').count()).toBe(0);
+      // Commands on a refused page do nothing, and draw nothing.
+      await page.evaluate(() => (window as unknown as { pb: (c: string) => void }).pb('open'));
+      await page.waitForTimeout(100);
+      expect(await visibleElements(page)).toEqual(['BODY', 'H1', 'HTML', 'P']);
+      // A later page view on the same site remembers the refusal: the bubble never appears.
+      const drawn = await page.evaluate(
+        () => (window as unknown as { __widgetDrawn: boolean }).__widgetDrawn,
+      );
+      expect(drawn).toBe(view === 'first');
+      expect(messages).toEqual([refusal]);
+      await page.close();
+    }
     // No frame for the browser to refuse: the embed page was never requested.
-    expect(page.frames().some((f) => f.url().startsWith(`${fixtures.apiOrigin}/embed/`))).toBe(false);
+    expect(fixtures.count('/v1/bots/bot-ok/embed-check')).toBe(2);
     expect(fixtures.count('/embed/bot-ok')).toBe(0);
     expect(fixtures.count('/v1/bots/bot-ok/public')).toBe(0);
     // And were a frame forced there, the browser would refuse it: the page allows only the host.
@@ -475,6 +511,18 @@ describe('isolation', () => {
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`frame-ancestors 'self' ${fixtures.hostOrigin}`);
     expect(csp).not.toContain(fixtures.foreignOrigin);
+
+    // The same bot on an allowed origin, in the same browser: the bubble is there and logs nothing.
+    const allowed = await openHost('bot-ok');
+    const messages: string[] = [];
+    allowed.on('console', (message) => {
+      if (!message.location().url.endsWith('/favicon.ico')) messages.push(message.text());
+    });
+    await allowed.getByRole('button', { name: 'Open chat' }).waitFor();
+    const box = await allowed.getByRole('button', { name: 'Open chat' }).boundingBox();
+    expect(box?.width).toBe(56);
+    expect(await visibleElements(allowed)).toEqual(['BODY', 'BUTTON', 'H1', 'HTML', 'P', 'path', 'svg']);
+    expect(messages).toEqual([]);
   });
 
   it('ignores postMessage from foreign origins on both sides', async () => {

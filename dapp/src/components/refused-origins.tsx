@@ -2,7 +2,7 @@ import type { Bot } from '../core/api/api-types.js';
 import { useEmbedRefusals } from '../hooks/use-inbox.js';
 import { QueryState } from './query-state.js';
 
-/** Sites where the widget was refused: why it shows "not available" there, and the fix. */
+/** Sites where the widget was refused: why no chat bubble shows there, and the fix. */
 export function RefusedOrigins({ bot }: { bot: Pick<Bot, 'id' | 'orgId'> }) {
   const refusals = useEmbedRefusals({ orgId: bot.orgId, botId: bot.id });
   return (
@@ -12,13 +12,13 @@ export function RefusedOrigins({ bot }: { bot: Pick<Bot, 'id' | 'orgId'> }) {
         query={refusals}
         loading="Loading refused websites…"
         isEmpty={(rows) => rows.length === 0}
-        empty="No website was refused: the widget has only been opened where it is allowed."
+        empty="No website was refused: the widget has only been loaded where it is allowed."
       >
         {(rows) => (
           <>
             <p>
-              The widget was opened on these websites, which are not among the allowed origins, so it showed
-              "This chat is not available on this website." Add an origin above to allow it.
+              The widget was loaded on these websites, which are not among the allowed origins, so it drew
+              nothing there (visitors see no chat bubble). Add an origin above to allow it.
             </p>
             <ul>
               {rows.map((r) => (

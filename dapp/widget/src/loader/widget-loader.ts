@@ -31,8 +31,6 @@ const STYLE = `:host{all:initial}
 .l .b,.l .p{right:auto;left:20px}
 [hidden]{display:none!important}
 iframe{border:0;width:100%;height:100%;display:block}
-.p.s{height:auto!important}
-.m{margin:0;padding:16px;font:14px/1.4 system-ui,sans-serif;color:#333}
 @media (max-width:480px){.p{inset:0;width:100%;height:100%!important;border-radius:0}}`;
 
 const ICON =
@@ -151,32 +149,31 @@ function init(raw: unknown): void {
       if (!ready) report(`the chat did not load; is ${location.origin} among the bot's allowed origins?`);
     }, 15_000);
   };
-  // A frame the browser refuses (CSP frame-ancestors) is a blank grey box that says nothing:
-  // ask first, and on an origin the bot does not allow say so in a line instead.
-  const refuse = () => {
-    const note = document.createElement('p');
-    note.className = 'm';
-    note.setAttribute('role', 'status');
-    note.textContent = 'This chat is not available on this website.';
-    panel.className += ' s';
-    panel.append(note);
-    report(
-      `${location.origin} is not among the allowed origins of bot ${options.id}; its owner can add it in the dashboard (the bot's Settings, "Allowed website origins").`,
-    );
+  // On an origin the bot does not allow, the browser would refuse the frame (CSP
+  // frame-ancestors) and show a blank grey box: the widget draws nothing there and says why in
+  // one console line. The check is asked right after the bubble is drawn, so allowed sites wait
+  // for nothing; a refusal is remembered so later page views on that site never draw it at all.
+  const refusedKey = `privexbot:refused:${options.id}`;
+  let refused = false;
+  try {
+    refused = localStorage.getItem(refusedKey) === '1';
+  } catch {
+    // no storage: this page view draws the bubble until the check answers
+  }
+  const mount = () => {
+    if (refused || host.isConnected || !document.body) return;
+    document.body.append(host);
+    performance.mark('privexbot:bubble-ready');
   };
-  let asked = false;
+  let allowed: Promise<boolean>;
 
   const setOpen = (value: boolean) => {
     if (value === open) return;
     open = value;
-    if (open && !asked) {
-      asked = true;
-      // Any other answer (a network error, a bot not found) lets the frame tell the visitor.
-      fetch(`${origin}/v1/bots/${encodeURIComponent(options.id)}/embed-check`)
-        .then((response) => (response.ok ? response.json() : undefined))
-        .catch(() => undefined)
-        .then((answer) => (answer?.allowed === false ? refuse() : createFrame()));
-    }
+    if (open && !frame)
+      allowed.then((ok) => {
+        if (ok && !frame) createFrame();
+      });
     panel.hidden = !open;
     showState(0);
     if (open && ready) frame?.focus();
@@ -215,13 +212,30 @@ function init(raw: unknown): void {
   theme(options.color, options.position);
   showState(0);
   commands = { open: () => setOpen(true), close: () => setOpen(false), toggle: () => setOpen(!open) };
-  const mount = () => {
-    document.body.append(host);
-    performance.mark('privexbot:bubble-ready');
-  };
   // An async script may run before the parser has reached <body>.
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount);
+  // Asked once the bubble is drawn, so it never delays it.
+  // Any other answer (a network error, a bot not found) lets the frame tell the visitor.
+  allowed = fetch(`${origin}/v1/bots/${encodeURIComponent(options.id)}/embed-check`)
+    .then((response) => (response.ok ? response.json() : undefined))
+    .catch(() => undefined)
+    .then((answer) => {
+      refused = answer?.allowed === false;
+      try {
+        if (refused) localStorage.setItem(refusedKey, '1');
+        else localStorage.removeItem(refusedKey);
+      } catch {
+        // the refusal is not remembered: the next page view asks again before it is hidden
+      }
+      if (refused) {
+        host.remove();
+        report(
+          `${location.origin} is not among the allowed origins of bot ${options.id}, so the chat is not shown; its owner can add it in the dashboard (the bot's "Allowed website origins").`,
+        );
+      } else mount();
+      return !refused;
+    });
 }
 
 function pb(command: unknown, arg?: unknown): void {

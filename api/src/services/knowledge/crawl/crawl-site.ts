@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import robotsParserModule from 'robots-parser';
 import { fetchPublicUrl, UrlFetchError, type UrlFetchPolicy } from '../../url-fetch/fetch-public-url.js';
-import { type ExtractedPage, extractPage } from './extract-page.js';
+import type { ExtractedPage } from './extract-page.js';
+import { PageExtractError, PageExtractor, type PageExtractorSettings } from './page-extractor.js';
 
 export interface CrawlLimits {
   maxPages: number;
@@ -56,6 +57,9 @@ export type SkipReason =
   | 'redirected_off_origin'
   | 'duplicate_content'
   | 'no_text'
+  /** Extraction overran its time or memory cap (a hostile or pathological page). */
+  | 'extract_timeout'
+  | 'extract_too_large'
   /** Set by the store, not the crawler: the org's plan has no room for the page. */
   | 'knowledge_storage';
 
@@ -70,7 +74,8 @@ export type FailReason =
   | 'network_error'
   | 'invalid_url'
   | 'sitemap_too_large'
-  | 'sitemap_unreadable';
+  | 'sitemap_unreadable'
+  | 'extract_failed';
 
 /** One URL's outcome; every URL found gets exactly one. */
 export type CrawlEvent =
@@ -93,6 +98,8 @@ export interface CrawlHooks {
   known?: ReadonlyMap<string, KnownPage>;
   /** Checked before each request: true stops the crawl (cancel). */
   shouldStop?: () => boolean | Promise<boolean>;
+  /** Caps of page extraction (default: defaultPageExtractorSettings). */
+  extraction?: PageExtractorSettings;
 }
 
 export interface CrawlSummary {
@@ -125,6 +132,21 @@ export async function crawlSite(
   request: CrawlRequest,
   policy: Pick<UrlFetchPolicy, 'timeoutMs' | 'allowLoopback' | 'lookup'>,
   hooks: CrawlHooks,
+): Promise<CrawlSummary> {
+  // One extracting process for the whole crawl, ended with it.
+  const extractor = new PageExtractor(hooks.extraction);
+  try {
+    return await crawlWith(request, policy, hooks, extractor);
+  } finally {
+    extractor.close();
+  }
+}
+
+async function crawlWith(
+  request: CrawlRequest,
+  policy: Pick<UrlFetchPolicy, 'timeoutMs' | 'allowLoopback' | 'lookup'>,
+  hooks: CrawlHooks,
+  extractor: PageExtractor,
 ): Promise<CrawlSummary> {
   const { limits } = request;
   const start = new URL(request.startUrl);
@@ -252,7 +274,19 @@ export async function crawlSite(
         links = known.links;
         await emit({ kind: 'unchanged', url: next.url, links });
       } else {
-        const page = extractPage(fetched.body.toString('utf8'), next.url);
+        let page: ExtractedPage;
+        try {
+          page = await extractor.extract(fetched.body.toString('utf8'), next.url);
+        } catch (error) {
+          if (!(error instanceof PageExtractError)) throw error;
+          const { reason, message: detail } = error;
+          await emit(
+            reason === 'extract_failed'
+              ? { kind: 'failed', url: next.url, reason, detail }
+              : { kind: 'skipped', url: next.url, reason, detail },
+          );
+          continue;
+        }
         links = page.links;
         if (!page.text) {
           await emit({ kind: 'skipped', url: next.url, reason: 'no_text' });

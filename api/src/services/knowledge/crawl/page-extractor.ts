@@ -1,0 +1,147 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ExtractedPage } from './extract-page.js';
+import type { ExtractReply, ExtractRequest } from './extract-page-worker.js';
+
+export interface PageExtractorSettings {
+  /** A page still being extracted after this long is given up: `extract_timeout`. */
+  timeoutMs: number;
+  /** Heap of the extracting process; a page that needs more is given up: `extract_too_large`. */
+  maxMemoryMb: number;
+}
+
+export const defaultPageExtractorSettings: PageExtractorSettings = { timeoutMs: 10_000, maxMemoryMb: 512 };
+
+/** A page the extractor gave up on; the crawl records it with this reason and goes on. */
+export class PageExtractError extends Error {
+  override readonly name = 'PageExtractError';
+  constructor(
+    readonly reason: 'extract_timeout' | 'extract_too_large' | 'extract_failed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Running {
+  child: ChildProcess;
+  ready: Promise<void>;
+}
+
+/**
+ * Extracts crawled pages off the api's event loop, the way uploads are parsed (see
+ * DocumentParser): in a child process with a heap cap (`--max-old-space-size`) and a deadline,
+ * so a hostile page (nested 100,000 deep, megabytes of markup) costs its own process and never
+ * stalls chat for every tenant. Unlike an upload's parser, one process serves every page of a
+ * crawl (pages come one at a time, and starting a process costs more than a small page); it is
+ * killed only when a page overruns a cap, and the next page starts a fresh one.
+ */
+export class PageExtractor {
+  private running: Running | undefined;
+  private nextId = 1;
+
+  constructor(readonly settings: PageExtractorSettings = defaultPageExtractorSettings) {}
+
+  /** The page's content; a PageExtractError when it overran a cap or could not be read. */
+  extract(html: string, url: string): Promise<ExtractedPage> {
+    const { child, ready } = this.process();
+    const { timeoutMs, maxMemoryMb } = this.settings;
+    const request: ExtractRequest = { id: this.nextId++, html, url };
+    return new Promise<ExtractedPage>((resolve, reject) => {
+      let settled = false;
+      const finish = (outcome: () => void, kill: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (kill) this.stop(child);
+        outcome();
+      };
+      const deadline = setTimeout(
+        () =>
+          finish(
+            () =>
+              reject(new PageExtractError('extract_timeout', `the page was not read within ${timeoutMs} ms`)),
+            true,
+          ),
+        timeoutMs,
+      );
+      const onMessage = (reply: ExtractReply | { ready: true }) => {
+        if (!('id' in reply) || reply.id !== request.id) return;
+        if ('page' in reply) finish(() => resolve(reply.page), false);
+        else finish(() => reject(new PageExtractError('extract_failed', reply.error)), false);
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+        finish(
+          () =>
+            reject(
+              // V8 aborts a process that reaches its heap limit.
+              signal === 'SIGABRT' || code === 134
+                ? new PageExtractError(
+                    'extract_too_large',
+                    `reading the page needs more than ${maxMemoryMb} MB`,
+                  )
+                : new PageExtractError('extract_failed', 'the extracting process ended'),
+            ),
+          true,
+        );
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+      ready.then(
+        () => {
+          if (!settled) child.send(request);
+        },
+        () =>
+          finish(
+            () => reject(new PageExtractError('extract_failed', 'the extracting process did not start')),
+            true,
+          ),
+      );
+    });
+  }
+
+  close(): void {
+    if (this.running) this.stop(this.running.child);
+  }
+
+  private stop(child: ChildProcess): void {
+    child.kill('SIGKILL');
+    if (this.running?.child === child) this.running = undefined;
+  }
+
+  private process(): Running {
+    if (this.running) return this.running;
+    const { entry, execArgv } = workerEntry();
+    const child = fork(entry, [], {
+      execArgv: [...execArgv, `--max-old-space-size=${this.settings.maxMemoryMb}`],
+      serialization: 'advanced',
+      // The extractor's own output (V8's out-of-memory report) is not the api's log.
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', () => reject(new Error('the extracting process ended before it was ready')));
+      child.once('error', reject);
+    });
+    ready.catch(() => {});
+    child.once('exit', () => {
+      if (this.running?.child === child) this.running = undefined;
+    });
+    this.running = { child, ready };
+    return this.running;
+  }
+}
+
+/** The child's entry: through tsx when the api runs from its TypeScript sources, as DocumentParser's. */
+function workerEntry(): { entry: string; execArgv: string[] } {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts'))
+    return { entry: fileURLToPath(new URL('./extract-page-worker.js', self)), execArgv: [] };
+  const tsxLoader = pathToFileURL(createRequire(self).resolve('tsx')).href;
+  return {
+    entry: fileURLToPath(new URL('./extract-page-worker.ts', self)),
+    execArgv: ['--import', tsxLoader],
+  };
+}

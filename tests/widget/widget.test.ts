@@ -525,6 +525,27 @@ describe('isolation', () => {
     expect(messages).toEqual([]);
   });
 
+  it('shows the bubble again once the origin is allowed, after a refusal remembered on that site', async () => {
+    const page = await openHost('bot-ok');
+    await page.getByRole('button', { name: 'Open chat' }).waitFor();
+    // As left by a page view before the owner allowed this origin.
+    await page.evaluate(() => localStorage.setItem('privexbot:refused:bot-ok', '1'));
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('privexbot:refused:bot-ok'))).toBeNull();
+    // The bubble waited for the check's answer on this view only.
+    const order = await page.evaluate(() => {
+      const check = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/embed-check')) as
+        | PerformanceResourceTiming
+        | undefined;
+      const drawn = performance.getEntriesByName('privexbot:bubble-ready')[0];
+      return check && drawn ? drawn.startTime - check.responseEnd : Number.NaN;
+    });
+    expect(order).toBeGreaterThanOrEqual(0);
+    const frame = await openChat(page);
+    await frame.getByText('How can I help you today?').waitFor();
+  });
+
   it('ignores postMessage from foreign origins on both sides', async () => {
     const page = await openHost('bot-ok', fixtures.hostOrigin, '&spoof=1');
     const frame = await openChat(page);

@@ -35,6 +35,8 @@ describe('embed check and refused origins', () => {
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({ allowed: true, origin });
       expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      expect(answer.headers.get('cache-control')).toBe('private, max-age=60');
+      expect(answer.headers.get('vary')).toMatch(/origin/i);
     }
     const listed = await api.request('get', `/v1/orgs/71/bots/${botId}/embed-refusals`, {
       token: owner.token,

@@ -30,6 +30,10 @@ export function embedDiagnosticRoutes(deps: AppDeps): AnyRouteSpec[] {
         // Any site may ask (the answer only concerns itself); the browser sets Origin, so a page
         // cannot ask for another site.
         res.setHeader('access-control-allow-origin', '*');
+        // The loader asks on every page view: a visitor's browser asks again at most once a
+        // minute, so a fixed origin shows the widget within a minute.
+        res.setHeader('cache-control', 'private, max-age=60');
+        res.setHeader('vary', 'origin');
         const origin = req.get('origin') ?? '';
         if (origin.length > 300 || toFrameAncestors([origin])[0] !== origin)
           throw new AppError(

@@ -246,11 +246,20 @@ describe('audit CLI', () => {
     const state = readFileSync(stateFile, 'utf8');
     let bumped = 0;
     const edited = state.replace(/"\$bytes":"([A-Za-z0-9+/=]+)"/g, (whole, b64: string) => {
-      const text = Buffer.from(b64, 'base64').toString('utf8');
-      const counters = /^\{"messages":"(\d+)",(.*)$/.exec(text);
-      if (!counters) return whole;
+      const bytes = Buffer.from(b64, 'base64');
+      // the totals (JSON) and the org's day (one compact record of LEB128 varints per bot:
+      // index, messages, prompt, completion; contracts/usage/src/compact.rs)
+      const counters = /^\{"messages":"(\d+)",(.*)$/.exec(bytes.toString('utf8'));
+      if (counters) {
+        bumped++;
+        return `"$bytes":"${Buffer.from(`{"messages":"${Number(counters[1]) + 1}",${counters[2]}`).toString('base64')}"`;
+      }
+      const day = orgDayRecord(bytes);
+      if (!day || day.reduce((n, [, messages]) => n + (messages ?? 0n), 0n) !== 12n) return whole;
       bumped++;
-      return `"$bytes":"${Buffer.from(`{"messages":"${Number(counters[1]) + 1}",${counters[2]}`).toString('base64')}"`;
+      const first = day[0] as bigint[];
+      first[1] = (first[1] as bigint) + 1n;
+      return `"$bytes":"${Buffer.from(day.flat().flatMap(varint)).toString('base64')}"`;
     });
     expect(bumped).toBeGreaterThan(0);
     writeFileSync(stateFile, edited);
@@ -283,3 +292,36 @@ describe('audit CLI', () => {
     }
   });
 });
+
+/** LEB128 varint bytes of `value`. */
+function varint(value: bigint): number[] {
+  const out: number[] = [];
+  let rest = value;
+  do {
+    const byte = Number(rest & 0x7fn);
+    rest >>= 7n;
+    out.push(rest === 0n ? byte : byte | 0x80);
+  } while (rest !== 0n);
+  return out;
+}
+
+/** The entries of a compact org-day record (bot index, messages, prompt, completion), or undefined. */
+function orgDayRecord(bytes: Uint8Array): bigint[][] | undefined {
+  const values: bigint[] = [];
+  let value = 0n;
+  let shift = 0n;
+  for (const byte of bytes) {
+    value |= BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+    if (byte & 0x80) continue;
+    values.push(value);
+    value = 0n;
+    shift = 0n;
+  }
+  if (shift !== 0n || values.length === 0 || values.length % 4 !== 0) return undefined;
+  const entries = Array.from({ length: values.length / 4 }, (_, i) => values.slice(i * 4, i * 4 + 4));
+  if (!Buffer.from(entries.flat().flatMap(varint)).equals(Buffer.from(bytes))) return undefined;
+  return entries.every((e, i) => i === 0 || (e[0] as bigint) > ((entries[i - 1] as bigint[])[0] as bigint))
+    ? entries
+    : undefined;
+}

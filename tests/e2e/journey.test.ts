@@ -366,7 +366,7 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     await screenshot('usage-on-chain');
   });
 
-  journeyStep('11. the auditor view verifies every batch', async () => {
+  journeyStep('11. the auditor view verifies every receipt', async () => {
     await page.getByRole('link', { name: 'Auditor' }).click();
     const orgId = await page.getByTestId('org-switcher').inputValue();
     await page.getByLabel('Org id (optional)').fill(orgId);
@@ -377,7 +377,8 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
       .poll(() => page.getByTestId('audit-verdict').textContent(), { timeout: SLOW })
       .toBe('Pass: the chain matches what the gateways signed.');
     expect(await page.getByTestId('audit-notice').textContent()).toMatch(/^DEV SIGNERS ALLOWED/);
-    const rows = page.getByTestId('audit-batches').getByRole('row');
+    // the relayer settles in receipts (settlement v2) by default: each listed with its verdict
+    const rows = page.getByTestId('audit-receipts').getByRole('row');
     expect(await rows.count()).toBeGreaterThan(1);
     for (const row of (await rows.all()).slice(1))
       expect(await row.getByRole('cell').last().textContent()).toBe('pass');

@@ -91,7 +91,9 @@ describe('exactly once under faults', () => {
         restart = new Promise((r) => setTimeout(r, 100 + Math.random() * 400)).then(() => gateway.start());
       }
       const point = POINTS[Math.floor(Math.random() * POINTS.length)] as FaultPoint;
-      let countdown = 1 + Math.floor(Math.random() * 2);
+      // The first or second time the point is reached; 'mid-batch' only the first: the whole backlog
+      // arrives in one page, so a second one never comes and the iteration would only time out.
+      let countdown = point === 'mid-batch' ? 1 : 1 + Math.floor(Math.random() * 2);
       const pool = stack.newPool(2);
       let relayer: Relayer | undefined;
       let crashed!: (point: string) => void;

@@ -23,6 +23,7 @@ export const orgActions = {
   manageMembers: { roles: ownerOrAdmin, label: 'add or remove members and auditors' },
   manageBots: { roles: builders, label: 'create, change or delete bots' },
   readInbox: { roles: builders, label: 'read conversations and leads' },
+  manageKnowledge: { roles: builders, label: 'add, re-index or delete knowledge' },
 } as const satisfies Record<string, { roles: readonly OrgRole[]; label: string }>;
 export type OrgAction = keyof typeof orgActions;
 

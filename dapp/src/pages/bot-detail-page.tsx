@@ -61,7 +61,7 @@ function BotDetail({ botId }: { botId: string }) {
             <AnswererNotice bot={data} />
             <BotSettings bot={data} may={can('manageBots')} />
             <KnowledgeEmbedder bot={data} />
-            <KnowledgeSources orgId={data.orgId} botId={data.id} />
+            <KnowledgeSources orgId={data.orgId} botId={data.id} may={can('manageKnowledge')} />
             <TestChat botId={data.id} />
             <EmbedSnippet bot={data} may={can('manageBots')} />
             <DeleteBot bot={data} may={can('manageBots')} />
@@ -93,7 +93,11 @@ function BotSettings({ bot, may }: { bot: Bot; may: Permission }) {
   );
 }
 
-function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
+/**
+ * Exported for its test. Every control sits in one fieldset that is disabled, with the reason
+ * shown once, for a role the api would refuse (an auditor reads the sources, nothing more).
+ */
+export function KnowledgeSources({ orgId, botId, may }: { orgId: string; botId: string; may: Permission }) {
   const sources = useSources({ orgId, botId });
   const add = useAddSource({ orgId, botId });
   const toggle = useSetSourceCitable({ orgId, botId });
@@ -111,241 +115,250 @@ function KnowledgeSources({ orgId, botId }: { orgId: string; botId: string }) {
   return (
     <div className="card">
       <h2>Knowledge</h2>
-      <div className="field">
-        <input
-          id="new-source-citable"
-          type="checkbox"
-          checked={citable}
-          onChange={(e) => setCitable(e.target.checked)}
-        />{' '}
-        <label htmlFor="new-source-citable" style={{ display: 'inline' }}>
-          New sources are citable (unchecked: learn-only, used for answers but never quoted)
-        </label>
-      </div>
-      <div className="row">
-        <div>
-          <label htmlFor="source-file">Upload a file ({ACCEPTED_SOURCE_EXTENSIONS.join(', ')})</label>
+      {may.allowed ? null : (
+        <p className="reason" data-testid="knowledge-disabled-reason">
+          {may.reason}
+        </p>
+      )}
+      <fieldset className="plain" disabled={!may.allowed}>
+        <div className="field">
           <input
-            id="source-file"
-            ref={fileInput}
-            data-testid="source-file"
-            type="file"
-            accept={ACCEPTED_SOURCE_EXTENSIONS.join(',')}
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (!file) return;
-              setUploadProgress(0);
-              add.mutate(
-                { kind: 'file', file, citable, onProgress: setUploadProgress },
-                {
-                  onSettled: () => {
-                    setUploadProgress(undefined);
-                    if (fileInput.current) fileInput.current.value = '';
-                  },
-                },
-              );
-            }}
-          />
-        </div>
-        {uploadProgress !== undefined ? (
-          <div>
-            <label htmlFor="upload-progress">Uploading</label>
-            <progress
-              id="upload-progress"
-              data-testid="upload-progress"
-              max={100}
-              value={Math.round(uploadProgress * 100)}
-            >
-              {Math.round(uploadProgress * 100)} %
-            </progress>
-          </div>
-        ) : null}
-      </div>
-      <form
-        className="field"
-        onSubmit={(event) => {
-          event.preventDefault();
-          add.mutate(
-            { kind: 'text', name: text.slice(0, 40), content: text, citable },
-            { onSuccess: () => setText('') },
-          );
-        }}
-      >
-        <label htmlFor="source-text">Paste text</label>
-        <textarea
-          id="source-text"
-          data-testid="source-text"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <button type="submit" disabled={!text.trim() || add.isPending}>
-          Add text
-        </button>
-      </form>
-      <form
-        className="row"
-        onSubmit={(event) => {
-          event.preventDefault();
-          add.mutate({ kind: 'url', name: url, content: url, citable }, { onSuccess: () => setUrl('') });
-        }}
-      >
-        <div>
-          <label htmlFor="source-url">Web page URL</label>
-          <input
-            id="source-url"
-            type="url"
-            placeholder="https://…"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-        </div>
-        <button type="submit" disabled={!url.trim() || add.isPending}>
-          Add URL
-        </button>
-      </form>
-      {add.error ? <ErrorNotice error={add.error} /> : null}
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          addSite.mutate({ startUrl: siteUrl, citable }, { onSuccess: () => setSiteUrl('') });
-        }}
-      >
-        <div>
-          <label htmlFor="source-website">
-            Whole website (start page or sitemap.xml of your docs or help centre)
+            id="new-source-citable"
+            type="checkbox"
+            checked={citable}
+            onChange={(e) => setCitable(e.target.checked)}
+          />{' '}
+          <label htmlFor="new-source-citable" style={{ display: 'inline' }}>
+            New sources are citable (unchecked: learn-only, used for answers but never quoted)
           </label>
-          <input
-            id="source-website"
-            type="url"
-            placeholder="https://docs.example.com/"
-            value={siteUrl}
-            onChange={(e) => setSiteUrl(e.target.value)}
-          />
         </div>
-        <button type="submit" disabled={!siteUrl.trim() || addSite.isPending}>
-          Crawl website
-        </button>
-      </form>
-      {addSite.error ? <ErrorNotice error={addSite.error} /> : null}
-      <h3>Sources</h3>
-      <p className="status">
-        Unticking “citable” makes a source learn-only from the next answer on: it still informs answers but is
-        never quoted or cited.
-      </p>
-      {toggle.error ? <ErrorNotice error={toggle.error} /> : null}
-      <QueryState
-        query={sources}
-        loading="Loading sources…"
-        isEmpty={(list) => list.length === 0}
-        empty="No knowledge yet."
-      >
-        {(list) => (
-          <div className="table-scroll">
-            <table data-testid="source-list">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Progress</th>
-                  <th scope="col">Citable</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((source) => (
-                  <tr key={source.id} data-testid={`source-${source.id}`}>
-                    <td>
-                      {source.name} <span className="status">({source.type})</span>
-                    </td>
-                    <td
-                      className={source.status === 'failed' ? 'fail' : source.status === 'ready' ? 'ok' : ''}
-                    >
-                      {source.status}
-                      {source.error ? `: ${source.error}` : ''}
-                      {source.type === 'website' ? (
-                        <WebsiteCrawl orgId={orgId} botId={botId} websiteId={source.id} />
-                      ) : null}
-                    </td>
-                    <td>
-                      <progress
-                        max={100}
-                        value={source.progress}
-                        aria-label={`${source.name} ingestion progress`}
-                      >
-                        {source.progress} %
-                      </progress>{' '}
-                      <span data-testid="source-progress">{source.progress} %</span>
-                    </td>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`${source.name} is citable`}
-                        checked={source.citable}
-                        disabled={toggle.isPending}
-                        onChange={(e) => toggle.mutate({ sourceId: source.id, citable: e.target.checked })}
-                      />{' '}
-                      {source.citable ? 'citable' : 'learn-only'}
-                    </td>
-                    <td>
-                      {confirmDelete === source.id ? (
-                        <span className="row">
-                          <button
-                            type="button"
-                            className="danger"
-                            data-testid="confirm-delete-source"
-                            disabled={remove.isPending}
-                            onClick={() =>
-                              remove.mutate(
-                                { sourceId: source.id },
-                                { onSettled: () => setConfirmDelete(undefined) },
-                              )
-                            }
-                          >
-                            Delete {source.name} and its chunks
-                          </button>
-                          <button
-                            type="button"
-                            className="secondary"
-                            onClick={() => setConfirmDelete(undefined)}
-                          >
-                            Keep
-                          </button>
-                        </span>
-                      ) : (
-                        <span className="row">
-                          <button
-                            type="button"
-                            className="secondary"
-                            aria-label={`Re-index ${source.name}`}
-                            disabled={
-                              reindex.isPending ||
-                              source.status === 'processing' ||
-                              source.status === 'pending'
-                            }
-                            onClick={() => reindex.mutate({ sourceId: source.id })}
-                          >
-                            Re-index
-                          </button>
-                          <button
-                            type="button"
-                            className="secondary"
-                            aria-label={`Delete ${source.name}`}
-                            onClick={() => setConfirmDelete(source.id)}
-                          >
-                            Delete
-                          </button>
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+        <div className="row">
+          <div>
+            <label htmlFor="source-file">Upload a file ({ACCEPTED_SOURCE_EXTENSIONS.join(', ')})</label>
+            <input
+              id="source-file"
+              ref={fileInput}
+              data-testid="source-file"
+              type="file"
+              accept={ACCEPTED_SOURCE_EXTENSIONS.join(',')}
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (!file) return;
+                setUploadProgress(0);
+                add.mutate(
+                  { kind: 'file', file, citable, onProgress: setUploadProgress },
+                  {
+                    onSettled: () => {
+                      setUploadProgress(undefined);
+                      if (fileInput.current) fileInput.current.value = '';
+                    },
+                  },
+                );
+              }}
+            />
           </div>
-        )}
-      </QueryState>
+          {uploadProgress !== undefined ? (
+            <div>
+              <label htmlFor="upload-progress">Uploading</label>
+              <progress
+                id="upload-progress"
+                data-testid="upload-progress"
+                max={100}
+                value={Math.round(uploadProgress * 100)}
+              >
+                {Math.round(uploadProgress * 100)} %
+              </progress>
+            </div>
+          ) : null}
+        </div>
+        <form
+          className="field"
+          onSubmit={(event) => {
+            event.preventDefault();
+            add.mutate(
+              { kind: 'text', name: text.slice(0, 40), content: text, citable },
+              { onSuccess: () => setText('') },
+            );
+          }}
+        >
+          <label htmlFor="source-text">Paste text</label>
+          <textarea
+            id="source-text"
+            data-testid="source-text"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <button type="submit" disabled={!text.trim() || add.isPending}>
+            Add text
+          </button>
+        </form>
+        <form
+          className="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            add.mutate({ kind: 'url', name: url, content: url, citable }, { onSuccess: () => setUrl('') });
+          }}
+        >
+          <div>
+            <label htmlFor="source-url">Web page URL</label>
+            <input
+              id="source-url"
+              type="url"
+              placeholder="https://…"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+            />
+          </div>
+          <button type="submit" disabled={!url.trim() || add.isPending}>
+            Add URL
+          </button>
+        </form>
+        {add.error ? <ErrorNotice error={add.error} /> : null}
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            addSite.mutate({ startUrl: siteUrl, citable }, { onSuccess: () => setSiteUrl('') });
+          }}
+        >
+          <div>
+            <label htmlFor="source-website">
+              Whole website (start page or sitemap.xml of your docs or help centre)
+            </label>
+            <input
+              id="source-website"
+              type="url"
+              placeholder="https://docs.example.com/"
+              value={siteUrl}
+              onChange={(e) => setSiteUrl(e.target.value)}
+            />
+          </div>
+          <button type="submit" disabled={!siteUrl.trim() || addSite.isPending}>
+            Crawl website
+          </button>
+        </form>
+        {addSite.error ? <ErrorNotice error={addSite.error} /> : null}
+        <h3>Sources</h3>
+        <p className="status">
+          Unticking “citable” makes a source learn-only from the next answer on: it still informs answers but
+          is never quoted or cited.
+        </p>
+        {toggle.error ? <ErrorNotice error={toggle.error} /> : null}
+        <QueryState
+          query={sources}
+          loading="Loading sources…"
+          isEmpty={(list) => list.length === 0}
+          empty="No knowledge yet."
+        >
+          {(list) => (
+            <div className="table-scroll">
+              <table data-testid="source-list">
+                <thead>
+                  <tr>
+                    <th scope="col">Source</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Progress</th>
+                    <th scope="col">Citable</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((source) => (
+                    <tr key={source.id} data-testid={`source-${source.id}`}>
+                      <td>
+                        {source.name} <span className="status">({source.type})</span>
+                      </td>
+                      <td
+                        className={
+                          source.status === 'failed' ? 'fail' : source.status === 'ready' ? 'ok' : ''
+                        }
+                      >
+                        {source.status}
+                        {source.error ? `: ${source.error}` : ''}
+                        {source.type === 'website' ? (
+                          <WebsiteCrawl orgId={orgId} botId={botId} websiteId={source.id} />
+                        ) : null}
+                      </td>
+                      <td>
+                        <progress
+                          max={100}
+                          value={source.progress}
+                          aria-label={`${source.name} ingestion progress`}
+                        >
+                          {source.progress} %
+                        </progress>{' '}
+                        <span data-testid="source-progress">{source.progress} %</span>
+                      </td>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`${source.name} is citable`}
+                          checked={source.citable}
+                          disabled={toggle.isPending}
+                          onChange={(e) => toggle.mutate({ sourceId: source.id, citable: e.target.checked })}
+                        />{' '}
+                        {source.citable ? 'citable' : 'learn-only'}
+                      </td>
+                      <td>
+                        {confirmDelete === source.id ? (
+                          <span className="row">
+                            <button
+                              type="button"
+                              className="danger"
+                              data-testid="confirm-delete-source"
+                              disabled={remove.isPending}
+                              onClick={() =>
+                                remove.mutate(
+                                  { sourceId: source.id },
+                                  { onSettled: () => setConfirmDelete(undefined) },
+                                )
+                              }
+                            >
+                              Delete {source.name} and its chunks
+                            </button>
+                            <button
+                              type="button"
+                              className="secondary"
+                              onClick={() => setConfirmDelete(undefined)}
+                            >
+                              Keep
+                            </button>
+                          </span>
+                        ) : (
+                          <span className="row">
+                            <button
+                              type="button"
+                              className="secondary"
+                              aria-label={`Re-index ${source.name}`}
+                              disabled={
+                                reindex.isPending ||
+                                source.status === 'processing' ||
+                                source.status === 'pending'
+                              }
+                              onClick={() => reindex.mutate({ sourceId: source.id })}
+                            >
+                              Re-index
+                            </button>
+                            <button
+                              type="button"
+                              className="secondary"
+                              aria-label={`Delete ${source.name}`}
+                              onClick={() => setConfirmDelete(source.id)}
+                            >
+                              Delete
+                            </button>
+                          </span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
+      </fieldset>
       {toggle.error ? <ErrorNotice error={toggle.error} /> : null}
       {remove.error ? <ErrorNotice error={remove.error} /> : null}
       {reindex.error ? <ErrorNotice error={reindex.error} /> : null}

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeFetch } from '@privexbot/schema/fetch';
+import { readSse } from '@privexbot/schema/sse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type GatewayProcess, spawnGatewayProcess } from '../gateway/test-support/spawn-gateway-process.js';
 import {
@@ -22,6 +23,7 @@ let dataDir: string;
 let gateway: GatewayProcess;
 let api: PlatformTestApi;
 let botId: string;
+let ownerToken: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'privexbot-gateway-'));
@@ -33,6 +35,7 @@ beforeAll(async () => {
   api = await startPlatformTestApi({ env: { GATEWAY_URL: gateway.url, GATEWAY_PLATFORM_SECRET: secret } });
   const org = await api.createOrg('61');
   botId = await api.createBot(org);
+  ownerToken = org.token;
   const created = await api.request('post', `/v1/orgs/61/bots/${botId}/sources`, {
     token: org.token,
     body: {
@@ -71,4 +74,24 @@ it('relays an answer to the client as a stream of small reads, not one to three 
   expect(tokens).toBeGreaterThan(20);
   // Each word may share a read with a neighbour now and then, never the whole answer.
   expect(readsWithTokens).toBeGreaterThanOrEqual(Math.ceil(tokens / 2));
+});
+
+it("says the bot's own fallback message when nothing it knows answers the visitor", async () => {
+  const fallback = 'We could not find that here. Write to help@example.com and a person will answer.';
+  const patched = await api.request('patch', `/v1/orgs/61/bots/${botId}`, {
+    token: ownerToken,
+    body: { fallbackMessage: fallback },
+  });
+  expect(patched.status).toBe(200);
+  const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: TEST_PUBLIC_URL },
+    body: JSON.stringify({ message: 'Which volcano on Mars is the tallest?' }),
+  });
+  expect(response.status).toBe(200);
+  let text = '';
+  for await (const event of readSse(response.body)) {
+    if (event.event === 'token') text += (JSON.parse(event.data) as { text: string }).text;
+  }
+  expect(text.trim()).toBe(fallback);
 });

@@ -9,6 +9,7 @@ export const DEFAULT_BOT: BotInput = {
   model: 'default',
   temperature: 0.3,
   welcomeMessage: 'Hi! How can I help?',
+  fallbackMessage: '',
   color: '#3b2fc9',
   position: 'bottom-right',
   allowedOrigins: [],
@@ -36,6 +37,7 @@ export function BotForm({
     model: initial.model,
     temperature: initial.temperature,
     welcomeMessage: initial.welcomeMessage,
+    fallbackMessage: initial.fallbackMessage,
     color: initial.color,
     position: initial.position,
     allowedOrigins: initial.allowedOrigins,
@@ -120,6 +122,15 @@ export function BotForm({
           id="bot-welcome"
           value={bot.welcomeMessage}
           onChange={(e) => set('welcomeMessage', e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="bot-fallback">When nothing the bot knows answers (empty: a neutral line)</label>
+        <input
+          id="bot-fallback"
+          maxLength={2000}
+          value={bot.fallbackMessage}
+          onChange={(e) => set('fallbackMessage', e.target.value)}
         />
       </div>
       <div className="field">

@@ -14,6 +14,7 @@ export function botColumns(
   if (settings.temperature !== undefined) data.temperature = settings.temperature;
   if (settings.maxTokens !== undefined) data.maxTokens = settings.maxTokens;
   if (settings.welcomeMessage !== undefined) data.welcomeMessage = settings.welcomeMessage;
+  if (settings.fallbackMessage !== undefined) data.fallbackMessage = settings.fallbackMessage;
   if (settings.theme !== undefined) data.theme = settings.theme;
   if (settings.position !== undefined)
     data.position = settings.position === 'bottom-left' ? 'bottom_left' : 'bottom_right';

@@ -36,6 +36,8 @@ export const botSettingsSchema = z.object({
   temperature: z.number().min(0).max(2),
   maxTokens: z.number().int().min(16).max(8192),
   welcomeMessage: z.string().max(1000),
+  /** What visitors read when nothing the bot knows answers them; empty: a neutral line. */
+  fallbackMessage: z.string().max(2000),
   theme: z
     .object({
       color: hexColor.optional(),

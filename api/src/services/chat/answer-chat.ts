@@ -84,6 +84,7 @@ export async function answerChat(options: {
         model: bot.model,
         maxTokens: bot.maxTokens,
         temperature: bot.temperature,
+        ...(bot.fallbackMessage ? { fallbackMessage: bot.fallbackMessage } : {}),
         ...prompt,
       },
       signal,

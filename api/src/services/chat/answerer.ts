@@ -8,6 +8,8 @@ export interface AnswerRequest {
   passages: { text: string; source?: string }[];
   maxTokens: number;
   temperature: number;
+  /** The bot's words for a question nothing it knows answers (the offline answerer says them). */
+  fallbackMessage?: string;
 }
 
 export interface AnswerUsage {

@@ -11,6 +11,8 @@ export interface ChatBot {
   model: string;
   temperature: number;
   maxTokens: number;
+  /** "" when the bot has none. */
+  fallbackMessage: string;
   embedder: string;
   visitorRateLimitPerMin: number;
   botRateLimitPerMin: number;
@@ -36,7 +38,7 @@ export class ChatBotCache {
     return this.cache.get(botId, now.getTime(), async () => {
       const rows = await db.$queryRaw<ChatBot[]>`
         SELECT id::text, "orgId", published, "allowedOrigins", "systemPrompt", model, temperature,
-          "maxTokens", embedder, "visitorRateLimitPerMin", "botRateLimitPerMin", "visitorDailyTokenCap", secrets
+          "maxTokens", "fallbackMessage", embedder, "visitorRateLimitPerMin", "botRateLimitPerMin", "visitorDailyTokenCap", secrets
         FROM "Bot" WHERE id = ${botId}::uuid`;
       return rows[0] ?? null;
     });

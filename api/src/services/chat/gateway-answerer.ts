@@ -73,6 +73,7 @@ export class GatewayAnswerer implements Answerer {
       max_tokens: request.maxTokens,
       temperature: request.temperature,
       ...(request.passages.length ? { passages: request.passages } : {}),
+      ...(request.fallbackMessage ? { fallback_message: request.fallbackMessage } : {}),
     });
     let response: Response;
     try {

@@ -13,6 +13,8 @@ export interface Bot {
   model: string;
   temperature: number;
   welcomeMessage: string;
+  /** What visitors read when nothing the bot knows answers them; empty: a neutral line. */
+  fallbackMessage: string;
   color: string;
   position: BotPosition;
   allowedOrigins: string[];

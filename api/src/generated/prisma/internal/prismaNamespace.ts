@@ -2286,6 +2286,7 @@ export const BotScalarFieldEnum = {
   temperature: 'temperature',
   maxTokens: 'maxTokens',
   welcomeMessage: 'welcomeMessage',
+  fallbackMessage: 'fallbackMessage',
   theme: 'theme',
   position: 'position',
   allowedOrigins: 'allowedOrigins',

@@ -198,6 +198,7 @@ export const BotScalarFieldEnum = {
   temperature: 'temperature',
   maxTokens: 'maxTokens',
   welcomeMessage: 'welcomeMessage',
+  fallbackMessage: 'fallbackMessage',
   theme: 'theme',
   position: 'position',
   allowedOrigins: 'allowedOrigins',

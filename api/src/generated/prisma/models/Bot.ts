@@ -51,6 +51,7 @@ export type BotMinAggregateOutputType = {
   temperature: number | null
   maxTokens: number | null
   welcomeMessage: string | null
+  fallbackMessage: string | null
   position: $Enums.WidgetPosition | null
   visitorRateLimitPerMin: number | null
   botRateLimitPerMin: number | null
@@ -76,6 +77,7 @@ export type BotMaxAggregateOutputType = {
   temperature: number | null
   maxTokens: number | null
   welcomeMessage: string | null
+  fallbackMessage: string | null
   position: $Enums.WidgetPosition | null
   visitorRateLimitPerMin: number | null
   botRateLimitPerMin: number | null
@@ -101,6 +103,7 @@ export type BotCountAggregateOutputType = {
   temperature: number
   maxTokens: number
   welcomeMessage: number
+  fallbackMessage: number
   theme: number
   position: number
   allowedOrigins: number
@@ -148,6 +151,7 @@ export type BotMinAggregateInputType = {
   temperature?: true
   maxTokens?: true
   welcomeMessage?: true
+  fallbackMessage?: true
   position?: true
   visitorRateLimitPerMin?: true
   botRateLimitPerMin?: true
@@ -173,6 +177,7 @@ export type BotMaxAggregateInputType = {
   temperature?: true
   maxTokens?: true
   welcomeMessage?: true
+  fallbackMessage?: true
   position?: true
   visitorRateLimitPerMin?: true
   botRateLimitPerMin?: true
@@ -198,6 +203,7 @@ export type BotCountAggregateInputType = {
   temperature?: true
   maxTokens?: true
   welcomeMessage?: true
+  fallbackMessage?: true
   theme?: true
   position?: true
   allowedOrigins?: true
@@ -314,6 +320,7 @@ export type BotGroupByOutputType = {
   temperature: number
   maxTokens: number
   welcomeMessage: string
+  fallbackMessage: string
   theme: runtime.JsonValue
   position: $Enums.WidgetPosition
   allowedOrigins: string[]
@@ -366,6 +373,7 @@ export type BotWhereInput = {
   temperature?: Prisma.FloatFilter<"Bot"> | number
   maxTokens?: Prisma.IntFilter<"Bot"> | number
   welcomeMessage?: Prisma.StringFilter<"Bot"> | string
+  fallbackMessage?: Prisma.StringFilter<"Bot"> | string
   theme?: Prisma.JsonFilter<"Bot">
   position?: Prisma.EnumWidgetPositionFilter<"Bot"> | $Enums.WidgetPosition
   allowedOrigins?: Prisma.StringNullableListFilter<"Bot">
@@ -403,6 +411,7 @@ export type BotOrderByWithRelationInput = {
   temperature?: Prisma.SortOrder
   maxTokens?: Prisma.SortOrder
   welcomeMessage?: Prisma.SortOrder
+  fallbackMessage?: Prisma.SortOrder
   theme?: Prisma.SortOrder
   position?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
@@ -443,6 +452,7 @@ export type BotWhereUniqueInput = Prisma.AtLeast<{
   temperature?: Prisma.FloatFilter<"Bot"> | number
   maxTokens?: Prisma.IntFilter<"Bot"> | number
   welcomeMessage?: Prisma.StringFilter<"Bot"> | string
+  fallbackMessage?: Prisma.StringFilter<"Bot"> | string
   theme?: Prisma.JsonFilter<"Bot">
   position?: Prisma.EnumWidgetPositionFilter<"Bot"> | $Enums.WidgetPosition
   allowedOrigins?: Prisma.StringNullableListFilter<"Bot">
@@ -480,6 +490,7 @@ export type BotOrderByWithAggregationInput = {
   temperature?: Prisma.SortOrder
   maxTokens?: Prisma.SortOrder
   welcomeMessage?: Prisma.SortOrder
+  fallbackMessage?: Prisma.SortOrder
   theme?: Prisma.SortOrder
   position?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
@@ -517,6 +528,7 @@ export type BotScalarWhereWithAggregatesInput = {
   temperature?: Prisma.FloatWithAggregatesFilter<"Bot"> | number
   maxTokens?: Prisma.IntWithAggregatesFilter<"Bot"> | number
   welcomeMessage?: Prisma.StringWithAggregatesFilter<"Bot"> | string
+  fallbackMessage?: Prisma.StringWithAggregatesFilter<"Bot"> | string
   theme?: Prisma.JsonWithAggregatesFilter<"Bot">
   position?: Prisma.EnumWidgetPositionWithAggregatesFilter<"Bot"> | $Enums.WidgetPosition
   allowedOrigins?: Prisma.StringNullableListFilter<"Bot">
@@ -545,6 +557,7 @@ export type BotCreateInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -582,6 +595,7 @@ export type BotUncheckedCreateInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -617,6 +631,7 @@ export type BotUpdateInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -654,6 +669,7 @@ export type BotUncheckedUpdateInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -690,6 +706,7 @@ export type BotCreateManyInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -718,6 +735,7 @@ export type BotUpdateManyMutationInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -747,6 +765,7 @@ export type BotUncheckedUpdateManyInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -786,6 +805,7 @@ export type BotCountOrderByAggregateInput = {
   temperature?: Prisma.SortOrder
   maxTokens?: Prisma.SortOrder
   welcomeMessage?: Prisma.SortOrder
+  fallbackMessage?: Prisma.SortOrder
   theme?: Prisma.SortOrder
   position?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
@@ -823,6 +843,7 @@ export type BotMaxOrderByAggregateInput = {
   temperature?: Prisma.SortOrder
   maxTokens?: Prisma.SortOrder
   welcomeMessage?: Prisma.SortOrder
+  fallbackMessage?: Prisma.SortOrder
   position?: Prisma.SortOrder
   visitorRateLimitPerMin?: Prisma.SortOrder
   botRateLimitPerMin?: Prisma.SortOrder
@@ -848,6 +869,7 @@ export type BotMinOrderByAggregateInput = {
   temperature?: Prisma.SortOrder
   maxTokens?: Prisma.SortOrder
   welcomeMessage?: Prisma.SortOrder
+  fallbackMessage?: Prisma.SortOrder
   position?: Prisma.SortOrder
   visitorRateLimitPerMin?: Prisma.SortOrder
   botRateLimitPerMin?: Prisma.SortOrder
@@ -1067,6 +1089,7 @@ export type BotCreateWithoutOrgInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1102,6 +1125,7 @@ export type BotUncheckedCreateWithoutOrgInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1167,6 +1191,7 @@ export type BotScalarWhereInput = {
   temperature?: Prisma.FloatFilter<"Bot"> | number
   maxTokens?: Prisma.IntFilter<"Bot"> | number
   welcomeMessage?: Prisma.StringFilter<"Bot"> | string
+  fallbackMessage?: Prisma.StringFilter<"Bot"> | string
   theme?: Prisma.JsonFilter<"Bot">
   position?: Prisma.EnumWidgetPositionFilter<"Bot"> | $Enums.WidgetPosition
   allowedOrigins?: Prisma.StringNullableListFilter<"Bot">
@@ -1195,6 +1220,7 @@ export type BotCreateWithoutEmbedRefusalsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1231,6 +1257,7 @@ export type BotUncheckedCreateWithoutEmbedRefusalsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1281,6 +1308,7 @@ export type BotUpdateWithoutEmbedRefusalsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1317,6 +1345,7 @@ export type BotUncheckedUpdateWithoutEmbedRefusalsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1351,6 +1380,7 @@ export type BotCreateWithoutSourcesInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1387,6 +1417,7 @@ export type BotUncheckedCreateWithoutSourcesInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1437,6 +1468,7 @@ export type BotUpdateWithoutSourcesInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1473,6 +1505,7 @@ export type BotUncheckedUpdateWithoutSourcesInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1507,6 +1540,7 @@ export type BotCreateWithoutIngestJobsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1543,6 +1577,7 @@ export type BotUncheckedCreateWithoutIngestJobsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1593,6 +1628,7 @@ export type BotUpdateWithoutIngestJobsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1629,6 +1665,7 @@ export type BotUncheckedUpdateWithoutIngestJobsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1663,6 +1700,7 @@ export type BotCreateWithoutChunksInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1699,6 +1737,7 @@ export type BotUncheckedCreateWithoutChunksInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1749,6 +1788,7 @@ export type BotUpdateWithoutChunksInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1785,6 +1825,7 @@ export type BotUncheckedUpdateWithoutChunksInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1819,6 +1860,7 @@ export type BotCreateWithoutConversationsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1855,6 +1897,7 @@ export type BotUncheckedCreateWithoutConversationsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -1905,6 +1948,7 @@ export type BotUpdateWithoutConversationsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1941,6 +1985,7 @@ export type BotUncheckedUpdateWithoutConversationsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -1975,6 +2020,7 @@ export type BotCreateWithoutLeadsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -2011,6 +2057,7 @@ export type BotUncheckedCreateWithoutLeadsInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -2061,6 +2108,7 @@ export type BotUpdateWithoutLeadsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -2097,6 +2145,7 @@ export type BotUncheckedUpdateWithoutLeadsInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -2131,6 +2180,7 @@ export type BotCreateWithoutWebhooksInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -2167,6 +2217,7 @@ export type BotUncheckedCreateWithoutWebhooksInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -2217,6 +2268,7 @@ export type BotUpdateWithoutWebhooksInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -2253,6 +2305,7 @@ export type BotUncheckedUpdateWithoutWebhooksInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -2287,6 +2340,7 @@ export type BotCreateManyOrgInput = {
   temperature?: number
   maxTokens?: number
   welcomeMessage?: string
+  fallbackMessage?: string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotCreateallowedOriginsInput | string[]
@@ -2315,6 +2369,7 @@ export type BotUpdateWithoutOrgInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -2350,6 +2405,7 @@ export type BotUncheckedUpdateWithoutOrgInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -2385,6 +2441,7 @@ export type BotUncheckedUpdateManyWithoutOrgInput = {
   temperature?: Prisma.FloatFieldUpdateOperationsInput | number
   maxTokens?: Prisma.IntFieldUpdateOperationsInput | number
   welcomeMessage?: Prisma.StringFieldUpdateOperationsInput | string
+  fallbackMessage?: Prisma.StringFieldUpdateOperationsInput | string
   theme?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   position?: Prisma.EnumWidgetPositionFieldUpdateOperationsInput | $Enums.WidgetPosition
   allowedOrigins?: Prisma.BotUpdateallowedOriginsInput | string[]
@@ -2499,6 +2556,7 @@ export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   temperature?: boolean
   maxTokens?: boolean
   welcomeMessage?: boolean
+  fallbackMessage?: boolean
   theme?: boolean
   position?: boolean
   allowedOrigins?: boolean
@@ -2537,6 +2595,7 @@ export type BotSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   temperature?: boolean
   maxTokens?: boolean
   welcomeMessage?: boolean
+  fallbackMessage?: boolean
   theme?: boolean
   position?: boolean
   allowedOrigins?: boolean
@@ -2567,6 +2626,7 @@ export type BotSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   temperature?: boolean
   maxTokens?: boolean
   welcomeMessage?: boolean
+  fallbackMessage?: boolean
   theme?: boolean
   position?: boolean
   allowedOrigins?: boolean
@@ -2597,6 +2657,7 @@ export type BotSelectScalar = {
   temperature?: boolean
   maxTokens?: boolean
   welcomeMessage?: boolean
+  fallbackMessage?: boolean
   theme?: boolean
   position?: boolean
   allowedOrigins?: boolean
@@ -2617,7 +2678,7 @@ export type BotSelectScalar = {
   updatedAt?: boolean
 }
 
-export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "secrets" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "embedderNext" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
+export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "fallbackMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "secrets" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "embedderNext" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
 export type BotInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
   sources?: boolean | Prisma.Bot$sourcesArgs<ExtArgs>
@@ -2657,6 +2718,10 @@ export type $BotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     temperature: number
     maxTokens: number
     welcomeMessage: string
+    /**
+     * What visitors read when nothing in the bot's knowledge answers a question ("" = a neutral line).
+     */
+    fallbackMessage: string
     /**
      * Widget colours and fonts: { primaryColor, textColor, ... }.
      */
@@ -3141,6 +3206,7 @@ export interface BotFieldRefs {
   readonly temperature: Prisma.FieldRef<"Bot", 'Float'>
   readonly maxTokens: Prisma.FieldRef<"Bot", 'Int'>
   readonly welcomeMessage: Prisma.FieldRef<"Bot", 'String'>
+  readonly fallbackMessage: Prisma.FieldRef<"Bot", 'String'>
   readonly theme: Prisma.FieldRef<"Bot", 'Json'>
   readonly position: Prisma.FieldRef<"Bot", 'WidgetPosition'>
   readonly allowedOrigins: Prisma.FieldRef<"Bot", 'String[]'>

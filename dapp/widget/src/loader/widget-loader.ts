@@ -37,6 +37,9 @@ const ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
 
 /** Reports a problem on the console; the loader never throws into the host page. */
+/** How long a first visit waits for the origin check before drawing the bubble anyway. */
+const CHECK_PATIENCE_MS = 3000;
+
 function report(problem: unknown): void {
   console.error('[privexbot]', problem instanceof Error ? problem.message : problem);
 }
@@ -151,17 +154,21 @@ function init(raw: unknown): void {
   };
   // On an origin the bot does not allow, the browser would refuse the frame (CSP
   // frame-ancestors) and show a blank grey box: the widget draws nothing there and says why in
-  // one console line. The check is asked right after the bubble is drawn, so allowed sites wait
-  // for nothing; a refusal is remembered so later page views on that site never draw it at all.
-  const refusedKey = `privexbot:refused:${options.id}`;
-  let refused = false;
+  // one console line. The answer is remembered per site: where the bot was allowed before, the
+  // bubble is drawn at once and the check runs behind it; on a first visit it is drawn once
+  // the check says yes (or says nothing in time), so a refused site never shows it, not even
+  // for a moment; where it was refused before, nothing is drawn.
+  const verdictKey = `privexbot:origin:${options.id}`;
+  let verdict: string | null = null;
   try {
-    refused = localStorage.getItem(refusedKey) === '1';
+    verdict = localStorage.getItem(verdictKey);
   } catch {
-    // no storage: this page view draws the bubble until the check answers
+    // no storage: every page view waits for the check before it draws
   }
+  let refused = verdict === '0';
+  let checked = verdict === '1';
   const mount = () => {
-    if (refused || host.isConnected || !document.body) return;
+    if (refused || !checked || host.isConnected || !document.body) return;
     document.body.append(host);
     performance.mark('privexbot:bubble-ready');
   };
@@ -215,18 +222,23 @@ function init(raw: unknown): void {
   // An async script may run before the parser has reached <body>.
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount);
-  // Asked once the bubble is drawn, so it never delays it.
-  // Any other answer (a network error, a bot not found) lets the frame tell the visitor.
+  // Any answer but a refusal (a network error, a bot not found) draws the bubble and lets the
+  // frame tell the visitor; so does a check still unanswered after CHECK_PATIENCE_MS.
+  const patience = setTimeout(() => {
+    checked = true;
+    mount();
+  }, CHECK_PATIENCE_MS);
   allowed = fetch(`${origin}/v1/bots/${encodeURIComponent(options.id)}/embed-check`)
     .then((response) => (response.ok ? response.json() : undefined))
     .catch(() => undefined)
     .then((answer) => {
+      clearTimeout(patience);
+      checked = true;
       refused = answer?.allowed === false;
       try {
-        if (refused) localStorage.setItem(refusedKey, '1');
-        else localStorage.removeItem(refusedKey);
+        localStorage.setItem(verdictKey, refused ? '0' : '1');
       } catch {
-        // the refusal is not remembered: the next page view asks again before it is hidden
+        // not remembered: the next page view asks again before it draws
       }
       if (refused) {
         host.remove();

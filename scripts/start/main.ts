@@ -152,6 +152,10 @@ async function main(): Promise<void> {
     const reader = await chain.prepare(gatewayUrl);
 
     const apiUrl = `http://${host}:${ports.api}`;
+    // Sign-in messages name the origin users open: the dapp (its dev server proxies the api).
+    // The widget is embedded from there too: its frame must come from this origin, the one the
+    // api accepts chats from (a snippet naming the api's own port would get 403 on every chat).
+    const publicUrl = (process.env.PUBLIC_URL ?? `http://${host}:${ports.dapp}`).replace(/\/$/, '');
     running.push(
       await startService({
         name: 'api',
@@ -159,8 +163,7 @@ async function main(): Promise<void> {
         env: {
           HOST: host,
           PORT: String(ports.api),
-          // Sign-in messages name the origin users open: the dapp (its dev server proxies the api).
-          PUBLIC_URL: process.env.PUBLIC_URL ?? `http://${host}:${ports.dapp}`,
+          PUBLIC_URL: publicUrl,
           ...chain.apiEnv,
           DATABASE_URL: databaseUrl,
           // One connection on the embedded database: pglite-socket interleaves the queries of
@@ -219,7 +222,8 @@ async function main(): Promise<void> {
     console.log(`
 PrivexBot is running (data in ${dataDir}; Ctrl-C stops it):
   dapp      http://${host}:${ports.dapp}/
-  api       ${apiUrl}   (widget: ${apiUrl}/widget.js, OpenAPI: ${apiUrl}/openapi.json)
+  widget    ${publicUrl}/widget.js   (a bot's embed card in the dapp gives its whole snippet)
+  api       ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)
   gateway   ${gatewayUrl}
   relayer   http://${host}:${ports.relayer}/
   ${chain.describe}

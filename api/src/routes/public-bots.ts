@@ -60,6 +60,7 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
         .strict(),
       handler: async ({ params, body, req, res, now, log }) => {
         // Refusals are ordinary JSON errors: nothing is streamed before admission passes.
+        const arrived = performance.now();
         const turn = await admitChat({
           db,
           platform,
@@ -86,7 +87,15 @@ export function publicBotRoutes(deps: AppDeps): AnyRouteSpec[] {
         const sse = new SseStream(res);
         sse.open();
         try {
-          await answerChat({ db, platform, turn, sink: sse, signal: visitorLeft.signal, log });
+          await answerChat({
+            db,
+            platform,
+            turn,
+            sink: sse,
+            signal: visitorLeft.signal,
+            log,
+            admittedInMs: performance.now() - arrived,
+          });
         } finally {
           sse.end();
         }

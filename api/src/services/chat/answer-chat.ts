@@ -47,8 +47,11 @@ export async function answerChat(options: {
   /** Aborts when the visitor leaves. */
   signal: AbortSignal;
   log: Logger;
+  /** How long admission took before this answer started, for the turn's timing line. */
+  admittedInMs?: number;
 }): Promise<void> {
   const { db, platform, turn, sink, signal, log } = options;
+  const admitted = options.admittedInMs ?? 0;
   const { bot } = turn;
   const started = performance.now();
   let text = '';
@@ -113,9 +116,11 @@ export async function answerChat(options: {
       {
         botId: bot.id,
         ms: {
+          // Each from the request's arrival: admission, then retrieval, then the model.
+          admit: round(admitted),
           retrieve: round(retrieved - started),
-          firstToken: firstToken === undefined ? null : round(firstToken - started),
-          total: round(performance.now() - started),
+          firstToken: firstToken === undefined ? null : round(admitted + firstToken - started),
+          total: round(admitted + performance.now() - started),
         },
       },
       'chat turn timings',

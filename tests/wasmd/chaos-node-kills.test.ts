@@ -36,6 +36,7 @@ const KILLS = Number(process.env.CHAOS_KILLS ?? 30);
 const PHASES = ['mid-broadcast', 'mempool', 'included-unseen'] as const;
 type Phase = (typeof PHASES)[number];
 const BATCH_SIZE = 5;
+const EXTRA_KILLS = 15;
 
 /** mulberry32: a small seeded PRNG, so a failing schedule can be replayed with its seed. */
 function seeded(seed: number): () => number {
@@ -140,8 +141,12 @@ describe('chaos: the node is killed under the relayer', () => {
     const hits: Record<string, number> = {};
     const started = performance.now();
     await chat(BATCH_SIZE * 3);
-    for (let kill = 0; kill < KILLS; kill++) {
-      const phase = PHASES[Math.floor(random() * PHASES.length)] as Phase;
+    // KILLS on the seeded schedule, then more (at most EXTRA_KILLS) aimed at any moment the
+    // schedule never reached: a fast node can leave one unhit, and the run must cover all three.
+    const unhit = () => PHASES.find((phase) => !hits[phase]);
+    for (let kill = 0; kill < KILLS || (kill < KILLS + EXTRA_KILLS && unhit()); kill++) {
+      const phase =
+        kill < KILLS ? (PHASES[Math.floor(random() * PHASES.length)] as Phase) : (unhit() as Phase);
       // Enough backlog that the relayer is always about to submit something.
       if (BigInt(chatted) - (await chainLast()) < BATCH_SIZE * 2) await chat(BATCH_SIZE * 2);
       const hit = await awaitPhase(phase);

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { queryInTransaction } from '@privexbot/relayer/db/query-in-transaction';
 import { OrgReaderGate } from '@privexbot/relayer/http/authorize-org-reader';
 import { serveRelayerHttp } from '@privexbot/relayer/http/serve-relayer-http';
-import { writeBatchFile } from '@privexbot/relayer/publish/write-batch-files';
+import { writeSettledFile } from '@privexbot/relayer/publish/write-batch-files';
 import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { connectDevnet, devOnlyAccount, mnemonicSigner, signQueryPermit } from '@privexbot/schema/chain';
 import { pino } from 'pino';
@@ -77,8 +77,6 @@ describe('audit CLI', () => {
       gateways: [{ url: gateway.url, token: FEED_TOKEN }],
       chain: stack.relayerChain,
       usageContract: stack.usage,
-      // the audit CLI and the org route's batches read v1 batches; receipts in the audit come with its v2 pass
-      settlement: 'v1',
       pool: stack.newPool(2),
       batchSize: 5,
       batchAgeMs: 100,
@@ -86,7 +84,7 @@ describe('audit CLI', () => {
       reconcileIntervalMs: 60_000,
       leaseTtlMs: 5_000,
       logger: silent,
-      onSettled: (_kind, id) => void writeBatchFile(relayer.store, publishDir, id),
+      onSettled: (kind, id) => void writeSettledFile(relayer.store, publishDir, kind, id),
     });
     http = await serveRelayerHttp(relayer, {
       host: '127.0.0.1',
@@ -112,7 +110,7 @@ describe('audit CLI', () => {
     expect(refused.code, refused.stdout).toBe(1);
     expect(refused.stdout).toContain(`signer ${gateway.signer}: dev, `);
     expect(refused.stdout).toMatch(
-      /\[DEV_SIGNER\] signer [0-9a-f]{66} is a dev key: \d+ counted batch\(es\) have no TEE/,
+      /\[DEV_SIGNER\] signer [0-9a-f]{66} is a dev key: 0 counted batch\(es\) and [1-9]\d* receipt\(s\) have no TEE/,
     );
     expect(refused.stdout.split('\n')[0]).toMatch(/^audit of /);
 
@@ -125,9 +123,9 @@ describe('audit CLI', () => {
     ]);
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(allowed.stdout.split('\n')[0]).toMatch(
-      /^DEV SIGNERS ALLOWED \(development only\): \d+ batch\(es\) of 1 dev signer\(s\) were counted with no TEE behind them$/,
+      /^DEV SIGNERS ALLOWED \(development only\): 0 batch\(es\) and [1-9]\d* receipt\(s\) of 1 dev signer\(s\) were counted with no TEE behind them$/,
     );
-    expect(allowed.stdout).toContain('OK: every counted batch');
+    expect(allowed.stdout).toContain('OK: every counted batch and receipt');
   });
 
   it("passes on honest data, publicly over HTTP and static files, and with a permit on the org's attestations one by one", async () => {
@@ -197,7 +195,7 @@ describe('audit CLI', () => {
       const result = await audit(orgAudit);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(
-        /\[TAMPERED_ATTESTATION\] batch \d+, seq 7: hash: does not match the attestation fields/,
+        /\[TAMPERED_ATTESTATION\] receipt \d+ \(signer [0-9a-f]{66}, seq \d+\.\.\d+\): seq 7: hash: does not match the attestation fields/,
       );
       await queryInTransaction(
         pool,
@@ -212,7 +210,9 @@ describe('audit CLI', () => {
         '--allow-dev-signers',
       ]);
       expect(outsider.code).toBe(1);
-      expect(outsider.stdout).toMatch(/\[MERKLE_MISMATCH\] batch \d+: the published hashes rebuild root/);
+      expect(outsider.stdout).toMatch(
+        /\[RECEIPT_ROOT_MISMATCH\] receipt \d+ \(signer [0-9a-f]{66}, seq \d+\.\.\d+\): the published leaves rebuild root/,
+      );
     } finally {
       await queryInTransaction(pool, `UPDATE relayer.batch_attestation SET attestation = $2 ${where}`, [
         gateway.signer,
@@ -222,8 +222,8 @@ describe('audit CLI', () => {
     expect((await audit(orgAudit)).code).toBe(0);
   });
 
-  it('detects a missing batch', async () => {
-    rmSync(join(publishDir, 'batches', '1.json'));
+  it('detects a missing receipt', async () => {
+    rmSync(join(publishDir, 'receipts', '1.json'));
     const result = await audit([
       '--chain',
       stack.devnet.url,
@@ -233,9 +233,9 @@ describe('audit CLI', () => {
       '--json',
     ]);
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { problems: { code: string; batchId?: number }[] };
-    expect(report.problems[0]).toMatchObject({ code: 'MISSING_BATCH', batchId: 1 });
-    await writeBatchFile(relayer.store, publishDir, 1n);
+    const report = JSON.parse(result.stdout) as { problems: { code: string; receiptId?: number }[] };
+    expect(report.problems[0]).toMatchObject({ code: 'MISSING_RECEIPT', receiptId: 1 });
+    await writeSettledFile(relayer.store, publishDir, 'receipt', 1n);
   });
 
   it("detects a counter mismatch in the contract's own storage", async () => {

@@ -22,6 +22,8 @@ import {
   type QueryPermit,
   signQueryPermit,
 } from '@privexbot/schema/chain';
+import { usageClient } from '@privexbot/schema/contracts';
+import { orgReceiptSchema, publicReceiptSchema } from '@privexbot/schema/receipt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_MAIN, FEED_TOKEN, type RelayerStack, startRelayerStack, waitFor } from './relayer-stack.js';
@@ -29,7 +31,7 @@ import { AUDIT_MAIN, FEED_TOKEN, type RelayerStack, startRelayerStack, waitFor }
 /**
  * An org's usage is private to the org and its auditors (issue 12, item 3), against the devnet
  * executing the real billing and usage wasm: the public reads headers and hashes only; org A's
- * auditor reads A's attestations with Merkle proofs and is refused B's; a permit for another
+ * auditor reads A's receipt lines and attestations with Merkle proofs and is refused B's; a permit for another
  * contract or chain, a revoked permit, an expired, reused or forged ADR-36 signature are refused.
  */
 const silent = pino({ level: 'silent' });
@@ -110,7 +112,7 @@ describe('org attestations are private to the org and its auditors', () => {
     await aliceChain.execute(stack.billing, {
       add_org_role: { org_id: Number(orgA), role: 'auditor', address: bob.address },
     });
-    // Interleaved, so that batches hold both orgs' answers.
+    // Interleaved, so that receipts hold both orgs' answers and lines.
     for (let i = 0; i < 11; i++) await gateway.chat(BigInt(i % 2 === 0 ? orgA : orgB), i);
 
     relayer = await startRelayer({
@@ -118,8 +120,6 @@ describe('org attestations are private to the org and its auditors', () => {
       gateways: [{ url: gateway.url, token: FEED_TOKEN }],
       chain: stack.relayerChain,
       usageContract: stack.usage,
-      // the audit CLI and the org route's batches read v1 batches; receipts in the audit come with its v2 pass
-      settlement: 'v1',
       pool: stack.newPool(2),
       batchSize: 4,
       batchAgeMs: 100,
@@ -156,38 +156,27 @@ describe('org attestations are private to the org and its auditors', () => {
     await stack?.close();
   });
 
-  it('an outsider rebuilds every root and checks every count and sum, and receives no org, bot, model or token field', async () => {
-    const headers = (
-      await stack.relayerChain.query<{
-        batches: {
-          id: number;
-          count: number;
-          merkle_root: string;
-          prompt_tokens: string;
-          completion_tokens: string;
-        }[];
-      }>(stack.usage, { batches: { start: 0, limit: 100 } })
-    ).batches;
-    expect(headers.map((h) => h.count)).toEqual([4, 4, 3]);
+  it('an outsider rebuilds every root and checks every count and sum, and receives no line, org, bot, model or token field', async () => {
+    const chain = usageClient(stack.relayerChain, stack.usage);
+    const { receipts: headers } = await chain.query('receipts', { start: 0, limit: 100 });
+    expect(headers.map((h) => Number(h.answers))).toEqual([4, 4, 3]);
+    // no answer of this run was settled as a v1 batch
+    expect((await chain.query('batches', { start: 0, limit: 100 })).batches).toEqual([]);
     for (const header of headers) {
-      const response = await fetch(`${http.url}/batches/${header.id}`);
+      const response = await fetch(`${http.url}/receipts/${header.id}`);
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
-      const body = (await response.json()) as {
-        batch: Record<string, unknown>;
-        attestation_hashes: string[];
-      };
-      expect(Object.keys(body).sort()).toEqual(['attestation_hashes', 'batch']);
-      expect(body.attestation_hashes).toHaveLength(header.count);
+      const body = publicReceiptSchema.parse(await response.json());
+      expect(body.attestation_hashes).toHaveLength(Number(header.answers));
       expect(Buffer.from(merkleRoot(body.attestation_hashes.map((h) => fromHex(h)))).toString('base64')).toBe(
-        header.merkle_root,
+        header.root,
       );
-      // The batch's token sums are the chain's public header; nothing per answer, nothing per org.
-      expect(body.batch).toMatchObject({
+      // The receipt's token sums are the chain's public header; nothing per answer, org or line.
+      expect(body.receipt).toMatchObject({
         prompt_tokens: header.prompt_tokens,
         completion_tokens: header.completion_tokens,
       });
-      for (const field of PRIVATE_FIELDS.filter((f) => !f.endsWith('_tokens')))
-        expect(body.batch).not.toHaveProperty(field);
+      for (const field of [...PRIVATE_FIELDS.filter((f) => !f.endsWith('_tokens')), 'lines'])
+        expect(body.receipt).not.toHaveProperty(field);
       expect(JSON.stringify(body.attestation_hashes)).not.toMatch(/org|bot|model|token/);
     }
     // The audit CLI, public: roots, counts, sequences and totals; the signer is a TEE key, so no flag is needed.
@@ -196,9 +185,9 @@ describe('org attestations are private to the org and its auditors', () => {
       ['--import', 'tsx', AUDIT_MAIN, '--chain', stack.devnet.url, '--publication', http.url],
       { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 60_000 },
     );
-    expect(stdout).toMatch(/signer [0-9a-f]{66}: tee, 3 batch\(es\)/);
-    expect(stdout).toContain('attestation hashes checked: 11');
-    expect(stdout).toContain('OK: every counted batch');
+    expect(stdout).toMatch(/signer [0-9a-f]{66}: tee, 0 batch\(es\), 3 receipt\(s\)/);
+    expect(stdout).toContain('receipts checked: 3; attestation hashes checked: 11');
+    expect(stdout).toContain('OK: every counted batch and receipt');
   });
 
   it("org A's auditor gets A's attestations with proofs against the chain's roots, and is refused B's", async () => {
@@ -206,23 +195,22 @@ describe('org attestations are private to the org and its auditors', () => {
     const a = await readOrg(http.url, orgA, { permit });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
     expect(a.cors).toBeNull();
-    const batches = a.body.batches as {
-      batch: { id: string };
-      attestations: { index: number; attestation: { org: string }; proof: unknown }[];
-    }[];
-    const entries = batches.flatMap((b) =>
-      b.attestations.map((e) => ({ ...e, batchId: Number(b.batch.id) })),
+    const receipts = orgReceiptSchema.array().parse(a.body.receipts);
+    expect(receipts).toHaveLength(3);
+    const entries = receipts.flatMap((r) =>
+      r.attestations.map((e) => ({ ...e, receiptId: Number(r.receipt.id) })),
     );
     expect(entries).toHaveLength(6);
     expect(entries.every((e) => e.attestation.org === orgA)).toBe(true);
+    // A's lines only, and they sum to A's attestations: 6 answers.
+    const lines = receipts.flatMap((r) => r.lines);
+    expect(lines.every((l) => l.org === orgA)).toBe(true);
+    expect(lines.reduce((n, l) => n + Number(l.messages), 0)).toBe(6);
+    const chain = usageClient(stack.relayerChain, stack.usage);
     for (const entry of entries) {
-      const header = await stack.relayerChain.query<{ merkle_root: string }>(stack.usage, {
-        batch: { id: entry.batchId },
-      });
+      const header = await chain.query('receipt', { id: entry.receiptId });
       const hash = hashAttestation(attestationFromJson(entry.attestation).attestation);
-      expect(verifyMerkleProof(hash, merkleProofFromJson(entry.proof), fromBase64(header.merkle_root))).toBe(
-        true,
-      );
+      expect(verifyMerkleProof(hash, merkleProofFromJson(entry.proof), fromBase64(header.root))).toBe(true);
     }
     const b = await readOrg(http.url, orgB, { permit });
     expect(b.status).toBe(403);
@@ -234,7 +222,7 @@ describe('org attestations are private to the org and its auditors', () => {
     // The same by ADR-36: a challenge of this relayer, then the billing contract's roles.
     const bySignature = await readOrg(http.url, orgA, await signedChallenge(http.url, orgA, bob));
     expect(bySignature.status, JSON.stringify(bySignature.body)).toBe(200);
-    expect((bySignature.body.batches as unknown[]).length).toBe(batches.length);
+    expect((bySignature.body.receipts as unknown[]).length).toBe(receipts.length);
     const refused = await readOrg(http.url, orgB, await signedChallenge(http.url, orgB, bob));
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'NOT_ORG_READER' });
@@ -249,7 +237,10 @@ describe('org attestations are private to the org and its auditors', () => {
       timeout: 60_000,
     });
     expect(stdout).toContain('org attestations verified (signature and Merkle proof): 6');
-    expect(stdout).toContain('OK: every counted batch');
+    expect(stdout).toMatch(
+      new RegExp(`receipt \\d+ .*: 4 answers, \\d+ lines, lines of org ${orgA} summed: pass`),
+    );
+    expect(stdout).toContain('OK: every counted batch and receipt');
     const other = await run(process.execPath, [...args, '--permit', permitFile, '--org', orgB], {
       cwd,
       timeout: 60_000,

@@ -54,6 +54,14 @@ module.exports = {
       },
     },
     {
+      name: 'sentence-model-is-server-only',
+      severity: 'error',
+      comment:
+        '@privexbot/schema/sentence-model loads onnxruntime-node, a native addon: only the api, the gateway, scripts and tests may import it',
+      from: { path: '^(dapp|relayer)/' },
+      to: { path: '^schema/src/sentence-model/' },
+    },
+    {
       name: 'import-packages-through-their-exports',
       severity: 'error',
       comment:

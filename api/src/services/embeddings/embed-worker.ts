@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type EmbedPurpose, SentenceModel, type SentenceModelSpec } from './sentence-model.js';
+import { type EmbedPurpose, SentenceModel, type SentenceModelSpec } from '@privexbot/schema/sentence-model';
 
 /** One thread of the embedding pool: loads the model once, then embeds one text per message. */
 export interface EmbedRequest {

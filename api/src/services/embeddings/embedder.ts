@@ -1,7 +1,8 @@
+import { SENTENCE_MODEL_DIMENSIONS } from '@privexbot/schema/sentence-model';
 import { fromSql, toSql } from 'pgvector';
 
 /** Every embedder writes this many dimensions, so one HNSW index serves all bots. */
-export const EMBEDDING_DIMENSIONS = 384;
+export const EMBEDDING_DIMENSIONS = SENTENCE_MODEL_DIMENSIONS;
 
 /** Turns texts into unit vectors of EMBEDDING_DIMENSIONS; `id` is stored on the bot. */
 export interface Embedder {

@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { EmbedPurpose, SentenceModelSpec } from '@privexbot/schema/sentence-model';
 import type { EmbedReply, EmbedRequest } from './embed-worker.js';
-import type { EmbedPurpose, SentenceModelSpec } from './sentence-model.js';
 
 interface Task {
   request: EmbedRequest;

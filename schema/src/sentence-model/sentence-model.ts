@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
-import { EMBEDDING_DIMENSIONS } from './embedder.js';
 
 /** How a sentence model turns token states into one vector, and what it expects around texts. */
 export interface SentenceModelSpec {
@@ -18,6 +17,9 @@ export interface SentenceModelSpec {
 }
 
 export type EmbedPurpose = 'query' | 'passage';
+
+/** Every model here gives vectors this wide, so one HNSW index serves all bots. */
+export const SENTENCE_MODEL_DIMENSIONS = 384;
 
 /**
  * Runs one ONNX sentence model on one text at a time. One text per call on purpose: the int8
@@ -64,7 +66,7 @@ export class SentenceModel {
     const output = await this.session.run(feeds);
     const states = (output.last_hidden_state ?? Object.values(output)[0]) as ort.Tensor;
     const hidden = states.dims[2] as number;
-    if (hidden !== EMBEDDING_DIMENSIONS)
+    if (hidden !== SENTENCE_MODEL_DIMENSIONS)
       throw new Error(`${this.spec.id} gives ${hidden} dimensions, not 384`);
     const data = states.data as Float32Array;
     const vector = new Float32Array(hidden);

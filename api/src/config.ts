@@ -106,6 +106,11 @@ const environmentSchema = z.object({
   EMBEDDINGS: z.enum(['model', 'hash']).default('model'),
   /** Threads of the embedding pool that embed chunks; default one per core (one more is kept for questions). */
   EMBEDDING_THREADS: integer(1, 64).optional(),
+  /**
+   * How far the pool's chunk threads lower their CPU priority (nice increment, Linux) so chat
+   * and questions get the cores first while a source is embedded; 0 turns it off. Default 10.
+   */
+  EMBEDDING_INGEST_NICE: integer(0, 19).optional(),
   /** OpenAI-compatible embeddings (text-embedding-3 with dimensions=384); unset → local embedder. */
   EMBEDDINGS_BASE_URL: optionalUrl,
   /** API key for EMBEDDINGS_BASE_URL. */
@@ -215,6 +220,7 @@ export interface BotPlatformSettings {
   embeddings: { baseUrl: string; apiKey: string; model: string } | undefined;
   localEmbeddings: 'model' | 'hash';
   embeddingThreads: number | undefined;
+  embeddingIngestNice: number | undefined;
   /** Where the bootstrap put the sentence model (`PRIVEXBOT_CACHE`, else the user's cache). */
   modelCacheDirectory: string;
   dataEncryptionKey: Buffer | undefined;
@@ -368,6 +374,7 @@ function platformSettings(e: Environment, env: Record<string, string | undefined
       : undefined,
     localEmbeddings: e.EMBEDDINGS,
     embeddingThreads: e.EMBEDDING_THREADS,
+    embeddingIngestNice: e.EMBEDDING_INGEST_NICE,
     modelCacheDirectory: modelCacheDirectory(env),
     dataEncryptionKey,
     urlFetch: {

@@ -182,5 +182,6 @@ function createLocalEmbedder(settings: BotPlatformSettings, log: Logger, hash: E
     spec: DEFAULT_SENTENCE_MODEL,
     directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, settings.modelCacheDirectory),
     ...(settings.embeddingThreads ? { threads: settings.embeddingThreads } : {}),
+    ...(settings.embeddingIngestNice !== undefined ? { ingestNice: settings.embeddingIngestNice } : {}),
   });
 }

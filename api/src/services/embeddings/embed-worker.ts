@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EmbedPurpose, SentenceModel, type SentenceModelSpec } from '@privexbot/schema/sentence-model';
 
@@ -9,9 +10,17 @@ export interface EmbedRequest {
 }
 export type EmbedReply = { id: number; vector: Float32Array } | { id: number; error: string };
 
-const { directory, spec } = workerData as { directory: string; spec: SentenceModelSpec };
+const { directory, spec, nice } = workerData as { directory: string; spec: SentenceModelSpec; nice: number };
 const port = parentPort;
 if (!port) throw new Error('embed-worker runs only as a worker thread');
+// On Linux, process id 0 names the calling thread alone, so only this thread yields to chat;
+// elsewhere it would renice the whole api, so it is left alone there. Refused (a sandbox),
+// chunks still embed, at the api's priority.
+if (nice > 0 && process.platform === 'linux') {
+  try {
+    setPriority(0, Math.min(19, getPriority(0) + nice));
+  } catch {}
+}
 
 const loading = SentenceModel.load(directory, spec);
 // A model that cannot load fails every request with the reason, instead of a silent thread.

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddingWorkerPool } from './embedding-worker-pool.js';
 import { DEFAULT_SENTENCE_MODEL, locateSentenceModel, modelCacheDirectory } from './local-model-embedder.js';
@@ -12,6 +14,15 @@ afterEach(async () => {
   await pool?.close();
   pool = undefined;
 });
+
+/** The nice value of each thread of this process, from the kernel's own account. */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((task) => {
+    const fields = readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // Field 19 of stat (nice), counted from the state field, the first after the name.
+    return Number(fields[16]);
+  });
+}
 
 /** Which of the texts finished first, with every thread already loaded. */
 async function firstDone(questionThreads: number): Promise<string[]> {
@@ -46,4 +57,28 @@ describe('the embedding pool', () => {
     expect(vectors).toHaveLength(4);
     expect(pool.chunksInFlight).toBe(0);
   }, 120_000);
+
+  it.runIf(process.platform === 'linux')(
+    'runs chunk threads at a lower priority than the api, and the question thread at its own',
+    async () => {
+      const base = getPriority();
+      const before = threadNices();
+      pool = new EmbeddingWorkerPool({
+        spec: DEFAULT_SENTENCE_MODEL,
+        directory,
+        size: 2,
+        questionThreads: 1,
+        ingestNice: 7,
+      });
+      // Two chunks start both chunk threads; the question, asked meanwhile, its own.
+      const chunks = [pool.embed(longChunk, 'passage'), pool.embed(`${longChunk} again`, 'passage')];
+      await pool.embed('when will my package arrive', 'query');
+      await Promise.all(chunks);
+      const added = threadNices().slice(before.length);
+      expect(added.filter((nice) => nice === Math.min(19, base + 7))).toHaveLength(2);
+      // The question thread, and the threads Node starts for each worker, keep the api's priority.
+      expect(added.filter((nice) => nice !== base && nice !== Math.min(19, base + 7))).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -15,14 +15,21 @@ interface Task {
 interface PoolWorker {
   worker: Worker;
   busy: Task | undefined;
+  /** Chunk threads run at the ingestion nice level; question threads at the process's own. */
+  role: 'chunk' | 'question';
 }
+
+/** Default nice increment of chunk threads: see `ingestNice`. */
+export const DEFAULT_INGEST_NICE = 10;
 
 /**
  * The threads that run the sentence model, shared by ingestion and questions so neither runs
- * on the api's event loop: one per core for chunks, plus `questionThreads` (default 1) that
- * only questions use. Questions go first to any idle thread; with every chunk thread busy a
- * question still finds its own, and the kernel's scheduler gives the waking thread a core at
- * once, so a visitor never waits for a chunk in flight (~50 ms for a 1000-character chunk).
+ * on the api's event loop: `size` chunk threads (one per core) and `questionThreads`
+ * (default 1) that only questions use. A question goes to an idle question thread, else to
+ * any idle thread; chunks only ever run on chunk threads. Chunk threads lower their own
+ * scheduling priority (nice +`ingestNice`; Linux applies it per thread), so when the cores
+ * are contended the api's event loop (chat, the embedded database) and the question thread
+ * get them first and ingestion takes what is left; on an idle machine nice costs nothing.
  * Threads start on first use; a thread that dies is replaced and its text fails (the
  * ingestion job retries, the question gets an error), never hangs.
  */
@@ -41,6 +48,8 @@ export class EmbeddingWorkerPool {
       size?: number;
       /** Further threads kept for questions (default 1). */
       questionThreads?: number;
+      /** How much chunk threads lower their priority below the api's (nice, 0–19; 0: not at all). */
+      ingestNice?: number;
     },
   ) {}
 
@@ -54,8 +63,8 @@ export class EmbeddingWorkerPool {
     return this.workers.filter((w) => w.busy && w.busy.request.purpose !== 'query').length;
   }
 
-  private get maxThreads(): number {
-    return this.size + (this.options.questionThreads ?? 1);
+  private get questionThreads(): number {
+    return this.options.questionThreads ?? 1;
   }
 
   embed(text: string, purpose: EmbedPurpose): Promise<Float32Array> {
@@ -77,9 +86,7 @@ export class EmbeddingWorkerPool {
   private dispatch(): void {
     while (this.questions.length + this.passages.length > 0) {
       const question = this.questions.length > 0;
-      if (!question && this.chunksInFlight >= this.size) return;
-      let idle = this.workers.find((w) => !w.busy);
-      if (!idle && this.workers.length < this.maxThreads) idle = this.spawn();
+      const idle = question ? this.threadForQuestion() : this.threadFor('chunk');
       if (!idle) return;
       const task = (question ? this.questions.shift() : this.passages.shift()) as Task;
       idle.busy = task;
@@ -89,12 +96,25 @@ export class EmbeddingWorkerPool {
     }
   }
 
-  private spawn(): PoolWorker {
+  private threadForQuestion(): PoolWorker | undefined {
+    return this.threadFor('question') ?? this.threadFor('chunk');
+  }
+
+  /** An idle thread of the role, started when the role has fewer than its count. */
+  private threadFor(role: PoolWorker['role']): PoolWorker | undefined {
+    const idle = this.workers.find((w) => w.role === role && !w.busy);
+    if (idle) return idle;
+    const count = this.workers.filter((w) => w.role === role).length;
+    return count < (role === 'chunk' ? this.size : this.questionThreads) ? this.spawn(role) : undefined;
+  }
+
+  private spawn(role: PoolWorker['role']): PoolWorker {
+    const nice = role === 'chunk' ? (this.options.ingestNice ?? DEFAULT_INGEST_NICE) : 0;
     const worker = new Worker(workerSource(), {
       eval: true,
-      workerData: { directory: this.options.directory, spec: this.options.spec },
+      workerData: { directory: this.options.directory, spec: this.options.spec, nice },
     });
-    const entryOf: PoolWorker = { worker, busy: undefined };
+    const entryOf: PoolWorker = { worker, busy: undefined, role };
     worker.unref();
     worker.on('message', (reply: EmbedReply) => {
       const task = entryOf.busy;

@@ -31,6 +31,8 @@ export class LocalModelEmbedder implements Embedder {
     threads?: number;
     /** Threads kept for questions beside those (default 1). */
     questionThreads?: number;
+    /** How far chunk threads lower their priority below the api's (nice increment). */
+    ingestNice?: number;
     /** Question vectors kept (1.5 KB each); 0 turns the cache off. */
     cachedQuestions?: number;
   }) {
@@ -40,6 +42,7 @@ export class LocalModelEmbedder implements Embedder {
       directory: options.directory,
       size: options.threads,
       questionThreads: options.questionThreads,
+      ingestNice: options.ingestNice,
     });
     const cachedQuestions = options.cachedQuestions ?? 2000;
     this.questions = cachedQuestions > 0 ? new LRUCache({ max: cachedQuestions }) : undefined;

@@ -159,6 +159,11 @@ const environmentSchema = z.object({
   DEFAULT_BOT_MODEL: z.string().min(1).default('default'),
   /** A running ingestion job whose worker has been silent this long is taken over. */
   INGEST_STALE_SECONDS: integer(1, 3600).default(60),
+  /**
+   * Website crawls one api process runs at once (one org gets at most one less, so another org
+   * always finds a slot; two crawls of one host never run at once).
+   */
+  CRAWLS_AT_ONCE: integer(1, 8).default(3),
   /** One delivery attempt, connect to answer; at most 10 s, so a tarpit holds a slot no longer. */
   WEBHOOK_TIMEOUT_MS: integer(100, 10_000).default(5000),
   /** Leads one visitor (client address) and one bot may leave per hour; a lead request's body cap. */
@@ -234,6 +239,7 @@ export interface BotPlatformSettings {
   chatRetrievalPassages: number;
   defaultBotModel: string;
   ingestStaleSeconds: number;
+  crawlsAtOnce: number;
   webhookTimeoutMs: number;
   webhookMaxAttempts: number;
   webhookConcurrency: number;
@@ -401,6 +407,7 @@ function platformSettings(e: Environment, env: Record<string, string | undefined
     chatRetrievalPassages: e.CHAT_RETRIEVAL_PASSAGES,
     defaultBotModel: e.DEFAULT_BOT_MODEL,
     ingestStaleSeconds: e.INGEST_STALE_SECONDS,
+    crawlsAtOnce: e.CRAWLS_AT_ONCE,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,

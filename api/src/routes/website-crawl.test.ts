@@ -1,4 +1,6 @@
+import { crawlReasons } from '@privexbot/schema/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../db/apply-migrations.js';
 import {
   type PlatformTestApi,
   startPlatformTestApi,
@@ -80,16 +82,16 @@ describe('a website as knowledge', () => {
     const reasons = (list: { url: string; reason: string }[]) =>
       Object.fromEntries(list.map((entry) => [entry.url.replace(site.origin, ''), entry.reason]));
     expect(reasons(view.skipped)).toMatchObject({
-      '/private/secret': 'robots_disallowed',
-      '/files/manual.pdf': 'not_html',
-      'https://example.org/offsite': 'off_origin',
-      'http://192.168.1.1/admin': 'off_origin',
+      '/private/secret': 'ROBOTS_DISALLOWED',
+      '/files/manual.pdf': 'NOT_HTML',
+      'https://example.org/offsite': 'OFF_ORIGIN',
+      'http://192.168.1.1/admin': 'OFF_ORIGIN',
     });
     expect(reasons(view.failed)).toMatchObject({
-      '/missing': 'http_404',
-      '/loop-a': 'redirect_loop',
-      '/internal': 'blocked_address',
-      '/sitemap-bomb.xml.gz': 'sitemap_too_large',
+      '/missing': 'HTTP_404',
+      '/loop-a': 'REDIRECT_LOOP',
+      '/internal': 'BLOCKED_ADDRESS',
+      '/sitemap-bomb.xml.gz': 'SITEMAP_TOO_LARGE',
     });
     expect(view.crawl.pagesFound).toBe(
       view.crawl.pagesFetched + view.crawl.pagesSkipped + view.crawl.pagesFailed,
@@ -197,12 +199,49 @@ describe('a website as knowledge', () => {
     );
     expect(view.body.pagesStored).toBeGreaterThan(0);
     expect(view.body.pagesStored).toBeLessThan(5);
-    expect(view.body.skipped.map((entry: { reason: string }) => entry.reason)).toContain('knowledge_storage');
+    expect(view.body.skipped.map((entry: { reason: string }) => entry.reason)).toContain('KNOWLEDGE_STORAGE');
     const source = await api.database.prisma.source.findUniqueOrThrow({
       where: { id: created.body.website.id },
     });
     expect(source.bytes).toBeGreaterThan(0);
     expect(source.bytes).toBeLessThanOrEqual(600);
+  });
+
+  it('reads reasons stored before the codes were SCREAMING_SNAKE, and stores no other value', async () => {
+    const recrawl = await api.request('post', `${base()}/websites/${websiteId}/crawl`, {
+      token: org.token,
+      body: {},
+    });
+    expect(recrawl.status, JSON.stringify(recrawl.body)).toBe(202);
+    await settle();
+    const pages = api.database.prisma.crawlPage;
+    const robots = await pages.findFirstOrThrow({
+      where: { sourceId: websiteId, reason: 'ROBOTS_DISALLOWED' },
+    });
+    const missing = await pages.findFirstOrThrow({ where: { sourceId: websiteId, reason: 'HTTP_404' } });
+    // The database as an earlier release left it: lowercase reasons, the migration not yet run.
+    await api.database.prisma.$executeRawUnsafe(
+      `DELETE FROM "_prisma_migrations" WHERE migration_name = '20261207150000_crawl_reason_codes'`,
+    );
+    await api.database.prisma.$executeRawUnsafe(
+      'ALTER TABLE "CrawlPage" DROP CONSTRAINT "CrawlPage_reason_check"',
+    );
+    await pages.update({ where: { id: robots.id }, data: { reason: 'robots_disallowed' } });
+    await pages.update({ where: { id: missing.id }, data: { reason: 'http_404' } });
+    const { applied } = await applyMigrations({ databaseUrl: api.database.url });
+    expect(applied).toEqual(['20261207150000_crawl_reason_codes']);
+
+    const view = await website();
+    const reasonOf = (list: { url: string; reason: string }[], url: string) =>
+      list.find((entry) => entry.url === url)?.reason;
+    expect(reasonOf(view.skipped, robots.url)).toBe('ROBOTS_DISALLOWED');
+    expect(reasonOf(view.failed, missing.url)).toBe('HTTP_404');
+    // Every shared code is storable, and nothing else is.
+    for (const reason of crawlReasons) await pages.update({ where: { id: robots.id }, data: { reason } });
+    await expect(
+      pages.update({ where: { id: robots.id }, data: { reason: 'robots_disallowed' } }),
+    ).rejects.toThrow();
+    await pages.update({ where: { id: robots.id }, data: { reason: 'ROBOTS_DISALLOWED' } });
   });
 
   it('re-crawls on the schedule the org sets', async () => {

@@ -24,9 +24,9 @@ const view = (crawl: Record<string, unknown>) => ({
     error: null,
     ...crawl,
   },
-  skipped: [{ url: 'https://docs.example.org/private/x', reason: 'robots_disallowed', detail: null }],
+  skipped: [{ url: 'https://docs.example.org/private/x', reason: 'ROBOTS_DISALLOWED', detail: null }],
   failed: [
-    { url: 'https://docs.example.org/gone', reason: 'http_404', detail: 'the server answered HTTP 404' },
+    { url: 'https://docs.example.org/gone', reason: 'HTTP_404', detail: 'the server answered HTTP 404' },
   ],
 });
 
@@ -54,9 +54,11 @@ describe('website crawl progress on the bot sources', () => {
       'Crawl running: 20 found, 12 fetched, 0 unchanged, 2 skipped, 1 failed; 12 pages in the knowledge',
     );
     expect(screen.getByTestId('crawl-skipped')).toHaveTextContent(
-      'https://docs.example.org/private/x: robots_disallowed',
+      "https://docs.example.org/private/x: The site's robots.txt asks crawlers not to read this page.",
     );
-    expect(screen.getByTestId('crawl-failed')).toHaveTextContent('https://docs.example.org/gone: http_404');
+    expect(screen.getByTestId('crawl-failed')).toHaveTextContent(
+      'https://docs.example.org/gone: The page does not exist (404). (the server answered HTTP 404)',
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Cancel crawl' }));
     await expect.poll(() => requests).toContain('POST http://api.test/v1/orgs/7/bots/b1/websites/w1/cancel');

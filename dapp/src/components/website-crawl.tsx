@@ -1,4 +1,5 @@
 import type { CrawlProblem } from '../core/api/website-actions.js';
+import { crawlReasonText } from '../core/crawl-reason-text.js';
 import { useCrawlControl, useWebsite } from '../hooks/use-website.js';
 import { ErrorNotice } from './query-state.js';
 
@@ -60,8 +61,8 @@ function Problems({ title, list, testId }: { title: string; list: CrawlProblem[]
       </summary>
       <ul>
         {list.map((problem) => (
-          <li key={problem.url}>
-            {problem.url}: {problem.reason ?? 'unknown'}
+          <li key={problem.url} data-reason={problem.reason}>
+            {problem.url}: {crawlReasonText(problem.reason)}
             {problem.detail ? ` (${problem.detail})` : ''}
           </li>
         ))}

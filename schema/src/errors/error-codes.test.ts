@@ -5,6 +5,9 @@ import {
   attestationErrorCodes,
   auditProblemCodes,
   chainErrorCodes,
+  crawlFailReasons,
+  crawlReasons,
+  crawlSkipReasons,
   dappErrorCodes,
   errorCodes,
   gatewayErrorCodes,
@@ -25,6 +28,11 @@ const lists = {
 };
 
 describe('error codes', () => {
+  it('crawl reasons are SCREAMING_SNAKE, each once, skip and fail apart', () => {
+    for (const reason of crawlReasons) expect(reason).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
+    expect(new Set(crawlReasons).size).toBe(crawlSkipReasons.length + crawlFailReasons.length);
+  });
+
   it('are SCREAMING_SNAKE on every surface, without repeats within a surface', () => {
     for (const [surface, codes] of Object.entries(lists)) {
       for (const code of codes) expect(code, surface).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);

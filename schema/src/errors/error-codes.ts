@@ -207,6 +207,50 @@ export const auditProblemCodes = [
 export type AuditProblemCode = (typeof auditProblemCodes)[number];
 
 /**
+ * Why a website crawl skipped a URL it found (stored in `CrawlPage.reason`, listed by the api's
+ * website view, explained in a sentence by the dapp). Not errors of a request: the crawl goes on.
+ */
+export const crawlSkipReasons = [
+  'ROBOTS_DISALLOWED',
+  'OFF_ORIGIN',
+  'OUTSIDE_PATTERNS',
+  'MAX_DEPTH',
+  'MAX_PAGES',
+  'MAX_TOTAL_BYTES',
+  'NOT_HTML',
+  'TOO_LARGE',
+  'REDIRECTED_OFF_ORIGIN',
+  'DUPLICATE_CONTENT',
+  'NO_TEXT',
+  /** Extraction overran its time or memory cap (a hostile or pathological page). */
+  'EXTRACT_TIMEOUT',
+  'EXTRACT_TOO_LARGE',
+  /** The org's plan has no room for the page's text. */
+  'KNOWLEDGE_STORAGE',
+] as const;
+export type CrawlSkipReason = (typeof crawlSkipReasons)[number];
+
+/** Why a website crawl failed to read a URL it tried (same places as the skip reasons). */
+export const crawlFailReasons = [
+  'HTTP_404',
+  'HTTP_ERROR',
+  'REDIRECT_LOOP',
+  'TOO_MANY_REDIRECTS',
+  'REDIRECT_INVALID',
+  'BLOCKED_ADDRESS',
+  'TIMEOUT',
+  'NETWORK_ERROR',
+  'INVALID_URL',
+  'SITEMAP_TOO_LARGE',
+  'SITEMAP_UNREADABLE',
+  'EXTRACT_FAILED',
+] as const;
+export type CrawlFailReason = (typeof crawlFailReasons)[number];
+
+export const crawlReasons = [...crawlSkipReasons, ...crawlFailReasons] as const;
+export type CrawlReason = CrawlSkipReason | CrawlFailReason;
+
+/**
  * Failures the dapp names itself: a wallet prompt refused, a chat stream's `error` event without
  * a code, a stream that ended before `done` (the widget names it too; it imports nothing of ours).
  * A response without a known code is `HTTP_<status>`.

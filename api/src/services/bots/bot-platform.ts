@@ -130,6 +130,7 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
     plans,
     fetchPolicy: { timeoutMs: settings.urlFetch.timeoutMs, allowLoopback: settings.urlFetch.allowLoopback },
     staleAfterMs: settings.ingestStaleSeconds * 1000,
+    crawlsAtOnce: settings.crawlsAtOnce,
     clock: deps.clock,
     onChunksQueued: () => ingestion.kick(),
   });

@@ -1,9 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
 import { type DocumentFormat, DocumentTooLargeError, preflightDocument } from './parse-document.js';
 import type { ParseReply, ParseRequest } from './parse-document-worker.js';
+import { type CappedChild, startCappedChild } from './start-capped-child.js';
 
 export interface DocumentParserSettings {
   /** A parse still running after this long is stopped: 422 DOCUMENT_UNPARSABLE. */
@@ -38,7 +36,7 @@ export class DocumentParser {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   /** A started process waiting for the next document (starting one costs most of a small parse). */
-  private spare: { child: ChildProcess; ready: Promise<void> } | undefined;
+  private spare: CappedChild | undefined;
   private closed = false;
 
   constructor(readonly settings: DocumentParserSettings) {}
@@ -95,24 +93,15 @@ export class DocumentParser {
     this.spare = undefined;
   }
 
-  private startProcess(): { child: ChildProcess; ready: Promise<void> } {
-    const { entry, execArgv } = workerEntry();
-    const child = fork(entry, [], {
-      execArgv: [...execArgv, `--max-old-space-size=${this.settings.maxMemoryMb}`],
-      serialization: 'advanced',
-      // The parser's own output (pdf.js warnings, V8's out-of-memory report) is not the api's log.
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  private startProcess(): CappedChild {
+    return startCappedChild({
+      worker: new URL('./parse-document-worker.js', import.meta.url),
+      maxMemoryMb: this.settings.maxMemoryMb,
+      what: 'parsing',
     });
-    const ready = new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', () => reject(new Error('the parsing process ended before it was ready')));
-      child.once('error', reject);
-    });
-    ready.catch(() => {});
-    return { child, ready };
   }
 
-  private takeProcess(): { child: ChildProcess; ready: Promise<void> } {
+  private takeProcess(): CappedChild {
     const taken = this.spare ?? this.startProcess();
     this.spare = undefined;
     taken.child.ref();
@@ -215,19 +204,4 @@ export class DocumentParser {
       );
     });
   }
-}
-
-/**
- * The child's entry. The api runs from TypeScript sources through tsx (npm start, tests): then
- * the child loads tsx too; a build runs the compiled module with plain node.
- */
-function workerEntry(): { entry: string; execArgv: string[] } {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts'))
-    return { entry: fileURLToPath(new URL('./parse-document-worker.js', self)), execArgv: [] };
-  const tsxLoader = pathToFileURL(createRequire(self).resolve('tsx')).href;
-  return {
-    entry: fileURLToPath(new URL('./parse-document-worker.ts', self)),
-    execArgv: ['--import', tsxLoader],
-  };
 }

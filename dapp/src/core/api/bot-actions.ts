@@ -22,7 +22,7 @@ function fromApi(bot: ApiBot): Bot {
     model: bot.model,
     temperature: bot.temperature,
     welcomeMessage: bot.welcomeMessage,
-    fallbackMessage: bot.fallbackMessage ?? '',
+    fallbackMessage: bot.fallbackMessage,
     color: typeof bot.theme?.color === 'string' ? bot.theme.color : DEFAULT_COLOR,
     position: bot.position,
     allowedOrigins: bot.allowedOrigins,

@@ -1,10 +1,11 @@
+import type { CrawlReason } from '@privexbot/schema/errors';
 import type { DappConfig } from '../config.js';
 import { apiRequest } from './api-request.js';
 
-/** A skipped or failed URL of a crawl and why (`robots_disallowed`, `http_404`, …). */
+/** A skipped or failed URL of a crawl and why (`ROBOTS_DISALLOWED`, `HTTP_404`, …). */
 export interface CrawlProblem {
   url: string;
-  reason: string | null;
+  reason: CrawlReason;
   detail: string | null;
 }
 

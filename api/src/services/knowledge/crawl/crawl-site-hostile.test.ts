@@ -80,7 +80,7 @@ describe('crawlSite with hostile pages', () => {
   it('extracts off the event loop: a page nested 100,000 deep times out, the other pages are ingested', async () => {
     const { summary, maxLagMs, outcome, aboutText } = await crawl('/', { timeoutMs: 2000, maxMemoryMb: 512 });
     console.info(`event loop max lag while crawling a deep page: ${maxLagMs.toFixed(1)} ms`);
-    expect(outcome('/deep')).toBe('skipped:extract_timeout');
+    expect(outcome('/deep')).toBe('skipped:EXTRACT_TIMEOUT');
     expect(outcome('/')).toBe('fetched');
     expect(outcome('/about')).toBe('fetched');
     expect(aboutText).toContain('We answer questions about the product.');
@@ -95,7 +95,7 @@ describe('crawlSite with hostile pages', () => {
       maxMemoryMb: 48,
     });
     console.info(`event loop max lag while crawling a huge page: ${maxLagMs.toFixed(1)} ms`);
-    expect(outcome('/wide')).toBe('skipped:extract_too_large');
+    expect(outcome('/wide')).toBe('skipped:EXTRACT_TOO_LARGE');
     expect(outcome('/wide-home')).toBe('fetched');
     expect(aboutText).toContain('We answer questions about the product.');
     expect(summary.fetched).toBe(2);

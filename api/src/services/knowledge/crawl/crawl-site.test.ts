@@ -6,6 +6,7 @@ import {
   defaultCrawlLimits,
   type KnownPage,
 } from './crawl-site.js';
+import { HostPacer } from './host-pacer.js';
 import { startTestSite, type TestSite } from './test-support/test-site.js';
 
 let site: TestSite;
@@ -54,16 +55,16 @@ describe('crawlSite', () => {
       const event = byUrl.get(path);
       return event && 'reason' in event ? `${event.kind}:${event.reason}` : event?.kind;
     };
-    expect(reason('/private/secret')).toBe('skipped:robots_disallowed');
-    expect(reason('/files/manual.pdf')).toBe('skipped:not_html');
-    expect(reason('/missing')).toBe('failed:http_404');
-    expect(reason('/loop-a')).toBe('failed:redirect_loop');
+    expect(reason('/private/secret')).toBe('skipped:ROBOTS_DISALLOWED');
+    expect(reason('/files/manual.pdf')).toBe('skipped:NOT_HTML');
+    expect(reason('/missing')).toBe('failed:HTTP_404');
+    expect(reason('/loop-a')).toBe('failed:REDIRECT_LOOP');
     // A same-origin page redirecting to a private address: the SSRF guard refuses the hop.
-    expect(reason('/internal')).toBe('failed:blocked_address');
-    expect(reason('http://192.168.1.1/admin')).toBe('skipped:off_origin');
-    expect(reason('https://example.org/offsite')).toBe('skipped:off_origin');
-    expect(reason('https://example.org/sitemap.xml')).toBe('skipped:off_origin');
-    expect(reason('/sitemap-bomb.xml.gz')).toBe('failed:sitemap_too_large');
+    expect(reason('/internal')).toBe('failed:BLOCKED_ADDRESS');
+    expect(reason('http://192.168.1.1/admin')).toBe('skipped:OFF_ORIGIN');
+    expect(reason('https://example.org/offsite')).toBe('skipped:OFF_ORIGIN');
+    expect(reason('https://example.org/sitemap.xml')).toBe('skipped:OFF_ORIGIN');
+    expect(reason('/sitemap-bomb.xml.gz')).toBe('failed:SITEMAP_TOO_LARGE');
     expect(site.requests).not.toContain('/private/secret');
     expect(site.requests).not.toContain('/admin');
   });
@@ -104,14 +105,14 @@ describe('crawlSite', () => {
       },
     );
     expect(summary.fetched).toBe(0);
-    expect(events).toEqual([expect.objectContaining({ kind: 'failed', reason: 'blocked_address' })]);
+    expect(events).toEqual([expect.objectContaining({ kind: 'failed', reason: 'BLOCKED_ADDRESS' })]);
   });
 
   it('stops at max pages, max depth and the include/exclude patterns', async () => {
     const limited = await crawl(request({ limits: { ...defaultCrawlLimits, delayMs: 0, maxPages: 10 } }));
     expect(limited.summary.fetched).toBe(10);
     expect(
-      limited.events.filter((e) => e.kind === 'skipped' && e.reason === 'max_pages').length,
+      limited.events.filter((e) => e.kind === 'skipped' && e.reason === 'MAX_PAGES').length,
     ).toBeGreaterThan(30);
 
     const shallow = await crawl(
@@ -128,8 +129,8 @@ describe('crawlSite', () => {
       '/docs/page-2',
       '/docs/page-3',
     ]);
-    expect(shallow.byUrl.get('/docs/page-4')).toMatchObject({ kind: 'skipped', reason: 'max_depth' });
-    expect(shallow.byUrl.get('/blog/post-1')).toMatchObject({ kind: 'skipped', reason: 'outside_patterns' });
+    expect(shallow.byUrl.get('/docs/page-4')).toMatchObject({ kind: 'skipped', reason: 'MAX_DEPTH' });
+    expect(shallow.byUrl.get('/blog/post-1')).toMatchObject({ kind: 'skipped', reason: 'OUTSIDE_PATTERNS' });
 
     const patterned = await crawl(request({ include: ['/blog/*'], exclude: ['/blog/post-1*'] }));
     const paths = patterned.events
@@ -143,7 +144,7 @@ describe('crawlSite', () => {
     expect(paths).toContain('/');
     expect(patterned.byUrl.get('/blog/post-1')).toMatchObject({
       kind: 'skipped',
-      reason: 'outside_patterns',
+      reason: 'OUTSIDE_PATTERNS',
     });
   });
 
@@ -160,6 +161,33 @@ describe('crawlSite', () => {
     // robots.txt, the (missing) sitemap and 4 pages: 5 pauses of 100 ms at least.
     expect(summary.fetched).toBe(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+  });
+
+  it('keeps the delay per host across crawls sharing a pacer: back to back and at once', async () => {
+    const pacer = new HostPacer();
+    const docs = (startPage: number) =>
+      request({
+        startUrl: `${site.origin}/docs/page-${startPage}`,
+        sitemapUrl: `${site.origin}/none.xml`,
+        include: ['/docs/*'],
+        limits: { ...defaultCrawlLimits, delayMs: 150, maxDepth: 1 },
+      });
+    const crawlWith = (req: CrawlRequest) => crawlSite(req, policy, { onEvent: async () => {}, pacer });
+    const gapsOf = async (run: () => Promise<unknown>) => {
+      const from = site.requestTimes.length;
+      await run();
+      const times = site.requestTimes.slice(from);
+      expect(times.length).toBeGreaterThanOrEqual(8);
+      return times.slice(1).map((at, i) => at - (times[i] as number));
+    };
+    // The second crawl's robots.txt waits for the first crawl's last page (its own pacer would not).
+    const sequential = await gapsOf(async () => {
+      await crawlWith(docs(1));
+      await crawlWith(docs(10));
+    });
+    expect(Math.min(...sequential)).toBeGreaterThanOrEqual(148);
+    const together = await gapsOf(() => Promise.all([crawlWith(docs(5)), crawlWith(docs(15))]));
+    expect(Math.min(...together)).toBeGreaterThanOrEqual(148);
   });
 
   it('re-crawls with conditional GETs: unchanged pages come back as unchanged, with their links', async () => {

@@ -1,8 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
+import type { CrawlFailReason, CrawlSkipReason } from '@privexbot/schema/errors';
 import robotsParserModule from 'robots-parser';
-import { fetchPublicUrl, UrlFetchError, type UrlFetchPolicy } from '../../url-fetch/fetch-public-url.js';
+import {
+  fetchPublicUrl,
+  UrlFetchError,
+  type UrlFetchFailure,
+  type UrlFetchPolicy,
+} from '../../url-fetch/fetch-public-url.js';
 import type { ExtractedPage } from './extract-page.js';
+import { HostPacer } from './host-pacer.js';
 import { PageExtractError, PageExtractor, type PageExtractorSettings } from './page-extractor.js';
 
 export interface CrawlLimits {
@@ -45,37 +51,9 @@ export interface KnownPage {
   links: string[];
 }
 
-export type SkipReason =
-  | 'robots_disallowed'
-  | 'off_origin'
-  | 'outside_patterns'
-  | 'max_depth'
-  | 'max_pages'
-  | 'max_total_bytes'
-  | 'not_html'
-  | 'too_large'
-  | 'redirected_off_origin'
-  | 'duplicate_content'
-  | 'no_text'
-  /** Extraction overran its time or memory cap (a hostile or pathological page). */
-  | 'extract_timeout'
-  | 'extract_too_large'
-  /** Set by the store, not the crawler: the org's plan has no room for the page. */
-  | 'knowledge_storage';
-
-export type FailReason =
-  | 'http_404'
-  | 'http_error'
-  | 'redirect_loop'
-  | 'too_many_redirects'
-  | 'redirect_invalid'
-  | 'blocked_address'
-  | 'timeout'
-  | 'network_error'
-  | 'invalid_url'
-  | 'sitemap_too_large'
-  | 'sitemap_unreadable'
-  | 'extract_failed';
+/** Stable codes shared with storage and the dapp (`@privexbot/schema/errors`). */
+export type SkipReason = CrawlSkipReason;
+export type FailReason = CrawlFailReason;
 
 /** One URL's outcome; every URL found gets exactly one. */
 export type CrawlEvent =
@@ -100,6 +78,8 @@ export interface CrawlHooks {
   shouldStop?: () => boolean | Promise<boolean>;
   /** Caps of page extraction (default: defaultPageExtractorSettings). */
   extraction?: PageExtractorSettings;
+  /** Spaces requests per host across the process's crawls (default: this crawl's own). */
+  pacer?: HostPacer;
 }
 
 export interface CrawlSummary {
@@ -125,7 +105,8 @@ const MAX_CRAWL_DELAY_MS = 10_000;
  * Crawls one website: robots.txt first, then the sitemap(s) and the start URL, then
  * same-origin links breadth-first. Every request — robots.txt, each sitemap, each page and
  * each redirect hop — goes through `fetchPublicUrl`, the SSRF guard of URL ingestion. One
- * request at a time, `delayMs` apart. Nothing here touches the database: each URL's outcome is
+ * request at a time, `delayMs` apart (per host across crawls, with a shared `hooks.pacer`).
+ * Nothing here touches the database: each URL's outcome is
  * handed to `hooks.onEvent`, which stores it.
  */
 export async function crawlSite(
@@ -168,8 +149,8 @@ async function crawlWith(
   const queue: { url: string; depth: number }[] = [];
   const contentHashes = new Set<string>();
   let pagesRequested = 0;
-  let lastRequestAt = 0;
   let delayMs = limits.delayMs;
+  const pacer = hooks.pacer ?? new HostPacer();
 
   const emit = async (event: CrawlEvent) => {
     if (event.kind === 'fetched') summary.fetched++;
@@ -178,15 +159,7 @@ async function crawlWith(
     else summary.failed++;
     await hooks.onEvent(event);
   };
-  const politely = async <T>(run: () => Promise<T>): Promise<T> => {
-    const wait = lastRequestAt + delayMs - Date.now();
-    if (wait > 0) await sleep(wait);
-    try {
-      return await run();
-    } finally {
-      lastRequestAt = Date.now();
-    }
-  };
+  const politely = <T>(run: () => Promise<T>): Promise<T> => pacer.run(start.host, delayMs, run);
   const fetchOnce = (url: string, allowedContentTypes: string[], maxBytes: number, known?: KnownPage) =>
     politely(() =>
       fetchPublicUrl(url, {
@@ -207,7 +180,7 @@ async function crawlWith(
     robotsText = fetched.body.toString('utf8');
   } catch (error) {
     if (error instanceof UrlFetchError && error.reason === 'blocked_address') {
-      await emit({ kind: 'failed', url: request.startUrl, reason: 'blocked_address', detail: error.message });
+      await emit({ kind: 'failed', url: request.startUrl, reason: 'BLOCKED_ADDRESS', detail: error.message });
       summary.found++;
       return summary;
     }
@@ -231,12 +204,12 @@ async function crawlWith(
     if (seen.size >= limits.maxPages * 10) return;
     seen.add(key);
     summary.found++;
-    if (url.origin !== origin) return emit({ kind: 'skipped', url: key, reason: 'off_origin' });
+    if (url.origin !== origin) return emit({ kind: 'skipped', url: key, reason: 'OFF_ORIGIN' });
     if (key !== startKey && !matchesPatterns(url, include, exclude))
-      return emit({ kind: 'skipped', url: key, reason: 'outside_patterns' });
+      return emit({ kind: 'skipped', url: key, reason: 'OUTSIDE_PATTERNS' });
     if (robots.isDisallowed(key, ROBOTS_AGENT))
-      return emit({ kind: 'skipped', url: key, reason: 'robots_disallowed' });
-    if (depth > limits.maxDepth) return emit({ kind: 'skipped', url: key, reason: 'max_depth' });
+      return emit({ kind: 'skipped', url: key, reason: 'ROBOTS_DISALLOWED' });
+    if (depth > limits.maxDepth) return emit({ kind: 'skipped', url: key, reason: 'MAX_DEPTH' });
     queue.push({ url: key, depth });
   };
 
@@ -249,11 +222,11 @@ async function crawlWith(
   while (queue.length > 0) {
     const next = queue.shift() as { url: string; depth: number };
     if (pagesRequested >= limits.maxPages) {
-      await emit({ kind: 'skipped', url: next.url, reason: 'max_pages' });
+      await emit({ kind: 'skipped', url: next.url, reason: 'MAX_PAGES' });
       continue;
     }
     if (summary.bytes >= limits.maxTotalBytes) {
-      await emit({ kind: 'skipped', url: next.url, reason: 'max_total_bytes' });
+      await emit({ kind: 'skipped', url: next.url, reason: 'MAX_TOTAL_BYTES' });
       continue;
     }
     if (await hooks.shouldStop?.()) {
@@ -267,7 +240,7 @@ async function crawlWith(
       const fetched = await fetchOnce(next.url, HTML_TYPES, limits.maxPageBytes, known);
       summary.bytes += fetched.body.length;
       if (!sameOrigin(fetched.url, origin)) {
-        await emit({ kind: 'skipped', url: next.url, reason: 'redirected_off_origin', detail: fetched.url });
+        await emit({ kind: 'skipped', url: next.url, reason: 'REDIRECTED_OFF_ORIGIN', detail: fetched.url });
         continue;
       }
       if (fetched.notModified && known) {
@@ -281,7 +254,7 @@ async function crawlWith(
           if (!(error instanceof PageExtractError)) throw error;
           const { reason, message: detail } = error;
           await emit(
-            reason === 'extract_failed'
+            reason === 'EXTRACT_FAILED'
               ? { kind: 'failed', url: next.url, reason, detail }
               : { kind: 'skipped', url: next.url, reason, detail },
           );
@@ -289,10 +262,10 @@ async function crawlWith(
         }
         links = page.links;
         if (!page.text) {
-          await emit({ kind: 'skipped', url: next.url, reason: 'no_text' });
+          await emit({ kind: 'skipped', url: next.url, reason: 'NO_TEXT' });
         } else if (contentHashes.has(page.text)) {
           // The same page under a second URL (`/a` and `/a/index.html`): stored once.
-          await emit({ kind: 'skipped', url: next.url, reason: 'duplicate_content' });
+          await emit({ kind: 'skipped', url: next.url, reason: 'DUPLICATE_CONTENT' });
         } else {
           contentHashes.add(page.text);
           await emit({
@@ -343,7 +316,7 @@ async function crawlWith(
           if (sameOrigin(loc, origin)) pending.push(loc);
           else {
             summary.found++;
-            await emit({ kind: 'skipped', url: loc, reason: 'off_origin' });
+            await emit({ kind: 'skipped', url: loc, reason: 'OFF_ORIGIN' });
           }
         }
       } else pages.push(...locs);
@@ -353,7 +326,7 @@ async function crawlWith(
 }
 
 class SitemapError extends Error {
-  constructor(readonly reason: 'sitemap_too_large' | 'sitemap_unreadable') {
+  constructor(readonly reason: 'SITEMAP_TOO_LARGE' | 'SITEMAP_UNREADABLE') {
     super(reason);
   }
 }
@@ -368,26 +341,37 @@ function inflateSitemap(body: Buffer, maxBytes: number): string {
     return gunzipSync(body, { maxOutputLength: maxBytes }).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-      throw new SitemapError('sitemap_too_large');
-    throw new SitemapError('sitemap_unreadable');
+      throw new SitemapError('SITEMAP_TOO_LARGE');
+    throw new SitemapError('SITEMAP_UNREADABLE');
   }
 }
+
+/** The SSRF-guarded fetch's own failures (shared with URL ingestion) as the crawl's codes. */
+const fetchFailReasons = {
+  invalid_url: 'INVALID_URL',
+  blocked_address: 'BLOCKED_ADDRESS',
+  too_many_redirects: 'TOO_MANY_REDIRECTS',
+  redirect_loop: 'REDIRECT_LOOP',
+  redirect_invalid: 'REDIRECT_INVALID',
+  timeout: 'TIMEOUT',
+  network_error: 'NETWORK_ERROR',
+} as const satisfies Partial<Record<UrlFetchFailure, FailReason>>;
 
 function pageFailure(url: string, error: UrlFetchError): CrawlEvent {
   switch (error.reason) {
     case 'unsupported_content_type':
-      return { kind: 'skipped', url, reason: 'not_html', detail: error.message };
+      return { kind: 'skipped', url, reason: 'NOT_HTML', detail: error.message };
     case 'too_large':
-      return { kind: 'skipped', url, reason: 'too_large', detail: error.message };
+      return { kind: 'skipped', url, reason: 'TOO_LARGE', detail: error.message };
     case 'http_error':
       return {
         kind: 'failed',
         url,
-        reason: error.status === 404 ? 'http_404' : 'http_error',
+        reason: error.status === 404 ? 'HTTP_404' : 'HTTP_ERROR',
         detail: error.message,
       };
     default:
-      return { kind: 'failed', url, reason: error.reason, detail: error.message };
+      return { kind: 'failed', url, reason: fetchFailReasons[error.reason], detail: error.message };
   }
 }
 

@@ -1,13 +1,12 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { type CappedChild, startCappedChild } from '../start-capped-child.js';
 import type { ExtractedPage } from './extract-page.js';
 import type { ExtractReply, ExtractRequest } from './extract-page-worker.js';
 
 export interface PageExtractorSettings {
-  /** A page still being extracted after this long is given up: `extract_timeout`. */
+  /** A page still being extracted after this long is given up: `EXTRACT_TIMEOUT`. */
   timeoutMs: number;
-  /** Heap of the extracting process; a page that needs more is given up: `extract_too_large`. */
+  /** Heap of the extracting process; a page that needs more is given up: `EXTRACT_TOO_LARGE`. */
   maxMemoryMb: number;
 }
 
@@ -17,16 +16,11 @@ export const defaultPageExtractorSettings: PageExtractorSettings = { timeoutMs: 
 export class PageExtractError extends Error {
   override readonly name = 'PageExtractError';
   constructor(
-    readonly reason: 'extract_timeout' | 'extract_too_large' | 'extract_failed',
+    readonly reason: 'EXTRACT_TIMEOUT' | 'EXTRACT_TOO_LARGE' | 'EXTRACT_FAILED',
     message: string,
   ) {
     super(message);
   }
-}
-
-interface Running {
-  child: ChildProcess;
-  ready: Promise<void>;
 }
 
 /**
@@ -38,7 +32,7 @@ interface Running {
  * killed only when a page overruns a cap, and the next page starts a fresh one.
  */
 export class PageExtractor {
-  private running: Running | undefined;
+  private running: CappedChild | undefined;
   private nextId = 1;
 
   constructor(readonly settings: PageExtractorSettings = defaultPageExtractorSettings) {}
@@ -63,7 +57,7 @@ export class PageExtractor {
         () =>
           finish(
             () =>
-              reject(new PageExtractError('extract_timeout', `the page was not read within ${timeoutMs} ms`)),
+              reject(new PageExtractError('EXTRACT_TIMEOUT', `the page was not read within ${timeoutMs} ms`)),
             true,
           ),
         timeoutMs,
@@ -71,7 +65,7 @@ export class PageExtractor {
       const onMessage = (reply: ExtractReply | { ready: true }) => {
         if (!('id' in reply) || reply.id !== request.id) return;
         if ('page' in reply) finish(() => resolve(reply.page), false);
-        else finish(() => reject(new PageExtractError('extract_failed', reply.error)), false);
+        else finish(() => reject(new PageExtractError('EXTRACT_FAILED', reply.error)), false);
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
         finish(
@@ -80,10 +74,10 @@ export class PageExtractor {
               // V8 aborts a process that reaches its heap limit.
               signal === 'SIGABRT' || code === 134
                 ? new PageExtractError(
-                    'extract_too_large',
+                    'EXTRACT_TOO_LARGE',
                     `reading the page needs more than ${maxMemoryMb} MB`,
                   )
-                : new PageExtractError('extract_failed', 'the extracting process ended'),
+                : new PageExtractError('EXTRACT_FAILED', 'the extracting process ended'),
             ),
           true,
         );
@@ -95,7 +89,7 @@ export class PageExtractor {
         },
         () =>
           finish(
-            () => reject(new PageExtractError('extract_failed', 'the extracting process did not start')),
+            () => reject(new PageExtractError('EXTRACT_FAILED', 'the extracting process did not start')),
             true,
           ),
       );
@@ -111,37 +105,17 @@ export class PageExtractor {
     if (this.running?.child === child) this.running = undefined;
   }
 
-  private process(): Running {
+  private process(): CappedChild {
     if (this.running) return this.running;
-    const { entry, execArgv } = workerEntry();
-    const child = fork(entry, [], {
-      execArgv: [...execArgv, `--max-old-space-size=${this.settings.maxMemoryMb}`],
-      serialization: 'advanced',
-      // The extractor's own output (V8's out-of-memory report) is not the api's log.
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    const { child, ready } = startCappedChild({
+      worker: new URL('./extract-page-worker.js', import.meta.url),
+      maxMemoryMb: this.settings.maxMemoryMb,
+      what: 'extracting',
     });
-    const ready = new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', () => reject(new Error('the extracting process ended before it was ready')));
-      child.once('error', reject);
-    });
-    ready.catch(() => {});
     child.once('exit', () => {
       if (this.running?.child === child) this.running = undefined;
     });
     this.running = { child, ready };
     return this.running;
   }
-}
-
-/** The child's entry: through tsx when the api runs from its TypeScript sources, as DocumentParser's. */
-function workerEntry(): { entry: string; execArgv: string[] } {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts'))
-    return { entry: fileURLToPath(new URL('./extract-page-worker.js', self)), execArgv: [] };
-  const tsxLoader = pathToFileURL(createRequire(self).resolve('tsx')).href;
-  return {
-    entry: fileURLToPath(new URL('./extract-page-worker.ts', self)),
-    execArgv: ['--import', tsxLoader],
-  };
 }

@@ -1,25 +1,42 @@
 import { createHash } from 'node:crypto';
-import type { Database } from '../../../db/prisma.js';
+import type { CrawlReason } from '@privexbot/schema/errors';
+import { type Database, Prisma } from '../../../db/prisma.js';
 import type { CachedPlanQuotas } from '../../quotas/cached-plan-quotas.js';
 import type { UrlFetchPolicy } from '../../url-fetch/fetch-public-url.js';
 import { type CrawlEvent, crawlSite, type KnownPage } from './crawl-site.js';
+import type { HostPacer } from './host-pacer.js';
 import { crawlSettingsSchema } from './website-input.js';
 
 export interface ClaimedCrawl {
   id: string;
   sourceId: string;
+  orgId: string;
 }
 
 /**
+ * The politeness key of a website: its start URL's host with port (robots.txt and its
+ * Crawl-delay are per origin), lowercase, as SQL over `Source."crawlSettings"`.
+ */
+const crawlHost = (source: Prisma.Sql) =>
+  Prisma.sql`lower(substring(${source}."crawlSettings"->>'startUrl' from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#]*)'))`;
+
+/**
  * Queues the crawls whose schedule is due (one statement: a website with a crawl queued or
- * running gets none, and its next time moves one interval on), then leases the oldest queued
- * crawl, or a running one whose worker went silent for `staleAfterMs`.
+ * running gets none, and its next time moves one interval on), then leases one crawl: queued,
+ * or running whose worker went silent for `staleAfterMs`.
+ *
+ * Which one is fair across orgs and polite across websites: never a crawl of a host another
+ * live crawl (any api process) is reading, since two crawls of one host at once would halve its
+ * politeness delay; never one of an org in `fullOrgs` (this process's cap per org); first the
+ * org with the fewest live crawls, then the oldest. The choice and the lease are one
+ * transaction under an advisory lock, so two processes never both start the same host.
  */
 export async function claimCrawlRun(options: {
   db: Database;
   workerId: string;
   now: Date;
   staleAfterMs: number;
+  fullOrgs?: readonly string[];
 }): Promise<ClaimedCrawl | null> {
   const { db, workerId, now } = options;
   await db.$executeRaw`
@@ -31,27 +48,40 @@ export async function claimCrawlRun(options: {
     INSERT INTO "CrawlRun" (id, "sourceId", "createdAt", "updatedAt")
     SELECT gen_random_uuid(), id, ${now}, ${now} FROM due`;
   const staleBefore = new Date(now.getTime() - options.staleAfterMs);
-  const rows = await db.$queryRaw<ClaimedCrawl[]>`
-    UPDATE "CrawlRun" SET status = 'running', "lockedBy" = ${workerId}, "lockedAt" = ${now},
-      "startedAt" = coalesce("startedAt", ${now}), "updatedAt" = ${now}
-    WHERE id = (
-      SELECT id FROM "CrawlRun"
-      WHERE status = 'queued' OR (status = 'running' AND "lockedAt" < ${staleBefore})
-      ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING id::text, "sourceId"::text`;
+  const fullOrgs = [...(options.fullOrgs ?? [])];
+  const rows = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('crawl:claim'))`;
+    return tx.$queryRaw<ClaimedCrawl[]>`
+      WITH live AS (
+        SELECT b."orgId", ${crawlHost(Prisma.sql`s`)} AS host
+        FROM "CrawlRun" r JOIN "Source" s ON s.id = r."sourceId" JOIN "Bot" b ON b.id = s."botId"
+        WHERE r.status = 'running' AND r."lockedAt" >= ${staleBefore}),
+      picked AS (
+        SELECT r.id FROM "CrawlRun" r JOIN "Source" s ON s.id = r."sourceId" JOIN "Bot" b ON b.id = s."botId"
+        WHERE (r.status = 'queued' OR (r.status = 'running' AND r."lockedAt" < ${staleBefore}))
+          AND NOT (b."orgId" = ANY(${fullOrgs}::text[]))
+          AND ${crawlHost(Prisma.sql`s`)} NOT IN (SELECT host FROM live WHERE host IS NOT NULL)
+        ORDER BY (SELECT count(*) FROM live WHERE live."orgId" = b."orgId"), r."createdAt"
+        LIMIT 1 FOR UPDATE OF r SKIP LOCKED)
+      UPDATE "CrawlRun" c SET status = 'running', "lockedBy" = ${workerId}, "lockedAt" = ${now},
+        "startedAt" = coalesce(c."startedAt", ${now}), "updatedAt" = ${now}
+      FROM picked, "Source" s, "Bot" b
+      WHERE c.id = picked.id AND s.id = c."sourceId" AND b.id = s."botId"
+      RETURNING c.id::text, c."sourceId"::text, b."orgId"`;
+  });
   return rows[0] ?? null;
 }
 
 /** Outcomes after which a page's stored chunks leave the knowledge: the page is gone or not wanted. */
-const REMOVES_PAGE = new Set([
-  'http_404',
-  'robots_disallowed',
-  'outside_patterns',
-  'redirected_off_origin',
-  'not_html',
-  'no_text',
-  'duplicate_content',
-  'blocked_address',
+const REMOVES_PAGE: ReadonlySet<CrawlReason> = new Set<CrawlReason>([
+  'HTTP_404',
+  'ROBOTS_DISALLOWED',
+  'OUTSIDE_PATTERNS',
+  'REDIRECTED_OFF_ORIGIN',
+  'NOT_HTML',
+  'NO_TEXT',
+  'DUPLICATE_CONTENT',
+  'BLOCKED_ADDRESS',
 ]);
 
 class LostLease extends Error {}
@@ -72,6 +102,8 @@ export async function runCrawl(options: {
   fetchPolicy: Pick<UrlFetchPolicy, 'timeoutMs' | 'allowLoopback' | 'lookup'>;
   clock: () => Date;
   signal: AbortSignal;
+  /** The process's per-host spacing of requests, shared by its crawls. */
+  pacer: HostPacer;
   /** New chunks are waiting for vectors: the ingestion queue should look. */
   onChunksQueued: () => void;
 }): Promise<'done' | 'cancelled' | 'failed' | 'released' | 'lost'> {
@@ -150,7 +182,7 @@ export async function runCrawl(options: {
         return store({
           kind: 'skipped',
           url: event.url,
-          reason: 'knowledge_storage',
+          reason: 'KNOWLEDGE_STORAGE',
           detail: `the plan allows ${storageLimit} bytes of knowledge`,
         });
       }
@@ -226,6 +258,7 @@ export async function runCrawl(options: {
       options.fetchPolicy,
       {
         known,
+        pacer: options.pacer,
         onEvent: store,
         shouldStop: async () => {
           if (options.signal.aborted) return true;

@@ -1,3 +1,9 @@
+import {
+  type CrawlFailReason,
+  type CrawlSkipReason,
+  crawlFailReasons,
+  crawlSkipReasons,
+} from '@privexbot/schema/errors';
 import { z } from 'zod';
 import type { Database } from '../../../db/prisma.js';
 import type { CrawlRun, Source } from '../../../generated/prisma/client.js';
@@ -38,12 +44,15 @@ export const websiteViewSchema = z.object({
   pagesStored: z.number(),
   bytes: z.number(),
   crawl: crawlRunViewSchema.nullable(),
-  /** The latest crawl's skipped and failed URLs with their reasons (at most 100 each). */
+  /**
+   * The latest crawl's skipped and failed URLs (at most 100 each), each with its stable reason
+   * code (`crawlSkipReasons`, `crawlFailReasons`; the column accepts no other value).
+   */
   skipped: z.array(
-    z.object({ url: z.string(), reason: z.string().nullable(), detail: z.string().nullable() }),
+    z.object({ url: z.string(), reason: z.enum(crawlSkipReasons), detail: z.string().nullable() }),
   ),
   failed: z.array(
-    z.object({ url: z.string(), reason: z.string().nullable(), detail: z.string().nullable() }),
+    z.object({ url: z.string(), reason: z.enum(crawlFailReasons), detail: z.string().nullable() }),
   ),
 });
 export type WebsiteView = z.infer<typeof websiteViewSchema>;
@@ -95,8 +104,11 @@ export async function websiteView(db: Database, source: Source): Promise<Website
           AND "lastRunId" = (SELECT id FROM "CrawlRun" WHERE "sourceId" = ${source.id}::uuid ORDER BY "createdAt" DESC LIMIT 1)
       ) AS listed WHERE n <= ${PROBLEMS_SHOWN} ORDER BY url`,
   ]);
-  const pick = (outcome: string) =>
-    problems.filter((p) => p.outcome === outcome).map(({ url, reason, detail }) => ({ url, reason, detail }));
+  // A skipped or failed page always has its reason (run-crawl writes them together).
+  const pick = <R extends CrawlSkipReason | CrawlFailReason>(outcome: 'skipped' | 'failed') =>
+    problems
+      .filter((p) => p.outcome === outcome)
+      .map(({ url, reason, detail }) => ({ url, reason: reason as R, detail }));
   return {
     id: source.id,
     botId: source.botId,
@@ -109,7 +121,7 @@ export async function websiteView(db: Database, source: Source): Promise<Website
     pagesStored,
     bytes: source.bytes,
     crawl: run ? crawlRunView(run) : null,
-    skipped: pick('skipped'),
-    failed: pick('failed'),
+    skipped: pick<CrawlSkipReason>('skipped'),
+    failed: pick<CrawlFailReason>('failed'),
   };
 }

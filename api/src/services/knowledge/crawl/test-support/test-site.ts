@@ -17,6 +17,8 @@ export interface TestSite {
   pagePaths: string[];
   /** Requests served, by path (politeness and conditional-GET assertions). */
   requests: string[];
+  /** When each of `requests` arrived (`Date.now()`, same order). */
+  requestTimes: number[];
   setPage(path: string, body: string): void;
   removePage(path: string): void;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ const GUIDES = 10;
 export async function startTestSite(): Promise<TestSite> {
   const pages = new Map<string, string>();
   const requests: string[] = [];
+  const requestTimes: number[] = [];
   let origin = '';
   const bomb = gzipBomb();
 
@@ -97,6 +100,7 @@ ${n < DOCS ? `<p><a href="/docs/page-${n + 1}">next</a></p>` : ''}</article>`,
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://site').pathname;
     requests.push(path);
+    requestTimes.push(Date.now());
     const send = (
       status: number,
       type: string,
@@ -155,6 +159,7 @@ ${n < DOCS ? `<p><a href="/docs/page-${n + 1}">next</a></p>` : ''}</article>`,
     origin,
     pagePaths,
     requests,
+    requestTimes,
     setPage: (path, body) =>
       pages.set(path, path.startsWith('/docs/') ? docPage(Number(path.split('-')[1]), body) : body),
     removePage: (path) => pages.delete(path),

@@ -36,7 +36,7 @@ export function artifactPath(contract: ContractName, target: WasmTarget): string
   return join(artifactsDir, `${contract}.${target}.wasm`);
 }
 
-interface Toolchain {
+export interface Toolchain {
   kind: 'debian-rustc-web' | 'rustup';
   cargo: string;
   version: string;
@@ -68,7 +68,7 @@ function has(cmd: string, args: string[] = ['--version']): boolean {
   }
 }
 
-function detectToolchain(): Toolchain {
+export function detectToolchain(): Toolchain {
   const targetDir = process.env.PRIVEXBOT_WASM_TARGET_DIR ?? join(cacheDir, 'wasm-target');
   const rustupHasWasm = (() => {
     try {

@@ -9,6 +9,7 @@
  *   POST /clock                  signed envelope to `devnet:clock`, msg { advance: { seconds?, blocks? } }
  *   POST /upload                 signed envelope to `devnet:wasm`, msg { store_code: { checksum } }, plus `wasm` (base64)
  *   POST /instantiate            signed envelope to `devnet:wasm`, msg { instantiate: { code_id, msg, label, admin? } }
+ *   POST /migrate                signed envelope to `devnet:wasm`, msg { migrate: { contract, code_id, msg } } (the contract's admin only)
  * Errors: 4xx with { error: { code, message, details?, requestId } }; codes are ChainErrorCode.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -27,6 +28,7 @@ import {
   NotFoundError,
   type SignedDevnetTx,
   type TxResult,
+  UnauthorizedError,
 } from '@privexbot/schema/chain';
 import { z } from 'zod';
 import type { Deployment } from './deploy-contracts.js';
@@ -71,6 +73,15 @@ const instantiateMsgSchema = z.object({
       msg: z.record(z.string(), z.unknown()),
       label: z.string().min(1).max(128),
       admin: z.string().min(1).max(128).optional(),
+    })
+    .strict(),
+});
+const migrateMsgSchema = z.object({
+  migrate: z
+    .object({
+      contract: z.string().min(1).max(128),
+      code_id: z.number().int().positive(),
+      msg: z.record(z.string(), z.unknown()),
     })
     .strict(),
 });
@@ -174,6 +185,7 @@ const signedRoutes = new Map<string, string | undefined>([
   ['/clock', DEVNET_CLOCK],
   ['/upload', DEVNET_WASM],
   ['/instantiate', DEVNET_WASM],
+  ['/migrate', DEVNET_WASM],
 ]);
 
 /** The wasm beside an upload envelope; it must be wasm and match the signed checksum. */
@@ -242,6 +254,16 @@ function runSigned(
         });
         extra = { address: result.contractAddress };
         events = toTxEvents(result.events);
+      } else if (path === '/migrate') {
+        const parsed = migrateMsgSchema.safeParse(signed.tx.msg);
+        if (!parsed.success)
+          throw invalid('msg must be { migrate: { contract, code_id, msg } }', parsed.error);
+        const { contract, code_id, msg } = parsed.data.migrate;
+        if (!chain.hasContract(contract)) throw new NotFoundError(`contract ${contract} not found`);
+        if (!chain.hasCode(code_id)) throw new NotFoundError(`code ${code_id} not found`);
+        // cw-simulate refuses anyone but the contract's admin ("unauthorized: can not migrate")
+        const result = await chain.client.migrate(signed.signer, contract, code_id, msg, 'auto');
+        events = toTxEvents(result.events);
       } else {
         const parsed = clockMsgSchema.safeParse(signed.tx.msg);
         if (!parsed.success) throw invalid('msg must be { advance: { seconds?, blocks? } }', parsed.error);
@@ -289,6 +311,7 @@ function classifySimulatorError(error: unknown): ChainError {
   if (error instanceof ChainError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/^Sender \S+ has \d+ \S+, needs \d+/.test(message)) return new InsufficientFundsError(message);
+  if (/^unauthorized/.test(message)) return new UnauthorizedError(message);
   if (/^contract \S+ not found/.test(message) || /code.*not found|no such code/i.test(message)) {
     return new NotFoundError(message);
   }

@@ -62,6 +62,9 @@ function recordingChain() {
     query: async () => ({}) as never,
     sendToken: async () => tx(),
     waitForTx: async () => tx(),
+    migrate: async () => {
+      throw new Error('a deploy instantiates; it never migrates');
+    },
   };
   return { chain, uploads, instantiations, executions };
 }

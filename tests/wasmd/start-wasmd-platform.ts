@@ -13,7 +13,7 @@ import {
 import { startWasmdChain, type WasmdChain } from '../../scripts/wasmd/start-wasmd-chain.js';
 
 export const COSMJS_HD_PATH = "m/44'/118'/0'/0/0";
-const artifactsDir =
+export const artifactsDir =
   process.env.PRIVEXBOT_ARTIFACTS_DIR ?? fileURLToPath(new URL('../../contracts/artifacts', import.meta.url));
 
 export interface WasmdTestPlatform extends WasmdPlatform {

@@ -60,6 +60,7 @@ export async function reachableRelayerChain(
     sendToken: async (...args) => (await connect()).sendToken(...args),
     upload: async (...args) => (await connect()).upload(...args),
     instantiate: async (...args) => (await connect()).instantiate(...args),
+    migrate: async (...args) => (await connect()).migrate(...args),
     waitForTx: async (...args) => (await connect()).waitForTx(...args),
   };
   return { client, address };

@@ -81,6 +81,16 @@ export interface InstantiateResult {
   txHash: string;
 }
 
+export interface MigrateParams {
+  contract: string;
+  /** the new code */
+  codeId: number;
+  /** the new code's hash; required on Secret Network, ignored elsewhere */
+  codeHash?: string;
+  /** the new code's `migrate` message */
+  msg: object;
+}
+
 export interface ChainClient {
   readonly chainId: string;
   /** the signer's address; undefined for a read-only client */
@@ -99,6 +109,11 @@ export interface ChainClient {
   /** Stores contract code (deploy scripts). */
   upload(wasm: Uint8Array): Promise<UploadResult>;
   instantiate(params: InstantiateParams): Promise<InstantiateResult>;
+  /**
+   * Moves a contract onto new code (its `migrate` entry point runs). Only the contract's chain
+   * admin, set at instantiation, may: anyone else is refused with UnauthorizedError.
+   */
+  migrate(params: MigrateParams): Promise<TxResult>;
   /** Resolves once the transaction is in a block; rejects with TimeoutError after `timeoutMs`. */
   waitForTx(txHash: string, options?: WaitForTxOptions): Promise<TxResult>;
 }

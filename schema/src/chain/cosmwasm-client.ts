@@ -9,6 +9,7 @@ import {
   type IndexedTx,
   type MsgExecuteContractEncodeObject,
   type MsgInstantiateContractEncodeObject,
+  type MsgMigrateContractEncodeObject,
   type MsgStoreCodeEncodeObject,
   SigningCosmWasmClient,
 } from '@cosmjs/cosmwasm-stargate';
@@ -25,6 +26,7 @@ import type {
   ExecuteOptions,
   InstantiateParams,
   InstantiateResult,
+  MigrateParams,
   QueryAuth,
   TokenSendParams,
   TxResult,
@@ -126,21 +128,28 @@ export async function connectCosmWasm(options: CosmWasmClientOptions): Promise<C
     return { signer: writer, sender: address, price: gasPrice };
   }
 
-  async function execute(contract: string, msg: object, execute: ExecuteOptions = {}): Promise<TxResult> {
-    const { signer: signingClient, sender, price } = signing(`execute on ${contract}`);
-    const message = buildExecuteMessage({
-      sender,
-      contract,
-      msg,
-      ...(execute.funds ? { funds: execute.funds } : {}),
-    });
-    const memo = execute.memo ?? '';
+  /** One message, its fee from a simulation; a refusal in the block is thrown as a ChainError. */
+  async function broadcast(
+    action: string,
+    build: (sender: string) => MsgExecuteContractEncodeObject | MsgMigrateContractEncodeObject,
+    memo = '',
+  ): Promise<TxResult> {
+    const { signer: signingClient, sender, price } = signing(action);
+    const message = build(sender);
     const response = await guard(async () => {
       const fee = feeFor(await signingClient.simulate(sender, [message], memo), price);
       return signingClient.signAndBroadcast(sender, [message], fee, memo);
     });
     return toTxResult(response);
   }
+
+  const execute = (contract: string, msg: object, execute: ExecuteOptions = {}): Promise<TxResult> =>
+    broadcast(
+      `execute on ${contract}`,
+      (sender) =>
+        buildExecuteMessage({ sender, contract, msg, ...(execute.funds ? { funds: execute.funds } : {}) }),
+      execute.memo ?? '',
+    );
 
   const client: ChainClient = {
     chainId,
@@ -195,6 +204,16 @@ export async function connectCosmWasm(options: CosmWasmClientOptions): Promise<C
       });
       return { address: result.contractAddress, txHash: result.transactionHash };
     },
+    migrate: (params: MigrateParams) =>
+      broadcast(`migrate ${params.contract}`, (sender) => ({
+        typeUrl: '/cosmwasm.wasm.v1.MsgMigrateContract',
+        value: {
+          sender,
+          contract: params.contract,
+          codeId: BigInt(params.codeId),
+          msg: toUtf8(JSON.stringify(params.msg)),
+        },
+      })),
     sendToken: (params: TokenSendParams) =>
       execute(params.token, cw20SendMsg(params), params.memo ? { memo: params.memo } : {}),
     async waitForTx(txHash: string, wait: WaitForTxOptions = {}) {

@@ -12,6 +12,7 @@ import type {
   ExecuteOptions,
   InstantiateParams,
   InstantiateResult,
+  MigrateParams,
   QueryAuth,
   TokenSendParams,
   TxResult,
@@ -131,6 +132,10 @@ export async function connectDevnet(options: DevnetClientOptions): Promise<Devne
       );
       return { address: result.address, txHash: result.txHash };
     },
+    migrate: (params: MigrateParams) =>
+      submit('/migrate', DEVNET_WASM, {
+        migrate: { contract: params.contract, code_id: params.codeId, msg: params.msg },
+      }),
     faucet: (amounts) => submit('/faucet', DEVNET_FAUCET, { faucet: amounts }),
     advanceTime: (params) => submit('/clock', DEVNET_CLOCK, { advance: params }),
     async waitForTx(txHash: string, wait: WaitForTxOptions = {}) {

@@ -22,6 +22,7 @@ import type {
   ExecuteOptions,
   InstantiateParams,
   InstantiateResult,
+  MigrateParams,
   QueryAuth,
   TokenSendParams,
   TxResult,
@@ -157,6 +158,15 @@ export function connectSecret(
     return toTxResult(response);
   }
 
+  /** The code's hash as Secret Network wants it: the one given, or the chain's. */
+  async function hashOfCode(codeId: number, given: string | undefined): Promise<string> {
+    if (given) return normalizeCodeHash(given);
+    const { code_hash } = await guard(() =>
+      secret.query.compute.codeHashByCodeId({ code_id: String(codeId) }),
+    );
+    return normalizeCodeHash(code_hash ?? '');
+  }
+
   function requireAddress(action: string): string {
     if (!address) throw new SignerRequiredError(action);
     return address;
@@ -181,12 +191,7 @@ export function connectSecret(
     },
     async instantiate(params: InstantiateParams): Promise<InstantiateResult> {
       const sender = requireAddress('instantiate');
-      const hash = params.codeHash
-        ? normalizeCodeHash(params.codeHash)
-        : normalizeCodeHash(
-            (await guard(() => secret.query.compute.codeHashByCodeId({ code_id: String(params.codeId) })))
-              .code_hash ?? '',
-          );
+      const hash = await hashOfCode(params.codeId, params.codeHash);
       const response = await guard(() =>
         secret.tx.compute.instantiateContract(
           {
@@ -206,6 +211,25 @@ export function connectSecret(
       if (!contract) throw new ContractError('the instantiation returned no contract_address');
       codeHashes.set(contract, hash);
       return { address: contract, txHash: tx.txHash };
+    },
+    async migrate(params: MigrateParams): Promise<TxResult> {
+      const sender = requireAddress(`migrate ${params.contract}`);
+      const hash = await hashOfCode(params.codeId, params.codeHash);
+      const response = await guard(() =>
+        secret.tx.compute.migrateContract(
+          {
+            sender,
+            contract_address: params.contract,
+            code_id: params.codeId,
+            code_hash: hash,
+            msg: params.msg,
+          },
+          { gasLimit: options.gasLimit ?? 500_000, ...feeOptions },
+        ),
+      );
+      // later calls must be encrypted for the new code
+      codeHashes.set(params.contract, hash);
+      return toTxResult(response);
     },
     async nativeBalance(owner: string, denom = NATIVE_DENOM): Promise<Coin> {
       const { balance } = await guard(() => secret.query.bank.balance({ address: owner, denom }));

@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChainClient, QueryPermit } from '../chain-client.js';
-import { ChainError, ContractError, NotFoundError, SignerRequiredError } from '../errors.js';
+import {
+  ChainError,
+  ContractError,
+  NotFoundError,
+  SignerRequiredError,
+  UnauthorizedError,
+} from '../errors.js';
 
 export interface ChainClientSuiteContext {
   /** a funded signer holding payment tokens */
@@ -153,6 +159,33 @@ export function runChainClientSuite(
       });
       expect(await readOnly.tokenBalance(address, payer.address as string)).toBe('77');
       await expect(readOnly.upload(cw20Wasm)).rejects.toBeInstanceOf(SignerRequiredError);
+    });
+
+    it('migrates a contract onto new code for its admin only, keeping its state', async () => {
+      const { payer, other, readOnly, cw20Wasm } = await context();
+      const first = await payer.upload(cw20Wasm);
+      const { address } = await payer.instantiate({
+        codeId: first.codeId,
+        codeHash: first.codeHash,
+        label: 'suite migrating token',
+        admin: payer.address as string,
+        msg: {
+          name: 'Suite Token',
+          symbol: 'MIGR',
+          decimals: 6,
+          initial_balances: [{ address: payer.address, amount: '42' }],
+        },
+      });
+      const next = await payer.upload(cw20Wasm);
+      expect(next.codeId).not.toBe(first.codeId);
+      const migration = { contract: address, codeId: next.codeId, codeHash: next.codeHash, msg: {} };
+      const refused = await other.migrate(migration).catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(UnauthorizedError);
+      await expect(readOnly.migrate(migration)).rejects.toBeInstanceOf(SignerRequiredError);
+      const tx = await payer.migrate(migration);
+      expect(tx.txHash).toMatch(/\S/);
+      expect((await readOnly.waitForTx(tx.txHash, { timeoutMs: 10_000 })).txHash).toBe(tx.txHash);
+      expect(await readOnly.tokenBalance(address, payer.address as string)).toBe('42');
     });
 
     it('waitForTx times out for an unknown hash', async () => {

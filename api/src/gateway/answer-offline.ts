@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatRequest } from './chat-request.js';
+import type { SentenceScorer } from './sentence-scorers.js';
 import type { StreamAnswer } from './stream-answer.js';
 
 export const OFFLINE_MODEL = 'offline-extractive';
@@ -10,18 +11,16 @@ export const OFFLINE_MODEL = 'offline-extractive';
  */
 export const OFFLINE_NOTHING_FOUND = 'I could not find an answer to that in what I know.';
 
-const STOPWORDS = new Set(
-  'a an and are as at be by can do does for from has have how i in is it its me my of on or our so that the their them then there these this to was we what when where which who why will with you your'.split(
-    ' ',
-  ),
-);
 const MAX_SENTENCES = 3;
-/** A quoted sentence holds at least this share of the question's content words. */
-const MIN_RELEVANCE = 0.34;
-/** ...and at least this share of the best sentence's: a weak neighbour is not an answer. */
-const RELATIVE_RELEVANCE = 0.5;
 /** List items quoted after a chosen lead-in ("We accept:"): a list is quoted whole, up to this. */
 const MAX_LIST_ITEMS = 10;
+/**
+ * Sentences scored per question: the model takes a few milliseconds a sentence, and 50
+ * passages of 20,000 characters must not hold an answer for minutes.
+ */
+const MAX_SCORED_UNITS = 120;
+/** Longer "sentences" are minified code, tables or data, not something to read out. */
+const MAX_UNIT_CHARS = 1000;
 /**
  * The pace of an offline answer, about a hosted model's (40 words a second). Sent as fast as
  * the loop can go, a whole answer left in a few milliseconds and reached the browser in one to
@@ -29,53 +28,95 @@ const MAX_LIST_ITEMS = 10;
  */
 export const OFFLINE_WORD_DELAY_MS = 25;
 
-/**
- * The answerer used when no upstream is configured: extractive, no model at all. It picks the
- * passage sentences and list items that hold the largest share of the last user message's
- * words, keeps their original order, and streams them word by word at a model's pace; when
- * none holds enough, it says the bot's fallback message.
- */
-export const answerOffline: StreamAnswer = async function* (request, signal) {
-  const words = composeOfflineAnswer(request).match(/\S+\s*/g) ?? [];
-  // max_tokens bounds the answer as it would a model's (a word is at least one token).
-  for (const [index, token] of words.slice(0, request.max_tokens ?? words.length).entries()) {
-    if (index > 0) await sleep(OFFLINE_WORD_DELAY_MS, undefined, { signal }).catch(() => {});
-    if (signal.aborted) return undefined;
-    yield token;
-  }
-  return undefined; // the caller counts tokens itself
-};
+/** An offline answer and the passages (indexes into the request's) it quotes. */
+export interface OfflineAnswer {
+  text: string;
+  cited: number[];
+}
 
-export function composeOfflineAnswer(request: ChatRequest): string {
+/**
+ * The answerer used when no upstream is configured: extractive, no language model. It picks
+ * the passage sentences and list items closest to the last user message (`scorer`: the
+ * sentence model, or shared words where it is not installed), keeps their original order, and
+ * streams them word by word at a model's pace; when none is close enough, it says the bot's
+ * fallback message. It ends with the passages it quoted, so only they are cited.
+ */
+export function createOfflineAnswerer(scorer: SentenceScorer): StreamAnswer {
+  return async function* answerOffline(request, signal) {
+    const answer = await composeOfflineAnswer(request, scorer, signal);
+    const words = answer.text.match(/\S+\s*/g) ?? [];
+    // max_tokens bounds the answer as it would a model's (a word is at least one token).
+    for (const [index, token] of words.slice(0, request.max_tokens ?? words.length).entries()) {
+      if (index > 0) await sleep(OFFLINE_WORD_DELAY_MS, undefined, { signal }).catch(() => {});
+      if (signal.aborted) return undefined;
+      yield token;
+    }
+    return { cited: answer.cited }; // the caller counts tokens itself
+  };
+}
+
+export async function composeOfflineAnswer(
+  request: ChatRequest,
+  scorer: SentenceScorer,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<OfflineAnswer> {
   const question = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-  const questionWords = new Set(words(question));
   const candidates = (request.passages ?? []).flatMap((passage, passageIndex) =>
     quotableUnits(passage.text).map((unit, unitIndex) => ({
       ...unit,
       passageIndex,
       source: passage.source,
       order: passageIndex * 10_000 + unitIndex,
-      score: relevance(questionWords, unit.text),
+      score: 0,
     })),
   );
-  const top = Math.max(0, ...candidates.map((c) => c.score));
-  const chosen = candidates
-    // Below the floor a sentence shares only an incidental word with the question: quoting it
-    // (and citing its passage) would answer something else.
-    .filter((c) => c.score >= MIN_RELEVANCE && c.score >= top * RELATIVE_RELEVANCE)
+  const scored = fairShare(candidates.filter((c) => c.text.length <= MAX_UNIT_CHARS));
+  const scores = question.trim()
+    ? await scorer.score(
+        question,
+        scored.map((c) => c.text),
+        signal,
+      )
+    : [];
+  scored.forEach((c, i) => {
+    c.score = scores[i] ?? 0;
+  });
+  const top = Math.max(0, ...scored.map((c) => c.score));
+  const chosen = scored
+    // Below the floor a sentence is about something else: quoting it (and citing its passage)
+    // would answer another question.
+    .filter((c) => scorer.accepts(c.score, top))
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .slice(0, MAX_SENTENCES);
   const best = withTheirLists(chosen, candidates).sort((a, b) => a.order - b.order);
-  if (best.length === 0) return request.fallback_message ?? OFFLINE_NOTHING_FOUND;
-  let answer = '';
+  if (best.length === 0) return { text: request.fallback_message ?? OFFLINE_NOTHING_FOUND, cited: [] };
+  let text = '';
   best.forEach((unit, i) => {
     const next = best[i + 1];
     // A passage's source is cited once, after the last thing quoted from it in a row.
     const cite = unit.source && next?.passageIndex !== unit.passageIndex ? ` [${unit.source}]` : '';
     const separator = i === 0 ? '' : unit.listItem || best[i - 1]?.listItem ? '\n' : ' ';
-    answer += `${separator}${unit.listItem ? '- ' : ''}${unit.text}${cite}`;
+    text += `${separator}${unit.listItem ? '- ' : ''}${unit.text}${cite}`;
   });
-  return answer;
+  return { text, cited: [...new Set(best.map((u) => u.passageIndex))].sort((a, b) => a - b) };
+}
+
+/**
+ * At most MAX_SCORED_UNITS candidates, taken in turns from each passage (its first sentence,
+ * then each one's second, ...): one long passage cannot crowd out the others' sentences.
+ */
+function fairShare<T extends { passageIndex: number; order: number }>(candidates: T[]): T[] {
+  if (candidates.length <= MAX_SCORED_UNITS) return candidates;
+  const rank = new Map<T, number>();
+  const seen = new Map<number, number>();
+  for (const c of candidates) {
+    const n = seen.get(c.passageIndex) ?? 0;
+    rank.set(c, n);
+    seen.set(c.passageIndex, n + 1);
+  }
+  return [...candidates]
+    .sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number) || a.order - b.order)
+    .slice(0, MAX_SCORED_UNITS);
 }
 
 /**
@@ -99,13 +140,6 @@ function withTheirLists<T extends { text: string; listItem: boolean; passageInde
   return [...picked];
 }
 
-/** The share of the question's content words that a sentence contains, from 0 to 1. */
-function relevance(questionWords: Set<string>, text: string): number {
-  if (questionWords.size === 0) return 0;
-  const shared = new Set(words(text).filter((w) => questionWords.has(w)));
-  return shared.size / questionWords.size;
-}
-
 /**
  * A passage as plain sentences and list items: knowledge is often markdown, and a visitor
  * should read "Refunds take 30 days", not "**Refunds** take [30 days](/policy)".
@@ -113,12 +147,14 @@ function relevance(questionWords: Set<string>, text: string): number {
 function quotableUnits(text: string): { text: string; listItem: boolean }[] {
   const units: { text: string; listItem: boolean }[] = [];
   let paragraph: string[] = [];
+  // Scripts, styles and comments of scraped HTML are not words a visitor should read.
+  const readable = text.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi, ' ');
   const flush = () => {
     for (const sentence of splitSentences(paragraph.join(' ')))
       units.push({ text: sentence, listItem: false });
     paragraph = [];
   };
-  for (const line of text.split('\n')) {
+  for (const line of readable.split('\n')) {
     const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
     if (item) {
       flush();
@@ -136,26 +172,19 @@ function quotableUnits(text: string): { text: string; listItem: boolean }[] {
 }
 
 function stripMarkdown(line: string): string {
-  return line
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/`([^`]*)`/g, '$1')
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s.,;:!?)]|$)/g, '$1$2')
-    .replace(/^\s*>\s?/, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function words(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
-    .filter((w) => w.length > 1 && !STOPWORDS.has(w))
-    .map(singular);
-}
-
-/** "refunds" and "refund" are one word to a visitor; a plain plural -s is enough to meet them. */
-function singular(word: string): string {
-  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
+  return (
+    line
+      // Knowledge scraped from the web may hold HTML: its tags are markup, never words to quote.
+      .replace(/<\/?[a-z][^>]*>/gi, ' ')
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+      .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+      .replace(/`([^`]*)`/g, '$1')
+      .replace(/(\*\*|__)(.+?)\1/g, '$2')
+      .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s.,;:!?)]|$)/g, '$1$2')
+      .replace(/^\s*>\s?/, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function splitSentences(text: string): string[] {

@@ -54,7 +54,7 @@ export function createUpstreamAnswerer(options: UpstreamOptions): StreamAnswer {
     } catch (error) {
       throw upstreamError(error, signal);
     }
-    return usage;
+    return usage ? { usage } : undefined;
   };
 }
 

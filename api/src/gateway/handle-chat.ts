@@ -75,12 +75,14 @@ export async function handleChat(
   let tokens = 0;
   let firstTokenAt: number | undefined;
   let reported: ReportedUsage | undefined;
+  let cited: number[] | undefined;
   let failure: GatewayError | undefined;
   try {
     const stream = deps.answer({ ...request, upstreamModel }, controller.signal);
     for (let step = await stream.next(); ; step = await stream.next()) {
       if (step.done) {
-        reported = step.value;
+        reported = step.value?.usage;
+        cited = step.value?.cited;
         break;
       }
       if (controller.signal.aborted) {
@@ -168,6 +170,8 @@ export async function handleChat(
     model: upstreamModel,
     offline: upstreamModel === OFFLINE_MODEL,
     ...(partial ? { partial: true } : {}),
+    // Which passages the answer quotes, when the answerer knows (offline): the api cites only them.
+    ...(cited && !partial ? { cited } : {}),
     attestation,
   };
   endWith(res, 'done', done);

@@ -1,3 +1,4 @@
+import { modelCacheDirectory } from '@privexbot/schema/sentence-model';
 import { z } from 'zod';
 
 /** Everything the gateway reads from its environment, validated once at start. */
@@ -33,6 +34,8 @@ export interface GatewayConfig {
   signerKeyPemFile?: string;
   /** Largest accepted request body. */
   maxBodyBytes: number;
+  /** Where the bootstrap put the sentence model the offline answerer uses (`PRIVEXBOT_CACHE`; default: the user's cache). */
+  modelCacheDirectory?: string;
 }
 
 const secret = (name: string) =>
@@ -122,5 +125,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     teeQuoteFile: e.GATEWAY_TEE_QUOTE_FILE,
     signerKeyPemFile: e.GATEWAY_SIGNER_KEY_PEM_FILE,
     maxBodyBytes: e.GATEWAY_MAX_BODY_BYTES,
+    modelCacheDirectory: modelCacheDirectory(env),
   };
 }

@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { modelCacheDirectory } from '@privexbot/schema/sentence-model';
 import { type Logger, pino } from 'pino';
-import { answerOffline } from './answer-offline.js';
+import { createOfflineAnswerer } from './answer-offline.js';
 import { createUpstreamAnswerer } from './answer-with-upstream.js';
 import { AttestationLog } from './attestation-log.js';
 import { ChatOutcomes } from './chat-outcomes.js';
@@ -23,6 +24,7 @@ import type { GatewayConfig } from './load-gateway-config.js';
 import { loadSignerKey, readPemPrivateKey } from './load-signer-key.js';
 import { ModelPolicy } from './model-policy.js';
 import { RangeReceipts } from './range-receipts.js';
+import { createSentenceScorer } from './sentence-scorers.js';
 import { PlatformRequestVerifier } from './verify-platform-request.js';
 
 export interface Gateway {
@@ -107,7 +109,12 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
   const metrics = createGatewayMetrics();
   metrics.lastSeq.set(Number(log.lastSeq));
   const verifier = new PlatformRequestVerifier(config.platformSecret, config.authWindowMs, now);
-  const answer = config.upstream ? createUpstreamAnswerer(config.upstream) : answerOffline;
+  const scorer = config.upstream
+    ? undefined
+    : createSentenceScorer({ cacheDirectory: config.modelCacheDirectory ?? modelCacheDirectory(), logger });
+  const answer = scorer
+    ? createOfflineAnswerer(scorer)
+    : createUpstreamAnswerer(config.upstream as NonNullable<typeof config.upstream>);
   if (!config.upstream)
     logger.warn('no upstream configured: answers come from the offline extractive answerer');
   const signer = createNativeSigner(key.privateKey);
@@ -272,6 +279,7 @@ export async function startGateway(config: GatewayConfig, runtime: GatewayRuntim
       await closed;
       await receipts.close();
       await log.close();
+      await scorer?.close?.();
     },
   };
 }

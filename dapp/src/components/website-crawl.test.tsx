@@ -67,4 +67,71 @@ describe('website crawl progress on the bot sources', () => {
       .toContain('Crawl cancelled');
     expect(screen.getByRole('button', { name: 'Crawl again' })).toBeEnabled();
   });
+
+  it('sets the re-crawl schedule, refusing what the api would refuse and showing what it refuses', async () => {
+    const patches: unknown[] = [];
+    let interval: number | null = null;
+    let forbidden = false;
+    const config = testConfig({
+      apiUrl: 'http://api.test',
+      fetch: async (input, init) => {
+        if (init?.method === 'PATCH') {
+          if (forbidden)
+            return new Response(
+              JSON.stringify({
+                error: {
+                  code: 'FORBIDDEN',
+                  message: 'your role may not change the knowledge',
+                  requestId: 'r1',
+                },
+              }),
+              { status: 403, headers: { 'content-type': 'application/json' } },
+            );
+          const body = JSON.parse(String(init.body)) as { recrawlIntervalMinutes: number | null };
+          patches.push(body);
+          interval = body.recrawlIntervalMinutes;
+        }
+        return json({
+          ...view({ status: 'done' }),
+          recrawlIntervalMinutes: interval,
+          nextCrawlAt: interval ? '2026-12-08T10:00:00.000Z' : null,
+        });
+      },
+    });
+    config.session.set({ address: 'secret1ajz54hz8azwuy34qwy9fkjnfcrvf0dzswy0lqq', token: 't' });
+    renderWithProviders(<WebsiteCrawl orgId="7" botId="b1" websiteId="w1" />, config);
+
+    expect(await screen.findByTestId('recrawl-current')).toHaveTextContent('Re-crawled only when asked.');
+    const field = screen.getByLabelText('Re-crawl every (minutes; empty: only when asked)');
+    const save = screen.getByRole('button', { name: 'Save schedule' });
+
+    fireEvent.change(field, { target: { value: '30' } });
+    fireEvent.click(save);
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Re-crawl at most hourly: at least 60 minutes.',
+    );
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(patches).toEqual([]);
+
+    fireEvent.change(field, { target: { value: '120' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.click(save);
+    await expect
+      .poll(() => screen.getByTestId('recrawl-current').textContent ?? '')
+      .toContain('Re-crawled every 120 minutes; next crawl');
+    expect(patches).toEqual([{ recrawlIntervalMinutes: 120 }]);
+
+    fireEvent.change(field, { target: { value: '' } });
+    fireEvent.click(save);
+    await expect
+      .poll(() => screen.getByTestId('recrawl-current').textContent ?? '')
+      .toBe('Re-crawled only when asked.');
+    expect(patches).toEqual([{ recrawlIntervalMinutes: 120 }, { recrawlIntervalMinutes: null }]);
+
+    forbidden = true;
+    fireEvent.change(field, { target: { value: '60' } });
+    fireEvent.click(save);
+    expect(await screen.findByRole('alert')).toHaveTextContent('your role may not change the knowledge');
+    expect(screen.getByTestId('recrawl-current')).toHaveTextContent('Re-crawled only when asked.');
+  });
 });

@@ -2,11 +2,12 @@ import type { CrawlProblem } from '../core/api/website-actions.js';
 import { crawlReasonText } from '../core/crawl-reason-text.js';
 import { useCrawlControl, useWebsite } from '../hooks/use-website.js';
 import { ErrorNotice } from './query-state.js';
+import { RecrawlSchedule } from './recrawl-schedule.js';
 
 /**
  * A website source's crawl on the bot's source list: pages found, fetched, unchanged, skipped
- * and failed (each skipped or failed URL with its reason), a Cancel button while it runs and
- * "Crawl again" once it ended.
+ * and failed (each skipped or failed URL with its reason), a Cancel button while it runs,
+ * "Crawl again" once it ended, and its re-crawl schedule.
  */
 export function WebsiteCrawl({
   orgId,
@@ -21,8 +22,10 @@ export function WebsiteCrawl({
   const website = useWebsite(ref);
   const control = useCrawlControl(ref);
   if (website.error) return <ErrorNotice error={website.error} />;
-  const crawl = website.data?.crawl;
-  if (!website.data || !crawl) return null;
+  if (!website.data) return null;
+  const schedule = <RecrawlSchedule website={website.data} orgId={orgId} botId={botId} />;
+  const crawl = website.data.crawl;
+  if (!crawl) return schedule;
   const running = crawl.status === 'queued' || crawl.status === 'running';
   return (
     <div data-testid={`crawl-${websiteId}`}>
@@ -48,6 +51,7 @@ export function WebsiteCrawl({
         </button>
       )}
       {control.error ? <ErrorNotice error={control.error} /> : null}
+      {schedule}
     </div>
   );
 }

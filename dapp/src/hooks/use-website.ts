@@ -10,6 +10,7 @@ import {
   cancelCrawl,
   getWebsite,
   recrawlWebsite,
+  setRecrawlInterval,
   type Website,
 } from '../core/api/website-actions.js';
 import type { BaseError } from '../core/errors.js';
@@ -48,6 +49,17 @@ export function useCrawlControl(
       queryClient.setQueryData(['website', ref], website);
       return queryClient.invalidateQueries({ queryKey: ['sources'] });
     },
+  });
+}
+
+/** Sets or clears the re-crawl schedule; the website's view is what the api answers. */
+export function useRecrawlSchedule(ref: WebsiteRef): UseMutationResult<Website, BaseError, number | null> {
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (minutes: number | null) =>
+      setRecrawlInterval(config, { ...ref, recrawlIntervalMinutes: minutes }),
+    onSuccess: (website) => queryClient.setQueryData(['website', ref], website),
   });
 }
 

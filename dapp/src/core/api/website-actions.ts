@@ -1,5 +1,6 @@
 import type { CrawlReason } from '@privexbot/schema/errors';
 import type { DappConfig } from '../config.js';
+import { InvalidInputError } from '../errors.js';
 import { apiRequest } from './api-request.js';
 
 /** A skipped or failed URL of a crawl and why (`ROBOTS_DISALLOWED`, `HTTP_404`, …). */
@@ -15,6 +16,8 @@ export interface Website {
   name: string;
   pagesStored: number;
   recrawlIntervalMinutes: number | null;
+  /** When the schedule crawls next (ISO time), null without a schedule. */
+  nextCrawlAt: string | null;
   crawl: {
     status: 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
     cancelRequested: boolean;
@@ -64,4 +67,27 @@ export function recrawlWebsite(config: DappConfig, ref: WebsiteRef): Promise<Web
     path: `${websitePath(ref)}/crawl`,
     body: {},
   }).then((body) => body.website);
+}
+
+/** The api's bounds of a re-crawl interval (`updateWebsiteBodySchema`): hourly at most, every 90 days at least. */
+export const RECRAWL_MINUTES = { min: 60, max: 60 * 24 * 90 } as const;
+
+/** Sets the re-crawl interval in minutes, or clears it (null: re-crawl only when asked). */
+export function setRecrawlInterval(
+  config: DappConfig,
+  ref: WebsiteRef & { recrawlIntervalMinutes: number | null },
+): Promise<Website> {
+  const minutes = ref.recrawlIntervalMinutes;
+  if (minutes !== null) {
+    if (!Number.isInteger(minutes)) throw new InvalidInputError('The interval is a whole number of minutes.');
+    if (minutes < RECRAWL_MINUTES.min)
+      throw new InvalidInputError(`Re-crawl at most hourly: at least ${RECRAWL_MINUTES.min} minutes.`);
+    if (minutes > RECRAWL_MINUTES.max)
+      throw new InvalidInputError(`Re-crawl at least every 90 days: at most ${RECRAWL_MINUTES.max} minutes.`);
+  }
+  return apiRequest<Website>(config, {
+    method: 'PATCH',
+    path: websitePath(ref),
+    body: { recrawlIntervalMinutes: minutes },
+  });
 }

@@ -1,5 +1,6 @@
 //! The usage contract's API: every message and response, for both targets (same JSON).
 
+use cosmwasm_schema::schemars::JsonSchema;
 use cosmwasm_schema::{cw_serde, QueryResponses};
 
 use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp, Uint128, Uint64};
@@ -41,10 +42,16 @@ pub struct BillingContract {
 /// Moves a deployed contract onto this code (wasmd `MsgMigrateContract` by the contract's chain
 /// admin). Nothing is converted: counters of the JSON layout stay readable where they are
 /// (README, "Storage").
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub struct MigrateMsg {}
 
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub struct InstantiateMsg {
     /// Defaults to the sender.
     pub admin: Option<String>,
@@ -70,7 +77,14 @@ pub enum SignerMode {
     Dev,
 }
 
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    crate = "::cosmwasm_schema::serde"
+)]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub enum ExecuteMsg {
     /// Allowed relayers only. Each element of `attestations` is base64 of a wire record
     /// (README: "In a submit_batch message"); the i-th record has `seq = first_seq + i`.
@@ -159,7 +173,14 @@ pub enum QueryAuth {
     Permit(Permit<UsagePermission>),
 }
 
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    crate = "::cosmwasm_schema::serde"
+)]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     #[returns(ConfigResponse)]

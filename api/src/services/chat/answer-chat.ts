@@ -7,6 +7,7 @@ import { retrievePassages } from '../retrieval/retrieve-passages.js';
 import type { AdmittedChat } from './admit-chat.js';
 import { AnswererError, type AnswerUsage } from './answerer.js';
 import { buildPrompt } from './build-prompt.js';
+import { citedPassageIndexes } from './cited-passages.js';
 import { LearnOnlyGuard } from './learn-only-guard.js';
 import { recordChatTurn } from './record-chat-turn.js';
 
@@ -57,6 +58,7 @@ export async function answerChat(options: {
   let text = '';
   let citations: Citation[] = [];
   let counted: AnswerUsage | undefined;
+  let cited: number[] | undefined;
   let failure: unknown;
   let firstToken: number | undefined;
   try {
@@ -99,7 +101,10 @@ export async function answerChat(options: {
           text += piece;
           sink.send('token', { text: piece });
         }
-      } else counted = event.usage ?? { promptTokens: 0, completionTokens: 0 };
+      } else {
+        counted = event.usage ?? { promptTokens: 0, completionTokens: 0 };
+        cited = event.cited;
+      }
     }
     const tail = guard.end();
     if (tail) {
@@ -111,7 +116,10 @@ export async function answerChat(options: {
         { botId: bot.id, check: guard.withheldBy },
         'an answer was withheld: it repeated learn-only knowledge',
       );
-    citations = citationsOf(passages);
+    // Only the sources the answer uses; the prompt sent the citable passages in this order.
+    const citable = passages.filter((p) => p.citable);
+    const which = citedPassageIndexes({ answer: text, passageCount: citable.length, cited });
+    citations = citationsOf(which ? which.map((i) => citable[i] as (typeof citable)[number]) : citable);
     log.debug(
       {
         botId: bot.id,

@@ -26,6 +26,8 @@ export type AnswerEvent =
       model: string | undefined;
       /** The answer was stopped before the model finished (its visitor left). */
       partial: boolean;
+      /** Indexes of the request's passages the answer quotes, when the answerer knows (offline). */
+      cited?: number[];
     };
 
 /** The bot models an answerer serves. */

@@ -118,6 +118,9 @@ export class GatewayAnswerer implements Answerer {
               usage: usageOf(data.usage as GatewayUsage | undefined),
               model: typeof data.model === 'string' ? data.model : undefined,
               partial: data.partial === true,
+              ...(Array.isArray(data.cited)
+                ? { cited: data.cited.filter((i): i is number => Number.isSafeInteger(i)) }
+                : {}),
             };
             return;
           } else if (event.event === 'error') {

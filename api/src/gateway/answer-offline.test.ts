@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelCacheDirectory } from '@privexbot/schema/sentence-model';
+import { DEFAULT_SENTENCE_MODEL, modelCacheDirectory } from '@privexbot/schema/sentence-model';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeOfflineAnswer, OFFLINE_NOTHING_FOUND } from './answer-offline.js';
@@ -127,6 +127,31 @@ describe('offline answers, by shared words where the model is not installed', ()
       expect(lines.join('')).toMatch(/sentence model is not installed/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('answer by shared words, saying so, when the model files are there but broken', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'privexbot-broken-model-'));
+    const spec = { ...DEFAULT_SENTENCE_MODEL };
+    mkdirSync(join(cache, spec.name));
+    writeFileSync(join(cache, spec.name, `${spec.name}.onnx`), '<html>404 Not Found</html>');
+    writeFileSync(join(cache, spec.name, `${spec.name}-tokenizer.json`), '{"truncated": ');
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const broken = createSentenceScorer({ cacheDirectory: cache, logger, spec });
+    try {
+      expect(broken.name).toBe('sentence-model');
+      const passages = [{ text: 'Refunds are paid back within 30 days.', source: 'refunds.md' }];
+      expect(await ask(broken, 'when are refunds paid back', passages, FALLBACK)).toEqual({
+        text: 'Refunds are paid back within 30 days. [refunds.md]',
+        cited: [0],
+      });
+      // Said once, not at every question.
+      await ask(broken, 'when are refunds paid back', passages, FALLBACK);
+      expect(lines.filter((l) => /the sentence model failed to load/.test(l))).toHaveLength(1);
+    } finally {
+      await broken.close?.();
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 

@@ -7,7 +7,10 @@ export interface ScoreRequest {
   question: string;
   sentences: string[];
 }
-export type ScoreReply = { id: number; scores: Float32Array } | { id: number; error: string };
+export type ScoreReply =
+  | { id: number; scores: Float32Array }
+  /** `unloadable`: the model itself cannot load, so every later request would fail the same way. */
+  | { id: number; error: string; unloadable?: boolean };
 
 const { directory, spec } = workerData as { directory: string; spec: SentenceModelSpec };
 const port = parentPort;
@@ -38,8 +41,18 @@ async function passageVector(model: SentenceModel, text: string): Promise<Float3
 }
 
 port.on('message', async (request: ScoreRequest) => {
+  let model: SentenceModel;
   try {
-    const model = await loading;
+    model = await loading;
+  } catch (error) {
+    port.postMessage({
+      id: request.id,
+      error: (error as Error).message,
+      unloadable: true,
+    } satisfies ScoreReply);
+    return;
+  }
+  try {
     const question = await model.embed(request.question, 'query');
     const scores = new Float32Array(request.sentences.length);
     for (const [index, sentence] of request.sentences.entries()) {

@@ -77,6 +77,8 @@ export function createSentenceScorer(options: {
   return new ModelScorer(spec, directory, options.logger);
 }
 
+class UnloadableModel extends Error {}
+
 interface Pending {
   resolve(scores: number[]): void;
   reject(error: Error): void;
@@ -85,6 +87,7 @@ interface Pending {
 class ModelScorer implements SentenceScorer {
   readonly name = 'sentence-model' as const;
   private worker: Worker | undefined;
+  private unloadable = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -99,14 +102,25 @@ class ModelScorer implements SentenceScorer {
   }
 
   async score(question: string, sentences: string[], signal: AbortSignal): Promise<number[]> {
+    if (this.unloadable) return wordShareScorer.score(question, sentences, signal);
     try {
       return await this.scoreOnThread(question, sentences, signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      this.logger.warn(
-        { err: error },
-        'the sentence model failed: this offline answer picks sentences by shared words',
-      );
+      if (error instanceof UnloadableModel) {
+        // Damaged files stay damaged until the bootstrap fetches them again: say it once.
+        this.unloadable = true;
+        void this.close();
+        this.logger.warn(
+          { reason: error.message },
+          'the sentence model failed to load: offline answers pick sentences by shared words',
+        );
+      } else {
+        this.logger.warn(
+          { err: error },
+          'the sentence model failed: this offline answer picks sentences by shared words',
+        );
+      }
       return wordShareScorer.score(question, sentences, signal);
     }
   }
@@ -153,7 +167,8 @@ class ModelScorer implements SentenceScorer {
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
       if (!waiting) return;
-      if ('error' in reply) waiting.reject(new Error(reply.error));
+      if ('error' in reply)
+        waiting.reject(reply.unloadable ? new UnloadableModel(reply.error) : new Error(reply.error));
       else waiting.resolve(Array.from(reply.scores));
     });
     const lost = (error: Error) => {

@@ -65,55 +65,56 @@ export async function settledRangesAfter(
   cursor: bigint,
 ): Promise<SettledRange[]> {
   const signer = toBase64(fromHex(signerHex));
+  const lists: HeaderPage[] = [
+    async (start, limit) => {
+      const { batches, total } = await usage.query('batches', { start, limit });
+      return { total, headers: batches.map((h) => ({ ...h, kind: 'batch' as const, root: h.merkle_root })) };
+    },
+    async (start, limit) => {
+      const { receipts, total } = await usage.query('receipts', { start, limit });
+      return { total, headers: receipts.map((h) => ({ ...h, kind: 'receipt' as const })) };
+    },
+  ];
   const found: SettledRange[] = [];
-  const { total: batchTotal } = await usage.query('batches', { start: 0, limit: 1 });
-  await scanBackwards(batchTotal, async (start, limit) => {
-    const { batches } = await usage.query('batches', { start, limit });
-    return batches.map((h) => (h.signer !== signer ? 'other' : rangeOfBatch(h)));
-  });
-  const { total: receiptTotal } = await usage.query('receipts', { start: 0, limit: 1 });
-  await scanBackwards(receiptTotal, async (start, limit) => {
-    const { receipts } = await usage.query('receipts', { start, limit });
-    return receipts.map((h) => (h.signer !== signer ? 'other' : rangeOfReceipt(h)));
-  });
-  return found.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-
-  async function scanBackwards(
-    total: number,
-    page: (start: number, limit: number) => Promise<(SettledRange | 'other')[]>,
-  ): Promise<void> {
-    let end = Number(total);
-    while (end > 0) {
+  for (const page of lists) {
+    let end = (await page(0, 1)).total;
+    scan: while (end > 0) {
       const start = Math.max(0, end - 100);
-      for (const range of (await page(start, end - start)).reverse()) {
-        if (range === 'other') continue;
-        if (range.last <= cursor) return;
+      for (const header of (await page(start, end - start)).headers.reverse()) {
+        if (header.signer !== signer) continue;
+        const range = settledRange(header);
+        if (range.last <= cursor) break scan;
         found.push(range);
       }
       end = start;
     }
   }
+  return found.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
 }
 
-function rangeOfBatch(h: UsageTypes.BatchHeader): SettledRange {
-  return {
-    kind: 'batch',
-    id: BigInt(h.id),
-    first: BigInt(h.first_seq),
-    last: BigInt(h.last_seq),
-    root: toHex(fromBase64(h.merkle_root)),
-    height: h.height,
-  };
+/** What a batch header and a receipt header have in common, their root named alike. */
+interface RangeHeader {
+  kind: SettledRange['kind'];
+  id: number;
+  signer: string;
+  first_seq: string;
+  last_seq: string;
+  root: string;
+  receipt_hash?: string;
+  height: number;
 }
 
-function rangeOfReceipt(h: UsageTypes.ReceiptHeader): SettledRange {
+/** One page of a header list (batches or receipts) and the list's length. */
+type HeaderPage = (start: number, limit: number) => Promise<{ total: number; headers: RangeHeader[] }>;
+
+function settledRange(h: RangeHeader): SettledRange {
   return {
-    kind: 'receipt',
+    kind: h.kind,
     id: BigInt(h.id),
     first: BigInt(h.first_seq),
     last: BigInt(h.last_seq),
     root: toHex(fromBase64(h.root)),
-    receiptHash: toHex(fromBase64(h.receipt_hash)),
+    ...(h.receipt_hash === undefined ? {} : { receiptHash: toHex(fromBase64(h.receipt_hash)) }),
     height: h.height,
   };
 }

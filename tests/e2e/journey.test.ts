@@ -219,6 +219,33 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
     await screenshot('document-ingested');
   });
 
+  journeyStep('5b. adds a website, reads why its crawl failed, and sets its re-crawl schedule', async () => {
+    // A private address: the SSRF guard refuses it before any connection, so no network is needed.
+    await page.getByLabel(/^Whole website/).fill('http://10.1.2.3/docs/');
+    await page.getByRole('button', { name: 'Crawl website' }).click();
+    const row = page.getByTestId('source-list').getByRole('row').filter({ hasText: '10.1.2.3' });
+    await expect
+      .poll(() => row.getByTestId('crawl-counts').textContent(), { timeout: SLOW })
+      .toContain('Crawl done: 1 found, 0 fetched, 0 unchanged, 0 skipped, 1 failed');
+    await row.getByText('Failed (1)').click();
+    await row
+      .getByTestId('crawl-failed')
+      .getByText('The address is private or reserved; PrivexBot reads public addresses only.')
+      .waitFor();
+    await row.getByTestId('recrawl-current').getByText('Re-crawled only when asked.').waitFor();
+    const field = row.getByLabel('Re-crawl every (minutes; empty: only when asked)');
+    await field.fill('30');
+    await row.getByRole('button', { name: 'Save schedule' }).click();
+    await row.getByRole('alert').getByText('Re-crawl at most hourly: at least 60 minutes.').waitFor();
+    await field.fill('120');
+    await row.getByRole('button', { name: 'Save schedule' }).click();
+    await expect
+      .poll(() => row.getByTestId('recrawl-current').textContent(), { timeout: SLOW })
+      .toContain('Re-crawled every 120 minutes; next crawl');
+    expect(await row.getByRole('alert').count()).toBe(0);
+    await screenshot('website-schedule');
+  });
+
   journeyStep('6. tests the bot in the dapp and sees a citation', async () => {
     // The gateway runs its offline answerer: the owner is told so on the bot page.
     await expect

@@ -250,7 +250,9 @@ export function KnowledgeSources({ orgId, botId, may }: { orgId: string; botId: 
           empty="No knowledge yet."
         >
           {(list) => (
-            <div className="table-scroll">
+            // Scrolls sideways on a phone (a website's crawl row is wide): focusable, so a keyboard can scroll it too.
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus
+            <div className="table-scroll" tabIndex={0}>
               <table data-testid="source-list">
                 <thead>
                   <tr>

@@ -10,13 +10,15 @@
  *   npx tsx scripts/bench/retrieval-quality.ts                       hash vs the default model
  *   MODELS=all-minilm-l6-v2-q,bge-small-en-v1.5-q,e5-small-v2-q npx tsx scripts/bench/retrieval-quality.ts
  *   NO_HASH=1 FUSION=1:0.25:60:0,1:0.25:60:2 npx tsx scripts/bench/retrieval-quality.ts   compare fusions
+ *   NO_HASH=1 PASSAGES=plain,titled npx tsx scripts/bench/retrieval-quality.ts   chunks alone vs behind their page title
  *   ... --write                                                      also appends the table to RESULTS.md
  *
- * Chunk vectors are cached per embedder under $PRIVEXBOT_CACHE/bench/ (the model needs
- * minutes for 10k chunks on 2 cores); questions are always embedded afresh.
+ * Chunk vectors are cached under $PRIVEXBOT_CACHE/bench/, per embedder and keyed by the exact
+ * text embedded (the model needs minutes for 10k chunks on 2 cores), so a changed chunker or
+ * passage format embeds only the texts it changed; questions are always embedded afresh.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Embedder } from '@privexbot/api/services/embeddings/embedder';
@@ -29,6 +31,7 @@ import {
   modelCacheDirectory,
   SENTENCE_MODELS,
 } from '@privexbot/api/services/embeddings/local-model-embedder';
+import { passageText, titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
 import {
   DEFAULT_FUSION,
   type FusionWeights,
@@ -66,6 +69,16 @@ const fusions: FusionWeights[] = process.env.FUSION
   : [DEFAULT_FUSION];
 
 /**
+ * PASSAGES=plain,titled: what the model embeds of a chunk, the chunk alone or behind its page's
+ * title (the product's format for the sentence model: knowledge/passage-text.ts). The hash
+ * embedder always reads plain chunks, as in the product.
+ */
+const passageFormats = (process.env.PASSAGES ?? 'titled').split(',').filter(Boolean);
+for (const format of passageFormats)
+  if (format !== 'plain' && format !== 'titled')
+    throw new Error(`PASSAGES wants plain and/or titled, got ${format}`);
+
+/**
  * Choices (the model, fusion weights) are made on the tuning half of the questions and reported
  * on the held-back half too: every other question, in file order, so each half has both kinds.
  */
@@ -92,14 +105,22 @@ console.log(
 );
 
 // NO_HASH=1 leaves out the hash baseline (tuning runs that compare settings of the model only).
-const embedders: Embedder[] = process.env.NO_HASH === '1' ? [] : [new LocalHashEmbedder()];
+/** One index per embedder and passage format: `indexId` is what a bot's `embedder` would hold. */
+const indexes: { embedder: Embedder; indexId: string }[] = [];
+const embedders: Embedder[] = [];
+if (process.env.NO_HASH !== '1') {
+  const hash = new LocalHashEmbedder();
+  embedders.push(hash);
+  indexes.push({ embedder: hash, indexId: hash.id });
+}
 for (const id of modelIds) {
   const spec = SENTENCE_MODELS.find((m) => m.id === id);
   if (!spec) throw new Error(`unknown model ${id}`);
   ensureEmbeddingModel(spec.name);
-  embedders.push(
-    new LocalModelEmbedder({ spec, directory: locateSentenceModel(spec, modelCacheDirectory()) }),
-  );
+  const model = new LocalModelEmbedder({ spec, directory: locateSentenceModel(spec, modelCacheDirectory()) });
+  embedders.push(model);
+  for (const format of passageFormats)
+    indexes.push({ embedder: model, indexId: format === 'titled' ? titledIndexId(model.id) : model.id });
 }
 
 interface Row {
@@ -113,12 +134,12 @@ const rows: Row[] = [];
 /** Retrieval times per setting; a setting listed twice in FUSION runs alternated, times pooled. */
 const times: Record<string, number[]> = {};
 const scored = new Set<string>();
-for (const embedder of embedders) {
-  const vectors = await embedCorpus(embedder, pages);
+for (const { embedder, indexId } of indexes) {
+  const vectors = await embedCorpus(embedder, indexId, pages);
   const bench = await startBenchDatabase();
   try {
     const botId = await createBenchBot(bench.db, 'secret1benchowner');
-    await bench.db.bot.update({ where: { id: botId }, data: { embedder: embedder.id } });
+    await bench.db.bot.update({ where: { id: botId }, data: { embedder: indexId } });
     // Indexes built once over all rows are far faster than maintained row by row.
     await bench.db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embedding_hnsw_idx"');
     await bench.db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_botId_tsv_idx"');
@@ -144,7 +165,7 @@ for (const embedder of embedders) {
     );
     await bench.db.$executeRawUnsafe('ANALYZE "Chunk"');
     for (const fusion of fusions) {
-      const label = `${embedder.id}${fusions.length > 1 ? ` (text ${fusion.strongText}/${fusion.looseText}, k ${fusion.rrfK}, per source ${fusion.perSource || 'any'}, page ${fusion.page})` : ''}`;
+      const label = `${indexId}${fusions.length > 1 ? ` (text ${fusion.strongText}/${fusion.looseText}, k ${fusion.rrfK}, per source ${fusion.perSource || 'any'}, page ${fusion.page})` : ''}`;
       const ranked: string[][] = [];
       const settingTimes = times[label] ?? [];
       times[label] = settingTimes;
@@ -203,35 +224,53 @@ if (process.argv.includes('--write')) {
   const date = new Date().toISOString().slice(0, 10);
   appendFileSync(
     new URL('./RESULTS.md', import.meta.url),
-    `\n## Retrieval quality, ${date}\n\n\`MODELS=${modelIds.join(',')} npx tsx scripts/bench/retrieval-quality.ts --write\` — python3-doc ` +
+    `\n## Retrieval quality, ${date}\n\n\`MODELS=${modelIds.join(',')} PASSAGES=${passageFormats.join(',')} npx tsx scripts/bench/retrieval-quality.ts --write\` — python3-doc ` +
       `(${pages.length} pages, ${chunkCount} chunks), ${questions.length} questions, product hybrid retrieval (vector + full text); ${conditions}.\n\n${table}\n`,
   );
 }
 
-/** Every chunk's vector, in corpus order, from the cache or computed (and then cached). */
-async function embedCorpus(embedder: Embedder, corpus: CorpusPage[]): Promise<number[][]> {
-  const texts = corpus.flatMap((p) => p.chunks);
-  const key = createHash('sha256')
-    .update(embedder.id)
-    .update(texts.join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
+/**
+ * Every chunk's vector, in corpus order, as the index embeds it (its passage format). Vectors
+ * are cached by the SHA-256 of the exact text embedded, in one append-only file per embedder
+ * (records of 32 key bytes + 384 float32), so a text never gets another text's vector.
+ */
+async function embedCorpus(embedder: Embedder, indexId: string, corpus: CorpusPage[]): Promise<number[][]> {
+  const texts = corpus.flatMap((p) => p.chunks.map((text) => passageText(indexId, { title: p.title, text })));
+  const keyOf = (text: string) => createHash('sha256').update(text).digest();
   const dir = join(cacheDir, 'bench', 'retrieval-quality');
-  const file = join(dir, `${embedder.id}-${key}.f32`);
+  const file = join(dir, `${embedder.id}.by-text.bin`);
+  const record = 32 + 384 * 4;
+  const cached = new Map<string, number[]>();
   if (existsSync(file)) {
-    const data = new Float32Array(readFileSync(file).buffer.slice(0));
-    return texts.map((_, i) => Array.from(data.subarray(i * 384, (i + 1) * 384)));
-  }
-  const out: number[][] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < texts.length; i += 64) {
-    out.push(...(await embedder.embed(texts.slice(i, i + 64))));
-    if (i % 1024 === 0) {
-      const rate = out.length / ((performance.now() - t0) / 1000);
-      console.log(`  ${embedder.id}: ${out.length} / ${texts.length} chunks embedded (${rate.toFixed(0)}/s)`);
+    const data = readFileSync(file);
+    for (let at = 0; at + record <= data.length; at += record) {
+      const floats = new Float32Array(
+        data.buffer.slice(data.byteOffset + at + 32, data.byteOffset + at + record),
+      );
+      cached.set(data.subarray(at, at + 32).toString('hex'), Array.from(floats));
     }
   }
+  const missing = [...new Set(texts.filter((t) => !cached.has(keyOf(t).toString('hex'))))];
+  console.log(`  ${indexId}: ${texts.length - missing.length} cached, ${missing.length} to embed`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, Buffer.from(Float32Array.from(out.flat()).buffer));
-  return out;
+  const t0 = performance.now();
+  for (let i = 0; i < missing.length; i += 64) {
+    const batch = missing.slice(i, i + 64);
+    const vectors = await embedder.embed(batch);
+    appendFileSync(
+      file,
+      Buffer.concat(
+        batch.map((text, j) => {
+          const key = keyOf(text);
+          cached.set(key.toString('hex'), vectors[j] as number[]);
+          return Buffer.concat([key, Buffer.from(Float32Array.from(vectors[j] as number[]).buffer)]);
+        }),
+      ),
+    );
+    if (i % 1024 === 0) {
+      const rate = (i + batch.length) / ((performance.now() - t0) / 1000);
+      console.log(`  ${indexId}: ${i + batch.length} / ${missing.length} embedded (${rate.toFixed(0)}/s)`);
+    }
+  }
+  return texts.map((t) => cached.get(keyOf(t).toString('hex')) as number[]);
 }

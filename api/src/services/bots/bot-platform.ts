@@ -18,6 +18,7 @@ import { OpenAiEmbedder } from '../embeddings/openai-embedder.js';
 import { CrawlWorker } from '../knowledge/crawl/crawl-worker.js';
 import { DocumentParser } from '../knowledge/document-parser.js';
 import { IngestionWorker } from '../knowledge/ingestion-worker.js';
+import { titledEmbedder } from '../knowledge/passage-text.js';
 import { FieldEncryption } from '../leads/field-encryption.js';
 import { CachedPlanQuotas } from '../quotas/cached-plan-quotas.js';
 import type { PlanQuotaSource } from '../quotas/org-plan.js';
@@ -77,6 +78,14 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
     openAiEmbedderId = remote.id;
   }
   for (const embedder of overrides.embedders ?? []) embedders.set(embedder.id, embedder);
+  // Bots on the sentence model embed their chunks behind their page's title; bots still on
+  // plain chunks keep the plain entry (their questions, their re-embedding to titled).
+  let localEmbedderId = local.id;
+  if (local !== hash) {
+    const titled = titledEmbedder(embedders.get(local.id) as Embedder);
+    embedders.set(titled.id, titled);
+    localEmbedderId = titled.id;
+  }
   const embedderFor = (embedderId: string): Embedder => {
     const embedder = embedders.get(embedderId);
     if (!embedder) throw new Error(`embedder ${embedderId} is not configured on this api`);
@@ -152,8 +161,8 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
     settings,
     plans,
     chatBots: new ChatBotCache(settings.botCacheSeconds),
-    defaultEmbedderId: openAiEmbedderId ?? local.id,
-    localEmbedderId: local.id,
+    defaultEmbedderId: openAiEmbedderId ?? localEmbedderId,
+    localEmbedderId,
     openAiEmbedderId,
     embedderFor,
     answerer,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
+import { titledIndexId } from '../knowledge/passage-text.js';
 import { EmbeddingWorkerPool } from './embedding-worker-pool.js';
 import { LocalHashEmbedder } from './local-hash-embedder.js';
 import {
@@ -103,7 +104,7 @@ describe('bots embed with the model by default', () => {
     const org = await api.createOrg('81');
     const botId = await api.createBot(org);
     const bot = await api.request('get', `/v1/orgs/81/bots/${botId}`, { token: org.token });
-    expect(bot.body.embedder).toEqual({ id: DEFAULT_SENTENCE_MODEL.id, kind: 'local' });
+    expect(bot.body.embedder).toEqual({ id: titledIndexId(DEFAULT_SENTENCE_MODEL.id), kind: 'local' });
     for (const [name, text] of Object.entries(pages)) {
       const created = await api.request('post', `/v1/orgs/81/bots/${botId}/sources`, {
         token: org.token,
@@ -117,7 +118,7 @@ describe('bots embed with the model by default', () => {
         token: org.token,
         body: { query: question },
       });
-      expect(retrieved.body.embedder).toBe(DEFAULT_SENTENCE_MODEL.id);
+      expect(retrieved.body.embedder).toBe(titledIndexId(DEFAULT_SENTENCE_MODEL.id));
       expect(retrieved.body.passages[0]?.sourceName, question).toBe(answer);
     }
   });

@@ -15,6 +15,15 @@ describe('chunkText', () => {
     expect(chunks.map((c) => c.ordinal)).toEqual([0, 1, 2]);
   });
 
+  it('reads a # comment inside a fenced code block as code, keeping the page on the trail', () => {
+    const chunks = chunkText(
+      '# Sockets\n\n## Client\n\nConnect like this:\n\n```\n# needs a valid certificate\nctx = make()\n```\n\nThen send.',
+    );
+    expect(chunks.map((c) => c.text.split('\n')[0])).toEqual(['Sockets', 'Sockets > Client']);
+    expect(chunks[1]?.text).toContain('# needs a valid certificate');
+    expect(chunks[1]?.text).toContain('Then send.');
+  });
+
   it('packs paragraphs up to the size and overlaps consecutive chunks of a section', () => {
     const paragraphs = Array.from(
       { length: 30 },

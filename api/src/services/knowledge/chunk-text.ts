@@ -73,8 +73,13 @@ function splitSections(text: string): Section[] {
     if (joined) current.paragraphs.push(joined);
     paragraph = [];
   };
+  // Inside a fenced code block a `# comment` is code, not a heading: taken as one it would
+  // cut the page's title off the trail of every chunk until the next real heading.
+  let fence: string | undefined;
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const heading = line.match(/^(#{1,6})\s+(.+?)\s*#*\s*$/);
+    const fenceMark = line.match(/^\s*(`{3,}|~{3,})/)?.[1];
+    if (fenceMark && (!fence || fenceMark.startsWith(fence))) fence = fence ? undefined : fenceMark;
+    const heading = fence || fenceMark ? null : line.match(/^(#{1,6})\s+(.+?)\s*#*\s*$/);
     if (heading) {
       endParagraph();
       if (current.paragraphs.length || current.trail.length) sections.push(current);

@@ -183,9 +183,24 @@ function htmlToStructuredText(html: string): string {
         walk(element.children, builder);
         builder.closeBlock({ trailingLineBreaks: 2 });
       },
+      // Fenced, so the chunker reads a `# comment` in a code sample as code, not a heading.
+      fencedCode(element, walk, builder) {
+        builder.openBlock({ leadingLineBreaks: 2 });
+        builder.addLiteral('```');
+        builder.closeBlock({ trailingLineBreaks: 1 });
+        builder.openBlock({ isPre: true, leadingLineBreaks: 1 });
+        walk(element.children, builder);
+        builder.closeBlock({ trailingLineBreaks: 1 });
+        builder.openBlock({ leadingLineBreaks: 1 });
+        builder.addLiteral('```');
+        builder.closeBlock({ trailingLineBreaks: 2 });
+      },
     },
     selectors: [
       ...[1, 2, 3, 4, 5, 6].map(heading),
+      { selector: 'pre', format: 'fencedCode' },
+      // The pilcrow documentation generators put after each heading as its permalink.
+      { selector: 'a.headerlink', format: 'skip' },
       { selector: 'a', options: { ignoreHref: true } },
       { selector: 'img', format: 'skip' },
       { selector: 'nav', format: 'skip' },

@@ -8,6 +8,10 @@ import {
   locateSentenceModel,
   modelCacheDirectory,
 } from '../embeddings/local-model-embedder.js';
+import { titledIndexId } from './passage-text.js';
+
+/** What `embedder: 'local'` is now: the sentence model reading each chunk behind its title. */
+const TITLED = titledIndexId(DEFAULT_SENTENCE_MODEL.id);
 
 /** The real sentence model, whose passage embeddings wait for `release()` while `held`. */
 class GatedModel implements Embedder {
@@ -73,6 +77,18 @@ async function embeddersInUse(botId: string): Promise<{ old: number; next: numbe
   return { old: Number(row?.old), next: Number(row?.next), none: Number(row?.none) };
 }
 
+/** Cosine of the stored vector of source `name`'s chunk with the model's vector of `text`. */
+async function storedCosine(botId: string, name: string, text: string): Promise<number> {
+  const [stored] = await api.db.$queryRaw<{ v: string }[]>`
+    SELECT c.embedding::text AS v FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId"
+    WHERE c."botId" = ${botId}::uuid AND s.name = ${name}`;
+  const [expected] = await model.inner.embed([text]);
+  return JSON.parse(stored?.v ?? '[]').reduce(
+    (sum: number, x: number, i: number) => sum + x * ((expected as number[])[i] as number),
+    0,
+  );
+}
+
 describe('changing a bot’s embedder', () => {
   it('re-embeds in the background, searching the old vectors until the new ones are all there, then swaps at once', async () => {
     const org = await api.createOrg('91');
@@ -99,7 +115,7 @@ describe('changing a bot’s embedder', () => {
     });
     expect(switched.status).toBe(200);
     expect(switched.body.embedder).toEqual({ id: 'local-hash-384', kind: 'hash' });
-    expect(switched.body.reembeddingTo).toEqual({ id: DEFAULT_SENTENCE_MODEL.id, kind: 'local' });
+    expect(switched.body.reembeddingTo).toEqual({ id: TITLED, kind: 'local' });
     await until(() => model.waiting > 0);
 
     // Mid-way: search still answers, with the old embedder only; no chunk lost its vector.
@@ -108,7 +124,7 @@ describe('changing a bot’s embedder', () => {
     expect(during.body.embedder).toBe('local-hash-384');
     expect((await progress()).body).toEqual({
       embedder: 'local-hash-384',
-      reembedding: { embedder: DEFAULT_SENTENCE_MODEL.id, chunksDone: 0, chunksTotal: 3 },
+      reembedding: { embedder: TITLED, chunksDone: 0, chunksTotal: 3 },
     });
     expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
     const sources = await api.request('get', `/v1/orgs/91/bots/${botId}/sources`, { token: org.token });
@@ -120,21 +136,14 @@ describe('changing a bot’s embedder', () => {
 
     model.release();
     await api.platform.ingestion.idle();
-    expect((await progress()).body).toEqual({ embedder: DEFAULT_SENTENCE_MODEL.id, reembedding: null });
+    expect((await progress()).body).toEqual({ embedder: TITLED, reembedding: null });
     expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
     const after = await ask();
-    expect(after.body.embedder).toBe(DEFAULT_SENTENCE_MODEL.id);
+    expect(after.body.embedder).toBe(TITLED);
     expect(after.body.passages[0].sourceName).toBe('refunds');
-    // The stored vectors are the model's own, not the hash ones.
-    const [stored] = await api.db.$queryRaw<{ v: string }[]>`
-      SELECT c.embedding::text AS v FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId"
-      WHERE c."botId" = ${botId}::uuid AND s.name = 'refunds'`;
-    const [expected] = await model.inner.embed([pages.refunds]);
-    const cosine = JSON.parse(stored?.v ?? '[]').reduce(
-      (sum: number, x: number, i: number) => sum + x * ((expected as number[])[i] as number),
-      0,
-    );
-    expect(cosine).toBeGreaterThan(0.9999);
+    // The stored vectors are the model's own, of the chunk behind its source's title.
+    expect(await storedCosine(botId, 'refunds', `refunds\n${pages.refunds}`)).toBeGreaterThan(0.9999);
+    expect(await storedCosine(botId, 'refunds', pages.refunds)).toBeLessThan(0.999);
   });
 
   it('discards a re-embedding cancelled mid-way: its vectors never reach the bot', async () => {
@@ -164,7 +173,7 @@ describe('changing a bot’s embedder', () => {
     expect(bot.body).toMatchObject({ embedder: { id: 'local-hash-384' }, reembeddingTo: null });
   });
 
-  it('moves bots made before the sentence model to it on upgrade', async () => {
+  it('moves bots made before the sentence model to it on upgrade, with titled passages', async () => {
     const org = await api.createOrg('93');
     const botId = await api.createBot(org, { embedder: 'hash' });
     await api.request('post', `/v1/orgs/93/bots/${botId}/sources`, {
@@ -174,15 +183,64 @@ describe('changing a bot’s embedder', () => {
     await api.platform.ingestion.idle();
     // The upgrade: the database as it was before this release's migration, then migrated.
     await api.db.$executeRawUnsafe(
-      `DELETE FROM "_prisma_migrations" WHERE migration_name = '20261207041700_reembed_in_background'`,
+      `DELETE FROM "_prisma_migrations" WHERE migration_name IN ('20261207041700_reembed_in_background', '20261207143000_titled_passages')`,
     );
     const { applied } = await applyMigrations({ databaseUrl: api.database.url });
-    expect(applied).toEqual(['20261207041700_reembed_in_background']);
+    expect(applied).toEqual(['20261207041700_reembed_in_background', '20261207143000_titled_passages']);
     const pending = await api.request('get', `/v1/orgs/93/bots/${botId}`, { token: org.token });
-    expect(pending.body.reembeddingTo).toEqual({ id: DEFAULT_SENTENCE_MODEL.id, kind: 'local' });
+    expect(pending.body.reembeddingTo).toEqual({ id: TITLED, kind: 'local' });
     api.platform.ingestion.kick();
     await api.platform.ingestion.idle();
     const moved = await api.request('get', `/v1/orgs/93/bots/${botId}`, { token: org.token });
-    expect(moved.body).toMatchObject({ embedder: { id: DEFAULT_SENTENCE_MODEL.id }, reembeddingTo: null });
+    expect(moved.body).toMatchObject({ embedder: { id: TITLED }, reembeddingTo: null });
+    expect(await storedCosine(botId, 'refunds', `refunds\n${pages.refunds}`)).toBeGreaterThan(0.9999);
+  });
+
+  it('moves bots on plain-chunk vectors to titled passages on upgrade, searching the plain ones until done', async () => {
+    const org = await api.createOrg('94');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    for (const [name, text] of Object.entries(pages)) {
+      await api.request('post', `/v1/orgs/94/bots/${botId}/sources`, {
+        token: org.token,
+        body: { type: 'text', name, text },
+      });
+    }
+    await api.platform.ingestion.idle();
+    // The database as the previous release left it: the bot on the model, its chunks embedded alone.
+    await api.db
+      .$executeRaw`UPDATE "Bot" SET "embedderNext" = ${DEFAULT_SENTENCE_MODEL.id} WHERE id = ${botId}::uuid`;
+    api.platform.ingestion.kick();
+    await api.platform.ingestion.idle();
+    expect(await storedCosine(botId, 'refunds', pages.refunds)).toBeGreaterThan(0.9999);
+    await api.db.$executeRawUnsafe(
+      `DELETE FROM "_prisma_migrations" WHERE migration_name = '20261207143000_titled_passages'`,
+    );
+    expect((await applyMigrations({ databaseUrl: api.database.url })).applied).toEqual([
+      '20261207143000_titled_passages',
+    ]);
+
+    model.hold();
+    const waitingBefore = model.waiting;
+    api.platform.ingestion.kick();
+    await until(() => model.waiting > waitingBefore);
+    const during = await api.request('post', `/v1/orgs/94/bots/${botId}/retrieval`, {
+      token: org.token,
+      body: { query: 'how do I get my money back' },
+    });
+    expect(during.body.embedder).toBe(DEFAULT_SENTENCE_MODEL.id);
+    expect(during.body.passages[0].sourceName).toBe('refunds');
+    expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
+    expect(await storedCosine(botId, 'refunds', pages.refunds)).toBeGreaterThan(0.9999);
+
+    model.release();
+    await api.platform.ingestion.idle();
+    const after = await api.request('post', `/v1/orgs/94/bots/${botId}/retrieval`, {
+      token: org.token,
+      body: { query: 'how do I get my money back' },
+    });
+    expect(after.body.embedder).toBe(TITLED);
+    expect(after.body.passages[0].sourceName).toBe('refunds');
+    for (const [name, text] of Object.entries(pages))
+      expect(await storedCosine(botId, name, `${name}\n${text}`)).toBeGreaterThan(0.9999);
   });
 });

@@ -1,5 +1,12 @@
-import type { Database } from '../../db/prisma.js';
+import { type Database, Prisma } from '../../db/prisma.js';
 import { type Embedder, toVectorSql } from '../embeddings/embedder.js';
+import { passageText } from './passage-text.js';
+
+/**
+ * The title a chunk is embedded behind (with `c` the chunk, `s` its source, `p` its crawled
+ * page): the page's title, else its URL, else the source's name.
+ */
+export const chunkTitleSql = Prisma.sql`COALESCE(NULLIF(p.title, ''), c.url, s.name)`;
 
 export interface ClaimedJob {
   id: string;
@@ -57,9 +64,11 @@ export async function runIngestJob(options: {
       if (!bot) return 'lost';
       const embedder = options.embedderFor(bot.embedder);
       // Raw SQL: Prisma cannot filter on the (Unsupported) vector column.
-      const pending = await db.$queryRaw<{ id: string; text: string }[]>`
-        SELECT id::text, text FROM "Chunk" WHERE "sourceId" = ${job.sourceId}::uuid AND embedding IS NULL
-        ORDER BY ordinal LIMIT ${options.batchSize}`;
+      const pending = await db.$queryRaw<{ id: string; text: string; title: string | null }[]>`
+        SELECT c.id::text, c.text, ${chunkTitleSql} AS title
+        FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId" LEFT JOIN "CrawlPage" p ON p.id = c."pageId"
+        WHERE c."sourceId" = ${job.sourceId}::uuid AND c.embedding IS NULL
+        ORDER BY c.ordinal LIMIT ${options.batchSize}`;
       if (pending.length === 0) {
         const now = clock();
         await db.$transaction([
@@ -70,7 +79,7 @@ export async function runIngestJob(options: {
         return 'done';
       }
       const vectors = await embedder.embed(
-        pending.map((chunk) => chunk.text),
+        pending.map((chunk) => passageText(embedder.id, chunk)),
         options.signal,
       );
       if (options.signal?.aborted) return 'stopped';

@@ -1,5 +1,7 @@
 import type { Database } from '../../db/prisma.js';
 import { type Embedder, toVectorSql } from '../embeddings/embedder.js';
+import { passageText } from './passage-text.js';
+import { chunkTitleSql } from './run-ingest-job.js';
 
 export type ReembedOutcome = 'idle' | 'progressed' | 'swapped';
 
@@ -31,9 +33,11 @@ export async function runReembedStep(options: {
     options.unavailable.add(bot.id);
     return 'progressed';
   }
-  const pending = await db.$queryRaw<{ id: string; text: string }[]>`
-    SELECT id::text, text FROM "Chunk" WHERE "botId" = ${bot.id}::uuid AND "embeddingNext" IS NULL
-    ORDER BY id LIMIT ${options.batchSize}`;
+  const pending = await db.$queryRaw<{ id: string; text: string; title: string | null }[]>`
+    SELECT c.id::text, c.text, ${chunkTitleSql} AS title
+    FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId" LEFT JOIN "CrawlPage" p ON p.id = c."pageId"
+    WHERE c."botId" = ${bot.id}::uuid AND c."embeddingNext" IS NULL
+    ORDER BY c.id LIMIT ${options.batchSize}`;
   if (pending.length === 0) {
     // One statement, one snapshot: the bot switches only if every chunk has its new vector,
     // and the chunks switch only with it.
@@ -52,7 +56,7 @@ export async function runReembedStep(options: {
     return swapped > 0 || !still || still.next === null ? 'swapped' : 'progressed';
   }
   const vectors = await embedder.embed(
-    pending.map((chunk) => chunk.text),
+    pending.map((chunk) => passageText(bot.next, chunk)),
     options.signal,
     'passage',
   );

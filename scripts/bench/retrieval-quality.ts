@@ -11,6 +11,7 @@
  *   MODELS=all-minilm-l6-v2-q,bge-small-en-v1.5-q,e5-small-v2-q npx tsx scripts/bench/retrieval-quality.ts
  *   NO_HASH=1 FUSION=1:0.25:60:0,1:0.25:60:2 npx tsx scripts/bench/retrieval-quality.ts   compare fusions
  *   NO_HASH=1 PASSAGES=plain,titled npx tsx scripts/bench/retrieval-quality.ts   chunks alone vs behind their page title
+ *   NO_HASH=1 CHUNKS=700:100 npx tsx scripts/bench/retrieval-quality.ts   another chunk size (characters:overlap)
  *   ... --write                                                      also appends the table to RESULTS.md
  *
  * Chunk vectors are cached under $PRIVEXBOT_CACHE/bench/, per embedder and keyed by the exact
@@ -86,8 +87,17 @@ function splitOf(index: number): 'tuning' | 'held-back' {
   return index % 2 === 0 ? 'tuning' : 'held-back';
 }
 
+/** CHUNKS=maxChars:overlapChars tries another chunk size than the product's. */
+const chunking = process.env.CHUNKS
+  ? (([maxChars, overlapChars]) => ({ maxChars: Number(maxChars), overlapChars: Number(overlapChars) }))(
+      process.env.CHUNKS.split(':'),
+    )
+  : undefined;
+if (chunking && (!(chunking.maxChars > 0) || !(chunking.overlapChars >= 0)))
+  throw new Error(`CHUNKS wants maxChars:overlapChars, got ${process.env.CHUNKS}`);
+
 const started = performance.now();
-const pages = await buildCorpus();
+const pages = await buildCorpus(chunking ? { chunking } : {});
 const known = new Set(pages.map((p) => p.path));
 for (const q of questions) {
   for (const page of q.pages)
@@ -100,7 +110,7 @@ if (violations.length > 0)
   );
 const chunkCount = pages.reduce((sum, p) => sum + p.chunks.length, 0);
 console.log(
-  `corpus: ${pages.length} pages, ${chunkCount} chunks; ${questions.length} questions ` +
+  `corpus: ${pages.length} pages, ${chunkCount} chunks${chunking ? ` of ${chunking.maxChars}:${chunking.overlapChars}` : ''}; ${questions.length} questions ` +
     `(${questions.filter((q) => q.kind === 'paraphrased').length} paraphrased, ${questions.filter((q) => q.kind === 'lexical').length} lexical)`,
 );
 

@@ -1,7 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chunkText } from '@privexbot/api/services/knowledge/chunk-text';
+import {
+  type ChunkingOptions,
+  chunkText,
+  defaultChunking,
+} from '@privexbot/api/services/knowledge/chunk-text';
 import { parseDocument } from '@privexbot/api/services/knowledge/parse-document';
 
 /**
@@ -59,7 +63,9 @@ function mainContent(html: string): string {
   return html.slice(start, end > start ? end : undefined);
 }
 
-export async function buildCorpus(options: { only?: readonly string[] } = {}): Promise<CorpusPage[]> {
+export async function buildCorpus(
+  options: { only?: readonly string[]; chunking?: ChunkingOptions } = {},
+): Promise<CorpusPage[]> {
   const root = docsRoot();
   const files = execFileSync('find', [...SECTIONS.map((s) => join(root, s)), '-name', '*.html'], {
     encoding: 'utf8',
@@ -78,7 +84,7 @@ export async function buildCorpus(options: { only?: readonly string[] } = {}): P
       (m[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/&[#\w]+;/g, ' '),
     );
     const text = await parseDocument('html', Buffer.from(main));
-    const chunks = chunkText(text).map((chunk) => chunk.text);
+    const chunks = chunkText(text, options.chunking ?? defaultChunking).map((chunk) => chunk.text);
     if (chunks.length > 0) pages.push({ path, title, headings, chunks });
   }
   return pages;

@@ -16,11 +16,6 @@ export function titledIndexId(embedderId: string): string {
   return embedderId.endsWith(TITLED_SUFFIX) ? embedderId : `${embedderId}${TITLED_SUFFIX}`;
 }
 
-/** The embedder behind an index identity (what embeds the questions, whatever the format). */
-export function embedderOfIndex(indexId: string): string {
-  return indexId.endsWith(TITLED_SUFFIX) ? indexId.slice(0, -TITLED_SUFFIX.length) : indexId;
-}
-
 /** A source's name as a title: a URL's or file's last segment, without extension, dashes as spaces. */
 export function readableTitle(name: string): string {
   let title = name.trim();

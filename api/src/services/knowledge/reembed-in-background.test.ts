@@ -183,10 +183,10 @@ describe('changing a bot’s embedder', () => {
     await api.platform.ingestion.idle();
     // The upgrade: the database as it was before this release's migration, then migrated.
     await api.db.$executeRawUnsafe(
-      `DELETE FROM "_prisma_migrations" WHERE migration_name IN ('20261207041700_reembed_in_background', '20261207143000_titled_passages')`,
+      `DELETE FROM "_prisma_migrations" WHERE migration_name IN ('20261207041700_reembed_in_background', '20261207151000_titled_passages')`,
     );
     const { applied } = await applyMigrations({ databaseUrl: api.database.url });
-    expect(applied).toEqual(['20261207041700_reembed_in_background', '20261207143000_titled_passages']);
+    expect(applied).toEqual(['20261207041700_reembed_in_background', '20261207151000_titled_passages']);
     const pending = await api.request('get', `/v1/orgs/93/bots/${botId}`, { token: org.token });
     expect(pending.body.reembeddingTo).toEqual({ id: TITLED, kind: 'local' });
     api.platform.ingestion.kick();
@@ -213,10 +213,10 @@ describe('changing a bot’s embedder', () => {
     await api.platform.ingestion.idle();
     expect(await storedCosine(botId, 'refunds', pages.refunds)).toBeGreaterThan(0.9999);
     await api.db.$executeRawUnsafe(
-      `DELETE FROM "_prisma_migrations" WHERE migration_name = '20261207143000_titled_passages'`,
+      `DELETE FROM "_prisma_migrations" WHERE migration_name = '20261207151000_titled_passages'`,
     );
     expect((await applyMigrations({ databaseUrl: api.database.url })).applied).toEqual([
-      '20261207143000_titled_passages',
+      '20261207151000_titled_passages',
     ]);
 
     model.hold();

@@ -1,10 +1,11 @@
 //! Typed storage handles and the structs they hold. Nothing here iterates over key ranges
 //! (Secret Network has no iterator): lists that must be read whole are kept as explicit
-//! indexes (`ORGS_OF_*`, the plan counter, per-org payment history).
+//! indexes (`ORGS_OF_*`, the plan counter, per-org payment history). All of it is stored
+//! [`Compact`]: this contract has no `migrate`, so no older encoding is ever read.
 
 use cosmwasm_schema::cw_serde;
 use privexbot_shared::cosmwasm_std::{Addr, Storage, Uint128};
-use privexbot_shared::storage::{AppendList, Item, Map};
+use privexbot_shared::storage::{AppendList, Compact, Item, Map};
 use privexbot_shared::token::Token;
 
 use crate::msg::{AssetAmount, PaymentEntry, Quotas};
@@ -112,37 +113,37 @@ pub struct StakeLedger {
     pub unbonding_from_delegation: Uint128,
 }
 
-pub const CONFIG: Item<Config> = Item::new("config");
+pub const CONFIG: Item<Config, Compact> = Item::new("config");
 
 /// Last org id handed out; ids start at 1.
-pub const ORG_COUNT: Item<u64> = Item::new("org_count");
-pub const ORGS: Map<u64, Org> = Map::new("orgs");
+pub const ORG_COUNT: Item<u64, Compact> = Item::new("org_count");
+pub const ORGS: Map<u64, Org, Compact> = Map::new("orgs");
 /// Explicit index of the orgs in which an address has any relation, kept exact on removal:
 /// how many, the org id at each position, and each org's position (see `orgs::reindex`).
-pub const ORGS_OF_COUNT: Map<Addr, u64> = Map::new("orgs_of_count");
-pub const ORGS_OF_AT: Map<(Addr, u64), u64> = Map::new("orgs_of_at");
-pub const ORGS_OF_POS: Map<(Addr, u64), u64> = Map::new("orgs_of_pos");
+pub const ORGS_OF_COUNT: Map<Addr, u64, Compact> = Map::new("orgs_of_count");
+pub const ORGS_OF_AT: Map<(Addr, u64), u64, Compact> = Map::new("orgs_of_at");
+pub const ORGS_OF_POS: Map<(Addr, u64), u64, Compact> = Map::new("orgs_of_pos");
 /// How many orgs each address has created: only ever grows, so neither handing an org away
 /// nor losing a role frees room under the cap.
-pub const ORGS_CREATED_BY: Map<Addr, u64> = Map::new("orgs_created_by");
+pub const ORGS_CREATED_BY: Map<Addr, u64, Compact> = Map::new("orgs_created_by");
 
 /// Last plan id handed out; ids start at 1, so plans are listed by counting.
-pub const PLAN_COUNT: Item<u64> = Item::new("plan_count");
-pub const PLANS: Map<u64, Plan> = Map::new("plans");
+pub const PLAN_COUNT: Item<u64, Compact> = Item::new("plan_count");
+pub const PLANS: Map<u64, Plan, Compact> = Map::new("plans");
 
-pub const SUBSCRIPTIONS: Map<u64, Subscription> = Map::new("subscriptions");
+pub const SUBSCRIPTIONS: Map<u64, Subscription, Compact> = Map::new("subscriptions");
 /// Prepaid balance per (org, asset key).
-pub const BALANCES: Map<(u64, String), Uint128> = Map::new("balances");
+pub const BALANCES: Map<(u64, String), Uint128, Compact> = Map::new("balances");
 /// Asset keys in which an org ever held a balance, so balances can be listed.
-pub const BALANCE_ASSETS: Map<u64, Vec<String>> = Map::new("balance_assets");
-pub const STAKES: Map<u64, OrgStake> = Map::new("stakes");
+pub const BALANCE_ASSETS: Map<u64, Vec<String>, Compact> = Map::new("balance_assets");
+pub const STAKES: Map<u64, OrgStake, Compact> = Map::new("stakes");
 
 /// Per asset key: the sum of org balances and the unwithdrawn revenue.
-pub const LEDGER: Map<String, AssetLedger> = Map::new("ledger");
-pub const STAKE_LEDGER: Item<StakeLedger> = Item::new("stake_ledger");
+pub const LEDGER: Map<String, AssetLedger, Compact> = Map::new("ledger");
+pub const STAKE_LEDGER: Item<StakeLedger, Compact> = Item::new("stake_ledger");
 
 /// Append-only payment history of one org.
-pub fn history(org_id: u64) -> AppendList<PaymentEntry> {
+pub fn history(org_id: u64) -> AppendList<PaymentEntry, Compact> {
     AppendList::new("history").suffixed(&org_id)
 }
 

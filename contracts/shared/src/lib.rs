@@ -3,7 +3,8 @@
 //!
 //! - [`cosmwasm_std`]: the standard library of the selected target (`vanilla`: cosmwasm-std 1.5,
 //!   `secret`: secret-cosmwasm-std 1.1). Contracts import it from here, never directly.
-//! - [`storage`]: typed storage handles that never iterate over ranges (Secret has no iterator).
+//! - [`storage`]: typed storage handles that never iterate over ranges (Secret has no iterator);
+//!   values as JSON or in [`compact`], a small binary format.
 //! - [`entry_points!`]: the wasm exports of a contract, for both targets.
 //! - [`token`]: payment tokens: CW20 vs SNIP-20 `receive` callbacks, transfers, and SNIP-20
 //!   `register_receive`.
@@ -23,6 +24,7 @@ pub use secret_cosmwasm_std as cosmwasm_std;
 #[cfg(feature = "secret")]
 pub use secret_toolkit;
 
+pub mod compact;
 pub mod permit;
 pub mod storage;
 pub mod token;

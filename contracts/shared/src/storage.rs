@@ -1,7 +1,11 @@
 //! Typed storage handles that work the same on both targets and never iterate over key
 //! ranges (Secret Network's storage has no iterator). Every handle is declared once as a
 //! `const` in a contract's `state.rs`; per-owner lists derive their namespace by suffix, never
-//! by building keys ad hoc. Values are JSON, like cw-storage-plus, so state stays inspectable.
+//! by building keys ad hoc.
+//!
+//! How values are encoded is each handle's [`Codec`]: [`Json`] by default (like
+//! cw-storage-plus, readable by older versions and by `migrate`), or [`Compact`], a binary
+//! encoding for state that no earlier version stored as JSON.
 
 use std::marker::PhantomData;
 
@@ -9,28 +13,58 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::cosmwasm_std::{Addr, StdError, StdResult, Storage};
 
-fn encode<T: Serialize>(value: &T) -> StdResult<Vec<u8>> {
-    #[cfg(feature = "vanilla")]
-    return crate::cosmwasm_std::to_json_vec(value);
-    #[cfg(feature = "secret")]
-    return crate::cosmwasm_std::to_vec(value);
+/// How a storage handle turns its values into bytes and back.
+pub trait Codec {
+    fn encode<T: Serialize + ?Sized>(value: &T) -> StdResult<Vec<u8>>;
+    fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T>;
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T> {
-    #[cfg(feature = "vanilla")]
-    return crate::cosmwasm_std::from_json(bytes);
-    #[cfg(feature = "secret")]
-    return crate::cosmwasm_std::from_slice(bytes);
+/// JSON, as contract messages are written.
+pub struct Json;
+
+impl Codec for Json {
+    fn encode<T: Serialize + ?Sized>(value: &T) -> StdResult<Vec<u8>> {
+        #[cfg(feature = "vanilla")]
+        return crate::cosmwasm_std::to_json_vec(value);
+        #[cfg(feature = "secret")]
+        return crate::cosmwasm_std::to_vec(value);
+    }
+
+    fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T> {
+        #[cfg(feature = "vanilla")]
+        return crate::cosmwasm_std::from_json(bytes);
+        #[cfg(feature = "secret")]
+        return crate::cosmwasm_std::from_slice(bytes);
+    }
+}
+
+/// [`crate::compact`]: fields in declaration order, no names. serde's JSON reader of each
+/// stored type (a parser per struct, with a matcher of its field names) is a large part of a
+/// contract's size; the compact reader of the same types is a fraction of it. Values are not
+/// self-describing, so adding, removing or reordering a stored struct's fields needs a
+/// migration that rewrites them: use it only for state no older version wrote differently.
+pub struct Compact;
+
+impl Codec for Compact {
+    fn encode<T: Serialize + ?Sized>(value: &T) -> StdResult<Vec<u8>> {
+        crate::compact::to_vec(value)
+            .map_err(|_| StdError::serialize_err("stored value", "compact"))
+    }
+
+    fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T> {
+        crate::compact::from_slice(bytes)
+            .map_err(|_| StdError::parse_err("stored value", "compact"))
+    }
 }
 
 /// Serializes a value the way contract messages are serialized (JSON).
 pub fn to_json_bytes<T: Serialize>(value: &T) -> StdResult<Vec<u8>> {
-    encode(value)
+    Json::encode(value)
 }
 
 /// Parses JSON bytes (for example a `Receive` callback's inner `msg`).
 pub fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T> {
-    decode(bytes)
+    Json::decode(bytes)
 }
 
 /// Namespaced key: 2-byte big-endian length of the namespace, the namespace, then the key,
@@ -44,12 +78,12 @@ fn namespaced(namespace: &[u8], key: &[u8]) -> Vec<u8> {
 }
 
 /// A single value under a fixed key.
-pub struct Item<T> {
+pub struct Item<T, C = Json> {
     key: &'static [u8],
-    value: PhantomData<T>,
+    value: PhantomData<(T, C)>,
 }
 
-impl<T: Serialize + DeserializeOwned> Item<T> {
+impl<T: Serialize + DeserializeOwned, C: Codec> Item<T, C> {
     pub const fn new(key: &'static str) -> Self {
         Item {
             key: key.as_bytes(),
@@ -58,12 +92,12 @@ impl<T: Serialize + DeserializeOwned> Item<T> {
     }
 
     pub fn save(&self, store: &mut dyn Storage, value: &T) -> StdResult<()> {
-        store.set(self.key, &encode(value)?);
+        store.set(self.key, &C::encode(value)?);
         Ok(())
     }
 
     pub fn may_load(&self, store: &dyn Storage) -> StdResult<Option<T>> {
-        store.get(self.key).map(|b| decode(&b)).transpose()
+        store.get(self.key).map(|b| C::decode(&b)).transpose()
     }
 
     pub fn load(&self, store: &dyn Storage) -> StdResult<T> {
@@ -154,12 +188,12 @@ impl<A: MapKey, B: MapKey, C: MapKey> MapKey for (A, B, C) {
 
 /// Values under a namespace, looked up by key. No iteration: keep an [`AppendList`] beside a
 /// map when its keys must be listed.
-pub struct Map<K: ?Sized, V> {
+pub struct Map<K: ?Sized, V, C = Json> {
     namespace: &'static [u8],
-    types: PhantomData<(fn(&K), V)>,
+    types: PhantomData<(fn(&K), V, C)>,
 }
 
-impl<K: MapKey + ?Sized, V: Serialize + DeserializeOwned> Map<K, V> {
+impl<K: MapKey + ?Sized, V: Serialize + DeserializeOwned, C: Codec> Map<K, V, C> {
     pub const fn new(namespace: &'static str) -> Self {
         Map {
             namespace: namespace.as_bytes(),
@@ -172,12 +206,12 @@ impl<K: MapKey + ?Sized, V: Serialize + DeserializeOwned> Map<K, V> {
     }
 
     pub fn save(&self, store: &mut dyn Storage, k: &K, value: &V) -> StdResult<()> {
-        store.set(&self.key(k), &encode(value)?);
+        store.set(&self.key(k), &C::encode(value)?);
         Ok(())
     }
 
     pub fn may_load(&self, store: &dyn Storage, k: &K) -> StdResult<Option<V>> {
-        store.get(&self.key(k)).map(|b| decode(&b)).transpose()
+        store.get(&self.key(k)).map(|b| C::decode(&b)).transpose()
     }
 
     pub fn load(&self, store: &dyn Storage, k: &K) -> StdResult<V> {
@@ -208,12 +242,12 @@ impl<K: MapKey + ?Sized, V: Serialize + DeserializeOwned> Map<K, V> {
 
 /// An append-only list: a length and the items at their indexes. A per-owner list is derived
 /// with [`AppendList::suffixed`], so each owner's list has its own namespace.
-pub struct AppendList<T> {
+pub struct AppendList<T, C = Json> {
     namespace: Vec<u8>,
-    item: PhantomData<T>,
+    item: PhantomData<(T, C)>,
 }
 
-impl<T: Serialize + DeserializeOwned> AppendList<T> {
+impl<T: Serialize + DeserializeOwned, C: Codec> AppendList<T, C> {
     pub fn new(namespace: &str) -> Self {
         AppendList {
             namespace: namespace.as_bytes().to_vec(),
@@ -245,7 +279,7 @@ impl<T: Serialize + DeserializeOwned> AppendList<T> {
 
     pub fn len(&self, store: &dyn Storage) -> StdResult<u64> {
         match store.get(&self.len_key()) {
-            Some(b) => decode(&b),
+            Some(b) => C::decode(&b),
             None => Ok(0),
         }
     }
@@ -257,15 +291,15 @@ impl<T: Serialize + DeserializeOwned> AppendList<T> {
     /// Appends and returns the new item's index.
     pub fn push(&self, store: &mut dyn Storage, value: &T) -> StdResult<u64> {
         let index = self.len(store)?;
-        store.set(&self.item_key(index), &encode(value)?);
-        store.set(&self.len_key(), &encode(&(index + 1))?);
+        store.set(&self.item_key(index), &C::encode(value)?);
+        store.set(&self.len_key(), &C::encode(&(index + 1))?);
         Ok(index)
     }
 
     pub fn get(&self, store: &dyn Storage, index: u64) -> StdResult<Option<T>> {
         store
             .get(&self.item_key(index))
-            .map(|b| decode(&b))
+            .map(|b| C::decode(&b))
             .transpose()
     }
 
@@ -274,7 +308,7 @@ impl<T: Serialize + DeserializeOwned> AppendList<T> {
         if index >= self.len(store)? {
             return Err(StdError::not_found("list index"));
         }
-        store.set(&self.item_key(index), &encode(value)?);
+        store.set(&self.item_key(index), &C::encode(value)?);
         Ok(())
     }
 
@@ -344,5 +378,85 @@ mod tests {
         alice.set(&mut store, 0, &12).unwrap();
         assert_eq!(alice.get(&store, 0).unwrap(), Some(12));
         assert!(bob.set(&mut store, 5, &1).is_err());
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    enum Kind {
+        Plain,
+        Named { name: String },
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Stored {
+        owner: Addr,
+        amount: crate::cosmwasm_std::Uint128,
+        note: Option<String>,
+        kinds: Vec<Kind>,
+    }
+
+    const JSON_ITEM: Item<Stored> = Item::new("stored");
+    const COMPACT_ITEM: Item<Stored, Compact> = Item::new("stored");
+    const COMPACT_MAP: Map<u64, Stored, Compact> = Map::new("stored_by_id");
+
+    fn sample() -> Stored {
+        Stored {
+            owner: Addr::unchecked("owner"),
+            amount: crate::cosmwasm_std::Uint128::new(u128::MAX),
+            note: None,
+            kinds: vec![
+                Kind::Plain,
+                Kind::Named {
+                    name: "n".to_string(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn compact_values_round_trip_without_field_names() {
+        let mut store = MockStorage::new();
+        COMPACT_ITEM.save(&mut store, &sample()).unwrap();
+        assert_eq!(COMPACT_ITEM.load(&store).unwrap(), sample());
+        let bytes = store.get(b"stored").unwrap();
+        assert!(!bytes.windows(5).any(|w| w == b"owner" && bytes[0] == b'{'));
+        assert!(!bytes.windows(6).any(|w| w == b"amount"));
+        assert_eq!(bytes, crate::compact::to_vec(&sample()).unwrap());
+
+        COMPACT_MAP.save(&mut store, &9, &sample()).unwrap();
+        assert_eq!(COMPACT_MAP.may_load(&store, &9).unwrap(), Some(sample()));
+        let list = AppendList::<Stored, Compact>::new("stored_list");
+        list.push(&mut store, &sample()).unwrap();
+        assert_eq!(list.page(&store, 0, 5).unwrap(), vec![sample()]);
+    }
+
+    #[test]
+    fn json_stays_the_default_encoding() {
+        let mut store = MockStorage::new();
+        JSON_ITEM.save(&mut store, &sample()).unwrap();
+        assert_eq!(store.get(b"stored").unwrap()[0], b'{');
+        // Each encoding reads only its own bytes: a handle never silently misreads the other.
+        assert!(COMPACT_ITEM.load(&store).is_err());
+        COMPACT_ITEM.save(&mut store, &sample()).unwrap();
+        assert!(JSON_ITEM.load(&store).is_err());
+    }
+
+    #[test]
+    fn corrupt_compact_bytes_are_a_parse_error() {
+        let mut store = MockStorage::new();
+        let good = crate::compact::to_vec(&sample()).unwrap();
+        for bad in [
+            &good[..good.len() - 1],
+            &[1][..],
+            // A string length far beyond the bytes that follow.
+            &[0xff; 16][..],
+            // A trailing byte after a complete value.
+            &[&good[..], &[0][..]].concat()[..],
+        ] {
+            store.set(b"stored", bad);
+            match COMPACT_ITEM.load(&store) {
+                Err(StdError::ParseErr { .. }) => {}
+                other => panic!("expected a parse error for {bad:?}, got {other:?}"),
+            }
+        }
     }
 }

@@ -68,8 +68,20 @@ function has(cmd: string, args: string[] = ['--version']): boolean {
   }
 }
 
+/**
+ * One cargo target directory per clone. Cargo decides that a workspace crate is up to date
+ * by comparing its sources' mtimes with the last build of a crate of the same name and
+ * relative path, so two clones sharing a target directory reuse each other's builds: a clone
+ * whose files were edited before another clone's last build got that clone's wasm, stored
+ * under its own source hash.
+ */
+function wasmTargetDir(): string {
+  const clone = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
+  return process.env.PRIVEXBOT_WASM_TARGET_DIR ?? join(cacheDir, 'wasm-target', clone);
+}
+
 export function detectToolchain(): Toolchain {
-  const targetDir = process.env.PRIVEXBOT_WASM_TARGET_DIR ?? join(cacheDir, 'wasm-target');
+  const targetDir = wasmTargetDir();
   const rustupHasWasm = (() => {
     try {
       return run('rustup', ['target', 'list', '--installed']).split('\n').includes('wasm32-unknown-unknown');

@@ -437,7 +437,8 @@ describe('inference gateway: offline answerer', () => {
     expect(text).toBe('The refund window is 30 days from delivery. [policy.md]');
     expect(text).not.toContain('Lisbon');
     expect(outcome.tokens.length).toBeGreaterThan(5);
-    expect(outcome.done).toMatchObject({ offline: true, model: 'offline-extractive' });
+    // The platform cites what the answer quotes: the first passage, not the second.
+    expect(outcome.done).toMatchObject({ offline: true, model: 'offline-extractive', cited: [0] });
     expect(outcome.done?.usage.counted_by).toBe('gpt-tokenizer/o200k_base');
     expect(outcome.done?.attestation.seq).toBe('1');
     const nothing = await chat(
@@ -460,6 +461,7 @@ describe('inference gateway: offline answerer', () => {
       }),
     );
     expect(withFallback.tokens.join('')).toBe(fallback);
+    expect(withFallback.done?.cited).toEqual([]);
     expect(withFallback.done?.attestation.seq).toBe('4');
     const refused = await postChat(gw.url, chatBody({ fallback_message: '' }));
     expect(refused.status).toBe(400);

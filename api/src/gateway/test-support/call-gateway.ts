@@ -54,6 +54,8 @@ export interface ChatOutcome {
     usage: { prompt_tokens: number; completion_tokens: number; counted_by: string };
     model: string;
     offline: boolean;
+    /** Passage indexes the answer quotes (offline answers). */
+    cited?: number[];
     attestation: SignedAttestationJson;
   };
   error?: { error: { code: string; message: string; requestId: string } };

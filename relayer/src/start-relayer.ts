@@ -13,6 +13,7 @@ import { runStepLoop } from './loop/run-step-loop.js';
 import { createRelayerMetrics, type RelayerMetrics } from './metrics/relayer-metrics.js';
 import { type FaultHook, type SignerHealth, SignerRelay } from './pipeline/relay-signer.js';
 import {
+  type BackoffPolicy,
   backoffDelays,
   CHAIN_SUBMIT_POLICY,
   DATABASE_POLICY,
@@ -40,6 +41,11 @@ export interface RelayerOptions {
   /** After a batch or a receipt is recorded (the static publication). */
   onSettled?: (kind: 'batch' | 'receipt', chainId: bigint) => void;
   random?: () => number;
+  /**
+   * The back-off after a chain failure, CHAIN_SUBMIT_POLICY unless given: a test that kills its
+   * node every few seconds shortens it, so the relayer is at work again soon after each restart.
+   */
+  chainRetryPolicy?: BackoffPolicy;
 }
 
 export interface RelayerHealth {
@@ -134,7 +140,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
         isStopped: () => stopped,
         sleep,
         ...(options.random ? { random: options.random } : {}),
-        policyFor: (error) => policyFor(error),
+        policyFor: (error) => policyFor(error, options.chainRetryPolicy ?? CHAIN_SUBMIT_POLICY),
         onFailure: (error, failureClass) => {
           const code =
             error instanceof RelayerError ? error.code : ((error as { code?: string })?.code ?? 'unexpected');
@@ -192,7 +198,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
   };
 }
 
-function policyFor(error: unknown) {
+function policyFor(error: unknown, chainPolicy: BackoffPolicy) {
   const code = error instanceof RelayerError ? error.code : '';
   if (code.startsWith('GATEWAY_')) return GATEWAY_FETCH_POLICY;
   if ((error as { code?: unknown })?.code && typeof (error as { code?: unknown }).code === 'string') {
@@ -200,5 +206,5 @@ function policyFor(error: unknown) {
     // PostgreSQL SQLSTATEs are five characters; connection errors are ECONNREFUSED-like.
     if (/^[0-9A-Z]{5}$/.test(pgCode) || pgCode.startsWith('E')) return DATABASE_POLICY;
   }
-  return CHAIN_SUBMIT_POLICY;
+  return chainPolicy;
 }

@@ -1,10 +1,15 @@
 /**
  * Chaos on a real node: the relayer submits to a wasmd node that is killed (SIGKILL) and
- * restarted, on a seeded schedule, at the three moments that threaten exactly-once:
- *   - mid-broadcast: right as the relayer starts a submit (simulate, sign, broadcast);
- *   - mempool: while its transaction waits in the node's mempool (RPC /num_unconfirmed_txs);
- *   - included-unseen: after the block holding it is committed, before the relayer has seen it
- *     (the relayer's client looks for its transaction only every 1.5 s here, to widen that gap).
+ * restarted, on a seeded schedule, at the three moments that threaten exactly-once. The
+ * relayer talks to the node through a pass-through (`rpc-watch-proxy.ts`) that shows each of
+ * its broadcasts as it happens, so each kill lands at its moment of the relayer's next
+ * transaction instead of being waited for from outside:
+ *   - mid-broadcast: the broadcast is on its way: killed before the node gets it, or after the
+ *     node took it but before its answer reaches the relayer (seeded);
+ *   - mempool: the relayer has its hash, the transaction waits in the node's mempool (RPC
+ *     /num_unconfirmed_txs);
+ *   - included-unseen: the block holding it is committed, the relayer has not seen it yet
+ *     (its client looks for its transaction only every 1.5 s here, to widen that gap).
  * Afterwards the chain must hold every attestation the gateway signed exactly once: ranges
  * contiguous from 1 (0 gaps, 0 duplicates), each Merkle root matching, totals equal to the sums.
  * The relayer runs its default settlement, v2 (one gateway-signed receipt per range); v1 batches
@@ -13,8 +18,8 @@
  * CHAOS_SEED picks another schedule (printed with the result); CHAOS_KILLS the number of kills.
  */
 
-import type { FaultPoint } from '@privexbot/relayer/pipeline/relay-signer';
 import { toPublicReceipt } from '@privexbot/relayer/publish/public-batch';
+import { CHAIN_SUBMIT_POLICY } from '@privexbot/relayer/retry/backoff-policy';
 import { type Relayer, startRelayer } from '@privexbot/relayer/start-relayer';
 import { attestationFromJson, hashAttestation, merkleRoot } from '@privexbot/schema/attestation';
 import { verifyReceiptLeaves } from '@privexbot/schema/audit';
@@ -30,6 +35,7 @@ import {
   startRelayerStack,
   waitFor,
 } from '../relayer/relayer-stack.js';
+import { startRpcWatch } from './rpc-watch-proxy.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_207);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 30);
@@ -80,25 +86,16 @@ describe('chaos: the node is killed under the relayer', () => {
       for (let i = 0; i < n; i++) await gateway.chat(BigInt(1 + (chatted % 4)), chatted++);
     };
 
-    // What the relayer is doing, from its fault hook (which never throws here: no crash is injected).
-    let submits = 0;
-    let submitting = false;
-    let seqAtSubmit = 0n;
-    const faults = async (point: FaultPoint) => {
-      if (point === 'before-submit') {
-        submits++;
-        submitting = true;
-        seqAtSubmit = await chainLast().catch(() => seqAtSubmit);
-      }
-      if (point === 'after-submit') submitting = false;
-    };
+    const watch = await startRpcWatch(node.rpcUrl);
     const pool = stack.newPool(2);
     const relayer: Relayer = await startRelayer({
       relayerId: 'relayer-chaos',
       gateways: [{ url: gateway.url, token: FEED_TOKEN }],
       // A slow look-up of its own transaction: the gap between inclusion and the relayer
       // seeing it is where a kill tests adoption.
-      chain: await connectWasmdAccount(node, 'relayer', { broadcastPollIntervalMs: 1_500 }),
+      chain: await connectWasmdAccount({ ...node, rpcUrl: watch.url }, 'relayer', {
+        broadcastPollIntervalMs: 1_500,
+      }),
       usageContract: stack.usage,
       pool,
       batchSize: BATCH_SIZE,
@@ -107,8 +104,10 @@ describe('chaos: the node is killed under the relayer', () => {
       reconcileIntervalMs: 60_000,
       leaseTtlMs: 5_000,
       logger: pino({ level: 'silent' }),
-      faults,
       random,
+      // Back at work within a second of each restart (the default waits up to 30 s after a run
+      // of failures); what is retried, reconciled and adopted is the same.
+      chainRetryPolicy: { ...CHAIN_SUBMIT_POLICY, initialMs: 100, maxDelayMs: 1_000, maxRetries: 1_000 },
     });
 
     const mempoolSize = async () => {
@@ -116,25 +115,70 @@ describe('chaos: the node is killed under the relayer', () => {
       const body = (await response.json()) as { result: { total: string } };
       return Number(body.result.total);
     };
-    /** Resolves when the phase's moment has come, or after 8 s (then the kill lands anywhere). */
-    async function awaitPhase(phase: Phase): Promise<boolean> {
-      const started = submits;
+    const included = async (hash: string) => {
+      const response = await fetch(`${node.rpcUrl}/tx?hash=0x${hash}`);
+      return response.ok && ((await response.json()) as { result?: unknown }).result !== undefined;
+    };
+    /** The hash of the relayer's next transaction the node accepts, as its answer goes back to the relayer. */
+    const nextBroadcast = (deadline: number) =>
+      new Promise<string | undefined>((resolve) => {
+        const timer = setTimeout(() => {
+          watch.afterBroadcast = undefined;
+          resolve(undefined);
+        }, deadline - Date.now());
+        watch.afterBroadcast = (hash) => {
+          if (!hash) return false;
+          clearTimeout(timer);
+          watch.afterBroadcast = undefined;
+          resolve(hash);
+          return false;
+        };
+      });
+    /**
+     * Kills the node at the phase's moment of the relayer's next transaction (true), or, when
+     * none came within 8 s, wherever the relayer is then (false).
+     */
+    async function killAt(phase: Phase): Promise<boolean> {
       const deadline = Date.now() + 8_000;
+      if (phase === 'mid-broadcast') {
+        const beforeTheNode = random() < 0.5;
+        const hit = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), deadline - Date.now());
+          const kill = async () => {
+            watch.beforeBroadcast = undefined;
+            watch.afterBroadcast = undefined;
+            clearTimeout(timer);
+            await node.kill();
+            resolve(true);
+            return true;
+          };
+          if (beforeTheNode) watch.beforeBroadcast = kill;
+          else watch.afterBroadcast = kill;
+        });
+        watch.beforeBroadcast = undefined;
+        watch.afterBroadcast = undefined;
+        if (!hit) await node.kill();
+        return hit;
+      }
       while (Date.now() < deadline) {
-        if (phase === 'mid-broadcast' && submitting && submits > started) {
-          await sleep(random() * 60);
+        const hash = await nextBroadcast(deadline);
+        if (!hash) break;
+        if (phase === 'mempool') {
+          // only the relayer sends transactions: a non-empty mempool holds its own
+          if ((await mempoolSize().catch(() => 0)) > 0) {
+            await node.kill();
+            return true;
+          }
+          continue;
+        }
+        const within = Date.now() + 3_000;
+        while (Date.now() < within && !(await included(hash).catch(() => false))) await sleep(20);
+        if (!watch.seen.has(hash) && (await included(hash).catch(() => false))) {
+          await node.kill();
           return true;
         }
-        if (phase === 'mempool' && submitting && (await mempoolSize().catch(() => 0)) > 0) return true;
-        if (
-          phase === 'included-unseen' &&
-          submitting &&
-          (await mempoolSize().catch(() => 1)) === 0 &&
-          (await chainLast().catch(() => 0n)) > seqAtSubmit
-        )
-          return true;
-        await sleep(10);
       }
+      await node.kill();
       return false;
     }
 
@@ -149,10 +193,9 @@ describe('chaos: the node is killed under the relayer', () => {
         kill < KILLS ? (PHASES[Math.floor(random() * PHASES.length)] as Phase) : (unhit() as Phase);
       // Enough backlog that the relayer is always about to submit something.
       if (BigInt(chatted) - (await chainLast()) < BATCH_SIZE * 2) await chat(BATCH_SIZE * 2);
-      const hit = await awaitPhase(phase);
+      const hit = await killAt(phase);
       const key = hit ? phase : `${phase}-missed`;
       hits[key] = (hits[key] ?? 0) + 1;
-      await node.kill();
       await sleep(random() * 500);
       await node.start();
     }
@@ -166,6 +209,7 @@ describe('chaos: the node is killed under the relayer', () => {
       'the cursor to follow',
     );
     await relayer.stop();
+    await watch.close();
 
     const all = (await gateway.allAttestations()).map((a) => attestationFromJson(a));
     expect(all.length).toBe(chatted);

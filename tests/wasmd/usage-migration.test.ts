@@ -38,6 +38,9 @@ describe('the usage contract migrated from v1 code on a wasmd node', () => {
   const now = Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
+    // Built (once per machine) before the node starts: a client left idle through a build finds
+    // its kept-alive connection closed by the node's RPC server.
+    const legacyWasm = legacyUsageWasm();
     node = await startWasmdPlatform();
     operator = await node.client('operator');
     relayer = await node.client('relayer');
@@ -45,7 +48,7 @@ describe('the usage contract migrated from v1 code on a wasmd node', () => {
     org = (await billingClient(alice, node.billing).createOrg('Migrated Org')).orgId;
     before = [...answers(1n, 3, DAY), ...answers(4n, 4, DAY)];
     after = answers(8n, 5, 60);
-    const stored = await operator.upload(legacyUsageWasm());
+    const stored = await operator.upload(legacyWasm);
     legacyCodeId = stored.codeId;
     ({ address: usage } = await operator.instantiate({
       codeId: stored.codeId,

@@ -71,10 +71,12 @@ const botsArea: RouteFixtureArea = {
     // Ingestion runs in the background (the sentence model takes a moment per chunk): wait for
     // it, so its writes never land inside a test that asserts a refused request wrote nothing.
     await waitForIngestion(api, source.body.source.id);
-    // A website whose crawl has ended (the name does not resolve here: it fails at once).
+    // A website whose crawl has ended. A private address: the SSRF guard refuses it before any
+    // DNS lookup or connection, so every crawl of it (the re-crawl route's too) ends at once and
+    // never writes inside a later test that asserts a refused request wrote nothing.
     const website = await api.request('post', `/v1/orgs/${orgId}/bots/${botId}/websites`, {
       token,
-      body: { startUrl: 'https://docs.example.invalid/', delayMs: 0 },
+      body: { startUrl: PRIVATE_SITE, delayMs: 0 },
     });
     if (website.status !== 201) throw new Error(`seeding a website failed: ${JSON.stringify(website.body)}`);
     await waitForCrawl(api, website.body.website.id);
@@ -99,7 +101,7 @@ const botsArea: RouteFixtureArea = {
     'patch /v1/orgs/:orgId/bots/:botId/sources/:sourceId': () => ({ citable: false }),
     'post /v1/orgs/:orgId/bots/:botId/webhook-test': () => ({}),
     'post /v1/orgs/:orgId/bots/:botId/sources/:sourceId/reindex': () => ({}),
-    'post /v1/orgs/:orgId/bots/:botId/websites': () => ({ startUrl: 'https://docs.example.invalid/' }),
+    'post /v1/orgs/:orgId/bots/:botId/websites': () => ({ startUrl: PRIVATE_SITE }),
     'patch /v1/orgs/:orgId/bots/:botId/websites/:websiteId': () => ({ recrawlIntervalMinutes: null }),
     'post /v1/orgs/:orgId/bots/:botId/websites/:websiteId/crawl': () => ({}),
     'post /v1/orgs/:orgId/bots/:botId/websites/:websiteId/cancel': () => ({}),
@@ -108,6 +110,8 @@ const botsArea: RouteFixtureArea = {
 
 /** Seeded in this order; later areas may use earlier areas' params (a source needs a bot). */
 export const routeFixtureAreas: RouteFixtureArea[] = [orgsArea, botsArea];
+
+const PRIVATE_SITE = 'http://10.0.0.1/';
 
 async function waitForCrawl(api: TestApi, sourceId: string): Promise<void> {
   const deadline = Date.now() + 60_000;

@@ -27,10 +27,7 @@
  * clients).
  * Goals (issue 4): overhead p50 ≤ 25 ms and p95 ≤ 60 ms at 50 concurrent; RSS ≤ 300 MB.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { nativeFetch } from '@privexbot/schema/fetch';
 import {
   type BenchDatabaseKind,
@@ -42,6 +39,13 @@ import {
   seedChunks,
   startBenchDatabase,
 } from './api-bench-support.js';
+import {
+  type ChatTiming,
+  chatOnce,
+  BENCH_PUBLIC_URL as PUBLIC_URL,
+  spawnService,
+  visitorsAtPace,
+} from './chat-load.js';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 10_000);
 const TTFT_MS = Number(process.env.TTFT_MS ?? 50);
@@ -52,53 +56,6 @@ const THINK_MS = Number(process.env.THINK_MS ?? 5000);
 const VISITOR_SECONDS = Number(process.env.VISITOR_SECONDS ?? 60);
 const STREAM_TOKENS_PER_S = Number(process.env.STREAM_TOKENS_PER_S ?? 50);
 const ANSWER_TOKENS = Number(process.env.ANSWER_TOKENS ?? 40);
-const PUBLIC_URL = 'http://bench.privexbot.test';
-const questions = [
-  'How long does express delivery take?',
-  'Can I return a product after 20 days?',
-  'Which payment methods do you accept?',
-  'How do I reset my password?',
-];
-
-/**
- * A TypeScript service in a process of its own, ready once a line of its stdout yields its
- * URL. The api and the stand-in LLM run this way, as they would in production.
- */
-async function spawnService(options: {
-  script: string;
-  nodeArgs?: string[];
-  env: Record<string, string>;
-  urlOf: (line: string) => string | undefined;
-  /** Receives each stderr line (which is otherwise passed through). */
-  onStderrLine?: (line: string) => void;
-}) {
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', fileURLToPath(new URL(options.script, import.meta.url))],
-    {
-      env: { PATH: process.env.PATH ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', options.onStderrLine ? 'pipe' : 'inherit'],
-    },
-  );
-  if (options.onStderrLine && child.stderr) {
-    const onLine = options.onStderrLine;
-    createInterface({ input: child.stderr }).on('line', onLine);
-  }
-  for await (const line of createInterface({ input: child.stdout as NonNullable<typeof child.stdout> })) {
-    const url = options.urlOf(line);
-    if (url)
-      return {
-        url,
-        pid: child.pid as number,
-        stop: () =>
-          new Promise<void>((resolve) => {
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      };
-  }
-  throw new Error(`${options.script} did not start`);
-}
 
 interface TurnTimings {
   admit: number;
@@ -145,80 +102,10 @@ function spawnStandin(env: Record<string, string>) {
   });
 }
 
-interface ChatTiming {
-  ttft: number;
-  total: number;
-  conversationId: string;
-}
-
 /** CPU time a process used so far (user + system), from /proc: ticks of 10 ms. */
 function cpuMsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** One chat: time to the first token event and to the end of the stream. */
-async function chatOnce(
-  apiUrl: string,
-  botId: string,
-  i: number,
-  visitorId = `visitor-${i}`,
-  conversationId?: string,
-): Promise<ChatTiming> {
-  const started = performance.now();
-  const response = await nativeFetch(`${apiUrl}/v1/bots/${botId}/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin' },
-    body: JSON.stringify({ message: questions[i % questions.length], visitorId, conversationId }),
-  });
-  if (response.status !== 200) throw new Error(`chat answered ${response.status}: ${await response.text()}`);
-  let ttft = Number.NaN;
-  let text = '';
-  const decoder = new TextDecoder();
-  for await (const part of response.body as unknown as AsyncIterable<Uint8Array>) {
-    text += decoder.decode(part, { stream: true });
-    if (Number.isNaN(ttft) && text.includes('event: token')) ttft = performance.now() - started;
-  }
-  const done = /event: done\ndata: (.*)\n/.exec(text);
-  if (!done?.[1]) throw new Error(`stream without done: ${text.slice(-300)}`);
-  const id = (JSON.parse(done[1]) as { conversationId: string }).conversationId;
-  return { ttft, total: performance.now() - started, conversationId: id };
-}
-
-/**
- * `visitors` people chatting for `seconds`: each sends a message, reads the whole streamed
- * answer, pauses (exponentially distributed, mean `thinkMs`) and asks the next question in
- * the same conversation.
- */
-async function visitorsAtPace(
-  apiUrl: string,
-  botId: string,
-  visitors: number,
-  thinkMs: number,
-  seconds: number,
-) {
-  const results: ChatTiming[] = [];
-  const until = performance.now() + seconds * 1000;
-  let asked = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: visitors }, async (_, v) => {
-      // Arrivals spread over one pause, as visitors would not all press Enter at once.
-      await sleep(Math.random() * thinkMs);
-      let conversationId: string | undefined;
-      while (performance.now() < until) {
-        const timing = await chatOnce(apiUrl, botId, asked++, `pace-visitor-${v}`, conversationId);
-        conversationId = timing.conversationId;
-        results.push(timing);
-        await sleep(-Math.log(1 - Math.random()) * thinkMs);
-      }
-    }),
-  );
-  return { results, seconds: (performance.now() - started) / 1000 };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function run(concurrency: number, total: number, task: (i: number) => Promise<ChatTiming>) {

@@ -5,6 +5,7 @@ mod config;
 pub mod contract;
 mod error;
 pub mod msg;
+mod msg_read;
 mod orgs;
 mod payments;
 mod plans;

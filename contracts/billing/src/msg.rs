@@ -1,6 +1,8 @@
 //! The billing contract's API: every message it accepts and every response it returns.
 //! Other contracts (usage) and the TypeScript package (schema/) depend on these shapes.
 
+use cosmwasm_schema::schemars::JsonSchema;
+use cosmwasm_schema::serde::Serialize;
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use privexbot_shared::cosmwasm_std::{Addr, Timestamp, Uint128};
 use privexbot_shared::permit::Permit;
@@ -272,7 +274,14 @@ pub enum ReceiveMsg {
     Deposit { org_id: u64 },
 }
 
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    crate = "::cosmwasm_schema::serde"
+)]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     #[returns(ConfigResponse)]

@@ -5,6 +5,7 @@
 //!   `secret`: secret-cosmwasm-std 1.1). Contracts import it from here, never directly.
 //! - [`storage`]: typed storage handles that never iterate over ranges (Secret has no iterator);
 //!   values as JSON or in [`compact`], a small binary format.
+//! - [`json`]: one JSON tree reader for contract messages, instead of serde code per type.
 //! - [`entry_points!`]: the wasm exports of a contract, for both targets.
 //! - [`token`]: payment tokens: CW20 vs SNIP-20 `receive` callbacks, transfers, and SNIP-20
 //!   `register_receive`.
@@ -25,6 +26,7 @@ pub use secret_cosmwasm_std as cosmwasm_std;
 pub use secret_toolkit;
 
 pub mod compact;
+pub mod json;
 pub mod permit;
 pub mod storage;
 pub mod token;

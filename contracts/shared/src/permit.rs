@@ -151,6 +151,37 @@ fn verify_signature<P: Permissions>(deps: Deps, permit: &Permit<P>) -> Result<()
     }
 }
 
+/// Reads a permit from a message's JSON tree ([`crate::json`]), its permissions with
+/// `permission`. SNIP-24's permit shape, unlike our messages, lets other fields follow.
+pub fn read_permit<P: Permissions>(
+    j: &crate::json::Json,
+    permission: fn(&crate::json::Json) -> crate::json::Read<P>,
+) -> crate::json::Read<Permit<P>> {
+    use crate::json::Json;
+    let f = j.open_object()?;
+    let params = f.required("params")?.open_object()?;
+    let signature = f.required("signature")?.open_object()?;
+    let pub_key = signature.required("pub_key")?.open_object()?;
+    Ok(Permit {
+        params: PermitParams {
+            allowed_tokens: params.req("allowed_tokens", |l| l.list(Json::string))?,
+            permit_name: params.req("permit_name", Json::string)?,
+            chain_id: params.req("chain_id", Json::string)?,
+            permissions: params
+                .required("permissions")?
+                .list(permission)
+                .map_err(|e| format!("permissions: {e}"))?,
+        },
+        signature: PermitSignature {
+            pub_key: PubKey {
+                r#type: pub_key.req("type", Json::string)?,
+                value: pub_key.req("value", Json::binary)?,
+            },
+            signature: signature.req("signature", Json::binary)?,
+        },
+    })
+}
+
 // The JSON shapes of secret-toolkit's permit types.
 
 /// Anything usable as a permit's permission list element.

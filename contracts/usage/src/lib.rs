@@ -10,7 +10,6 @@ mod compact;
 pub mod contract;
 mod counters;
 mod error;
-mod json;
 pub mod msg;
 mod msg_read;
 pub mod receipt;

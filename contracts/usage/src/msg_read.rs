@@ -5,13 +5,13 @@
 
 use serde::{Deserialize, Deserializer};
 
-use privexbot_shared::permit::{Permit, PermitParams, PermitSignature, PubKey};
+use privexbot_shared::permit::{read_permit, Permit};
 
-use crate::json::{deserialize_with, Json, Read};
 use crate::msg::{
     BillingContract, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryAuth, QueryMsg, SignerMode,
     UsagePermission,
 };
+use privexbot_shared::json::{deserialize_with, Json, Read};
 
 macro_rules! read_by {
     ($ty:ty, $read:ident) => {
@@ -201,27 +201,8 @@ fn usage_permission(j: &Json) -> Read<UsagePermission> {
     })
 }
 
-/// SNIP-24's permit shape, whose fields (unlike our messages') may be followed by others.
 fn permit(j: &Json) -> Read<Permit<UsagePermission>> {
-    let f = j.open_object()?;
-    let params = f.required("params")?.open_object()?;
-    let signature = f.required("signature")?.open_object()?;
-    let pub_key = signature.required("pub_key")?.open_object()?;
-    Ok(Permit {
-        params: PermitParams {
-            allowed_tokens: params.req("allowed_tokens", |l| l.list(string))?,
-            permit_name: params.req("permit_name", string)?,
-            chain_id: params.req("chain_id", string)?,
-            permissions: params.req("permissions", |l| l.list(usage_permission))?,
-        },
-        signature: PermitSignature {
-            pub_key: PubKey {
-                r#type: pub_key.req("type", string)?,
-                value: pub_key.req("value", binary)?,
-            },
-            signature: signature.req("signature", binary)?,
-        },
-    })
+    read_permit(j, usage_permission)
 }
 
 fn query_auth(j: &Json) -> Read<QueryAuth> {
@@ -332,8 +313,8 @@ mod tests {
     use privexbot_shared::cosmwasm_std::{Binary, Uint64};
     use privexbot_shared::storage::{from_json_bytes, to_json_bytes};
 
-    use crate::json::MAX_DEPTH;
     use crate::msg::*;
+    use privexbot_shared::json::MAX_DEPTH;
 
     fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
         from_json_bytes::<T>(json.as_bytes()).map_err(|e| e.to_string())

@@ -2,7 +2,7 @@
 //! `Deserialize` per message type. Why: serde_json_wasm's generic code is instantiated once per
 //! type (a field-name reader, a map visitor, a missing-field check per struct), which made
 //! message parsing the largest part of the Secret wasm, whose size Secret Network bounds
-//! (crate README, "Size"). Here serde parses any JSON into one [`Json`] tree (one visitor,
+//! (contracts README, "Size"). Here serde parses any JSON into one [`Json`] tree (one visitor,
 //! instantiated once), and each message is read from the tree by plain, non-generic code.
 //!
 //! The accepted JSON is what the derived code accepted and the generated schemas describe:
@@ -15,10 +15,10 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
-use privexbot_shared::cosmwasm_std::{Binary, Uint64};
+use crate::cosmwasm_std::{Binary, Uint64};
 
 /// Deeper nesting is refused before it is parsed, so hostile input cannot exhaust the stack.
-/// The deepest message (a permit inside a query) nests 6 levels.
+/// The deepest message of either contract (a permit inside a query) nests 6 levels.
 pub const MAX_DEPTH: u32 = 16;
 
 /// A parsed JSON value. Numbers are integers: no message of this contract has a fraction.

@@ -8,7 +8,14 @@ use privexbot_shared::cosmwasm_std::{Addr, Timestamp, Uint128};
 use privexbot_shared::permit::Permit;
 use privexbot_shared::token::{Token, TokenInput, TokenReceiveMsg};
 
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    crate = "::cosmwasm_schema::serde"
+)]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub struct InstantiateMsg {
     /// Operator of the contract (plans, revenue). Defaults to the instantiator.
     pub admin: Option<String>,
@@ -87,7 +94,14 @@ pub enum Role {
     Auditor,
 }
 
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    crate = "::cosmwasm_schema::serde"
+)]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub enum ExecuteMsg {
     /// Token callback after a `Send`; its inner `msg` is a [`ReceiveMsg`].
     Receive(TokenReceiveMsg),
@@ -262,7 +276,14 @@ pub struct ViewingKeyResponse {
 }
 
 /// The `msg` attached to a token `Send` to this contract.
-#[cw_serde]
+// Read by `msg_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "snake_case",
+    crate = "::cosmwasm_schema::serde"
+)]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub enum ReceiveMsg {
     /// As [`ExecuteMsg::Subscribe`], paid with the sent tokens.
     Subscribe {

@@ -1,19 +1,327 @@
-//! How the contract's queries are read from JSON: one reader over the shared [`Json`] tree
-//! (`privexbot_shared::json` says why not serde's derived code: its reader of `QueryMsg`, the
-//! permit above all, was among the largest functions of the wasm). Field names, required
-//! fields and refused unknown fields follow `QueryMsg` in `msg.rs`, whose derived schema
-//! (`schema/json/billing`) stays the published API.
+//! How the contract's incoming messages are read from JSON: one reader per type over the
+//! shared [`Json`] tree (`privexbot_shared::json` says why not serde's derived code: its
+//! readers of the messages, the permit above all, were the largest part of the wasm). Field
+//! names, required fields and refused unknown fields follow the types in `msg.rs`, whose
+//! derived schemas (`schema/json/billing`) stay the published API.
 
 use privexbot_shared::json::{deserialize_with, Json, Read};
 use privexbot_shared::permit::read_permit;
+use privexbot_shared::token::{read_receive_msg, read_token_input};
 use serde::{Deserialize, Deserializer};
 
-use crate::msg::{BillingPermission, QueryAuth, QueryMsg};
+use crate::msg::{
+    Asset, AssetAmount, BillingPermission, ExecuteMsg, InstantiateMsg, PlanInput, QueryAuth,
+    QueryMsg, Quotas, ReceiveMsg, Role, StakingSettings,
+};
 
-impl<'de> Deserialize<'de> for QueryMsg {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_with(deserializer, query_msg)
-    }
+macro_rules! read_by {
+    ($ty:ty, $read:ident) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserialize_with(deserializer, $read)
+            }
+        }
+    };
+}
+
+read_by!(InstantiateMsg, instantiate_msg);
+read_by!(ExecuteMsg, execute_msg);
+read_by!(ReceiveMsg, receive_msg);
+read_by!(QueryMsg, query_msg);
+
+fn instantiate_msg(j: &Json) -> Read<InstantiateMsg> {
+    let f = j.object(&[
+        "admin",
+        "treasury",
+        "accepted_tokens",
+        "native_denom",
+        "usage_contract",
+        "staking",
+        "address_prefix",
+        "max_orgs_per_creator",
+    ])?;
+    Ok(InstantiateMsg {
+        admin: f.opt("admin", Json::string)?,
+        treasury: f.req("treasury", Json::string)?,
+        accepted_tokens: f.req("accepted_tokens", |l| l.list(read_token_input))?,
+        native_denom: f.opt("native_denom", Json::string)?,
+        usage_contract: f.opt("usage_contract", Json::string)?,
+        staking: f.req("staking", staking_settings)?,
+        address_prefix: f.opt("address_prefix", Json::string)?,
+        max_orgs_per_creator: f.opt("max_orgs_per_creator", Json::u64)?,
+    })
+}
+
+fn staking_settings(j: &Json) -> Read<StakingSettings> {
+    let f = j.object(&["stake_denom", "unbonding_seconds", "validator"])?;
+    Ok(StakingSettings {
+        stake_denom: f.req("stake_denom", Json::string)?,
+        unbonding_seconds: f.req("unbonding_seconds", Json::u64)?,
+        validator: f.opt("validator", Json::string)?,
+    })
+}
+
+fn asset(j: &Json) -> Read<Asset> {
+    let (variant, body) = j.variant(&["token", "native"], false)?;
+    Ok(if variant == 0 {
+        Asset::Token {
+            address: body.object(&["address"])?.req("address", Json::string)?,
+        }
+    } else {
+        Asset::Native {
+            denom: body.object(&["denom"])?.req("denom", Json::string)?,
+        }
+    })
+}
+
+fn asset_amount(j: &Json) -> Read<AssetAmount> {
+    let f = j.object(&["asset", "amount"])?;
+    Ok(AssetAmount {
+        asset: f.req("asset", asset)?,
+        amount: f.req("amount", Json::uint128)?,
+    })
+}
+
+fn quotas(j: &Json) -> Read<Quotas> {
+    let f = j.object(&["messages", "bots", "knowledge_bytes"])?;
+    Ok(Quotas {
+        messages: f.opt("messages", Json::u64)?,
+        bots: f.opt("bots", Json::u64)?,
+        knowledge_bytes: f.opt("knowledge_bytes", Json::u64)?,
+    })
+}
+
+fn plan_input(j: &Json) -> Read<PlanInput> {
+    let f = j.object(&[
+        "name",
+        "price",
+        "period_seconds",
+        "quotas",
+        "stake_amount",
+        "restricted_to",
+    ])?;
+    Ok(PlanInput {
+        name: f.req("name", Json::string)?,
+        price: f.req("price", asset_amount)?,
+        period_seconds: f.req("period_seconds", Json::u64)?,
+        quotas: f.req("quotas", quotas)?,
+        stake_amount: f.opt("stake_amount", Json::uint128)?,
+        restricted_to: f.opt("restricted_to", |l| l.list(Json::u64))?,
+    })
+}
+
+fn role(j: &Json) -> Read<Role> {
+    let (variant, _) = j.variant(&["admin", "member", "auditor"], true)?;
+    Ok(match variant {
+        0 => Role::Admin,
+        1 => Role::Member,
+        _ => Role::Auditor,
+    })
+}
+
+const EXECUTE_VARIANTS: &[&str] = &[
+    "receive",
+    "update_config",
+    "add_accepted_token",
+    "propose_admin",
+    "accept_admin",
+    "create_org",
+    "rename_org",
+    "add_org_role",
+    "remove_org_role",
+    "propose_org_owner",
+    "accept_org_ownership",
+    "create_plan",
+    "update_plan",
+    "retire_plan",
+    "subscribe",
+    "deposit",
+    "cancel_subscription",
+    "resume_subscription",
+    "change_plan",
+    "withdraw_balance",
+    "stake",
+    "unstake",
+    "withdraw_unbonded",
+    "claim_staking_rewards",
+    "withdraw_revenue",
+    "set_viewing_key",
+    "create_viewing_key",
+    "revoke_permit",
+];
+
+fn execute_msg(j: &Json) -> Read<ExecuteMsg> {
+    let (variant, body) = j.variant(EXECUTE_VARIANTS, false)?;
+    let name = EXECUTE_VARIANTS[variant];
+    execute_variant(variant, body).map_err(|e| format!("{name}: {e}"))
+}
+
+fn execute_variant(variant: usize, j: &Json) -> Read<ExecuteMsg> {
+    const ORG_ONLY: &[&str] = &["org_id"];
+    const ORG_PLAN: &[&str] = &["org_id", "plan_id"];
+    const ROLE: &[&str] = &["org_id", "role", "address"];
+    Ok(match variant {
+        0 => ExecuteMsg::Receive(read_receive_msg(j)?),
+        1 => {
+            let f = j.object(&["treasury", "usage_contract", "max_orgs_per_creator"])?;
+            ExecuteMsg::UpdateConfig {
+                treasury: f.opt("treasury", Json::string)?,
+                usage_contract: f.opt("usage_contract", Json::string)?,
+                max_orgs_per_creator: f.opt("max_orgs_per_creator", Json::u64)?,
+            }
+        }
+        2 => ExecuteMsg::AddAcceptedToken {
+            token: j.object(&["token"])?.req("token", read_token_input)?,
+        },
+        3 => ExecuteMsg::ProposeAdmin {
+            admin: j.object(&["admin"])?.req("admin", Json::string)?,
+        },
+        4 => {
+            j.object(&[])?;
+            ExecuteMsg::AcceptAdmin {}
+        }
+        5 => ExecuteMsg::CreateOrg {
+            name: j.object(&["name"])?.req("name", Json::string)?,
+        },
+        6 => {
+            let f = j.object(&["org_id", "name"])?;
+            ExecuteMsg::RenameOrg {
+                org_id: f.req("org_id", Json::u64)?,
+                name: f.req("name", Json::string)?,
+            }
+        }
+        7 | 8 => {
+            let f = j.object(ROLE)?;
+            let (org_id, role, address) = (
+                f.req("org_id", Json::u64)?,
+                f.req("role", role)?,
+                f.req("address", Json::string)?,
+            );
+            if variant == 7 {
+                ExecuteMsg::AddOrgRole {
+                    org_id,
+                    role,
+                    address,
+                }
+            } else {
+                ExecuteMsg::RemoveOrgRole {
+                    org_id,
+                    role,
+                    address,
+                }
+            }
+        }
+        9 => {
+            let f = j.object(&["org_id", "new_owner"])?;
+            ExecuteMsg::ProposeOrgOwner {
+                org_id: f.req("org_id", Json::u64)?,
+                new_owner: f.req("new_owner", Json::string)?,
+            }
+        }
+        11 => ExecuteMsg::CreatePlan {
+            plan: j.object(&["plan"])?.req("plan", plan_input)?,
+        },
+        12 => {
+            let f = j.object(&["plan_id", "plan"])?;
+            ExecuteMsg::UpdatePlan {
+                plan_id: f.req("plan_id", Json::u64)?,
+                plan: f.req("plan", plan_input)?,
+            }
+        }
+        13 => ExecuteMsg::RetirePlan {
+            plan_id: j.object(&["plan_id"])?.req("plan_id", Json::u64)?,
+        },
+        14 => {
+            let f = j.object(&["org_id", "plan_id", "periods"])?;
+            ExecuteMsg::Subscribe {
+                org_id: f.req("org_id", Json::u64)?,
+                plan_id: f.req("plan_id", Json::u64)?,
+                periods: f.req("periods", Json::u32)?,
+            }
+        }
+        10 | 15 | 16 | 17 | 22 => {
+            let org_id = j.object(ORG_ONLY)?.req("org_id", Json::u64)?;
+            match variant {
+                10 => ExecuteMsg::AcceptOrgOwnership { org_id },
+                15 => ExecuteMsg::Deposit { org_id },
+                16 => ExecuteMsg::CancelSubscription { org_id },
+                17 => ExecuteMsg::ResumeSubscription { org_id },
+                _ => ExecuteMsg::WithdrawUnbonded { org_id },
+            }
+        }
+        18 | 20 => {
+            let f = j.object(ORG_PLAN)?;
+            let (org_id, plan_id) = (f.req("org_id", Json::u64)?, f.req("plan_id", Json::u64)?);
+            if variant == 18 {
+                ExecuteMsg::ChangePlan { org_id, plan_id }
+            } else {
+                ExecuteMsg::Stake { org_id, plan_id }
+            }
+        }
+        19 => {
+            let f = j.object(&["org_id", "asset", "amount"])?;
+            ExecuteMsg::WithdrawBalance {
+                org_id: f.req("org_id", Json::u64)?,
+                asset: f.req("asset", asset)?,
+                amount: f.opt("amount", Json::uint128)?,
+            }
+        }
+        21 => {
+            let f = j.object(&["org_id", "amount"])?;
+            ExecuteMsg::Unstake {
+                org_id: f.req("org_id", Json::u64)?,
+                amount: f.req("amount", Json::uint128)?,
+            }
+        }
+        23 => {
+            j.object(&[])?;
+            ExecuteMsg::ClaimStakingRewards {}
+        }
+        24 => {
+            let f = j.object(&["asset", "amount"])?;
+            ExecuteMsg::WithdrawRevenue {
+                asset: f.req("asset", asset)?,
+                amount: f.opt("amount", Json::uint128)?,
+            }
+        }
+        25 => {
+            let f = j.object(&["key", "padding"])?;
+            ExecuteMsg::SetViewingKey {
+                key: f.req("key", Json::string)?,
+                padding: f.opt("padding", Json::string)?,
+            }
+        }
+        26 => {
+            let f = j.object(&["entropy", "padding"])?;
+            ExecuteMsg::CreateViewingKey {
+                entropy: f.req("entropy", Json::string)?,
+                padding: f.opt("padding", Json::string)?,
+            }
+        }
+        _ => {
+            let f = j.object(&["permit_name", "padding"])?;
+            ExecuteMsg::RevokePermit {
+                permit_name: f.req("permit_name", Json::string)?,
+                padding: f.opt("padding", Json::string)?,
+            }
+        }
+    })
+}
+
+fn receive_msg(j: &Json) -> Read<ReceiveMsg> {
+    let (variant, body) = j.variant(&["subscribe", "deposit"], false)?;
+    Ok(if variant == 0 {
+        let f = body.object(&["org_id", "plan_id", "periods"])?;
+        ReceiveMsg::Subscribe {
+            org_id: f.req("org_id", Json::u64)?,
+            plan_id: f.req("plan_id", Json::u64)?,
+            periods: f.req("periods", Json::u32)?,
+        }
+    } else {
+        ReceiveMsg::Deposit {
+            org_id: body.object(&["org_id"])?.req("org_id", Json::u64)?,
+        }
+    })
 }
 
 const QUERY_VARIANTS: &[&str] = &[
@@ -258,5 +566,230 @@ mod tests {
             "]".repeat(MAX_DEPTH as usize + 5)
         );
         refused(&deep, "nested too deeply");
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+        from_json_bytes::<T>(json.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    fn round_trips<T>(msg: T)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let json = String::from_utf8(to_json_bytes(&msg).unwrap()).unwrap();
+        assert_eq!(read::<T>(&json), Ok(msg), "{json}");
+    }
+
+    fn plan() -> PlanInput {
+        PlanInput {
+            name: "pro".into(),
+            price: AssetAmount {
+                asset: Asset::Native {
+                    denom: "uscrt".into(),
+                },
+                amount: Uint128::new(u128::MAX),
+            },
+            period_seconds: 30,
+            quotas: Quotas {
+                messages: Some(1),
+                bots: None,
+                knowledge_bytes: Some(u64::MAX),
+            },
+            stake_amount: Some(Uint128::new(5)),
+            restricted_to: Some(vec![1, 2]),
+        }
+    }
+
+    use privexbot_shared::cosmwasm_std::Uint128;
+    use privexbot_shared::token::TokenInput;
+
+    /// Every execute, instantiate and receive message, written by the derived `Serialize`
+    /// (the schema's shape), reads back.
+    #[test]
+    fn every_message_round_trips() {
+        let token = || Asset::Token {
+            address: "t".into(),
+        };
+        for msg in [
+            ExecuteMsg::UpdateConfig {
+                treasury: Some("t".into()),
+                usage_contract: None,
+                max_orgs_per_creator: Some(3),
+            },
+            ExecuteMsg::AddAcceptedToken {
+                token: TokenInput {
+                    address: "a".into(),
+                    code_hash: Some("h".into()),
+                },
+            },
+            ExecuteMsg::ProposeAdmin { admin: "a".into() },
+            ExecuteMsg::AcceptAdmin {},
+            ExecuteMsg::CreateOrg { name: "o".into() },
+            ExecuteMsg::RenameOrg {
+                org_id: 1,
+                name: "n".into(),
+            },
+            ExecuteMsg::AddOrgRole {
+                org_id: 1,
+                role: Role::Admin,
+                address: "a".into(),
+            },
+            ExecuteMsg::RemoveOrgRole {
+                org_id: 1,
+                role: Role::Auditor,
+                address: "a".into(),
+            },
+            ExecuteMsg::ProposeOrgOwner {
+                org_id: 1,
+                new_owner: "b".into(),
+            },
+            ExecuteMsg::AcceptOrgOwnership { org_id: 1 },
+            ExecuteMsg::CreatePlan { plan: plan() },
+            ExecuteMsg::UpdatePlan {
+                plan_id: 2,
+                plan: plan(),
+            },
+            ExecuteMsg::RetirePlan { plan_id: 2 },
+            ExecuteMsg::Subscribe {
+                org_id: 1,
+                plan_id: 2,
+                periods: u32::MAX,
+            },
+            ExecuteMsg::Deposit { org_id: 1 },
+            ExecuteMsg::CancelSubscription { org_id: 1 },
+            ExecuteMsg::ResumeSubscription { org_id: 1 },
+            ExecuteMsg::ChangePlan {
+                org_id: 1,
+                plan_id: 3,
+            },
+            ExecuteMsg::WithdrawBalance {
+                org_id: 1,
+                asset: token(),
+                amount: None,
+            },
+            ExecuteMsg::Stake {
+                org_id: 1,
+                plan_id: 3,
+            },
+            ExecuteMsg::Unstake {
+                org_id: 1,
+                amount: Uint128::new(9),
+            },
+            ExecuteMsg::WithdrawUnbonded { org_id: 1 },
+            ExecuteMsg::ClaimStakingRewards {},
+            ExecuteMsg::WithdrawRevenue {
+                asset: token(),
+                amount: Some(Uint128::new(1)),
+            },
+            ExecuteMsg::SetViewingKey {
+                key: "k".into(),
+                padding: Some("   ".into()),
+            },
+            ExecuteMsg::CreateViewingKey {
+                entropy: "e".into(),
+                padding: None,
+            },
+            ExecuteMsg::RevokePermit {
+                permit_name: "p".into(),
+                padding: None,
+            },
+        ] {
+            round_trips(msg);
+        }
+        round_trips(InstantiateMsg {
+            admin: None,
+            treasury: "t".into(),
+            accepted_tokens: vec![TokenInput {
+                address: "a".into(),
+                code_hash: None,
+            }],
+            native_denom: Some("uscrt".into()),
+            usage_contract: None,
+            staking: StakingSettings {
+                stake_denom: "uscrt".into(),
+                unbonding_seconds: 60,
+                validator: Some("v".into()),
+            },
+            address_prefix: Some("secret".into()),
+            max_orgs_per_creator: None,
+        });
+        round_trips(ReceiveMsg::Subscribe {
+            org_id: 1,
+            plan_id: 2,
+            periods: 3,
+        });
+        round_trips(ReceiveMsg::Deposit { org_id: 1 });
+        // The token callback of this target, as the token sends it.
+        #[cfg(feature = "vanilla")]
+        let receive = r#"{"receive":{"sender":"s","amount":"5","msg":"e30="}}"#;
+        #[cfg(feature = "secret")]
+        let receive = r#"{"receive":{"sender":"s","from":"f","amount":"5","msg":"e30="}}"#;
+        match read::<ExecuteMsg>(receive) {
+            Ok(ExecuteMsg::Receive(r)) => assert_eq!(r.amount, Uint128::new(5)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_messages_are_refused_with_the_reason() {
+        let bad = |json: &str, why: &str| {
+            let err = read::<ExecuteMsg>(json).expect_err(json);
+            assert!(err.contains(why), "{json}: {err}");
+        };
+        bad(
+            r#"{"create_org":{"name":"o","owner":"x"}}"#,
+            "unknown field `owner`",
+        );
+        bad(
+            r#"{"create_org":{"name":7}}"#,
+            "name: invalid type: a number",
+        );
+        bad(
+            r#"{"subscribe":{"org_id":1,"plan_id":2,"periods":4294967296}}"#,
+            "out of range for u32",
+        );
+        bad(
+            r#"{"unstake":{"org_id":1,"amount":5}}"#,
+            "amount: invalid type: a number",
+        );
+        bad(
+            r#"{"unstake":{"org_id":1,"amount":"-5"}}"#,
+            "invalid Uint128",
+        );
+        bad(
+            r#"{"unstake":{"org_id":1,"amount":"340282366920938463463374607431768211456"}}"#,
+            "invalid Uint128",
+        );
+        bad(
+            r#"{"add_org_role":{"org_id":1,"role":"owner","address":"a"}}"#,
+            "unknown variant `owner`",
+        );
+        bad(
+            r#"{"withdraw_revenue":{"asset":{"coin":{"denom":"u"}}}}"#,
+            "unknown variant `coin`",
+        );
+        bad(
+            r#"{"withdraw_revenue":{"asset":{"native":{"denom":"u","x":1}}}}"#,
+            "unknown field `x`",
+        );
+        bad(
+            r#"{"create_plan":{"plan":{"name":"p"}}}"#,
+            "missing field `price`",
+        );
+        bad(r#"{"receive":{"sender":"s"}}"#, "missing field");
+        bad(
+            r#"{"accept_admin":{},"deposit":{"org_id":1}}"#,
+            "expected an enum variant",
+        );
+        let err = read::<ReceiveMsg>(r#"{"deposit":{"org_id":1,"x":null}}"#).unwrap_err();
+        assert!(err.contains("unknown field `x`"), "{err}");
+        let err = read::<InstantiateMsg>(r#"{"treasury":"t","accepted_tokens":[]}"#).unwrap_err();
+        assert!(err.contains("missing field `staking`"), "{err}");
+        let deep = format!(
+            r#"{{"create_org":{{"name":{}{}}}}}"#,
+            "[".repeat(MAX_DEPTH as usize + 5),
+            "]".repeat(MAX_DEPTH as usize + 5)
+        );
+        bad(&deep, "nested too deeply");
     }
 }

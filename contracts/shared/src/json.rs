@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
-use crate::cosmwasm_std::{Binary, Uint64};
+use crate::cosmwasm_std::{Binary, Uint128, Uint64};
 
 /// Deeper nesting is refused before it is parsed, so hostile input cannot exhaust the stack.
 /// The deepest message of either contract (a permit inside a query) nests 6 levels.
@@ -239,6 +239,14 @@ impl Json {
         s.parse::<u64>()
             .map(Uint64::new)
             .map_err(|e| format!("invalid Uint64 '{s}' - {e}"))
+    }
+
+    /// A `Uint128`: a decimal string.
+    pub fn uint128(&self) -> Read<Uint128> {
+        let s = self.str()?;
+        s.parse::<u128>()
+            .map(Uint128::new)
+            .map_err(|e| format!("invalid Uint128 '{s}' - {e}"))
     }
 
     /// A `Binary`: base64.

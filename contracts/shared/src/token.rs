@@ -124,6 +124,42 @@ pub struct Snip20ReceiveMsg {
     pub msg: Option<Binary>,
 }
 
+/// Reads the `receive` callback from a message's JSON tree ([`crate::json`]).
+#[cfg(feature = "vanilla")]
+pub fn read_receive_msg(j: &crate::json::Json) -> crate::json::Read<TokenReceiveMsg> {
+    use crate::json::Json;
+    let f = j.object(&["sender", "amount", "msg"])?;
+    Ok(Cw20ReceiveMsg {
+        sender: f.req("sender", Json::string)?,
+        amount: f.req("amount", Json::uint128)?,
+        msg: f.req("msg", Json::binary)?,
+    })
+}
+
+/// Reads the `receive` callback from a message's JSON tree ([`crate::json`]).
+#[cfg(feature = "secret")]
+pub fn read_receive_msg(j: &crate::json::Json) -> crate::json::Read<TokenReceiveMsg> {
+    use crate::json::Json;
+    let f = j.object(&["sender", "from", "amount", "memo", "msg"])?;
+    Ok(Snip20ReceiveMsg {
+        sender: Addr::unchecked(f.req("sender", Json::string)?),
+        from: Addr::unchecked(f.req("from", Json::string)?),
+        amount: f.req("amount", Json::uint128)?,
+        memo: f.opt("memo", Json::string)?,
+        msg: f.opt("msg", Json::binary)?,
+    })
+}
+
+/// Reads a [`TokenInput`] from a message's JSON tree ([`crate::json`]).
+pub fn read_token_input(j: &crate::json::Json) -> crate::json::Read<TokenInput> {
+    use crate::json::Json;
+    let f = j.object(&["address", "code_hash"])?;
+    Ok(TokenInput {
+        address: f.req("address", Json::string)?,
+        code_hash: f.opt("code_hash", Json::string)?,
+    })
+}
+
 /// A token payment, the same on both targets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReceivedTokens {

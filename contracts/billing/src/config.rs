@@ -1,8 +1,14 @@
 //! Contract configuration: instantiation, the operator's settings, accepted tokens and the
 //! two-step admin transfer.
 
-use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response};
+use std::ops::Deref;
+
+use privexbot_shared::cosmwasm_std::{
+    ContractResult, Deps, DepsMut, Env, MessageInfo, Querier, Response, SystemResult,
+};
+use privexbot_shared::json;
 use privexbot_shared::permit::{bech32_prefix, validate_prefix};
+use privexbot_shared::storage::{from_json_bytes, to_json_bytes};
 use privexbot_shared::token::{register_receive_msgs, validate_token, Token, TokenInput};
 
 use crate::access::only_admin;
@@ -91,13 +97,7 @@ pub fn instantiate_config(
     if let Some(v) = &msg.staking.validator {
         // Validator operator addresses have their own prefix, so addr_validate does not apply:
         // ask the staking module instead.
-        let known = deps
-            .querier
-            .query_validator(v.clone())
-            .ok()
-            .flatten()
-            .is_some();
-        if !known {
+        if !is_validator(deps.querier.deref(), v) {
             return Err(ContractError::invalid(
                 "validator",
                 format!("{v:?} is not a validator"),
@@ -240,4 +240,38 @@ pub fn query_config(deps: Deps) -> Result<ConfigResponse, ContractError> {
         address_prefix: c.address_prefix,
         max_orgs_per_creator: c.max_orgs_per_creator,
     })
+}
+
+/// Whether the staking module knows `address` as a validator. Asked with a raw query and read
+/// through the shared JSON tree rather than with `query_validator`, whose serde reader of the
+/// whole `Validator` (commission rates as decimals) was 10 KB of the wasm for a yes or no.
+fn is_validator(querier: &dyn Querier, address: &str) -> bool {
+    let Ok(address) = to_json_bytes(&address) else {
+        return false;
+    };
+    let request = [
+        &br#"{"staking":{"validator":{"address":"#[..],
+        &address,
+        b"}}}",
+    ]
+    .concat();
+    match querier.raw_query(&request) {
+        SystemResult::Ok(ContractResult::Ok(bytes)) => {
+            matches!(from_json_bytes(bytes.as_slice()), Ok(ValidatorFound(true)))
+        }
+        _ => false,
+    }
+}
+
+/// `{"validator": null}` or `{"validator": {...}}`: whether the validator exists.
+struct ValidatorFound(bool);
+
+impl<'de> serde::Deserialize<'de> for ValidatorFound {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        json::deserialize_with(deserializer, |j| {
+            Ok(ValidatorFound(
+                j.open_object()?.optional("validator").is_some(),
+            ))
+        })
+    }
 }

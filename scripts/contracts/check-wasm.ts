@@ -53,12 +53,12 @@ export const ALLOWED_IMPORTS: Record<WasmTarget, ReadonlySet<string>> = {
  * to them. Once they meet it, set `goalMet: true`: from then on the goal itself is the limit.
  * Lower the ceiling as the contracts shrink (sizes on 2026-12-07, both contracts reading their
  * messages through the shared JSON tree, billing's state compact:
- * Secret billing 307,285 B, usage 289,546 B; vanilla billing 306,069 B, usage 291,859 B;
+ * Secret billing 295,090 B, usage 289,546 B; vanilla billing 291,391 B, usage 291,859 B;
  * scripts/bench/RESULTS.md).
  */
 export const SIZE_LIMITS: Record<WasmTarget, { goal: number; goalMet: boolean; ceiling: number }> = {
-  vanilla: { goal: 250_000, goalMet: false, ceiling: 312_000 },
-  secret: { goal: 250_000, goalMet: false, ceiling: 312_000 },
+  vanilla: { goal: 250_000, goalMet: false, ceiling: 297_000 },
+  secret: { goal: 250_000, goalMet: false, ceiling: 300_000 },
 };
 
 /** The size over which `checkWasm` refuses an artifact of this target. */

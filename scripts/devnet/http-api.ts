@@ -311,7 +311,9 @@ function classifySimulatorError(error: unknown): ChainError {
   if (error instanceof ChainError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/^Sender \S+ has \d+ \S+, needs \d+/.test(message)) return new InsufficientFundsError(message);
-  if (/^unauthorized/.test(message)) return new UnauthorizedError(message);
+  // Only the simulator's own admin check: a contract's error may start with "unauthorized" too,
+  // and stays a CONTRACT_ERROR carrying the contract's message.
+  if (/^unauthorized: can not migrate/.test(message)) return new UnauthorizedError(message);
   if (/^contract \S+ not found/.test(message) || /code.*not found|no such code/i.test(message)) {
     return new NotFoundError(message);
   }

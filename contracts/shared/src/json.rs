@@ -1,5 +1,5 @@
-//! One JSON reader for the messages this contract receives, instead of serde's derived
-//! `Deserialize` per message type. Why: serde_json_wasm's generic code is instantiated once per
+//! One JSON reader for the messages a contract receives and the values it stores, instead of
+//! serde's derived `Deserialize` per type. Why: serde_json_wasm's generic code is instantiated once per
 //! type (a field-name reader, a map visitor, a missing-field check per struct), which made
 //! message parsing the largest part of the Secret wasm, whose size Secret Network bounds
 //! (contracts README, "Size"). Here serde parses any JSON into one [`Json`] tree (one visitor,
@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
-use crate::cosmwasm_std::{Binary, Uint128, Uint64};
+use crate::cosmwasm_std::{Addr, Binary, Timestamp, Uint128, Uint64};
 
 /// Deeper nesting is refused before it is parsed, so hostile input cannot exhaust the stack.
 /// The deepest message of either contract (a permit inside a query) nests 6 levels.
@@ -176,9 +176,8 @@ impl Json {
         let fields = self.open_object()?;
         for (key, _) in fields.0 {
             if !allowed.contains(&key.as_str()) {
-                return Err(format!(
-                    "unknown field `{key}`, expected one of {allowed:?}"
-                ));
+                let allowed = allowed.join(", ");
+                return Err(format!("unknown field `{key}`, expected one of {allowed}"));
             }
         }
         Ok(fields)
@@ -202,9 +201,12 @@ impl Json {
         };
         match variants.iter().position(|v| v == name) {
             Some(index) => Ok((index, value)),
-            None => Err(format!(
-                "unknown variant `{name}`, expected one of {variants:?}"
-            )),
+            None => {
+                let variants = variants.join(", ");
+                Err(format!(
+                    "unknown variant `{name}`, expected one of {variants}"
+                ))
+            }
         }
     }
 
@@ -247,6 +249,16 @@ impl Json {
         s.parse::<u128>()
             .map(Uint128::new)
             .map_err(|e| format!("invalid Uint128 '{s}' - {e}"))
+    }
+
+    /// A `Timestamp`: nanoseconds as a `Uint64`.
+    pub fn timestamp(&self) -> Read<Timestamp> {
+        Ok(Timestamp::from_nanos(self.uint64()?.u64()))
+    }
+
+    /// An `Addr` as stored or answered (already validated when it was written).
+    pub fn addr(&self) -> Read<Addr> {
+        self.string().map(Addr::unchecked)
     }
 
     /// A `Binary`: base64.
@@ -300,5 +312,14 @@ impl<'a> Fields<'a> {
     /// A required field read with `read`, prefixing its errors with the field's name.
     pub fn req<T>(&self, name: &str, read: fn(&Json) -> Read<T>) -> Read<T> {
         read(self.required(name)?).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// A field that may be left out, then `default` (serde's `#[serde(default)]`); `null` is
+    /// read by `read` like any value.
+    pub fn or<T>(&self, name: &str, read: fn(&Json) -> Read<T>, default: T) -> Read<T> {
+        match self.0.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => read(v).map_err(|e| format!("{name}: {e}")),
+            None => Ok(default),
+        }
     }
 }

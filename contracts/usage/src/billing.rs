@@ -2,7 +2,7 @@
 //! billing contract (`{"org":{"id":..}}`). Only the fields needed here are read, so billing may
 //! add fields freely.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use privexbot_shared::cosmwasm_std::Deps;
 
@@ -15,13 +15,12 @@ enum BillingQuery {
     Org { id: u64 },
 }
 
-/// The roles of an org that matter for reading its usage.
-#[derive(Deserialize, Debug)]
+/// The roles of an org that matter for reading its usage (read by `state_read.rs`: `owner`,
+/// and `admins` and `auditors` when present; other fields are ignored).
+#[derive(Debug)]
 pub struct OrgRoles {
     pub owner: String,
-    #[serde(default)]
     pub admins: Vec<String>,
-    #[serde(default)]
     pub auditors: Vec<String>,
 }
 

@@ -17,6 +17,7 @@ mod receipts;
 mod relayers;
 mod signers;
 mod state;
+mod state_read;
 #[cfg(test)]
 mod tests;
 mod usage_queries;

@@ -289,7 +289,10 @@ pub struct RelayersResponse {
 
 /// What the chain keeps of a batch: enough for an auditor holding the batch's attestations
 /// to recompute the Merkle root and the sums.
-#[cw_serde]
+// Read by `state_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub struct BatchHeader {
     pub id: u64,
     pub signer: Binary,
@@ -314,7 +317,10 @@ pub struct BatchesResponse {
 
 /// What the chain keeps of a receipt: with the published signed receipt and the range's
 /// attestation hashes, an auditor checks the signature, the root and every line's sums.
-#[cw_serde]
+// Read by `state_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 pub struct ReceiptHeader {
     pub id: u64,
     pub signer: Binary,
@@ -340,7 +346,10 @@ pub struct ReceiptsResponse {
     pub total: u64,
 }
 
-#[cw_serde]
+// Read by `state_read.rs`, not by a derived `Deserialize` (size).
+#[derive(Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields, crate = "::cosmwasm_schema::serde")]
+#[schemars(crate = "::cosmwasm_schema::schemars")]
 #[derive(Default)]
 pub struct UsageCounters {
     pub messages: Uint64,

@@ -28,11 +28,11 @@ read_by!(ExecuteMsg, execute_msg);
 read_by!(QueryMsg, query_msg);
 read_by!(MigrateMsg, migrate_msg);
 
-fn string(j: &Json) -> Read<String> {
+pub(crate) fn string(j: &Json) -> Read<String> {
     j.string()
 }
 
-fn binary(j: &Json) -> Read<privexbot_shared::cosmwasm_std::Binary> {
+pub(crate) fn binary(j: &Json) -> Read<privexbot_shared::cosmwasm_std::Binary> {
     j.binary()
 }
 
@@ -62,11 +62,7 @@ fn instantiate_msg(j: &Json) -> Read<InstantiateMsg> {
     Ok(InstantiateMsg {
         admin: f.opt("admin", string)?,
         billing: f.req("billing", billing_contract)?,
-        // `#[serde(default)]`: may be left out, but not `null`.
-        relayers: match f.required("relayers") {
-            Ok(list) => list.list(string).map_err(|e| format!("relayers: {e}"))?,
-            Err(_) => Vec::new(),
-        },
+        relayers: f.or("relayers", |l| l.list(string), Vec::new())?,
         max_batch_size: f.opt("max_batch_size", Json::u32)?,
         max_future_skew_secs: f.opt("max_future_skew_secs", Json::u64)?,
         address_prefix: f.opt("address_prefix", string)?,
@@ -74,7 +70,7 @@ fn instantiate_msg(j: &Json) -> Read<InstantiateMsg> {
     })
 }
 
-fn signer_mode(j: &Json) -> Read<SignerMode> {
+pub(crate) fn signer_mode(j: &Json) -> Read<SignerMode> {
     Ok(match j.variant(&["tee", "dev"], true)?.0 {
         0 => SignerMode::Tee,
         _ => SignerMode::Dev,

@@ -1,17 +1,16 @@
 //! Storage handles of the usage contract and the structs they hold. No handle is ever
 //! iterated: lists that must be read back are append-only lists kept beside the maps.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp};
 use privexbot_shared::storage::{AppendList, Item, Map};
 
 use crate::bot_id::BotId;
-use crate::msg::{
-    BatchHeader, ReceiptHeader, SignerMode, UsageCounters, DEFAULT_MAX_RECEIPT_LINES,
-};
+use crate::msg::{BatchHeader, ReceiptHeader, SignerMode, UsageCounters};
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+// Read by `state_read.rs` (size); fields added later default when an older config lacks them.
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct Config {
     pub admin: Addr,
     pub billing: BillingLink,
@@ -19,36 +18,22 @@ pub struct Config {
     pub max_future_skew_secs: u64,
     pub address_prefix: String,
     // Added with receipts; a config stored before them loads with the defaults.
-    #[serde(default = "default_max_receipt_lines")]
     pub max_receipt_lines: u32,
-    #[serde(default = "accept_v1_by_default")]
     pub accept_v1: bool,
     /// Whether counters may exist in the JSON layout written before the compact one: true for
     /// a config stored before that layout, false from instantiation on.
-    #[serde(default = "legacy_counters_by_default")]
     pub legacy_counters: bool,
 }
 
-fn default_max_receipt_lines() -> u32 {
-    DEFAULT_MAX_RECEIPT_LINES
-}
-
-fn accept_v1_by_default() -> bool {
-    true
-}
-
-fn legacy_counters_by_default() -> bool {
-    true
-}
-
 /// The billing contract, validated; `code_hash` is empty on vanilla CosmWasm.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct BillingLink {
     pub address: Addr,
     pub code_hash: String,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+// Read by `state_read.rs` (size).
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct Signer {
     pub pubkey: Binary,
     pub attestation_hash: Binary,

@@ -1,9 +1,9 @@
 //! One JSON reader for the messages a contract receives and the values it stores, instead of
-//! serde's derived `Deserialize` per type. Why: serde_json_wasm's generic code is instantiated once per
-//! type (a field-name reader, a map visitor, a missing-field check per struct), which made
-//! message parsing the largest part of the Secret wasm, whose size Secret Network bounds
-//! (contracts README, "Size"). Here serde parses any JSON into one [`Json`] tree (one visitor,
-//! instantiated once), and each message is read from the tree by plain, non-generic code.
+//! serde's derived `Deserialize` per type. Why: serde_json_wasm's generic code is instantiated once
+//! per type (a field-name reader, a map visitor, a missing-field check per struct), which made
+//! message parsing the largest part of the Secret wasm, whose size Secret Network bounds (contracts
+//! README, "Size"). Here serde parses any JSON into one [`Json`] tree (one visitor, instantiated
+//! once), and each message is read from the tree by plain, non-generic code.
 //!
 //! The accepted JSON is what the derived code accepted and the generated schemas describe:
 //! unknown fields refused where `#[cw_serde]` refused them, `null` or a missing field for an

@@ -547,18 +547,24 @@ describe('the journey of an org owner, a visitor and an auditor', { timeout: 120
             const axe = (
               window as unknown as {
                 axe: {
-                  run(
-                    context: Document,
-                  ): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
+                  run(context: Document): Promise<{
+                    violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
+                  }>;
                 };
               }
             ).axe;
             const result = await axe.run(document);
-            return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+            // The nodes' selectors name the culprit when a run fails.
+            return result.violations.map((v) => ({
+              id: v.id,
+              impact: v.impact,
+              nodes: v.nodes.length,
+              targets: v.nodes.map((n) => JSON.stringify(n.target)).join(' '),
+            }));
           });
           for (const v of violations)
             if (v.impact === 'serious' || v.impact === 'critical')
-              found.push(`${name} @${width}: ${v.id} (${v.impact}, ${v.nodes} nodes)`);
+              found.push(`${name} @${width}: ${v.id} (${v.impact}, ${v.nodes} nodes: ${v.targets})`);
           // Nothing, the header first, is wider than the window: no sideways scrolling on a phone.
           const overflow = await page.evaluate(() => {
             const header = document.querySelector('header');

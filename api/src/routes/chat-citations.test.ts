@@ -4,36 +4,26 @@
  * without a language model) and the api. Before, every retrieved source was listed, also those
  * the answer never quoted and also under the fallback message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { nativeFetch } from '@privexbot/schema/fetch';
 import { readSse } from '@privexbot/schema/sse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type GatewayProcess, spawnGatewayProcess } from '../gateway/test-support/spawn-gateway-process.js';
 import {
   type PlatformTestApi,
-  startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
+import {
+  type PlatformWithGateway,
+  startPlatformWithGateway,
+} from '../services/bots/test-support/start-platform-with-gateway.js';
 
-const secret = 'platform-secret-for-tests-0123';
 const fallback = 'We could not find that here. Write to help@example.com and a person will answer.';
-let dataDir: string;
-let gateway: GatewayProcess;
+let platform: PlatformWithGateway | undefined;
 let api: PlatformTestApi;
 let botId: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'privexbot-gateway-'));
-  gateway = await spawnGatewayProcess({
-    GATEWAY_PLATFORM_SECRET: secret,
-    GATEWAY_FEED_TOKEN: 'feed-token-0123456789',
-    GATEWAY_DATA_DIR: dataDir,
-  });
-  api = await startPlatformTestApi({
-    env: { GATEWAY_URL: gateway.url, GATEWAY_PLATFORM_SECRET: secret, EMBEDDINGS: 'model' },
-  });
+  platform = await startPlatformWithGateway({ EMBEDDINGS: 'model' });
+  api = platform.api;
   const org = await api.createOrg('62');
   botId = await api.createBot(org, { fallbackMessage: fallback });
   for (const [name, text] of [
@@ -51,9 +41,7 @@ beforeAll(async () => {
   await api.request('post', `/v1/orgs/62/bots/${botId}/publish`, { token: org.token });
 }, 180_000);
 afterAll(async () => {
-  await api?.close();
-  await gateway?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await platform?.close();
 });
 
 async function chat(message: string): Promise<{ text: string; cited: string[]; conversationId: string }> {

@@ -5,34 +5,26 @@
  * model's pace, the gateway wrote a whole answer within a few milliseconds, the api read it in
  * one or two gulps and relayed it the same way: the browser got one to three chunks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { nativeFetch } from '@privexbot/schema/fetch';
 import { readSse } from '@privexbot/schema/sse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type GatewayProcess, spawnGatewayProcess } from '../gateway/test-support/spawn-gateway-process.js';
 import {
   type PlatformTestApi,
-  startPlatformTestApi,
   TEST_PUBLIC_URL,
 } from '../services/bots/test-support/start-platform-test-api.js';
+import {
+  type PlatformWithGateway,
+  startPlatformWithGateway,
+} from '../services/bots/test-support/start-platform-with-gateway.js';
 
-const secret = 'platform-secret-for-tests-0123';
-let dataDir: string;
-let gateway: GatewayProcess;
+let platform: PlatformWithGateway | undefined;
 let api: PlatformTestApi;
 let botId: string;
 let ownerToken: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'privexbot-gateway-'));
-  gateway = await spawnGatewayProcess({
-    GATEWAY_PLATFORM_SECRET: secret,
-    GATEWAY_FEED_TOKEN: 'feed-token-0123456789',
-    GATEWAY_DATA_DIR: dataDir,
-  });
-  api = await startPlatformTestApi({ env: { GATEWAY_URL: gateway.url, GATEWAY_PLATFORM_SECRET: secret } });
+  platform = await startPlatformWithGateway();
+  api = platform.api;
   const org = await api.createOrg('61');
   botId = await api.createBot(org);
   ownerToken = org.token;
@@ -49,9 +41,7 @@ beforeAll(async () => {
   await api.request('post', `/v1/orgs/61/bots/${botId}/publish`, { token: org.token });
 }, 180_000);
 afterAll(async () => {
-  await api?.close();
-  await gateway?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await platform?.close();
 });
 
 it('relays an answer to the client as a stream of small reads, not one to three chunks', async () => {

@@ -3,40 +3,27 @@
  * signed calls, SSE tokens, and the usage the gateway attested. With no upstream configured
  * the gateway answers offline from the passages the platform sends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { nativeFetch as httpFetch } from '@privexbot/schema/fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayProcess } from '../../gateway/test-support/spawn-gateway-process.js';
+import { type PlatformTestApi, TEST_PUBLIC_URL } from '../bots/test-support/start-platform-test-api.js';
 import {
-  type GatewayProcess,
-  spawnGatewayProcess,
-} from '../../gateway/test-support/spawn-gateway-process.js';
-import {
-  type PlatformTestApi,
-  startPlatformTestApi,
-  TEST_PUBLIC_URL,
-} from '../bots/test-support/start-platform-test-api.js';
+  type PlatformWithGateway,
+  startPlatformWithGateway,
+} from '../bots/test-support/start-platform-with-gateway.js';
 import { GatewayAnswerer } from './gateway-answerer.js';
 
-const secret = 'platform-secret-for-tests-0123';
-let dataDir: string;
+let platform: PlatformWithGateway | undefined;
 let gateway: GatewayProcess;
 let api: PlatformTestApi;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'privexbot-gateway-'));
-  gateway = await spawnGatewayProcess({
-    GATEWAY_PLATFORM_SECRET: secret,
-    GATEWAY_FEED_TOKEN: 'feed-token-0123456789',
-    GATEWAY_DATA_DIR: dataDir,
-  });
-  api = await startPlatformTestApi({ env: { GATEWAY_URL: gateway.url, GATEWAY_PLATFORM_SECRET: secret } });
+  platform = await startPlatformWithGateway();
+  gateway = platform.gateway;
+  api = platform.api;
 }, 180_000);
 afterAll(async () => {
-  await api?.close();
-  await gateway?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await platform?.close();
 });
 
 describe('the gateway answerer', () => {

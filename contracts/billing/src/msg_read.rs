@@ -5,7 +5,7 @@
 //! derived schemas (`schema/json/billing`) stay the published API.
 
 use privexbot_shared::json::{deserialize_with, Json, Read};
-use privexbot_shared::permit::read_permit;
+use privexbot_shared::permit::{read_query_auth, Auth};
 use privexbot_shared::token::{read_receive_msg, read_token_input};
 use serde::{Deserialize, Deserializer};
 
@@ -409,17 +409,9 @@ fn billing_permission(j: &Json) -> Read<BillingPermission> {
 }
 
 fn query_auth(j: &Json) -> Read<QueryAuth> {
-    let (variant, body) = j.variant(&["viewing_key", "permit"], false)?;
-    Ok(if variant == 0 {
-        let f = body.object(&["address", "key"])?;
-        QueryAuth::ViewingKey {
-            address: f.req("address", Json::string)?,
-            key: f.req("key", Json::string)?,
-        }
-    } else {
-        QueryAuth::Permit(
-            read_permit(body, billing_permission).map_err(|e| format!("permit: {e}"))?,
-        )
+    Ok(match read_query_auth(j, billing_permission)? {
+        Auth::ViewingKey { address, key } => QueryAuth::ViewingKey { address, key },
+        Auth::Permit(permit) => QueryAuth::Permit(permit),
     })
 }
 

@@ -182,6 +182,33 @@ pub fn read_permit<P: Permissions>(
     })
 }
 
+/// How a private query proves its caller's address, as read from a message: both contracts'
+/// `QueryAuth` are `{"viewing_key": {"address", "key"}}` or `{"permit": <permit>}`, and differ
+/// only in the permissions a permit may list.
+#[derive(Debug, PartialEq)]
+pub enum Auth<P: Permissions> {
+    ViewingKey { address: String, key: String },
+    Permit(Permit<P>),
+}
+
+/// Reads a query's `auth` ([`Auth`]), a permit's permissions with `permission`.
+pub fn read_query_auth<P: Permissions>(
+    j: &crate::json::Json,
+    permission: fn(&crate::json::Json) -> crate::json::Read<P>,
+) -> crate::json::Read<Auth<P>> {
+    use crate::json::Json;
+    let (variant, body) = j.variant(&["viewing_key", "permit"], false)?;
+    Ok(if variant == 0 {
+        let f = body.object(&["address", "key"])?;
+        Auth::ViewingKey {
+            address: f.req("address", Json::string)?,
+            key: f.req("key", Json::string)?,
+        }
+    } else {
+        Auth::Permit(read_permit(body, permission).map_err(|e| format!("permit: {e}"))?)
+    })
+}
+
 // The JSON shapes of secret-toolkit's permit types.
 
 /// Anything usable as a permit's permission list element.

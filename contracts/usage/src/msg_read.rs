@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Deserializer};
 
-use privexbot_shared::permit::{read_permit, Permit};
+use privexbot_shared::permit::{read_query_auth, Auth};
 
 use crate::msg::{
     BillingContract, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryAuth, QueryMsg, SignerMode,
@@ -197,21 +197,10 @@ fn usage_permission(j: &Json) -> Read<UsagePermission> {
     })
 }
 
-fn permit(j: &Json) -> Read<Permit<UsagePermission>> {
-    read_permit(j, usage_permission)
-}
-
 fn query_auth(j: &Json) -> Read<QueryAuth> {
-    let (variant, body) = j.variant(&["viewing_key", "permit"], false)?;
-    Ok(match variant {
-        0 => {
-            let f = body.object(&["address", "key"])?;
-            QueryAuth::ViewingKey {
-                address: f.req("address", string)?,
-                key: f.req("key", string)?,
-            }
-        }
-        _ => QueryAuth::Permit(permit(body).map_err(|e| format!("permit: {e}"))?),
+    Ok(match read_query_auth(j, usage_permission)? {
+        Auth::ViewingKey { address, key } => QueryAuth::ViewingKey { address, key },
+        Auth::Permit(permit) => QueryAuth::Permit(permit),
     })
 }
 

@@ -1,6 +1,6 @@
+import { modelCacheDirectory } from '@privexbot/schema/sentence-model';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { modelCacheDirectory } from './services/embeddings/local-model-embedder.js';
 import type { DocumentParserSettings } from './services/knowledge/document-parser.js';
 
 /**

@@ -14,12 +14,8 @@
  * Goals (issue 16): question p50 ≤ 5 ms; ingestion ≥ 100 chunks/s on 2 cores.
  */
 import { cpus, loadavg } from 'node:os';
-import {
-  LocalModelEmbedder,
-  locateSentenceModel,
-  modelCacheDirectory,
-  SENTENCE_MODELS,
-} from '@privexbot/api/services/embeddings/local-model-embedder';
+import { LocalModelEmbedder } from '@privexbot/api/services/embeddings/local-model-embedder';
+import { locateSentenceModel, modelCacheDirectory, SENTENCE_MODELS } from '@privexbot/schema/sentence-model';
 import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import { labelledCorpus, ms, percentile } from './api-bench-support.js';
 

@@ -21,8 +21,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { createApiKey } from '@privexbot/api/services/api-keys/create-api-key';
-import { DEFAULT_SENTENCE_MODEL } from '@privexbot/api/services/embeddings/local-model-embedder';
 import { nativeFetch } from '@privexbot/schema/fetch';
+import { DEFAULT_SENTENCE_MODEL } from '@privexbot/schema/sentence-model';
 import { createBenchBot, ms, percentile, seedChunks, startBenchDatabase } from './api-bench-support.js';
 import { type ChatTiming, chatOnce, spawnService, visitorsAtPace } from './chat-load.js';
 import { buildCorpus } from './retrieval-quality/build-corpus.js';

@@ -13,37 +13,37 @@
  *   NO_HASH=1 PASSAGES=plain,titled npx tsx scripts/bench/retrieval-quality.ts   chunks alone vs behind their page title
  *   NO_HASH=1 CHUNKS=700:100 npx tsx scripts/bench/retrieval-quality.ts   another chunk size (characters:overlap)
  *   ... --write                                                      also appends the table to RESULTS.md
+ *   PER_QUESTION=1 npx tsx scripts/bench/retrieval-quality.ts       also one line per question and setting:
+ *     its id (q<index in questions.json>), kind, half, rank of the first answering passage
+ *     (within 10, "-" when none) and the pages of the first 5 passages
  *
  * Chunk vectors are cached under $PRIVEXBOT_CACHE/bench/, per embedder and keyed by the exact
  * text embedded (the model needs minutes for 10k chunks on 2 cores), so a changed chunker or
  * passage format embeds only the texts it changed; questions are always embedded afresh.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { Embedder } from '@privexbot/api/services/embeddings/embedder';
-import { toVectorSql } from '@privexbot/api/services/embeddings/embedder';
 import { LocalHashEmbedder } from '@privexbot/api/services/embeddings/local-hash-embedder';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  LocalModelEmbedder,
-  locateSentenceModel,
-  modelCacheDirectory,
-  SENTENCE_MODELS,
-} from '@privexbot/api/services/embeddings/local-model-embedder';
-import { passageText, titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
+import { LocalModelEmbedder } from '@privexbot/api/services/embeddings/local-model-embedder';
+import { titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
 import {
   DEFAULT_FUSION,
   type FusionWeights,
   retrievePassages,
 } from '@privexbot/api/services/retrieval/retrieve-passages';
-import { cacheDir } from '../lib/paths.js';
+import {
+  DEFAULT_SENTENCE_MODEL,
+  locateSentenceModel,
+  modelCacheDirectory,
+  SENTENCE_MODELS,
+} from '@privexbot/schema/sentence-model';
 import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import { createBenchBot, percentile, startBenchDatabase } from './api-bench-support.js';
-import { buildCorpus, type CorpusPage } from './retrieval-quality/build-corpus.js';
+import { buildCorpus } from './retrieval-quality/build-corpus.js';
 import { paraphraseViolations } from './retrieval-quality/check-questions.js';
-import { type Question, scoreQuestions } from './retrieval-quality/score-questions.js';
+import { type Question, rankOfAnswer, scoreQuestions } from './retrieval-quality/score-questions.js';
+import { embedCorpus, seedCorpus } from './retrieval-quality/seed-corpus.js';
 
 const questions = JSON.parse(
   readFileSync(new URL('./retrieval-quality/questions.json', import.meta.url), 'utf8'),
@@ -150,30 +150,7 @@ for (const { embedder, indexId } of indexes) {
   try {
     const botId = await createBenchBot(bench.db, 'secret1benchowner');
     await bench.db.bot.update({ where: { id: botId }, data: { embedder: indexId } });
-    // Indexes built once over all rows are far faster than maintained row by row.
-    await bench.db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embedding_hnsw_idx"');
-    await bench.db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_botId_tsv_idx"');
-    let at = 0;
-    for (const page of pages) {
-      const source = await bench.db.source.create({
-        data: { botId, type: 'text', name: page.path, contentHash: randomUUID(), status: 'ready', bytes: 1 },
-      });
-      const ids = page.chunks.map(() => randomUUID());
-      const pageVectors = vectors.slice(at, at + page.chunks.length).map(toVectorSql);
-      at += page.chunks.length;
-      await bench.db.$executeRaw`
-        INSERT INTO "Chunk" (id, "botId", "sourceId", ordinal, text, citable, "contentHash", embedding)
-        SELECT u.id, ${botId}::uuid, ${source.id}::uuid, u.ordinal, u.text, true, md5(u.text), u.e::vector
-        FROM unnest(${ids}::uuid[], ${page.chunks.map((_, i) => i)}::int[], ${page.chunks}::text[], ${pageVectors}::text[]) AS u(id, ordinal, text, e)`;
-    }
-    await bench.db.$executeRawUnsafe("SET maintenance_work_mem = '512MB'");
-    await bench.db.$executeRawUnsafe(
-      'CREATE INDEX "Chunk_embedding_hnsw_idx" ON "Chunk" USING hnsw ("embedding" vector_cosine_ops)',
-    );
-    await bench.db.$executeRawUnsafe(
-      'CREATE INDEX "Chunk_botId_tsv_idx" ON "Chunk" USING GIN ("botId", "tsv")',
-    );
-    await bench.db.$executeRawUnsafe('ANALYZE "Chunk"');
+    await seedCorpus(bench.db, botId, pages, vectors);
     for (const fusion of fusions) {
       const label = `${indexId}${fusions.length > 1 ? ` (text ${fusion.strongText}/${fusion.looseText}, k ${fusion.rrfK}, per source ${fusion.perSource || 'any'}, page ${fusion.page})` : ''}`;
       const ranked: string[][] = [];
@@ -194,6 +171,7 @@ for (const { embedder, indexId } of indexes) {
       }
       if (scored.has(label)) continue;
       scored.add(label);
+      if (process.env.PER_QUESTION === '1') printPerQuestion(label, ranked);
       for (const kind of ['paraphrased', 'lexical', 'all'] as const) {
         for (const half of ['tuning', 'held-back'] as const) {
           const subset = questions
@@ -239,48 +217,14 @@ if (process.argv.includes('--write')) {
   );
 }
 
-/**
- * Every chunk's vector, in corpus order, as the index embeds it (its passage format). Vectors
- * are cached by the SHA-256 of the exact text embedded, in one append-only file per embedder
- * (records of 32 key bytes + 384 float32), so a text never gets another text's vector.
- */
-async function embedCorpus(embedder: Embedder, indexId: string, corpus: CorpusPage[]): Promise<number[][]> {
-  const texts = corpus.flatMap((p) => p.chunks.map((text) => passageText(indexId, { title: p.title, text })));
-  const keyOf = (text: string) => createHash('sha256').update(text).digest();
-  const dir = join(cacheDir, 'bench', 'retrieval-quality');
-  const file = join(dir, `${embedder.id}.by-text.bin`);
-  const record = 32 + 384 * 4;
-  const cached = new Map<string, number[]>();
-  if (existsSync(file)) {
-    const data = readFileSync(file);
-    for (let at = 0; at + record <= data.length; at += record) {
-      const floats = new Float32Array(
-        data.buffer.slice(data.byteOffset + at + 32, data.byteOffset + at + record),
-      );
-      cached.set(data.subarray(at, at + 32).toString('hex'), Array.from(floats));
-    }
-  }
-  const missing = [...new Set(texts.filter((t) => !cached.has(keyOf(t).toString('hex'))))];
-  console.log(`  ${indexId}: ${texts.length - missing.length} cached, ${missing.length} to embed`);
-  mkdirSync(dir, { recursive: true });
-  const t0 = performance.now();
-  for (let i = 0; i < missing.length; i += 64) {
-    const batch = missing.slice(i, i + 64);
-    const vectors = await embedder.embed(batch);
-    appendFileSync(
-      file,
-      Buffer.concat(
-        batch.map((text, j) => {
-          const key = keyOf(text);
-          cached.set(key.toString('hex'), vectors[j] as number[]);
-          return Buffer.concat([key, Buffer.from(Float32Array.from(vectors[j] as number[]).buffer)]);
-        }),
-      ),
+/** One line per question: where its answer ranked and what came first instead. */
+function printPerQuestion(label: string, ranked: string[][]): void {
+  console.log(`\nper question, ${label}: id kind half rank | top-5 pages`);
+  questions.forEach((q, i) => {
+    const pages = ranked[i] ?? [];
+    const rank = rankOfAnswer(q, pages);
+    console.log(
+      `  q${i} ${q.kind} ${splitOf(i)} ${rank ?? '-'} | ${pages.slice(0, 5).join(' ')}${rank === undefined ? `  (wants ${q.pages.join(' ')})` : ''}`,
     );
-    if (i % 1024 === 0) {
-      const rate = (i + batch.length) / ((performance.now() - t0) / 1000);
-      console.log(`  ${indexId}: ${i + batch.length} / ${missing.length} embedded (${rate.toFixed(0)}/s)`);
-    }
-  }
-  return texts.map((t) => cached.get(keyOf(t).toString('hex')) as number[]);
+  });
 }

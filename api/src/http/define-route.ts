@@ -22,6 +22,11 @@ export interface RouteContext<P, Q, B> {
   now: Date;
   req: Request;
   res: Response;
+  /**
+   * Milliseconds per phase of this request, which a handler may add to (`embed: 3.2`); logged at
+   * debug level with the route's own phases (auth, handler, json) as `route timings`.
+   */
+  timings: Record<string, number>;
 }
 
 /**
@@ -52,6 +57,16 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
   spec: RouteSpec<P, Q, B>,
 ): RouteSpec<P, Q, B> {
   return spec;
+}
+
+/** Records into `timings` the milliseconds since the previous call (or since its creation) under each name. */
+export function phaseTimer(timings: Record<string, number>): (name: string) => void {
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    timings[name] = now - last;
+    last = now;
+  };
 }
 
 /**

@@ -18,6 +18,8 @@ export function mountRoutes(options: { routes: AnyRouteSpec[]; db: Database; clo
       const locals = localsOf(res);
       locals.routePattern = spec.path;
       const now = options.clock();
+      const timings: Record<string, number> = {};
+      const started = performance.now();
       const principal =
         spec.auth === 'none'
           ? undefined
@@ -27,6 +29,8 @@ export function mountRoutes(options: { routes: AnyRouteSpec[]; db: Database; clo
               allowApiKey: spec.auth === 'sessionOrApiKey',
               now,
             });
+      const authenticated = performance.now();
+      if (spec.auth !== 'none') timings.auth = authenticated - started;
       const params = validate(spec.params, req.params, 'path');
       const query = validate(spec.query, req.query, 'query');
       const body = validate(spec.body, req.body, 'body');
@@ -40,15 +44,28 @@ export function mountRoutes(options: { routes: AnyRouteSpec[]; db: Database; clo
         now,
         req,
         res,
+        timings,
       });
       if (res.headersSent) return; // the handler answered itself (streams)
       // A handler may choose its status (readiness answers 503 with a body); otherwise the spec's.
       const status = res.statusCode !== 200 ? res.statusCode : (spec.successStatus ?? 200);
+      const handled = performance.now();
       if (result === undefined) res.status(status === 200 ? 204 : status).end();
       else res.status(status).json(result);
+      if (locals.log.isLevelEnabled('debug')) {
+        timings.handler = handled - authenticated;
+        timings.json = performance.now() - handled;
+        locals.log.debug({ route: spec.path, ms: roundedTimings(timings) }, 'route timings');
+      }
     });
   }
   return router;
+}
+
+function roundedTimings(timings: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(timings).map(([phase, ms]) => [phase, Math.round(ms * 100) / 100]),
+  );
 }
 
 function validate(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {

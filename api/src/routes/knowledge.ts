@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
-import { type AnyRouteSpec, defineRoute } from '../http/define-route.js';
+import { type AnyRouteSpec, defineRoute, phaseTimer } from '../http/define-route.js';
 import { findAccessibleBot } from '../services/bots/find-accessible-bot.js';
 import { createSource } from '../services/knowledge/create-source.js';
 import { deleteSource } from '../services/knowledge/delete-source.js';
@@ -10,7 +10,7 @@ import { reembedProgress } from '../services/knowledge/run-reembed-step.js';
 import { setSourceCitable } from '../services/knowledge/set-source-citable.js';
 import { createSourceBodySchema } from '../services/knowledge/source-input.js';
 import { sourceViewSchema } from '../services/knowledge/source-view.js';
-import { retrievePassages } from '../services/retrieval/retrieve-passages.js';
+import { embedQuestion, searchPassages } from '../services/retrieval/retrieve-passages.js';
 import { ensureOrgMirror } from './ensure-org-mirror.js';
 
 const botParams = z.object({ orgId: orgIdSchema, botId: uuidSchema });
@@ -150,21 +150,29 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
           }),
         ),
       }),
-      handler: async ({ params, body, principal, now, log }) => {
+      handler: async ({ params, body, principal, now, log, timings }) => {
+        const phase = phaseTimer(timings);
         await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
+        phase('org');
         const bot = await findAccessibleBot({ db, ...params, principal, permission: 'bots:read' });
-        const passages = await retrievePassages({
+        phase('bot');
+        const vector = await embedQuestion(platform.embedderFor(bot.embedder), body.query);
+        phase('embed');
+        const passages = await searchPassages({
           db,
           botId: bot.id,
-          embedder: platform.embedderFor(bot.embedder),
+          vector,
           query: body.query,
           limit: body.limit,
         });
+        phase('sql');
         // Learn-only wording reaches no caller, whatever its role or key: only the model sees it.
-        return {
+        const result = {
           embedder: bot.embedder,
           passages: passages.map((p) => (p.citable ? p : { ...p, text: null })),
         };
+        phase('shape');
+        return result;
       },
     }),
   ];

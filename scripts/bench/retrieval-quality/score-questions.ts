@@ -18,9 +18,15 @@ export function scoreQuestions(results: { q: Question; ranked: string[] }[]): {
   let hits = 0;
   let reciprocal = 0;
   for (const { q, ranked } of results) {
-    const rank = ranked.slice(0, 10).findIndex((page) => q.pages.includes(page));
-    if (rank >= 0 && rank < 5) hits++;
-    if (rank >= 0) reciprocal += 1 / (rank + 1);
+    const rank = rankOfAnswer(q, ranked);
+    if (rank !== undefined && rank <= 5) hits++;
+    if (rank !== undefined) reciprocal += 1 / rank;
   }
   return { recallAt5: hits / results.length, mrrAt10: reciprocal / results.length };
+}
+
+/** The 1-based rank of the first passage from an answering page within the first 10, if any. */
+export function rankOfAnswer(q: Question, ranked: string[]): number | undefined {
+  const at = ranked.slice(0, 10).findIndex((page) => q.pages.includes(page));
+  return at >= 0 ? at + 1 : undefined;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_SENTENCE_MODEL, locateSentenceModel } from '@privexbot/schema/sentence-model';
 import type { CoreDeps } from '../../app-deps.js';
 import type { BotPlatformSettings } from '../../config.js';
 import { AppError, AppErrorCode } from '../../http/app-error.js';
@@ -9,11 +10,7 @@ import { GatewayAnswerer } from '../chat/gateway-answerer.js';
 import { OpenAiAnswerer } from '../chat/openai-answerer.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { LocalHashEmbedder } from '../embeddings/local-hash-embedder.js';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  LocalModelEmbedder,
-  locateSentenceModel,
-} from '../embeddings/local-model-embedder.js';
+import { LocalModelEmbedder } from '../embeddings/local-model-embedder.js';
 import { OpenAiEmbedder } from '../embeddings/openai-embedder.js';
 import { CrawlWorker } from '../knowledge/crawl/crawl-worker.js';
 import { DocumentParser } from '../knowledge/document-parser.js';

@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
+import {
+  DEFAULT_SENTENCE_MODEL,
+  locateSentenceModel,
+  modelCacheDirectory,
+} from '@privexbot/schema/sentence-model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddingWorkerPool } from './embedding-worker-pool.js';
-import { DEFAULT_SENTENCE_MODEL, locateSentenceModel, modelCacheDirectory } from './local-model-embedder.js';
 
 // The bootstrap (npm test, npm start) installs the model; the pool runs it for real.
 const directory = locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory());

@@ -1,17 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  DEFAULT_SENTENCE_MODEL,
+  locateSentenceModel,
+  modelCacheDirectory,
+} from '@privexbot/schema/sentence-model';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
 import { titledIndexId } from '../knowledge/passage-text.js';
 import { EmbeddingWorkerPool } from './embedding-worker-pool.js';
 import { LocalHashEmbedder } from './local-hash-embedder.js';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  LocalModelEmbedder,
-  locateSentenceModel,
-  modelCacheDirectory,
-} from './local-model-embedder.js';
+import { LocalModelEmbedder } from './local-model-embedder.js';
 
 // The bootstrap (npm test, npm start) installs the model; these tests run it for real.
 const directory = locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory());

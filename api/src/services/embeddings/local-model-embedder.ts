@@ -3,14 +3,6 @@ import { LRUCache } from 'lru-cache';
 import { EMBEDDING_DIMENSIONS, type Embedder } from './embedder.js';
 import { EmbeddingWorkerPool } from './embedding-worker-pool.js';
 
-// The catalog and the model cache are shared with the gateway's offline answerer.
-export {
-  DEFAULT_SENTENCE_MODEL,
-  locateSentenceModel,
-  modelCacheDirectory,
-  SENTENCE_MODELS,
-} from '@privexbot/schema/sentence-model';
-
 /**
  * A sentence model run on this machine by a pool of worker threads: no key, no network, and
  * the api's event loop never computes a vector.

@@ -1,13 +1,13 @@
+import {
+  DEFAULT_SENTENCE_MODEL,
+  locateSentenceModel,
+  modelCacheDirectory,
+} from '@privexbot/schema/sentence-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../db/apply-migrations.js';
 import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  LocalModelEmbedder,
-  locateSentenceModel,
-  modelCacheDirectory,
-} from '../embeddings/local-model-embedder.js';
+import { LocalModelEmbedder } from '../embeddings/local-model-embedder.js';
 import { titledIndexId } from './passage-text.js';
 
 /** What `embedder: 'local'` is now: the sentence model reading each chunk behind its title. */

@@ -105,22 +105,41 @@ const TEXT_MATCHES_RANKED = 150;
  * Both lists are filtered by bot and only use embedded chunks, so a source being (re-)embedded
  * never mixes vectors of two embedders.
  */
-export async function retrievePassages(options: {
+export async function retrievePassages(
+  options: SearchOptions & { embedder: Embedder; signal?: AbortSignal },
+): Promise<RetrievedPassage[]> {
+  const vector = await embedQuestion(options.embedder, options.query, options.signal);
+  return searchPassages({ ...options, vector });
+}
+
+/** The question's vector, as retrieval compares it with the bot's chunks. */
+export async function embedQuestion(
+  embedder: Embedder,
+  query: string,
+  signal?: AbortSignal,
+): Promise<number[]> {
+  const [vector] = await embedder.embed([query], signal, 'query');
+  return vector as number[];
+}
+
+interface SearchOptions {
   db: Database;
   botId: string;
-  embedder: Embedder;
   query: string;
   limit: number;
   /** Candidates taken from each list before fusion. */
   candidates?: number;
   fusion?: FusionWeights;
-  signal?: AbortSignal;
-}): Promise<RetrievedPassage[]> {
+}
+
+/** retrievePassages' statement, for a question already embedded (embedQuestion) by the bot's embedder. */
+export async function searchPassages(
+  options: SearchOptions & { vector: number[] },
+): Promise<RetrievedPassage[]> {
   const fusion = options.fusion ?? DEFAULT_FUSION;
   const { db, botId, query, limit } = options;
   const candidates = options.candidates ?? Math.max(20, limit * 4);
-  const [vector] = await options.embedder.embed([query], options.signal, 'query');
-  const literal = toVectorSql(vector as number[]);
+  const literal = toVectorSql(options.vector);
   // The row counts are part of the statement's text, not parameters: a generic plan with an
   // unknown LIMIT is estimated as costly as reading every match, and PostgreSQL would then
   // re-plan the statement on every call.

@@ -5,16 +5,19 @@
  * retrieval-quality.ts, so chunks are of full size) (`POST …/sources`), the api's ingestion
  * worker embeds its chunks with the sentence model in the api's worker pool, and VISITORS
  * visitors chat at a conversational pace with a bot on the same model, each question new (so
- * each one is embedded, on the pool's question thread). Per setting of EMBEDDING_INGEST_NICE
- * (NICES, default `0,10`: chunk threads at the api's priority, as before, and lowered), side
- * by side in one run:
+ * each one is embedded, on the pool's question thread). Per setting, side by side in one run
+ * (every pair of NICES, the chunk threads' EMBEDDING_INGEST_NICE, and WRITE_CHUNKS, the
+ * api's INGEST_WRITE_CHUNKS; default nice 10 with writes of 256 chunks, as before, and of 16):
  *  - chat alone: platform overhead to first token p50/p95 (TTFT minus the stand-in's own);
  *  - chat while a source of SOURCE_CHUNKS chunks is embedded: the same overhead, and chunks/s;
+ *    where the time of those chats went, from the api's own timing lines (admission, the
+ *    question's embedding and ranking, the model's first token: p50/p95 each), and how long
+ *    each ingestion write took from sent to done (queueing behind chat included; p50/max);
  *  - the same source alone: chunks/s.
  *
  *   npx tsx scripts/bench/ingest-under-chat.ts
- *     (env: NICES=0,10 VISITORS=50 THINK_MS=5000 CHAT_SECONDS=30 SOURCE_CHUNKS=300 CHAT_BOT_CHUNKS=2000 TTFT_MS=50
- *      EMBEDDING_THREADS ROUNDS=1)
+ *     (env: NICES=10 WRITE_CHUNKS=256,16 VISITORS=50 THINK_MS=5000 CHAT_SECONDS=30 SOURCE_CHUNKS=300
+ *      CHAT_BOT_CHUNKS=2000 TTFT_MS=50 EMBEDDING_THREADS ROUNDS=1)
  *
  * Goals (issue 16): ≥ 100 chunks/s on 2 cores with the api serving chat; chat overhead p50 ≤ 25
  * ms, p95 ≤ 60 ms at 50 visitors (api-chat.ts).
@@ -27,7 +30,9 @@ import { createBenchBot, ms, percentile, seedChunks, startBenchDatabase } from '
 import { type ChatTiming, chatOnce, spawnService, visitorsAtPace } from './chat-load.js';
 import { buildCorpus } from './retrieval-quality/build-corpus.js';
 
-const NICES = (process.env.NICES ?? '0,10').split(',').map(Number);
+const NICES = (process.env.NICES ?? '10').split(',').map(Number);
+const WRITE_CHUNKS = (process.env.WRITE_CHUNKS ?? '256,16').split(',').map(Number);
+const SETTINGS = NICES.flatMap((nice) => WRITE_CHUNKS.map((writeChunks) => ({ nice, writeChunks })));
 const VISITORS = Number(process.env.VISITORS ?? 50);
 const THINK_MS = Number(process.env.THINK_MS ?? 5000);
 const CHAT_SECONDS = Number(process.env.CHAT_SECONDS ?? 30);
@@ -44,10 +49,19 @@ const standin = await spawnService({
   urlOf: (line) => /listening at (\S+)/.exec(line)?.[1],
 });
 
+/** The api's own timing line of one chat turn (answer-chat.ts), ms from the request's arrival. */
+interface TurnPhases {
+  admit: number;
+  retrieve: number;
+  firstToken: number;
+}
+
 interface Row {
-  nice: number;
+  setting: string;
   alone: ChatTiming[];
   busy: ChatTiming[];
+  busyPhases: TurnPhases[];
+  writes: number[];
   chunksPerSecondWithChat: number;
   chunksPerSecondAlone: number;
 }
@@ -78,7 +92,11 @@ try {
   let documentationUsed = 0;
 
   for (let round = 0; round < ROUNDS; round++) {
-    for (const nice of NICES) {
+    for (const { nice, writeChunks } of SETTINGS) {
+      // Timing lines of the api (debug level), read while the chats of interest run.
+      let listening = false;
+      const phases: TurnPhases[] = [];
+      const writes: number[] = [];
       const api = await spawnService({
         script: './api-bench-server.ts',
         env: {
@@ -86,14 +104,23 @@ try {
           LLM_BASE_URL: standin.url,
           BENCH_OWNER: owner,
           PUBLIC_URL: 'http://bench.privexbot.test',
-          LOG_LEVEL: 'warn',
+          LOG_LEVEL: 'debug',
           EMBEDDING_INGEST_NICE: String(nice),
+          INGEST_WRITE_CHUNKS: String(writeChunks),
           ...(process.env.EMBEDDING_THREADS ? { EMBEDDING_THREADS: process.env.EMBEDDING_THREADS } : {}),
           ...(process.env.PRIVEXBOT_CACHE ? { PRIVEXBOT_CACHE: process.env.PRIVEXBOT_CACHE } : {}),
         },
         urlOf: (line) => {
           const port = (JSON.parse(line) as { port?: number }).port;
           return port ? `http://127.0.0.1:${port}` : undefined;
+        },
+        onStderrLine: (line) => {
+          const entry = line.startsWith('{')
+            ? (JSON.parse(line) as { level?: number; msg?: string; ms?: TurnPhases | number })
+            : undefined;
+          if (!entry || (entry.level ?? 0) >= 40) console.error(line);
+          else if (listening && entry.msg === 'chat turn timings') phases.push(entry.ms as TurnPhases);
+          else if (listening && entry.msg === 'ingestion write') writes.push(entry.ms as number);
         },
       });
       try {
@@ -103,23 +130,27 @@ try {
         const alone = await visitorsAtPace(api.url, chatBot, VISITORS, THINK_MS, CHAT_SECONDS, {
           freshQuestions: true,
         });
+        listening = true;
         const ingesting = ingest(api.url, SOURCE_CHUNKS);
         const busy = await visitorsAtPace(api.url, chatBot, VISITORS, THINK_MS, 3600, {
           stop: ingesting,
           freshQuestions: true,
         });
         const withChat = await ingesting;
+        listening = false;
         const solo = await ingest(api.url, SOURCE_CHUNKS);
         const row: Row = {
-          nice,
+          setting: `nice +${nice}, writes of ${writeChunks}`,
           alone: alone.results,
           busy: busy.results,
+          busyPhases: phases,
+          writes,
           chunksPerSecondWithChat: withChat.chunks / withChat.seconds,
           chunksPerSecondAlone: solo.chunks / solo.seconds,
         };
         rows.push(row);
         console.log(
-          `nice +${nice}: chat alone ${overhead(row.alone)}; with ingestion ${overhead(row.busy)}, ${row.chunksPerSecondWithChat.toFixed(1)} chunks/s (${withChat.chunks} chunks); ingestion alone ${row.chunksPerSecondAlone.toFixed(1)} chunks/s; load average ${loadavg()[0]?.toFixed(1)}`,
+          `${row.setting}: chat alone ${overhead(row.alone)}; with ingestion ${overhead(row.busy)} (${phasesOf(phases)}; writes ${writesOf(writes)}), ${row.chunksPerSecondWithChat.toFixed(1)} chunks/s (${withChat.chunks} chunks); ingestion alone ${row.chunksPerSecondAlone.toFixed(1)} chunks/s; load average ${loadavg()[0]?.toFixed(1)}`,
         );
       } finally {
         await api.stop();
@@ -134,15 +165,30 @@ try {
     `\n${cpus().length} cores, ${VISITORS} visitors (pause ${THINK_MS / 1000} s on average, each question new), sources of ${SOURCE_CHUNKS} chunks of ${chunkCharacters.toFixed(0)} characters on average, load average ${loadavg()[0]?.toFixed(1)} at the end\n`,
   );
   console.log(
-    '| chunk threads | chat overhead p50 / p95, chat alone | chat overhead p50 / p95, while ingesting | chunks/s with chat | chunks/s alone |',
+    '| setting | chat overhead p50 / p95, chat alone | chat overhead p50 / p95, while ingesting | api phases while ingesting, p50 / p95 | one write, sent to done, p50 / max | chunks/s with chat | chunks/s alone |',
   );
-  console.log('|---|---|---|---|---|');
-  for (const nice of NICES) {
-    const mine = rows.filter((r) => r.nice === nice);
+  console.log('|---|---|---|---|---|---|---|');
+  for (const setting of new Set(rows.map((r) => r.setting))) {
+    const mine = rows.filter((r) => r.setting === setting);
     const mean = (f: (r: Row) => number) => (mine.reduce((a, r) => a + f(r), 0) / mine.length).toFixed(1);
     console.log(
-      `| nice +${nice} | ${overhead(mine.flatMap((r) => r.alone))} | ${overhead(mine.flatMap((r) => r.busy))} | ${mean((r) => r.chunksPerSecondWithChat)} | ${mean((r) => r.chunksPerSecondAlone)} |`,
+      `| ${setting} | ${overhead(mine.flatMap((r) => r.alone))} | ${overhead(mine.flatMap((r) => r.busy))} | ${phasesOf(mine.flatMap((r) => r.busyPhases))} | ${writesOf(mine.flatMap((r) => r.writes))} | ${mean((r) => r.chunksPerSecondWithChat)} | ${mean((r) => r.chunksPerSecondAlone)} |`,
     );
+  }
+
+  function phasesOf(phases: TurnPhases[]): string {
+    const of = (f: (p: TurnPhases) => number) => {
+      const values = phases.map(f);
+      return `${ms(percentile(values, 50))} / ${ms(percentile(values, 95))}`;
+    };
+    // Each phase on its own: admission; the question's embedding and ranking; the model's first token after it.
+    return `admit ${of((p) => p.admit)}, retrieve ${of((p) => p.retrieve)}, model ${of((p) => p.firstToken - p.admit - p.retrieve)}`;
+  }
+
+  function writesOf(writes: number[]): string {
+    return writes.length === 0
+      ? 'none'
+      : `${ms(percentile(writes, 50))} / ${ms(Math.max(...writes))} (${writes.length})`;
   }
 
   function overhead(results: ChatTiming[]): string {

@@ -127,6 +127,7 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
     log: deps.logger,
     embedderFor,
     staleAfterMs: settings.ingestStaleSeconds * 1000,
+    writeChunks: settings.ingestWriteChunks,
     clock: deps.clock,
   });
   const plans = new CachedPlanQuotas(source, settings.quotaCacheSeconds);

@@ -15,6 +15,8 @@ interface IngestionWorkerOptions {
   embedderFor: (embedderId: string) => Embedder;
   staleAfterMs: number;
   batchSize?: number;
+  /** Chunks per write statement (runIngestJob's default when unset). */
+  writeChunks?: number;
   maxAttempts?: number;
   clock?: () => Date;
 }
@@ -64,11 +66,13 @@ export class IngestionWorker extends JobRunner<KnowledgeWork> {
       job,
       workerId: this.workerId,
       embedderFor: this.options.embedderFor,
-      // 256 chunks per statement: fewer round trips; each batch still commits in well under a second.
+      // 256 chunks read per statement; written in smaller groups as they are embedded.
       batchSize: this.options.batchSize ?? 256,
       maxAttempts: this.options.maxAttempts ?? 5,
       clock,
       signal,
+      ...(this.options.writeChunks ? { writeChunks: this.options.writeChunks } : {}),
+      onWrite: (write) => this.options.log.debug({ jobId: job.id, ...write }, 'ingestion write'),
     }).catch((error: unknown) => {
       this.options.log.error({ err: error, jobId: job.id }, 'ingestion job crashed');
       return 'retry' as const;

@@ -38,12 +38,30 @@ export async function claimIngestJob(options: {
   return rows[0] ?? null;
 }
 
+/** One group's write, timed: how long it held the database. */
+export interface IngestWrite {
+  chunks: number;
+  ms: number;
+}
+
+/**
+ * Chunks per write statement. Each written vector is an HNSW insertion (milliseconds each),
+ * and the embedded database runs one statement at a time for every client, so a write of 256
+ * held every chat's statements for seconds (scripts/bench/RESULTS.md, "Ingestion while the
+ * api serves chat"); one of 16 holds them a sixteenth as long, for one round trip per group.
+ */
+export const DEFAULT_WRITE_CHUNKS = 16;
+/** Enough groups queued to keep every chunk thread busy while a group is written. */
+export const DEFAULT_GROUPS_AHEAD = 4;
+
 export type IngestOutcome = 'done' | 'retry' | 'failed' | 'lost' | 'stopped';
 
 /**
- * Embeds the chunks of one source that have no embedding yet, a batch at a time: embed
- * (outside any transaction), then one statement writes the vectors and the job's progress. Chunk rows were written with the source, so a job that resumes after a crash
- * only embeds what is left, and nothing is ever inserted twice.
+ * Embeds the chunks of one source that have no embedding yet: reads a batch, embeds it in
+ * groups of `writeChunks` (outside any transaction), and writes each group's vectors with the
+ * job's progress in one statement as soon as the group is ready, while the next groups embed.
+ * Chunk rows were written with the source, so a job that resumes after a crash only embeds
+ * what is left, and nothing is ever inserted twice.
  */
 export async function runIngestJob(options: {
   db: Database;
@@ -54,6 +72,12 @@ export async function runIngestJob(options: {
   maxAttempts: number;
   clock: () => Date;
   signal?: AbortSignal;
+  /** Chunks per write statement (default DEFAULT_WRITE_CHUNKS). */
+  writeChunks?: number;
+  /** Groups handed to the embedder before the first is written (default DEFAULT_GROUPS_AHEAD). */
+  groupsAhead?: number;
+  /** Each group's write, for the ingestion worker's debug log. */
+  onWrite?: (write: IngestWrite) => void;
 }): Promise<IngestOutcome> {
   const { db, job, workerId, clock } = options;
   try {
@@ -78,30 +102,54 @@ export async function runIngestJob(options: {
         ]);
         return 'done';
       }
-      const vectors = await embedder.embed(
-        pending.map((chunk) => passageText(embedder.id, chunk)),
-        options.signal,
-      );
-      if (options.signal?.aborted) return 'stopped';
-      const now = clock();
-      // One statement (atomic, one round trip): the vectors, then the job's progress moved by
-      // exactly the rows this batch embedded. A chunk another worker embedded meanwhile is
-      // neither overwritten nor counted twice, and a job taken from us (a takeover) or a bot
-      // whose re-embedding swapped embedders meanwhile gets none of this batch's vectors.
-      const progressed = await db.$executeRaw`
-        WITH embedded AS (
-          UPDATE "Chunk" AS c SET embedding = v.e::vector
-          FROM (SELECT unnest(${pending.map((c) => c.id)}::uuid[]) AS id, unnest(${vectors.map(toVectorSql)}::text[]) AS e) AS v
-          WHERE c.id = v.id AND c.embedding IS NULL
-            AND EXISTS (SELECT 1 FROM "IngestJob" WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId})
-            AND EXISTS (SELECT 1 FROM "Bot" WHERE id = ${job.botId}::uuid AND embedder = ${embedder.id})
-          RETURNING c.id
-        )
-        UPDATE "IngestJob" SET "lockedAt" = ${now}, "updatedAt" = ${now},
-          "chunksDone" = least("chunksTotal", "chunksDone" + (SELECT count(*) FROM embedded))
-        WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId}`;
-      // Another worker took the job over (we were too slow): let it finish.
-      if (progressed === 0) return 'lost';
+      // One statement (atomic, one round trip): a group's vectors, then the job's progress moved
+      // by exactly the rows it embedded. A chunk another worker embedded meanwhile is neither
+      // overwritten nor counted twice, and a job taken from us (a takeover) or a bot whose
+      // re-embedding swapped embedders meanwhile gets none of its vectors.
+      const writeVectors = (group: typeof pending, vectors: number[][]) => {
+        const now = clock();
+        return db.$executeRaw`
+          WITH embedded AS (
+            UPDATE "Chunk" AS c SET embedding = v.e::vector
+            FROM (SELECT unnest(${group.map((c) => c.id)}::uuid[]) AS id, unnest(${vectors.map(toVectorSql)}::text[]) AS e) AS v
+            WHERE c.id = v.id AND c.embedding IS NULL
+              AND EXISTS (SELECT 1 FROM "IngestJob" WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId})
+              AND EXISTS (SELECT 1 FROM "Bot" WHERE id = ${job.botId}::uuid AND embedder = ${embedder.id})
+            RETURNING c.id
+          )
+          UPDATE "IngestJob" SET "lockedAt" = ${now}, "updatedAt" = ${now},
+            "chunksDone" = least("chunksTotal", "chunksDone" + (SELECT count(*) FROM embedded))
+          WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId}`;
+      };
+      // Embedded a group at a time, each group written as soon as it is ready while the next
+      // ones embed: a write holds the database's single session (and the HNSW index) for one
+      // group, not a whole batch, so chat's statements interleave with ingestion's.
+      const groups = inGroupsOf(pending, options.writeChunks ?? DEFAULT_WRITE_CHUNKS);
+      const ahead = options.groupsAhead ?? DEFAULT_GROUPS_AHEAD;
+      const embedding: Promise<number[][]>[] = [];
+      const embedGroup = (index: number) => {
+        const group = groups[index];
+        if (!group) return;
+        const vectors = embedder.embed(
+          group.map((chunk) => passageText(embedder.id, chunk)),
+          options.signal,
+        );
+        embedding[index] = vectors;
+        // A failure surfaces when its group's turn comes; until then it must not go unhandled.
+        vectors.catch(() => {});
+      };
+      for (let i = 0; i < ahead; i++) embedGroup(i);
+      for (let index = 0; index < groups.length; index++) {
+        const group = groups[index] as typeof pending;
+        const vectors = await (embedding[index] as Promise<number[][]>);
+        embedGroup(index + ahead);
+        if (options.signal?.aborted) return 'stopped';
+        const started = performance.now();
+        const progressed = await writeVectors(group, vectors);
+        options.onWrite?.({ chunks: group.length, ms: performance.now() - started });
+        // Another worker took the job over (we were too slow): let it finish.
+        if (progressed === 0) return 'lost';
+      }
     }
   } catch (error) {
     if (options.signal?.aborted) return 'stopped';
@@ -125,4 +173,10 @@ export async function runIngestJob(options: {
     ]);
     return failed ? 'failed' : 'retry';
   }
+}
+
+function inGroupsOf<T>(items: T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  return groups;
 }

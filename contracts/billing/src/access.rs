@@ -4,8 +4,8 @@
 //! and that address must be the org's owner, an admin or an auditor.
 
 use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response, Storage};
+use privexbot_shared::json_writer::JsonWriter;
 use privexbot_shared::permit::verify_permit;
-use privexbot_shared::storage::to_json_bytes;
 use privexbot_shared::viewing_key::{check_viewing_key, create_viewing_key, set_viewing_key};
 
 use crate::msg::{BillingPermission, QueryAuth, ViewingKeyResponse};
@@ -104,7 +104,7 @@ pub fn execute_create_viewing_key(
     );
     Ok(Response::new()
         .add_attribute("action", "create_viewing_key")
-        .set_data(to_json_bytes(&ViewingKeyResponse { key })?))
+        .set_data(JsonWriter::to_vec(&ViewingKeyResponse { key })))
 }
 
 pub fn execute_revoke_permit(

@@ -7,8 +7,9 @@ use privexbot_shared::cosmwasm_std::{
     ContractResult, Deps, DepsMut, Env, MessageInfo, Querier, Response, SystemResult,
 };
 use privexbot_shared::json;
+use privexbot_shared::json_writer::JsonWriter;
 use privexbot_shared::permit::{bech32_prefix, validate_prefix};
-use privexbot_shared::storage::{from_json_bytes, to_json_bytes};
+use privexbot_shared::storage::from_json_bytes;
 use privexbot_shared::token::{register_receive_msgs, validate_token, Token, TokenInput};
 
 use crate::access::only_admin;
@@ -246,9 +247,7 @@ pub fn query_config(deps: Deps) -> Result<ConfigResponse, ContractError> {
 /// through the shared JSON tree rather than with `query_validator`, whose serde reader of the
 /// whole `Validator` (commission rates as decimals) was 10 KB of the wasm for a yes or no.
 fn is_validator(querier: &dyn Querier, address: &str) -> bool {
-    let Ok(address) = to_json_bytes(&address) else {
-        return false;
-    };
+    let address = JsonWriter::to_vec(address);
     let request = [
         &br#"{"staking":{"validator":{"address":"#[..],
         &address,

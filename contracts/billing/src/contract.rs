@@ -1,8 +1,7 @@
 //! Entry points: one exhaustive `match` per entry point, dispatching to the feature modules.
 
 use privexbot_shared::cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response};
-use privexbot_shared::storage::to_json_bytes;
-use serde::Serialize;
+use privexbot_shared::json_writer::{JsonWriter, ToJson};
 
 use crate::access::{
     ensure_may_read, execute_create_viewing_key, execute_revoke_permit, execute_set_viewing_key,
@@ -136,8 +135,8 @@ pub fn execute(
     })
 }
 
-fn json<T: Serialize>(value: Result<T, ContractError>) -> Result<Binary, ContractError> {
-    Ok(Binary::from(to_json_bytes(&value?)?))
+fn json<T: ToJson>(value: Result<T, ContractError>) -> Result<Binary, ContractError> {
+    Ok(JsonWriter::binary(&value?))
 }
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {

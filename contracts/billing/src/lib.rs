@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod access;
+mod answers;
 mod config;
 pub mod contract;
 mod error;

@@ -3,7 +3,7 @@
 
 use privexbot_shared::cosmwasm_std::{Addr, Deps, DepsMut, MessageInfo, Response, Storage};
 
-use privexbot_shared::storage::to_json_bytes;
+use privexbot_shared::json_writer::JsonWriter;
 
 use crate::msg::{FindOrgResponse, OrgMembership, OrgResponse, OrgsOfResponse, Role};
 use crate::payments::no_funds;
@@ -193,7 +193,7 @@ pub fn execute_create_org(
     };
     save_org(deps.storage, org_id, &org, &[&info.sender])?;
     Ok(Response::new()
-        .set_data(to_json_bytes(&org_id)?)
+        .set_data(JsonWriter::to_vec(&org_id))
         .add_attribute("action", "create_org")
         .add_attribute("org_id", org_id.to_string())
         .add_attribute("owner", info.sender))

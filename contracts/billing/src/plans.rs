@@ -3,7 +3,7 @@
 
 use privexbot_shared::cosmwasm_std::{Deps, DepsMut, MessageInfo, Response, Storage};
 
-use privexbot_shared::storage::to_json_bytes;
+use privexbot_shared::json_writer::JsonWriter;
 
 use crate::access::only_admin;
 use crate::msg::{AssetAmount, PlanInput, PlanResponse, PlansResponse};
@@ -90,7 +90,7 @@ pub fn execute_create_plan(
     PLAN_COUNT.save(deps.storage, &plan_id)?;
     PLANS.save(deps.storage, &plan_id, &plan)?;
     Ok(Response::new()
-        .set_data(to_json_bytes(&plan_id)?)
+        .set_data(JsonWriter::to_vec(&plan_id))
         .add_attribute("action", "create_plan")
         .add_attribute("plan_id", plan_id.to_string())
         .add_attribute("name", plan.name))

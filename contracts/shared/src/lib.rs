@@ -6,6 +6,7 @@
 //! - [`storage`]: typed storage handles that never iterate over ranges (Secret has no iterator);
 //!   values as JSON or in [`compact`], a small binary format.
 //! - [`json`]: one JSON tree reader for contract messages, instead of serde code per type.
+//! - [`json_writer`]: query answers written as JSON by plain code, as serde_json_wasm writes them.
 //! - [`entry_points!`]: the wasm exports of a contract, for both targets.
 //! - [`token`]: payment tokens: CW20 vs SNIP-20 `receive` callbacks, transfers, and SNIP-20
 //!   `register_receive`.
@@ -27,6 +28,7 @@ pub use secret_toolkit;
 
 pub mod compact;
 pub mod json;
+pub mod json_writer;
 pub mod permit;
 pub mod storage;
 pub mod token;

@@ -17,6 +17,8 @@
 //! The JSON shapes and the revocation storage keys are secret-toolkit's, so permits and
 //! revocations made for it keep working.
 
+mod ripemd160;
+
 use crate::cosmwasm_std::{Binary, Deps, Env, Storage, Uint128};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -104,10 +106,9 @@ fn revoked_key(account: &str, permit_name: &str) -> Vec<u8> {
 /// `bech32(hrp, ripemd160(sha256(pubkey)))`: the Cosmos SDK account address of a secp256k1 key.
 pub fn account_from_pubkey(pubkey: &[u8], hrp: &str) -> Result<String, PermitError> {
     use bech32::ToBase32;
-    use ripemd::Ripemd160;
     use sha2::{Digest, Sha256};
 
-    let hash = Ripemd160::digest(Sha256::digest(pubkey));
+    let hash = ripemd160::ripemd160_of_32(&Sha256::digest(pubkey).into());
     bech32::encode(hrp, hash.to_base32(), bech32::Variant::Bech32).map_err(|_| {
         PermitError::InvalidPrefix {
             prefix: hrp.to_string(),

@@ -193,6 +193,12 @@ impl ToJson for Timestamp {
     }
 }
 
+impl ToJson for Binary {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.string(&self.to_base64());
+    }
+}
+
 impl<T: ToJson> ToJson for Option<T> {
     fn write_json(&self, out: &mut JsonWriter) {
         match self {
@@ -248,6 +254,8 @@ mod tests {
         same(&String::from("controls \x00 \x01 \x1b \x1f del \x7f"));
         same(&String::from("Café 東京 🚀"));
         same(&String::new());
+        same(&Binary::from(b"\x00\xff binary \xfb\xef".to_vec()));
+        same(&Binary::default());
         same(&0u64);
         same(&u64::MAX);
         same(&7u32);

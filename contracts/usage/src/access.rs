@@ -3,12 +3,13 @@
 //! contract says whether that address is the org's owner, an admin or an auditor.
 
 use privexbot_shared::cosmwasm_std::{Deps, DepsMut, Env, MessageInfo, Response};
+use privexbot_shared::json_writer::JsonWriter;
 use privexbot_shared::permit::{revoke_permit, verify_permit};
 use privexbot_shared::viewing_key::{check_viewing_key, create_viewing_key, set_viewing_key};
 
 use crate::billing::query_org_roles;
 use crate::error::ContractError;
-use crate::msg::{to_binary, QueryAuth, UsagePermission, ViewingKeyResponse};
+use crate::msg::{QueryAuth, UsagePermission, ViewingKeyResponse};
 use crate::state::CONFIG;
 
 /// The address that `auth` proves.
@@ -77,7 +78,7 @@ pub fn execute_create_viewing_key(
     );
     Ok(Response::new()
         .add_attribute("action", "create_viewing_key")
-        .set_data(to_binary(&ViewingKeyResponse { key })?))
+        .set_data(JsonWriter::binary(&ViewingKeyResponse { key })))
 }
 
 pub fn execute_revoke_permit(

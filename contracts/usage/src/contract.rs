@@ -1,6 +1,7 @@
 //! Entry points: instantiate, and one exhaustive dispatch each for execute and query.
 
 use privexbot_shared::cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use privexbot_shared::json_writer::{JsonWriter, ToJson};
 use privexbot_shared::permit::{bech32_prefix, validate_prefix};
 
 use crate::access::{execute_create_viewing_key, execute_revoke_permit, execute_set_viewing_key};
@@ -13,8 +14,8 @@ use crate::batches::{execute_submit_batch, query_batch, query_batches};
 use crate::counters::query_totals;
 use crate::error::ContractError;
 use crate::msg::{
-    to_binary, ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, UsageCounters,
-    DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_FUTURE_SKEW_SECS, DEFAULT_MAX_RECEIPT_LINES,
+    ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, UsageCounters, DEFAULT_MAX_BATCH_SIZE,
+    DEFAULT_MAX_FUTURE_SKEW_SECS, DEFAULT_MAX_RECEIPT_LINES,
 };
 use crate::receipts::{execute_submit_receipt, query_receipt, query_receipts, SubmittedReceipt};
 use crate::relayers::{allow_relayer, execute_add_relayer, execute_remove_relayer, query_relayers};
@@ -177,41 +178,44 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, C
         .add_attribute("legacy_counters", config.legacy_counters.to_string()))
 }
 
+fn json<T: ToJson>(answer: Result<T, ContractError>) -> Result<Binary, ContractError> {
+    Ok(JsonWriter::binary(&answer?))
+}
+
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     let result = match msg {
-        QueryMsg::Config {} => to_binary(&query_config(deps)?),
-        QueryMsg::Signer { pubkey } => to_binary(&query_signer(deps, pubkey)?),
-        QueryMsg::Signers { start, limit } => to_binary(&query_signers(deps, start, limit)?),
-        QueryMsg::LastSeq { signer } => to_binary(&query_last_seq(deps, signer)?),
-        QueryMsg::Relayers {} => to_binary(&query_relayers(deps)?),
-        QueryMsg::Batch { id } => to_binary(&query_batch(deps, id)?),
-        QueryMsg::Batches { start, limit } => to_binary(&query_batches(deps, start, limit)?),
-        QueryMsg::Receipt { id } => to_binary(&query_receipt(deps, id)?),
-        QueryMsg::Receipts { start, limit } => to_binary(&query_receipts(deps, start, limit)?),
-        QueryMsg::Totals {} => to_binary(&query_totals(deps)?),
+        QueryMsg::Config {} => json(query_config(deps)),
+        QueryMsg::Signer { pubkey } => json(query_signer(deps, pubkey)),
+        QueryMsg::Signers { start, limit } => json(query_signers(deps, start, limit)),
+        QueryMsg::LastSeq { signer } => json(query_last_seq(deps, signer)),
+        QueryMsg::Relayers {} => json(query_relayers(deps)),
+        QueryMsg::Batch { id } => json(query_batch(deps, id)),
+        QueryMsg::Batches { start, limit } => json(query_batches(deps, start, limit)),
+        QueryMsg::Receipt { id } => json(query_receipt(deps, id)),
+        QueryMsg::Receipts { start, limit } => json(query_receipts(deps, start, limit)),
+        QueryMsg::Totals {} => json(query_totals(deps)),
         QueryMsg::OrgUsage {
             org_id,
             from_day,
             to_day,
             auth,
-        } => to_binary(&query_org_usage(deps, env, org_id, from_day, to_day, auth)?),
+        } => json(query_org_usage(deps, env, org_id, from_day, to_day, auth)),
         QueryMsg::BotUsage {
             org_id,
             bot,
             from_day,
             to_day,
             auth,
-        } => to_binary(&query_bot_usage(
+        } => json(query_bot_usage(
             deps, env, org_id, bot, from_day, to_day, auth,
-        )?),
+        )),
         QueryMsg::OrgBots {
             org_id,
             start,
             limit,
             auth,
-        } => to_binary(&query_org_bots(deps, env, org_id, start, limit, auth)?),
-    }
-    .map_err(ContractError::from);
+        } => json(query_org_bots(deps, env, org_id, start, limit, auth)),
+    };
     #[cfg(feature = "secret")]
     let result =
         privexbot_shared::secret_toolkit::utils::pad_query_result(result, RESPONSE_BLOCK_SIZE);

@@ -2,6 +2,7 @@
 
 mod access;
 mod admin;
+mod answers;
 pub mod attestation;
 mod batches;
 mod billing;

@@ -5,15 +5,7 @@ use cosmwasm_schema::{cw_serde, QueryResponses};
 
 use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp, Uint128, Uint64};
 use privexbot_shared::permit::Permit;
-use privexbot_shared::storage::to_json_bytes;
 use serde::Serialize;
-
-/// JSON of a response or of response data, on either target's cosmwasm-std.
-pub(crate) fn to_binary<T: Serialize>(
-    value: &T,
-) -> privexbot_shared::cosmwasm_std::StdResult<Binary> {
-    Ok(Binary::from(to_json_bytes(value)?))
-}
 
 /// Longest allowed day range in a usage query (inclusive of both ends).
 pub const MAX_DAY_SPAN: u32 = 366;

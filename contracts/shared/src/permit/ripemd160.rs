@@ -23,9 +23,27 @@ const S_RIGHT: [u8; 80] = [
     7, 6, 15, 13, 11, 9, 7, 15, 11, 8, 6, 6, 14, 12, 13, 5, 14, 13, 13, 7, 5, 15, 5, 8, 11, 14, 14,
     6, 14, 6, 9, 12, 9, 12, 5, 15, 8, 8, 5, 12, 9, 12, 5, 14, 6, 8, 13, 6, 5, 15, 13, 11, 11,
 ];
-const K_LEFT: [u32; 5] = [0x0000_0000, 0x5A82_7999, 0x6ED9_EBA1, 0x8F1B_BCDC, 0xA953_FD4E];
-const K_RIGHT: [u32; 5] = [0x50A2_8BE6, 0x5C4D_D124, 0x6D70_3EF3, 0x7A6D_76E9, 0x0000_0000];
-const H0: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+const K_LEFT: [u32; 5] = [
+    0x0000_0000,
+    0x5A82_7999,
+    0x6ED9_EBA1,
+    0x8F1B_BCDC,
+    0xA953_FD4E,
+];
+const K_RIGHT: [u32; 5] = [
+    0x50A2_8BE6,
+    0x5C4D_D124,
+    0x6D70_3EF3,
+    0x7A6D_76E9,
+    0x0000_0000,
+];
+const H0: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
 
 /// The nonlinear function of round `round` (0..5).
 fn f(round: usize, x: u32, y: u32, z: u32) -> u32 {
@@ -49,7 +67,11 @@ fn line(h: &[u32; 5], x: &[u32; 16], right: bool) -> [u32; 5] {
     let [mut a, mut b, mut c, mut d, mut e] = *h;
     for j in 0..80 {
         let round = j / 16;
-        let fj = if right { f(4 - round, b, c, d) } else { f(round, b, c, d) };
+        let fj = if right {
+            f(4 - round, b, c, d)
+        } else {
+            f(round, b, c, d)
+        };
         let t = a
             .wrapping_add(fj)
             .wrapping_add(x[r[j] as usize])

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { orgIdSchema, uuidSchema } from '../http/common-schemas.js';
@@ -11,6 +12,7 @@ import { setSourceCitable } from '../services/knowledge/set-source-citable.js';
 import { createSourceBodySchema } from '../services/knowledge/source-input.js';
 import { sourceViewSchema } from '../services/knowledge/source-view.js';
 import { embedQuestion, searchPassages } from '../services/retrieval/retrieve-passages.js';
+import { ensureBotAccess } from './ensure-bot-access.js';
 import { ensureOrgMirror } from './ensure-org-mirror.js';
 
 const botParams = z.object({ orgId: orgIdSchema, botId: uuidSchema });
@@ -19,6 +21,8 @@ const botParams = z.object({ orgId: orgIdSchema, botId: uuidSchema });
 export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
   const { db } = deps;
   const platform = deps.botPlatform;
+  /** Each bot's embedder as last seen by the retrieval route: which embedder to start early. */
+  const questionEmbedders = new LRUCache<string, string>({ max: 10_000 });
   return [
     defineRoute({
       method: 'post',
@@ -152,11 +156,22 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
       }),
       handler: async ({ params, body, principal, now, log, timings }) => {
         const phase = phaseTimer(timings);
-        await ensureOrgMirror(deps, { orgId: params.orgId, now, log });
-        phase('org');
-        const bot = await findAccessibleBot({ db, ...params, principal, permission: 'bots:read' });
-        phase('bot');
-        const vector = await embedQuestion(platform.embedderFor(bot.embedder), body.query);
+        // The question embeds on a worker thread while the access check runs, when the bot
+        // was last seen on the local model (no network, nothing spent); the vector is used
+        // only once the check passed and the bot still has that embedder.
+        const guess = questionEmbedders.get(params.botId);
+        const early =
+          guess === platform.localEmbedderId
+            ? embedQuestion(platform.embedderFor(guess), body.query)
+            : undefined;
+        early?.catch(() => {}); // awaited below, or dropped when access is refused
+        const bot = await ensureBotAccess(deps, { ...params, principal, permission: 'bots:read', now, log });
+        phase('access');
+        questionEmbedders.set(bot.id, bot.embedder);
+        const vector =
+          early && bot.embedder === guess
+            ? await early
+            : await embedQuestion(platform.embedderFor(bot.embedder), body.query);
         phase('embed');
         const passages = await searchPassages({
           db,

@@ -23,9 +23,25 @@ export async function findAccessibleBot(options: {
     where: botWhere({ orgId, botId, principal, permission: 'org:read' }),
     select: { id: true },
   });
-  if (visible)
-    throw new AppError(AppErrorCode.FORBIDDEN, `your role in org ${orgId} does not allow ${permission}`);
-  throw new AppError(AppErrorCode.NOT_FOUND, `bot ${botId} not found`);
+  throw botAccessRefused({ orgId, botId, permission, visible: visible !== null });
+}
+
+/**
+ * Why a caller may not act on a bot: FORBIDDEN when it may see the bot (`org:read`) but lacks
+ * the permission, else NOT_FOUND, whether the bot is missing or in an org it cannot see.
+ */
+export function botAccessRefused(options: {
+  orgId: string;
+  botId: string;
+  permission: OrgPermission;
+  visible: boolean;
+}): AppError {
+  return options.visible
+    ? new AppError(
+        AppErrorCode.FORBIDDEN,
+        `your role in org ${options.orgId} does not allow ${options.permission}`,
+      )
+    : new AppError(AppErrorCode.NOT_FOUND, `bot ${options.botId} not found`);
 }
 
 export function botWhere(options: {

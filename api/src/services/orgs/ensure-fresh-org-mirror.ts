@@ -14,6 +14,7 @@ import { syncOrgMirror } from './sync-org-mirror.js';
  * - The chain cannot answer: a stale mirror is still served unless `serveStale` is false
  *   (roles change rarely; the periodic refresh catches up); an org never seen before, or a
  *   forced refresh, gets CHAIN_UNAVAILABLE (503). Nothing is written either way.
+ * Answers `synced` when it rewrote the mirror (roles may have changed), else `fresh`.
  */
 export async function ensureFreshOrgMirror(options: {
   db: Database;
@@ -23,16 +24,21 @@ export async function ensureFreshOrgMirror(options: {
   now: Date;
   log: Logger;
   serveStale?: boolean;
-}): Promise<void> {
+  /** The org's mirror row as the caller already read it (null: none), to save reading it again. */
+  mirror?: OrgMirrorState | null;
+}): Promise<'fresh' | 'synced'> {
   const { db, orgId, now } = options;
-  const mirror = await db.org.findUnique({
-    where: { id: orgId },
-    select: { syncedAt: true, goneAt: true, billingContract: true },
-  });
+  const mirror =
+    options.mirror !== undefined
+      ? options.mirror
+      : await db.org.findUnique({
+          where: { id: orgId },
+          select: { syncedAt: true, goneAt: true, billingContract: true },
+        });
   if (mirror?.goneAt) throw notFound(orgId);
   if (mirror) {
     assertMirrorsContract(orgId, mirror.billingContract, await configuredContract(options.orgDirectory));
-    if (now.getTime() - mirror.syncedAt.getTime() < options.maxAgeSeconds * 1000) return;
+    if (now.getTime() - mirror.syncedAt.getTime() < options.maxAgeSeconds * 1000) return 'fresh';
   }
   let outcome: Awaited<ReturnType<typeof syncOrgMirror>>;
   try {
@@ -41,7 +47,7 @@ export async function ensureFreshOrgMirror(options: {
     if (error instanceof AppError) throw error;
     if (mirror && options.serveStale !== false) {
       options.log.warn({ err: error, orgId }, 'org refresh failed; serving the previous mirror');
-      return;
+      return 'fresh';
     }
     throw new AppError(
       AppErrorCode.CHAIN_UNAVAILABLE,
@@ -52,6 +58,14 @@ export async function ensureFreshOrgMirror(options: {
     );
   }
   if (outcome !== 'synced') throw notFound(orgId);
+  return 'synced';
+}
+
+/** What the freshness check reads of an org's mirror row. */
+export interface OrgMirrorState {
+  syncedAt: Date;
+  goneAt: Date | null;
+  billingContract: string | null;
 }
 
 async function configuredContract(orgDirectory: OrgDirectory): Promise<string> {

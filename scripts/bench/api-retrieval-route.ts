@@ -1,14 +1,17 @@
 /**
  * The whole retrieval route, `POST /v1/orgs/:orgId/bots/:botId/retrieval`, as a caller meets
  * it: the api in a process of its own (api-bench-server.ts) on the default sentence model, a
- * bot whose knowledge is the Python documentation of retrieval-quality.ts (about 10.9k chunks,
+ * bot whose knowledge is the Python documentation of retrieval-quality.ts (10,376 chunks,
  * embedded by the model; vectors cached across runs), and this process calling the route over
  * HTTP, one request after another, signed in as a user would (ADR-36 session) and with an org
  * API key. On each database of DATABASES (default `embedded,postgres`), side by side:
  *  - p50/p95 at the client, per kind of auth;
  *  - where the time goes, from the api's own `route timings` (debug log): auth, the org's
- *    mirror check, the bot and access check, the question's embedding, the SQL statement,
- *    result shaping, JSON; "outside" is what the client saw beyond them (HTTP, parsing).
+ *    mirror, bot and role check (`access`; before it was one statement: `org` and `bot`), the
+ *    question's embedding (what was left to wait of it after the check), the SQL statement,
+ *    result shaping, JSON; "outside" is what the client saw beyond them (HTTP, parsing);
+ *  - CPU per request of the api process (all its threads, the model's included) and of the
+ *    database: figures the load of a shared machine does not change, where latency does.
  *
  * Every request asks a question the model has not embedded yet: the labelled questions, each
  * time with the case of one more letter flipped. The model lower-cases its input and so does
@@ -37,6 +40,7 @@ import {
   describeDatabase,
   ms,
   percentile,
+  processTreeCpuMs,
   startBenchDatabase,
 } from './api-bench-support.js';
 import { BENCH_PUBLIC_URL, spawnService } from './chat-load.js';
@@ -73,6 +77,7 @@ interface Row {
   p50: number;
   p95: number;
   phases: string;
+  cpu: string;
 }
 const table: Row[] = [];
 const started = performance.now();
@@ -90,10 +95,12 @@ await model.close();
 for (const kind of benchDatabaseKinds()) await benchOn(kind);
 
 console.log('\nretrieval route at the client, side by side (p50 / p95; phases: the api’s own p50s):');
-console.log('| database | auth | route p50 / p95 | phases p50 |');
-console.log('|---|---|---|---|');
+console.log('| database | auth | route p50 / p95 | phases p50 | CPU per request |');
+console.log('|---|---|---|---|---|');
 for (const row of table)
-  console.log(`| ${row.database} | ${row.auth} | ${ms(row.p50)} / ${ms(row.p95)} | ${row.phases} |`);
+  console.log(
+    `| ${row.database} | ${row.auth} | ${ms(row.p50)} / ${ms(row.p95)} | ${row.phases} | ${row.cpu} |`,
+  );
 console.log(
   `\n${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end, ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
@@ -160,7 +167,14 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
       ['API key', apiKey],
     ] as const) {
       const results: { requestId: string; elapsed: number }[] = [];
+      const apiPid = api.pid;
+      const cpuBefore = { api: processTreeCpuMs(apiPid), database: bench.database.cpuMs?.() ?? 0 };
       for (let i = 0; i < REQUESTS; i++) results.push(await ask(token));
+      // CPU per request (all threads, the model's included): what the load of the machine does not change.
+      const cpu = {
+        api: (processTreeCpuMs(apiPid) - cpuBefore.api) / REQUESTS,
+        database: ((bench.database.cpuMs?.() ?? 0) - cpuBefore.database) / REQUESTS,
+      };
       // The debug line is written after the response; give the last ones time to arrive.
       await new Promise((resolve) => setTimeout(resolve, 200));
       const elapsed = results.map((r) => r.elapsed);
@@ -187,12 +201,16 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
         p50: percentile(elapsed, 50),
         p95: percentile(elapsed, 95),
         phases,
+        cpu: `api ${cpu.api.toFixed(1)}, database ${cpu.database.toFixed(1)} ms`,
       });
       console.log(
         `  [${kind}] ${label}, ${results.length} requests: p50 ${ms(percentile(elapsed, 50))}, p95 ${ms(percentile(elapsed, 95))}`,
       );
       console.log(
         `      where the time goes (api's own timings, p50 each, ${seen.length} requests): ${phases}`,
+      );
+      console.log(
+        `      CPU per request: api ${cpu.api.toFixed(1)} ms, database ${cpu.database.toFixed(1)} ms`,
       );
     }
   } finally {

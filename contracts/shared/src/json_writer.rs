@@ -288,6 +288,25 @@ mod tests {
         ]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn writes_random_values_as_serde_json_wasm_does(
+            text in "(?s).{0,40}",
+            controls in "[\\x00-\\x1f\"\\\\a-z]{0,20}",
+            n in proptest::prelude::any::<u64>(),
+            big in proptest::prelude::any::<u128>(),
+            list in proptest::collection::vec(proptest::option::of("(?s).{0,8}"), 0..5),
+        ) {
+            same(&text);
+            same(&controls);
+            same(&n);
+            same(&Uint128::new(big));
+            same(&Timestamp::from_nanos(n));
+            same(&list);
+            same(&Token { address: Addr::unchecked(text.clone()), code_hash: Some(controls.clone()) });
+        }
+    }
+
     #[test]
     fn writes_every_byte_below_0x80_as_serde_json_wasm_does() {
         let all: String = (0u8..0x80).map(char::from).collect();

@@ -17,6 +17,7 @@
 //! The JSON shapes and the revocation storage keys are secret-toolkit's, so permits and
 //! revocations made for it keep working.
 
+mod bech32;
 mod ripemd160;
 
 use crate::cosmwasm_std::{Binary, Deps, Env, Storage, Uint128};
@@ -105,20 +106,17 @@ fn revoked_key(account: &str, permit_name: &str) -> Vec<u8> {
 
 /// `bech32(hrp, ripemd160(sha256(pubkey)))`: the Cosmos SDK account address of a secp256k1 key.
 pub fn account_from_pubkey(pubkey: &[u8], hrp: &str) -> Result<String, PermitError> {
-    use bech32::ToBase32;
     use sha2::{Digest, Sha256};
 
     let hash = ripemd160::ripemd160_of_32(&Sha256::digest(pubkey).into());
-    bech32::encode(hrp, hash.to_base32(), bech32::Variant::Bech32).map_err(|_| {
-        PermitError::InvalidPrefix {
-            prefix: hrp.to_string(),
-        }
+    bech32::encode(hrp, &hash).ok_or_else(|| PermitError::InvalidPrefix {
+        prefix: hrp.to_string(),
     })
 }
 
 /// The bech32 prefix (human-readable part) of an address, e.g. `secret` for `secret1...`.
 pub fn bech32_prefix(address: &str) -> Option<String> {
-    bech32::decode(address).ok().map(|(hrp, _, _)| hrp)
+    bech32::decode_prefix(address)
 }
 
 /// Refuses a prefix that cannot start a bech32 address.

@@ -51,13 +51,13 @@ export const ALLOWED_IMPORTS: Record<WasmTarget, ReadonlySet<string>> = {
  * artifacts, so that nothing large (the C libsecp256k1 was about 100 KB) comes back unnoticed.
  * Failing CI on the goal before the contracts can meet it would only block every other change
  * to them. Once they meet it, set `goalMet: true`: from then on the goal itself is the limit.
- * Lower the ceiling as the contracts shrink (sizes on 2026-12-07, billing's query answers
- * written by the shared JSON writer: Secret billing 279,154 B, usage 271,449 B; vanilla billing
- * 275,446 B, usage 270,671 B; scripts/bench/RESULTS.md).
+ * Lower the ceiling as the contracts shrink (sizes on 2026-12-07, with our own bech32 in the
+ * permit code, on main 7949c51: Secret billing 261,806 B, usage 247,064 B; vanilla billing
+ * 257,331 B, usage 245,588 B; scripts/bench/RESULTS.md).
  */
 export const SIZE_LIMITS: Record<WasmTarget, { goal: number; goalMet: boolean; ceiling: number }> = {
-  vanilla: { goal: 250_000, goalMet: false, ceiling: 277_000 },
-  secret: { goal: 250_000, goalMet: false, ceiling: 281_000 },
+  vanilla: { goal: 250_000, goalMet: false, ceiling: 259_000 },
+  secret: { goal: 250_000, goalMet: false, ceiling: 263_000 },
 };
 
 /** The size over which `checkWasm` refuses an artifact of this target. */

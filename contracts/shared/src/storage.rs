@@ -4,37 +4,48 @@
 //! by building keys ad hoc.
 //!
 //! How values are encoded is each handle's [`Codec`]: [`Json`] by default (like
-//! cw-storage-plus, readable by older versions and by `migrate`), or [`Compact`], a binary
-//! encoding for state that no earlier version stored as JSON.
+//! cw-storage-plus, readable by older versions and by `migrate`), [`WrittenJson`] (the same
+//! JSON, written without serde), or [`Compact`], a binary encoding for state that no earlier
+//! version stored as JSON.
 
 use std::marker::PhantomData;
 
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::cosmwasm_std::{Addr, StdError, StdResult, Storage};
+use crate::json_writer::{JsonWriter, ToJson};
 
-/// How a storage handle turns its values into bytes and back.
-pub trait Codec {
-    fn encode<T: Serialize + ?Sized>(value: &T) -> StdResult<Vec<u8>>;
-    fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T>;
+/// How a storage handle turns its values of type `T` into bytes and back.
+pub trait Codec<T> {
+    fn encode(value: &T) -> StdResult<Vec<u8>>;
+    fn decode(bytes: &[u8]) -> StdResult<T>;
 }
 
 /// JSON, as contract messages are written.
 pub struct Json;
 
-impl Codec for Json {
-    fn encode<T: Serialize + ?Sized>(value: &T) -> StdResult<Vec<u8>> {
-        #[cfg(feature = "vanilla")]
-        return crate::cosmwasm_std::to_json_vec(value);
-        #[cfg(feature = "secret")]
-        return crate::cosmwasm_std::to_vec(value);
+impl<T: Serialize + DeserializeOwned> Codec<T> for Json {
+    fn encode(value: &T) -> StdResult<Vec<u8>> {
+        to_json_bytes(value)
     }
 
-    fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T> {
-        #[cfg(feature = "vanilla")]
-        return crate::cosmwasm_std::from_json(bytes);
-        #[cfg(feature = "secret")]
-        return crate::cosmwasm_std::from_slice(bytes);
+    fn decode(bytes: &[u8]) -> StdResult<T> {
+        from_json_bytes(bytes)
+    }
+}
+
+/// The same JSON as [`Json`], written by the value's [`ToJson`] rather than serde's
+/// `Serialize` and read the same way: for a contract that already links the JSON writer for
+/// its answers, stored JSON then needs no serde serializer at all (contracts README, "Size").
+pub struct WrittenJson;
+
+impl<T: ToJson + DeserializeOwned> Codec<T> for WrittenJson {
+    fn encode(value: &T) -> StdResult<Vec<u8>> {
+        Ok(JsonWriter::to_vec(value))
+    }
+
+    fn decode(bytes: &[u8]) -> StdResult<T> {
+        from_json_bytes(bytes)
     }
 }
 
@@ -45,26 +56,32 @@ impl Codec for Json {
 /// migration that rewrites them: use it only for state no older version wrote differently.
 pub struct Compact;
 
-impl Codec for Compact {
-    fn encode<T: Serialize + ?Sized>(value: &T) -> StdResult<Vec<u8>> {
+impl<T: Serialize + DeserializeOwned> Codec<T> for Compact {
+    fn encode(value: &T) -> StdResult<Vec<u8>> {
         crate::compact::to_vec(value)
             .map_err(|_| StdError::serialize_err("stored value", "compact"))
     }
 
-    fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T> {
+    fn decode(bytes: &[u8]) -> StdResult<T> {
         crate::compact::from_slice(bytes)
             .map_err(|_| StdError::parse_err("stored value", "compact"))
     }
 }
 
 /// Serializes a value the way contract messages are serialized (JSON).
-pub fn to_json_bytes<T: Serialize>(value: &T) -> StdResult<Vec<u8>> {
-    Json::encode(value)
+pub fn to_json_bytes<T: Serialize + ?Sized>(value: &T) -> StdResult<Vec<u8>> {
+    #[cfg(feature = "vanilla")]
+    return crate::cosmwasm_std::to_json_vec(value);
+    #[cfg(feature = "secret")]
+    return crate::cosmwasm_std::to_vec(value);
 }
 
 /// Parses JSON bytes (for example a `Receive` callback's inner `msg`).
 pub fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> StdResult<T> {
-    Json::decode(bytes)
+    #[cfg(feature = "vanilla")]
+    return crate::cosmwasm_std::from_json(bytes);
+    #[cfg(feature = "secret")]
+    return crate::cosmwasm_std::from_slice(bytes);
 }
 
 /// Namespaced key: 2-byte big-endian length of the namespace, the namespace, then the key,
@@ -83,7 +100,7 @@ pub struct Item<T, C = Json> {
     value: PhantomData<(T, C)>,
 }
 
-impl<T: Serialize + DeserializeOwned, C: Codec> Item<T, C> {
+impl<T, C: Codec<T>> Item<T, C> {
     pub const fn new(key: &'static str) -> Self {
         Item {
             key: key.as_bytes(),
@@ -193,7 +210,7 @@ pub struct Map<K: ?Sized, V, C = Json> {
     types: PhantomData<(fn(&K), V, C)>,
 }
 
-impl<K: MapKey + ?Sized, V: Serialize + DeserializeOwned, C: Codec> Map<K, V, C> {
+impl<K: MapKey + ?Sized, V, C: Codec<V>> Map<K, V, C> {
     pub const fn new(namespace: &'static str) -> Self {
         Map {
             namespace: namespace.as_bytes(),
@@ -247,7 +264,7 @@ pub struct AppendList<T, C = Json> {
     item: PhantomData<(T, C)>,
 }
 
-impl<T: Serialize + DeserializeOwned, C: Codec> AppendList<T, C> {
+impl<T, C: Codec<T> + Codec<u64>> AppendList<T, C> {
     pub fn new(namespace: &str) -> Self {
         AppendList {
             namespace: namespace.as_bytes().to_vec(),
@@ -279,7 +296,7 @@ impl<T: Serialize + DeserializeOwned, C: Codec> AppendList<T, C> {
 
     pub fn len(&self, store: &dyn Storage) -> StdResult<u64> {
         match store.get(&self.len_key()) {
-            Some(b) => C::decode(&b),
+            Some(b) => <C as Codec<u64>>::decode(&b),
             None => Ok(0),
         }
     }
@@ -291,15 +308,15 @@ impl<T: Serialize + DeserializeOwned, C: Codec> AppendList<T, C> {
     /// Appends and returns the new item's index.
     pub fn push(&self, store: &mut dyn Storage, value: &T) -> StdResult<u64> {
         let index = self.len(store)?;
-        store.set(&self.item_key(index), &C::encode(value)?);
-        store.set(&self.len_key(), &C::encode(&(index + 1))?);
+        store.set(&self.item_key(index), &<C as Codec<T>>::encode(value)?);
+        store.set(&self.len_key(), &<C as Codec<u64>>::encode(&(index + 1))?);
         Ok(index)
     }
 
     pub fn get(&self, store: &dyn Storage, index: u64) -> StdResult<Option<T>> {
         store
             .get(&self.item_key(index))
-            .map(|b| C::decode(&b))
+            .map(|b| <C as Codec<T>>::decode(&b))
             .transpose()
     }
 
@@ -308,7 +325,7 @@ impl<T: Serialize + DeserializeOwned, C: Codec> AppendList<T, C> {
         if index >= self.len(store)? {
             return Err(StdError::not_found("list index"));
         }
-        store.set(&self.item_key(index), &C::encode(value)?);
+        store.set(&self.item_key(index), &<C as Codec<T>>::encode(value)?);
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use privexbot_shared::cosmwasm_std::{
     ContractResult, Deps, DepsMut, Env, MessageInfo, Querier, Response, SystemResult,
 };
 use privexbot_shared::json;
-use privexbot_shared::json_writer::JsonWriter;
+use privexbot_shared::json_writer::{quoted, JsonWriter};
 use privexbot_shared::permit::{bech32_prefix, validate_prefix};
 use privexbot_shared::storage::from_json_bytes;
 use privexbot_shared::token::{register_receive_msgs, validate_token, Token, TokenInput};
@@ -33,7 +33,7 @@ fn validate_denom(field: &str, denom: &str) -> Result<String, ContractError> {
     } else {
         Err(ContractError::invalid(
             field,
-            format!("{denom:?} is not a denom"),
+            format!("{} is not a denom", quoted(denom)),
         ))
     }
 }
@@ -101,7 +101,7 @@ pub fn instantiate_config(
         if !is_validator(deps.querier.deref(), v) {
             return Err(ContractError::invalid(
                 "validator",
-                format!("{v:?} is not a validator"),
+                format!("{} is not a validator", quoted(v)),
             ));
         }
     }
@@ -117,7 +117,7 @@ pub fn instantiate_config(
     validate_prefix(&address_prefix).map_err(|_| {
         ContractError::invalid(
             "address_prefix",
-            format!("{address_prefix:?} is not a bech32 prefix"),
+            format!("{} is not a bech32 prefix", quoted(&address_prefix)),
         )
     })?;
     let max_orgs_per_creator = msg.max_orgs_per_creator.map(validate_org_cap).transpose()?;

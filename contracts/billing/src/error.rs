@@ -1,4 +1,5 @@
 use privexbot_shared::cosmwasm_std::{StdError, Uint128};
+use privexbot_shared::json_writer::quoted;
 use privexbot_shared::permit::PermitError;
 use privexbot_shared::token::TokenError;
 use thiserror::Error;
@@ -28,7 +29,7 @@ pub enum ContractError {
     #[error("{address} may not read org {org_id}: owner, admins and auditors only")]
     NotAllowedToRead { address: String, org_id: u64 },
 
-    #[error("invalid address {address:?}")]
+    #[error("invalid address {}", quoted(.address))]
     InvalidAddress { address: String },
 
     #[error("invalid name: {reason}")]

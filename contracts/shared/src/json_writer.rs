@@ -139,6 +139,12 @@ impl JsonWriter {
     }
 }
 
+/// `s` as a JSON string literal, for error messages that quote what they refuse: control
+/// characters come out escaped, as with `{:?}`, without linking `Debug`'s Unicode tables.
+pub fn quoted(s: &str) -> String {
+    String::from_utf8(JsonWriter::to_vec(s)).unwrap_or_default()
+}
+
 impl ToJson for str {
     fn write_json(&self, out: &mut JsonWriter) {
         out.string(self);
@@ -305,6 +311,14 @@ mod tests {
             same(&list);
             same(&Token { address: Addr::unchecked(text.clone()), code_hash: Some(controls.clone()) });
         }
+    }
+
+    #[test]
+    fn quotes_as_debug_does_for_plain_text_and_escapes_control_characters() {
+        for s in ["secret1abc", "", "Café 東京", "a b"] {
+            assert_eq!(quoted(s), format!("{s:?}"));
+        }
+        assert_eq!(quoted("a\"b\\c\nd\u{1b}"), r#""a\"b\\c\nd\u001B""#);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod bech32;
 mod ripemd160;
 
 use crate::cosmwasm_std::{Binary, Deps, Env, Storage, Uint128};
+use crate::json_writer::quoted;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -33,18 +34,18 @@ pub const REVOKED_PERMITS_PREFIX: &str = "revoked_permits";
 pub enum PermitError {
     #[error("permit is not valid for this contract ({contract})")]
     WrongContract { contract: String },
-    #[error("permit was signed for chain {permit_chain_id:?}, this is {chain_id:?}")]
+    #[error("permit was signed for chain {}, this is {}", quoted(.permit_chain_id), quoted(.chain_id))]
     WrongChain {
         permit_chain_id: String,
         chain_id: String,
     },
-    #[error("permit {name:?} was revoked by {account}")]
+    #[error("permit {} was revoked by {}", quoted(.name), .account)]
     Revoked { name: String, account: String },
     #[error("permit public key must be a 33-byte compressed secp256k1 key")]
     InvalidPubkey {},
     #[error("permit signature does not verify")]
     InvalidSignature {},
-    #[error("invalid address prefix {prefix:?}")]
+    #[error("invalid address prefix {}", quoted(.prefix))]
     InvalidPrefix { prefix: String },
 }
 

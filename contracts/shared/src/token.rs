@@ -11,6 +11,7 @@
 //!
 //! A token is identified by its address, plus its code hash on Secret ([`Token`]).
 
+use crate::json_writer::quoted;
 use cosmwasm_schema::cw_serde;
 use thiserror::Error;
 
@@ -41,13 +42,13 @@ pub struct Token {
 
 #[derive(Error, Debug, PartialEq)]
 pub enum TokenError {
-    #[error("invalid token address {address:?}")]
+    #[error("invalid token address {}", quoted(.address))]
     InvalidAddress { address: String },
 
     #[error("token {address} needs its code hash on this chain")]
     MissingCodeHash { address: String },
 
-    #[error("invalid code hash {code_hash:?}: expected 64 hex characters")]
+    #[error("invalid code hash {}: expected 64 hex characters", quoted(.code_hash))]
     InvalidCodeHash { code_hash: String },
 }
 

@@ -4,8 +4,6 @@
 //! Storage layout: `compact.rs` and `state.rs`; counters an older layout wrote stay where they
 //! are and are added by the queries (`legacy`).
 
-use std::collections::BTreeMap;
-
 use privexbot_shared::cosmwasm_std::{Deps, Storage, Uint128, Uint64};
 
 use crate::attestation::Attestation;
@@ -52,9 +50,12 @@ impl UsageCounters {
 }
 
 /// The sums of one batch or receipt per (org, bot, day), before they touch storage.
+/// Kept sorted by key in a plain vector rather than a `BTreeMap`, whose node code is several
+/// KB of wasm (size, contracts README): receipt lines arrive sorted, so each is appended, and
+/// a batch's attestations touch few keys.
 #[derive(Default)]
 pub struct Tally {
-    bot_day: BTreeMap<(u64, BotId, u32), UsageCounters>,
+    bot_day: Vec<((u64, BotId, u32), UsageCounters)>,
     pub total: UsageCounters,
 }
 
@@ -85,8 +86,11 @@ impl Tally {
         day: u32,
         add: &UsageCounters,
     ) -> Result<(), ContractError> {
-        let bot_day = self.bot_day.entry((org, bot, day)).or_default();
-        *bot_day = bot_day.checked_add(add)?;
+        let key = (org, bot, day);
+        match self.bot_day.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => self.bot_day[at].1 = self.bot_day[at].1.checked_add(add)?,
+            Err(at) => self.bot_day.insert(at, (key, add.clone())),
+        }
         self.total = self.total.checked_add(add)?;
         Ok(())
     }
@@ -98,7 +102,7 @@ impl Tally {
     pub fn apply(self, storage: &mut dyn Storage, legacy: bool) -> Result<(), ContractError> {
         let mut writes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         let mut lines = self.bot_day.iter().peekable();
-        while let Some(&(&(org, _, _), _)) = lines.peek() {
+        while let Some(&&((org, _, _), _)) = lines.peek() {
             let list_key = org_bot_list_key(org);
             let (has_legacy, mut bots, mut list_changed) = match storage.get(&list_key) {
                 Some(bytes) => {
@@ -111,8 +115,9 @@ impl Tally {
                 }
                 None => (false, Vec::new(), true),
             };
-            let mut days: BTreeMap<u32, Vec<(u32, BotId, &UsageCounters)>> = BTreeMap::new();
-            while let Some((&(_, bot, day), add)) = lines.next_if(|((o, _, _), _)| *o == org) {
+            // The org's lines as (day, bot index, bot, sums), in (bot, day) order.
+            let mut org_lines: Vec<(u32, u32, BotId, &UsageCounters)> = Vec::new();
+            while let Some(&((_, bot, day), ref add)) = lines.next_if(|((o, _, _), _)| *o == org) {
                 let index = match bots.iter().position(|b| *b == bot.0) {
                     Some(i) => i,
                     None => {
@@ -122,15 +127,29 @@ impl Tally {
                     }
                 };
                 let index = u32::try_from(index).map_err(|_| ContractError::Overflow {})?;
-                days.entry(day).or_default().push((index, bot, add));
+                org_lines.push((day, index, bot, add));
             }
-            for (day, adds) in days {
+            // Each touched day once, in order of first appearance: its lines are found by a
+            // scan, not by sorting (sort code is several KB of wasm) or inserting in order
+            // (moves grow with the square of the lines); a receipt spans few days.
+            let mut done = vec![false; org_lines.len()];
+            for first in 0..org_lines.len() {
+                if done[first] {
+                    continue;
+                }
+                let day = org_lines[first].0;
                 let key = org_day_key(org, day);
                 let mut entries = match storage.get(&key) {
                     Some(bytes) => decode_org_day(&bytes)?,
                     None => Vec::new(),
                 };
-                for (index, bot, add) in adds {
+                for (&(line_day, index, bot, add), done) in
+                    org_lines.iter().zip(done.iter_mut()).skip(first)
+                {
+                    if *done || line_day != day {
+                        continue;
+                    }
+                    *done = true;
                     let sum = match entries.binary_search_by_key(&index, |(i, _)| *i) {
                         Ok(at) => {
                             entries[at].1 = entries[at].1.checked_add(add)?;

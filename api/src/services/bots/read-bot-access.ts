@@ -18,7 +18,7 @@ export interface BotAccess {
 
 /**
  * The org's mirror row, the bot and the caller's role in the org, in one plain-SQL statement:
- * the hot path's version of ensureOrgMirror + findAccessibleBot (three Prisma queries), for
+ * the hot path's version of ensureOrgMirror + findAccessibleBot (two Prisma queries), for
  * routes that need only the bot's id and embedder. The same rules: `orgPermissions` decides
  * from the caller's role (or its API key's scopes and org); the caller applies the mirror's
  * freshness (ensureFreshOrgMirror with `mirror`) before trusting the role, and refuses with

@@ -74,5 +74,10 @@ mod tests {
                 "{bad}"
             );
         }
+        // The refused value is quoted and escaped, so a hostile one cannot bend the message.
+        assert_eq!(
+            BotId::parse("x\"\n\u{1}é").unwrap_err().to_string(),
+            "invalid bot id \"x\\\"\\n\\u0001é\": expected a UUID like 00112233-4455-6677-8899-aabbccddeeff"
+        );
     }
 }

@@ -1,3 +1,4 @@
+use privexbot_shared::json_writer::quoted;
 use thiserror::Error;
 
 use privexbot_shared::cosmwasm_std::StdError;
@@ -121,7 +122,10 @@ pub enum ContractError {
     #[error("day range of {days} days exceeds the maximum of {max}")]
     DayRangeTooLong { days: u64, max: u32 },
 
-    #[error("invalid bot id {value:?}: expected a UUID like 00112233-4455-6677-8899-aabbccddeeff")]
+    #[error(
+        "invalid bot id {}: expected a UUID like 00112233-4455-6677-8899-aabbccddeeff",
+        quoted(.value)
+    )]
     InvalidBotId { value: String },
 
     #[error("wrong viewing key for {address}")]

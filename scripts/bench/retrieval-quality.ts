@@ -12,6 +12,8 @@
  *   NO_HASH=1 FUSION=1:0.25:60:0,1:0.25:60:2 npx tsx scripts/bench/retrieval-quality.ts   compare fusions
  *   NO_HASH=1 PASSAGES=plain,titled npx tsx scripts/bench/retrieval-quality.ts   chunks alone vs behind their page title
  *   NO_HASH=1 CHUNKS=700:100 npx tsx scripts/bench/retrieval-quality.ts   another chunk size (characters:overlap)
+ *   NO_HASH=1 MAX_TOKENS=256,128 npx tsx scripts/bench/retrieval-quality.ts   the model's token cap (a cap
+ *     other than the catalogue's indexes as `<model>@<cap>t`)
  *   ... --write                                                      also appends the table to RESULTS.md
  *   PER_QUESTION=1 npx tsx scripts/bench/retrieval-quality.ts       also one line per question and setting:
  *     its id (q<index in questions.json>), kind, half, rank of the first answering passage
@@ -123,14 +125,25 @@ if (process.env.NO_HASH !== '1') {
   embedders.push(hash);
   indexes.push({ embedder: hash, indexId: hash.id });
 }
+const tokenCaps = process.env.MAX_TOKENS?.split(',').map(Number);
 for (const id of modelIds) {
-  const spec = SENTENCE_MODELS.find((m) => m.id === id);
-  if (!spec) throw new Error(`unknown model ${id}`);
-  ensureEmbeddingModel(spec.name);
-  const model = new LocalModelEmbedder({ spec, directory: locateSentenceModel(spec, modelCacheDirectory()) });
-  embedders.push(model);
-  for (const format of passageFormats)
-    indexes.push({ embedder: model, indexId: format === 'titled' ? titledIndexId(model.id) : model.id });
+  const catalogued = SENTENCE_MODELS.find((m) => m.id === id);
+  if (!catalogued) throw new Error(`unknown model ${id}`);
+  ensureEmbeddingModel(catalogued.name);
+  for (const cap of tokenCaps ?? [catalogued.maxTokens]) {
+    // Its own id: the vector cache is per embedder id, and a capped text embeds differently.
+    const spec =
+      cap === catalogued.maxTokens
+        ? catalogued
+        : { ...catalogued, id: `${catalogued.id}@${cap}t`, maxTokens: cap };
+    const model = new LocalModelEmbedder({
+      spec,
+      directory: locateSentenceModel(spec, modelCacheDirectory()),
+    });
+    embedders.push(model);
+    for (const format of passageFormats)
+      indexes.push({ embedder: model, indexId: format === 'titled' ? titledIndexId(model.id) : model.id });
+  }
 }
 
 interface Row {

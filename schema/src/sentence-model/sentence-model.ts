@@ -34,11 +34,16 @@ export class SentenceModel {
     private readonly tokenizer: Tokenizer,
   ) {}
 
-  static async load(directory: string, spec: SentenceModelSpec): Promise<SentenceModel> {
+  /** `intraOpThreads`: cores one call may use (default 1; the pool's threads give parallelism). */
+  static async load(
+    directory: string,
+    spec: SentenceModelSpec,
+    options: { intraOpThreads?: number } = {},
+  ): Promise<SentenceModel> {
     const tokenizerJson = JSON.parse(await readFile(join(directory, `${spec.name}-tokenizer.json`), 'utf8'));
     const tokenizer = new Tokenizer(tokenizerJson, {});
     const session = await ort.InferenceSession.create(join(directory, `${spec.name}.onnx`), {
-      intraOpNumThreads: 1,
+      intraOpNumThreads: options.intraOpThreads ?? 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',

@@ -10,7 +10,12 @@ export interface EmbedRequest {
 }
 export type EmbedReply = { id: number; vector: Float32Array } | { id: number; error: string };
 
-const { directory, spec, nice } = workerData as { directory: string; spec: SentenceModelSpec; nice: number };
+const { directory, spec, nice, intraOpThreads } = workerData as {
+  directory: string;
+  spec: SentenceModelSpec;
+  nice: number;
+  intraOpThreads: number;
+};
 const port = parentPort;
 if (!port) throw new Error('embed-worker runs only as a worker thread');
 // On Linux, process id 0 names the calling thread alone, so only this thread yields to chat;
@@ -22,7 +27,7 @@ if (nice > 0 && process.platform === 'linux') {
   } catch {}
 }
 
-const loading = SentenceModel.load(directory, spec);
+const loading = SentenceModel.load(directory, spec, { intraOpThreads });
 // A model that cannot load fails every request with the reason, instead of a silent thread.
 loading.catch(() => {});
 

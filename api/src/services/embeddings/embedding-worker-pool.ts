@@ -50,6 +50,8 @@ export class EmbeddingWorkerPool {
       questionThreads?: number;
       /** How much chunk threads lower their priority below the api's (nice, 0–19; 0: not at all). */
       ingestNice?: number;
+      /** Cores one model call may use (default 1: two threads per call measured slower, scripts/bench/embedding-throughput.ts). */
+      intraOpThreads?: number;
     },
   ) {}
 
@@ -112,7 +114,12 @@ export class EmbeddingWorkerPool {
     const nice = role === 'chunk' ? (this.options.ingestNice ?? DEFAULT_INGEST_NICE) : 0;
     const worker = new Worker(workerSource(), {
       eval: true,
-      workerData: { directory: this.options.directory, spec: this.options.spec, nice },
+      workerData: {
+        directory: this.options.directory,
+        spec: this.options.spec,
+        nice,
+        intraOpThreads: this.options.intraOpThreads ?? 1,
+      },
     });
     const entryOf: PoolWorker = { worker, busy: undefined, role };
     worker.unref();

@@ -25,6 +25,8 @@ export class LocalModelEmbedder implements Embedder {
     questionThreads?: number;
     /** How far chunk threads lower their priority below the api's (nice increment). */
     ingestNice?: number;
+    /** Cores one model call may use (default 1). */
+    intraOpThreads?: number;
     /** Question vectors kept (1.5 KB each); 0 turns the cache off. */
     cachedQuestions?: number;
   }) {
@@ -35,6 +37,7 @@ export class LocalModelEmbedder implements Embedder {
       size: options.threads,
       questionThreads: options.questionThreads,
       ingestNice: options.ingestNice,
+      intraOpThreads: options.intraOpThreads,
     });
     const cachedQuestions = options.cachedQuestions ?? 2000;
     this.questions = cachedQuestions > 0 ? new LRUCache({ max: cachedQuestions }) : undefined;

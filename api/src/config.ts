@@ -163,7 +163,7 @@ const environmentSchema = z.object({
    * Chunks whose vectors one ingestion write stores. The embedded database runs one statement
    * at a time for every client, so a smaller write lets chat's statements in sooner.
    */
-  INGEST_WRITE_CHUNKS: integer(1, 1024).default(16),
+  INGEST_WRITE_CHUNKS: integer(1, 1024).default(4),
   /**
    * Website crawls one api process runs at once (one org gets at most one less, so another org
    * always finds a slot; two crawls of one host never run at once).

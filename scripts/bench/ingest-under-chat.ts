@@ -7,7 +7,7 @@
  * visitors chat at a conversational pace with a bot on the same model, each question new (so
  * each one is embedded, on the pool's question thread). Per setting, side by side in one run
  * (every pair of NICES, the chunk threads' EMBEDDING_INGEST_NICE, and WRITE_CHUNKS, the
- * api's INGEST_WRITE_CHUNKS; default nice 10 with writes of 256 chunks, as before, and of 16):
+ * api's INGEST_WRITE_CHUNKS; default nice 10 with writes of 256 chunks, as before, and of 4):
  *  - chat alone: platform overhead to first token p50/p95 (TTFT minus the stand-in's own);
  *  - chat while a source of SOURCE_CHUNKS chunks is embedded: the same overhead, and chunks/s;
  *    where the time of those chats went, from the api's own timing lines (admission, the
@@ -16,7 +16,7 @@
  *  - the same source alone: chunks/s.
  *
  *   npx tsx scripts/bench/ingest-under-chat.ts
- *     (env: NICES=10 WRITE_CHUNKS=256,16 VISITORS=50 THINK_MS=5000 CHAT_SECONDS=30 SOURCE_CHUNKS=300
+ *     (env: NICES=10 WRITE_CHUNKS=256,4 VISITORS=50 THINK_MS=5000 CHAT_SECONDS=30 SOURCE_CHUNKS=300
  *      CHAT_BOT_CHUNKS=2000 TTFT_MS=50 EMBEDDING_THREADS ROUNDS=1)
  *
  * Goals (issue 16): ≥ 100 chunks/s on 2 cores with the api serving chat; chat overhead p50 ≤ 25
@@ -31,7 +31,7 @@ import { type ChatTiming, chatOnce, spawnService, visitorsAtPace } from './chat-
 import { buildCorpus } from './retrieval-quality/build-corpus.js';
 
 const NICES = (process.env.NICES ?? '10').split(',').map(Number);
-const WRITE_CHUNKS = (process.env.WRITE_CHUNKS ?? '256,16').split(',').map(Number);
+const WRITE_CHUNKS = (process.env.WRITE_CHUNKS ?? '256,4').split(',').map(Number);
 const SETTINGS = NICES.flatMap((nice) => WRITE_CHUNKS.map((writeChunks) => ({ nice, writeChunks })));
 const VISITORS = Number(process.env.VISITORS ?? 50);
 const THINK_MS = Number(process.env.THINK_MS ?? 5000);

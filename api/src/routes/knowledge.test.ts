@@ -264,7 +264,9 @@ describe('a crash mid-ingestion', () => {
       log: silent,
       embedderFor: () => dying,
       staleAfterMs: 60_000,
+      // One embedder call and one write per batch of 16: two calls, then the crash.
       batchSize: 16,
+      writeChunks: 16,
     });
     await api.platform.ingestion.stop();
     const created = await api.request('post', `/v1/orgs/${org.orgId}/bots/${bot}/sources`, {

@@ -47,10 +47,11 @@ export interface IngestWrite {
 /**
  * Chunks per write statement. Each written vector is an HNSW insertion (milliseconds each),
  * and the embedded database runs one statement at a time for every client, so a write of 256
- * held every chat's statements for seconds (scripts/bench/RESULTS.md, "Ingestion while the
- * api serves chat"); one of 16 holds them a sixteenth as long, for one round trip per group.
+ * held every chat's statements for seconds; groups of 16, then of 4, each cut chat's wait
+ * while ingesting and let ingestion beside chat go faster (scripts/bench/RESULTS.md,
+ * "Ingestion while the api serves chat"), for one round trip per group.
  */
-export const DEFAULT_WRITE_CHUNKS = 16;
+export const DEFAULT_WRITE_CHUNKS = 4;
 /** Enough groups queued to keep every chunk thread busy while a group is written. */
 export const DEFAULT_GROUPS_AHEAD = 4;
 

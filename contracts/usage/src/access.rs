@@ -10,10 +10,15 @@ use privexbot_shared::viewing_key::{check_viewing_key, create_viewing_key, set_v
 use crate::billing::query_org_roles;
 use crate::error::ContractError;
 use crate::msg::{QueryAuth, UsagePermission, ViewingKeyResponse};
-use crate::state::CONFIG;
+use crate::state::{Config, CONFIG};
 
-/// The address that `auth` proves.
-pub fn authenticate(deps: Deps, env: &Env, auth: &QueryAuth) -> Result<String, ContractError> {
+/// The address that `auth` proves; a permit's signer address has the config's prefix.
+pub fn authenticate(
+    deps: Deps,
+    env: &Env,
+    config: &Config,
+    auth: &QueryAuth,
+) -> Result<String, ContractError> {
     match auth {
         QueryAuth::ViewingKey { address, key } => {
             let address = deps.api.addr_validate(address)?.to_string();
@@ -32,23 +37,23 @@ pub fn authenticate(deps: Deps, env: &Env, auth: &QueryAuth) -> Result<String, C
             if !grants_usage {
                 return Err(ContractError::PermitMissingPermission {});
             }
-            let prefix = CONFIG.load(deps.storage)?.address_prefix;
-            Ok(verify_permit(deps, env, permit, &prefix)?)
+            Ok(verify_permit(deps, env, permit, &config.address_prefix)?)
         }
     }
 }
 
-/// Refuses unless `auth` proves an owner, admin or auditor of `org_id`.
+/// Refuses unless `auth` proves an owner, admin or auditor of `org_id`; returns the config,
+/// loaded once for the whole query.
 pub fn ensure_may_read_usage(
     deps: Deps,
     env: &Env,
     auth: &QueryAuth,
     org_id: u64,
-) -> Result<(), ContractError> {
-    let address = authenticate(deps, env, auth)?;
-    let billing = CONFIG.load(deps.storage)?.billing;
-    if query_org_roles(deps, &billing, org_id)?.may_read_usage(&address) {
-        Ok(())
+) -> Result<Config, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let address = authenticate(deps, env, &config, auth)?;
+    if query_org_roles(deps, &config.billing, org_id)?.may_read_usage(&address) {
+        Ok(config)
     } else {
         Err(ContractError::NotAllowedToReadUsage { address, org_id })
     }

@@ -11,7 +11,7 @@ use crate::msg::{
     DayUsage, OrgBotsResponse, QueryAuth, UsageCounters, UsageResponse, DEFAULT_PAGE_LIMIT,
     MAX_DAY_SPAN, MAX_PAGE_LIMIT,
 };
-use crate::state::{legacy, CONFIG};
+use crate::state::legacy;
 
 /// Checks a requested day range: ordered and at most `MAX_DAY_SPAN` days.
 fn day_range(from_day: u32, to_day: u32) -> Result<std::ops::RangeInclusive<u32>, ContractError> {
@@ -52,8 +52,7 @@ pub fn query_org_usage(
     auth: QueryAuth,
 ) -> Result<UsageResponse, ContractError> {
     let range = day_range(from_day, to_day)?;
-    ensure_may_read_usage(deps, &env, &auth, org_id)?;
-    let legacy = CONFIG.load(deps.storage)?.legacy_counters;
+    let legacy = ensure_may_read_usage(deps, &env, &auth, org_id)?.legacy_counters;
     let has_legacy = org_bot_list(deps.storage, legacy, org_id)?.has_legacy();
     let (days, total) = collect_days(range, |day| {
         let mut sums = match has_legacy {
@@ -84,8 +83,7 @@ pub fn query_bot_usage(
 ) -> Result<UsageResponse, ContractError> {
     let bot_id = BotId::parse(&bot)?;
     let range = day_range(from_day, to_day)?;
-    ensure_may_read_usage(deps, &env, &auth, org_id)?;
-    let legacy = CONFIG.load(deps.storage)?.legacy_counters;
+    let legacy = ensure_may_read_usage(deps, &env, &auth, org_id)?.legacy_counters;
     let list = org_bot_list(deps.storage, legacy, org_id)?;
     let index = list.index_of(&bot_id);
     let (days, total) = collect_days(range, |day| {
@@ -117,10 +115,9 @@ pub fn query_org_bots(
     limit: Option<u32>,
     auth: QueryAuth,
 ) -> Result<OrgBotsResponse, ContractError> {
-    ensure_may_read_usage(deps, &env, &auth, org_id)?;
+    let legacy = ensure_may_read_usage(deps, &env, &auth, org_id)?.legacy_counters;
     let start = start.unwrap_or(0);
     let limit = limit.unwrap_or(DEFAULT_PAGE_LIMIT).min(MAX_PAGE_LIMIT) as u64;
-    let legacy = CONFIG.load(deps.storage)?.legacy_counters;
     // A compact list starts with the org's legacy bots, in their order.
     let (bots, total) = match org_bot_list(deps.storage, legacy, org_id)? {
         OrgBotList::Compact { bots, .. } => (

@@ -323,3 +323,20 @@ impl<'a> Fields<'a> {
         }
     }
 }
+
+/// Parses JSON bytes into a tree (the env and info the host passes, or any message).
+pub fn parse(bytes: &[u8]) -> Read<Json> {
+    match crate::storage::from_json_bytes::<Tree>(bytes) {
+        Ok(Tree(tree)) => Ok(tree),
+        Err(crate::cosmwasm_std::StdError::ParseErr { msg, .. }) => Err(msg),
+        Err(other) => Err(other.to_string()),
+    }
+}
+
+struct Tree(Json);
+
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Tree, D::Error> {
+        Depth(0).deserialize(deserializer).map(Tree)
+    }
+}

@@ -7,7 +7,8 @@
 //!   values as JSON or in [`compact`], a small binary format.
 //! - [`json`]: one JSON tree reader for contract messages, instead of serde code per type.
 //! - [`json_writer`]: query answers written as JSON by plain code, as serde_json_wasm writes them.
-//! - [`entry_points!`]: the wasm exports of a contract, for both targets.
+//! - [`entry_points!`]: the wasm exports of a contract, for both targets, through our own
+//!   [`entry`] (env and info read through [`json`], the result written by [`json_out`]).
 //! - [`token`]: payment tokens: CW20 vs SNIP-20 `receive` callbacks, transfers, and SNIP-20
 //!   `register_receive`.
 //! - [`permit`], [`viewing_key`]: SNIP-24 query permits and viewing keys, our own code on both
@@ -27,7 +28,9 @@ pub use secret_cosmwasm_std as cosmwasm_std;
 pub use secret_toolkit;
 
 pub mod compact;
+pub mod entry;
 pub mod json;
+pub mod json_out;
 pub mod json_writer;
 pub mod permit;
 pub mod storage;
@@ -37,7 +40,8 @@ pub mod viewing_key;
 /// Declares the wasm exports of a contract whose module `$m` has `instantiate`, `execute` and
 /// `query` with the usual signatures (and `migrate` with `entry_points!(module, migrate)`).
 /// Written as a macro rather than cosmwasm's `#[entry_point]` because that attribute expands
-/// to paths under `::cosmwasm_std`, which is not the crate name on the Secret target.
+/// to paths under `::cosmwasm_std`, which is not the crate name on the Secret target; it calls
+/// [`entry::wasm`] rather than cosmwasm-std's `do_*` for size (see [`entry`]).
 #[macro_export]
 macro_rules! entry_points {
     ($m:path, migrate) => {
@@ -45,34 +49,33 @@ macro_rules! entry_points {
 
         #[cfg(target_arch = "wasm32")]
         mod __wasm_migrate_export {
-            use $crate::cosmwasm_std::do_migrate;
             use $m as contract;
 
             #[no_mangle]
             extern "C" fn migrate(env_ptr: u32, msg_ptr: u32) -> u32 {
-                do_migrate(&contract::migrate, env_ptr, msg_ptr)
+                $crate::entry::wasm::migrate(contract::migrate, env_ptr, msg_ptr)
             }
         }
     };
     ($m:path) => {
         #[cfg(target_arch = "wasm32")]
         mod __wasm_exports {
-            use $crate::cosmwasm_std::{do_execute, do_instantiate, do_query};
+            use $crate::entry::wasm;
             use $m as contract;
 
             #[no_mangle]
             extern "C" fn instantiate(env_ptr: u32, info_ptr: u32, msg_ptr: u32) -> u32 {
-                do_instantiate(&contract::instantiate, env_ptr, info_ptr, msg_ptr)
+                wasm::instantiate_or_execute(contract::instantiate, env_ptr, info_ptr, msg_ptr)
             }
 
             #[no_mangle]
             extern "C" fn execute(env_ptr: u32, info_ptr: u32, msg_ptr: u32) -> u32 {
-                do_execute(&contract::execute, env_ptr, info_ptr, msg_ptr)
+                wasm::instantiate_or_execute(contract::execute, env_ptr, info_ptr, msg_ptr)
             }
 
             #[no_mangle]
             extern "C" fn query(env_ptr: u32, msg_ptr: u32) -> u32 {
-                do_query(&contract::query, env_ptr, msg_ptr)
+                wasm::query(contract::query, env_ptr, msg_ptr)
             }
         }
     };

@@ -4,7 +4,8 @@
 //! instantiated once per type that made up a large share of each Secret wasm, whose size
 //! Secret Network bounds (contracts README, "Size"). Here `Env` and `MessageInfo` are read
 //! through the one JSON tree every message already goes through ([`crate::json`]), and the
-//! result is written by [`crate::json_out`].
+//! result is written by [`crate::json_out`]. The handlers' querier is cosmwasm-std's, except
+//! that the host's answer is read by [`crate::querier`].
 //!
 //! What the host sees is unchanged: the same regions are consumed and returned, a malformed
 //! env, info or message is an `{"error": ...}` result (never a trap), and unknown fields of
@@ -150,7 +151,8 @@ pub fn run_query<M: DeserializeOwned, E: ToString>(
 #[cfg(target_arch = "wasm32")]
 pub mod wasm {
     use super::*;
-    use crate::cosmwasm_std::{ExternalApi, ExternalQuerier, ExternalStorage, OwnedDeps};
+    use crate::cosmwasm_std::{ExternalApi, ExternalStorage, OwnedDeps, Querier, QuerierResult};
+    use crate::querier::read_querier_result;
     use std::marker::PhantomData;
 
     #[repr(C)]
@@ -187,11 +189,32 @@ pub mod wasm {
         Box::into_raw(region) as u32
     }
 
-    fn host() -> OwnedDeps<ExternalStorage, ExternalApi, ExternalQuerier> {
+    extern "C" {
+        /// The host's chain query: the import cosmwasm-std's `ExternalQuerier` calls.
+        fn query_chain(request: u32) -> u32;
+    }
+
+    /// cosmwasm-std's `ExternalQuerier` with the answer read by [`read_querier_result`].
+    struct HostQuerier;
+
+    impl Querier for HostQuerier {
+        fn raw_query(&self, request: &[u8]) -> QuerierResult {
+            // The host reads the request and leaves its region to us.
+            let region = Box::new(Region {
+                offset: request.as_ptr() as u32,
+                capacity: request.len() as u32,
+                length: request.len() as u32,
+            });
+            let response = unsafe { consume_region(query_chain(&*region as *const Region as u32)) };
+            read_querier_result(&response)
+        }
+    }
+
+    fn host() -> OwnedDeps<ExternalStorage, ExternalApi, HostQuerier> {
         OwnedDeps {
             storage: ExternalStorage::new(),
             api: ExternalApi::new(),
-            querier: ExternalQuerier::new(),
+            querier: HostQuerier,
             custom_query_type: PhantomData,
         }
     }

@@ -8,7 +8,8 @@
 //! - [`json`]: one JSON tree reader for contract messages, instead of serde code per type.
 //! - [`json_writer`]: query answers written as JSON by plain code, as serde_json_wasm writes them.
 //! - [`entry_points!`]: the wasm exports of a contract, for both targets, through our own
-//!   [`entry`] (env and info read through [`json`], the result written by [`json_out`]).
+//!   [`entry`] (env and info read through [`json`], the result written by [`json_out`], chain
+//!   queries answered through [`querier`]).
 //! - [`token`]: payment tokens: CW20 vs SNIP-20 `receive` callbacks, transfers, and SNIP-20
 //!   `register_receive`.
 //! - [`permit`], [`viewing_key`]: SNIP-24 query permits and viewing keys, our own code on both
@@ -33,6 +34,7 @@ pub mod json;
 pub mod json_out;
 pub mod json_writer;
 pub mod permit;
+pub mod querier;
 pub mod storage;
 pub mod token;
 pub mod viewing_key;

@@ -15,8 +15,8 @@
 use serde::de::DeserializeOwned;
 
 use crate::cosmwasm_std::{
-    Binary, BlockInfo, Coin, ContractInfo, Deps, DepsMut, Env, MessageInfo, Response,
-    StdError, TransactionInfo,
+    Binary, BlockInfo, Coin, ContractInfo, Deps, DepsMut, Env, MessageInfo, Response, StdError,
+    TransactionInfo,
 };
 use crate::json::{parse, Json, Read};
 use crate::json_out::{write_query_result, write_result};
@@ -225,7 +225,13 @@ pub mod wasm {
         info: u32,
         msg: u32,
     ) -> u32 {
-        let (env, info, msg) = unsafe { (consume_region(env), consume_region(info), consume_region(msg)) };
+        let (env, info, msg) = unsafe {
+            (
+                consume_region(env),
+                consume_region(info),
+                consume_region(msg),
+            )
+        };
         release(run_with_info(host().as_mut(), handler, &env, &info, &msg))
     }
 
@@ -253,15 +259,16 @@ mod tests {
     use super::*;
     use crate::cosmwasm_std::testing::mock_dependencies;
     use crate::cosmwasm_std::{
-        Addr, BankMsg, ContractResult, CosmosMsg, Event, StakingMsg, StdResult, Storage, SubMsg, Timestamp,
-        Uint128, WasmMsg,
+        Addr, BankMsg, ContractResult, CosmosMsg, DistributionMsg, Event, StakingMsg, StdResult,
+        Storage, SubMsg, Timestamp, Uint128, WasmMsg,
     };
     use crate::storage::to_json_bytes;
     use serde_json::{json, Value};
 
     /// The env cw-simulate (the devnet) passes: no `transaction`, nothing Secret-specific.
     const DEVNET_ENV: &str = r#"{"block":{"height":12,"time":"1733580000000000000","chain_id":"privexbot-devnet"},"contract":{"address":"wasm14hj2tavq8fpesdwxxcu44rty3hh90vhujrvcmstl4zr3txmfvw9s0phg4d"}}"#;
-    const DEVNET_INFO: &str = r#"{"sender":"wasm1qyfud4pp0qhnzm6hlz9lu0q4c5xjskt5j5d6v5","funds":[]}"#;
+    const DEVNET_INFO: &str =
+        r#"{"sender":"wasm1qyfud4pp0qhnzm6hlz9lu0q4c5xjskt5j5d6v5","funds":[]}"#;
     /// The env a wasmd 0.61 node (wasmvm 3) passes: `transaction.hash` as base64 bytes, which
     /// cosmwasm-std 1.5 does not know and ignores.
     const WASMD_ENV: &str = r#"{"block":{"height":57,"time":"1765123456789012345","chain_id":"privexbot-local"},"transaction":{"index":0,"hash":"q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k="},"contract":{"address":"wasm1nc5tatafv6eyq7llkr2gv50ff9e22mnf70qgjlv737ktmt4eswrqr5j2ht"}}"#;
@@ -274,7 +281,10 @@ mod tests {
     fn reads_the_env_of_each_host() {
         let devnet = read_env(DEVNET_ENV.as_bytes()).unwrap();
         assert_eq!(devnet.block.height, 12);
-        assert_eq!(devnet.block.time, Timestamp::from_nanos(1_733_580_000_000_000_000));
+        assert_eq!(
+            devnet.block.time,
+            Timestamp::from_nanos(1_733_580_000_000_000_000)
+        );
         assert_eq!(devnet.block.chain_id, "privexbot-devnet");
         assert_eq!(devnet.transaction, None);
         assert_eq!(
@@ -326,8 +336,17 @@ mod tests {
     #[test]
     fn reads_the_info_with_funds() {
         let info = read_info(WASMD_INFO.as_bytes()).unwrap();
-        assert_eq!(info.sender, Addr::unchecked("wasm1cyyzpxplxdzkeea7kwsydadg87357qnahakaks"));
-        assert_eq!(info.funds, vec![Coin { denom: "stake".into(), amount: Uint128::new(1000) }]);
+        assert_eq!(
+            info.sender,
+            Addr::unchecked("wasm1cyyzpxplxdzkeea7kwsydadg87357qnahakaks")
+        );
+        assert_eq!(
+            info.funds,
+            vec![Coin {
+                denom: "stake".into(),
+                amount: Uint128::new(1000)
+            }]
+        );
         assert!(read_info(DEVNET_INFO.as_bytes()).unwrap().funds.is_empty());
     }
 
@@ -364,7 +383,10 @@ mod tests {
         ];
         for info in infos {
             let err = read_info(info).unwrap_err().to_string();
-            assert!(err.starts_with("Error parsing into type MessageInfo"), "{err}");
+            assert!(
+                err.starts_with("Error parsing into type MessageInfo"),
+                "{err}"
+            );
         }
     }
 
@@ -407,7 +429,10 @@ mod tests {
         let out = result(&out);
         let attributes = &out[TAGS.0]["attributes"];
         assert_eq!(attributes[0]["value"], "57");
-        assert_eq!(attributes[1]["value"], "wasm1cyyzpxplxdzkeea7kwsydadg87357qnahakaks");
+        assert_eq!(
+            attributes[1]["value"],
+            "wasm1cyyzpxplxdzkeea7kwsydadg87357qnahakaks"
+        );
         assert_eq!(attributes[2]["value"], "1");
         assert_eq!(deps.storage.get(b"note").unwrap(), "café 東京".as_bytes());
     }
@@ -415,15 +440,37 @@ mod tests {
     #[test]
     fn a_bad_env_info_or_message_is_an_error_result_and_writes_nothing() {
         let cases: [(&[u8], &[u8], &[u8], &str); 4] = [
-            (b"{", WASMD_INFO.as_bytes(), br#"{"text":"x"}"#, "Error parsing into type Env"),
-            (WASMD_ENV.as_bytes(), b"[]", br#"{"text":"x"}"#, "Error parsing into type MessageInfo"),
-            (WASMD_ENV.as_bytes(), WASMD_INFO.as_bytes(), br#"{"txt":"x"}"#, "Error parsing into type"),
-            (WASMD_ENV.as_bytes(), WASMD_INFO.as_bytes(), br#"{"text":"fail"}"#, "Generic error: refused \"fail\""),
+            (
+                b"{",
+                WASMD_INFO.as_bytes(),
+                br#"{"text":"x"}"#,
+                "Error parsing into type Env",
+            ),
+            (
+                WASMD_ENV.as_bytes(),
+                b"[]",
+                br#"{"text":"x"}"#,
+                "Error parsing into type MessageInfo",
+            ),
+            (
+                WASMD_ENV.as_bytes(),
+                WASMD_INFO.as_bytes(),
+                br#"{"txt":"x"}"#,
+                "Error parsing into type",
+            ),
+            (
+                WASMD_ENV.as_bytes(),
+                WASMD_INFO.as_bytes(),
+                br#"{"text":"fail"}"#,
+                "Generic error: refused \"fail\"",
+            ),
         ];
         for (env, info, msg, expected) in cases {
             let mut deps = mock_dependencies();
             let out = result(&run_with_info(deps.as_mut(), remember, env, info, msg));
-            let error = out[TAGS.1].as_str().unwrap_or_else(|| panic!("an error result: {out}"));
+            let error = out[TAGS.1]
+                .as_str()
+                .unwrap_or_else(|| panic!("an error result: {out}"));
             assert!(error.starts_with(expected), "{error}");
             assert_eq!(out.as_object().unwrap().len(), 1);
             assert_eq!(deps.storage.get(b"note"), None);
@@ -432,18 +479,36 @@ mod tests {
 
     fn query_note(deps: Deps, env: Env, msg: Note) -> StdResult<Binary> {
         let stored = deps.storage.get(b"note").unwrap_or_default();
-        to_json_bytes(&(msg.text, env.block.height, String::from_utf8(stored).unwrap())).map(Binary::from)
+        to_json_bytes(&(
+            msg.text,
+            env.block.height,
+            String::from_utf8(stored).unwrap(),
+        ))
+        .map(Binary::from)
     }
 
     #[test]
     fn runs_a_query() {
         let mut deps = mock_dependencies();
         deps.storage.set(b"note", b"kept");
-        let out = result(&run_query(deps.as_ref(), query_note, DEVNET_ENV.as_bytes(), br#"{"text":"q"}"#));
+        let out = result(&run_query(
+            deps.as_ref(),
+            query_note,
+            DEVNET_ENV.as_bytes(),
+            br#"{"text":"q"}"#,
+        ));
         let answer = Binary::from_base64(out[TAGS.0].as_str().unwrap()).unwrap();
         assert_eq!(result(answer.as_slice()), json!(["q", 12, "kept"]));
-        let out = result(&run_query(deps.as_ref(), query_note, b"7", br#"{"text":"q"}"#));
-        assert!(out[TAGS.1].as_str().unwrap().starts_with("Error parsing into type Env"));
+        let out = result(&run_query(
+            deps.as_ref(),
+            query_note,
+            b"7",
+            br#"{"text":"q"}"#,
+        ));
+        assert!(out[TAGS.1]
+            .as_str()
+            .unwrap()
+            .starts_with("Error parsing into type Env"));
     }
 
     #[test]
@@ -453,7 +518,12 @@ mod tests {
             Ok(Response::new().add_attribute("chain", env.block.chain_id))
         }
         let mut deps = mock_dependencies();
-        let out = result(&run_without_info(deps.as_mut(), migrate, SECRET_ENV.as_bytes(), br#"{"text":"v2"}"#));
+        let out = result(&run_without_info(
+            deps.as_mut(),
+            migrate,
+            SECRET_ENV.as_bytes(),
+            br#"{"text":"v2"}"#,
+        ));
         assert_eq!(out[TAGS.0]["attributes"][0]["value"], "secret-4");
         assert_eq!(deps.storage.get(b"note").unwrap(), b"v2");
     }
@@ -471,15 +541,44 @@ mod tests {
             contract_addr: "token".into(),
             code_hash: "abc123".into(),
             msg: Binary::from(br#"{"transfer":{}}"#.as_slice()),
-            funds: vec![],
+            funds: vec![Coin {
+                denom: "uscrt".into(),
+                amount: Uint128::new(5),
+            }],
         };
-        let coin = Coin { denom: "uscrt".into(), amount: Uint128::new(u128::MAX) };
+        let coin = Coin {
+            denom: "uscrt".into(),
+            amount: Uint128::new(u128::MAX),
+        };
         Response::new()
-            .add_message(BankMsg::Send { to_address: "treasury".into(), amount: vec![coin.clone()] })
+            .add_message(BankMsg::Send {
+                to_address: "treasury".into(),
+                amount: vec![coin.clone(), coin.clone()],
+            })
+            .add_message(BankMsg::Send {
+                to_address: "nobody".into(),
+                amount: vec![],
+            })
             .add_message(CosmosMsg::Wasm(execute))
+            .add_message(StakingMsg::Undelegate {
+                validator: tricky.into(),
+                amount: coin.clone(),
+            })
+            .add_message(DistributionMsg::SetWithdrawAddress {
+                address: "treasury".into(),
+            })
+            .add_message(DistributionMsg::WithdrawDelegatorReward {
+                validator: "val".into(),
+            })
             .add_submessage(
-                SubMsg::reply_on_error(StakingMsg::Delegate { validator: "val".into(), amount: coin }, 7)
-                    .with_gas_limit(u64::MAX),
+                SubMsg::reply_on_error(
+                    StakingMsg::Delegate {
+                        validator: "val".into(),
+                        amount: coin,
+                    },
+                    7,
+                )
+                .with_gas_limit(u64::MAX),
             )
             .add_attribute("action", tricky)
             .add_attribute("", "")
@@ -492,7 +591,10 @@ mod tests {
         for response in [Response::new(), every_part()] {
             let ours = write_result(&Ok(response.clone()));
             let theirs = to_json_bytes(&ContractResult::Ok(response)).unwrap();
-            assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
         }
         let error = "Generic error: \"quoted\" \n 東京".to_string();
         let ours = write_result(&Err(error.clone()));
@@ -502,15 +604,32 @@ mod tests {
         let ours = write_query_result(&Ok(data.clone()));
         assert_eq!(ours, to_json_bytes(&ContractResult::Ok(data)).unwrap());
         let ours = write_query_result(&Err(error.clone()));
-        assert_eq!(ours, to_json_bytes(&ContractResult::<Binary>::Err(error)).unwrap());
+        assert_eq!(
+            ours,
+            to_json_bytes(&ContractResult::<Binary>::Err(error)).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_chain_message_it_does_not_write_is_an_error_result() {
+        let burn = Response::new().add_message(BankMsg::Burn { amount: vec![] });
+        let out = result(&write_result(&Ok(burn)));
+        let error = out[TAGS.1].as_str().unwrap();
+        assert!(error.contains("json_out"), "{error}");
     }
 
     #[test]
     fn escapes_every_control_character() {
         let all: String = (0u8..0x20).map(char::from).collect();
         let out = write_result(&Err(all.clone()));
-        assert_eq!(out, to_json_bytes(&ContractResult::<Response>::Err(all.clone())).unwrap());
+        assert_eq!(
+            out,
+            to_json_bytes(&ContractResult::<Response>::Err(all.clone())).unwrap()
+        );
         assert_eq!(result(&out)[TAGS.1], Value::String(all));
-        assert!(out.iter().all(|b| *b >= 0x20), "raw control bytes in {out:?}");
+        assert!(
+            out.iter().all(|b| *b >= 0x20),
+            "raw control bytes in {out:?}"
+        );
     }
 }

@@ -11,7 +11,7 @@
 //! `\` escaped, the control characters as `\b \t \n \f \r` or `\u00XX` (upper-case hex), all
 //! else as UTF-8.
 
-use crate::cosmwasm_std::{Addr, Binary, Timestamp, Uint128, Uint64};
+use crate::cosmwasm_std::{Addr, Binary, Coin, Timestamp, Uint128, Uint64};
 
 /// A value that writes itself as JSON.
 pub trait ToJson {
@@ -205,6 +205,15 @@ impl ToJson for Binary {
     }
 }
 
+impl ToJson for Coin {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.begin()
+            .field("denom", &self.denom)
+            .field("amount", &self.amount)
+            .end();
+    }
+}
+
 impl<T: ToJson> ToJson for Option<T> {
     fn write_json(&self, out: &mut JsonWriter) {
         match self {
@@ -278,6 +287,13 @@ mod tests {
         same(&vec![Some(Uint128::new(9)), None]);
         same(&vec![Addr::unchecked("secret1abc"), Addr::unchecked("x")]);
         same(&vec![vec![1u64], vec![], vec![2, 3]]);
+        same(&vec![
+            Coin::new(u128::MAX, "uscrt"),
+            Coin::new(
+                0,
+                "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2",
+            ),
+        ]);
         same(&Token {
             address: Addr::unchecked("token1"),
             code_hash: Some("ab".repeat(32)),

@@ -22,12 +22,15 @@ const TAGS: &[&str] = &["Ok", "Err"];
 
 /// Reads the host's answer to a chain query.
 pub fn read_querier_result(response: &[u8]) -> QuerierResult {
-    parse(response).and_then(|tree| querier_result(&tree)).unwrap_or_else(|error| {
-        SystemResult::Err(SystemError::InvalidResponse {
-            error: StdError::parse_err("SystemResult<ContractResult<Binary>>", error).to_string(),
-            response: Binary::from(response),
+    parse(response)
+        .and_then(|tree| querier_result(&tree))
+        .unwrap_or_else(|error| {
+            SystemResult::Err(SystemError::InvalidResponse {
+                error: StdError::parse_err("SystemResult<ContractResult<Binary>>", error)
+                    .to_string(),
+                response: Binary::from(response),
+            })
         })
-    })
 }
 
 fn querier_result(tree: &Json) -> Read<QuerierResult> {
@@ -100,9 +103,13 @@ mod tests {
     #[test]
     fn reads_every_answer_as_the_std_reader_does() {
         let answers: Vec<QuerierResult> = vec![
-            SystemResult::Ok(ContractResult::Ok(Binary::from(br#"{"validator":null}"#.as_slice()))),
+            SystemResult::Ok(ContractResult::Ok(Binary::from(
+                br#"{"validator":null}"#.as_slice(),
+            ))),
             SystemResult::Ok(ContractResult::Ok(Binary::default())),
-            SystemResult::Ok(ContractResult::Err("Generic error: no org 7 \"x\"\n".into())),
+            SystemResult::Ok(ContractResult::Err(
+                "Generic error: no org 7 \"x\"\n".into(),
+            )),
             SystemResult::Err(SystemError::InvalidRequest {
                 error: "unknown variant".into(),
                 request: Binary::from(b"{}".as_slice()),
@@ -111,15 +118,24 @@ mod tests {
                 error: "bad".into(),
                 response: Binary::from(b"\x00\xff".as_slice()),
             }),
-            SystemResult::Err(SystemError::NoSuchContract { addr: "wasm1nope".into() }),
+            SystemResult::Err(SystemError::NoSuchContract {
+                addr: "wasm1nope".into(),
+            }),
             SystemResult::Err(SystemError::Unknown {}),
-            SystemResult::Err(SystemError::UnsupportedRequest { kind: "stargate".into() }),
+            SystemResult::Err(SystemError::UnsupportedRequest {
+                kind: "stargate".into(),
+            }),
             #[cfg(feature = "vanilla")]
             SystemResult::Err(SystemError::NoSuchCode { code_id: 9 }),
         ];
         for answer in answers {
             let bytes = to_json_bytes(&answer).unwrap();
-            assert_eq!(read_querier_result(&bytes), std_reader(&bytes), "{}", String::from_utf8_lossy(&bytes));
+            assert_eq!(
+                read_querier_result(&bytes),
+                std_reader(&bytes),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
             assert_eq!(read_querier_result(&bytes), answer);
         }
     }

@@ -20,7 +20,7 @@
 mod bech32;
 mod ripemd160;
 
-use crate::cosmwasm_std::{Binary, Deps, Env, Storage, Uint128};
+use crate::cosmwasm_std::{Binary, Deps, Env, Storage};
 use crate::json_writer::quoted;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -277,81 +277,77 @@ fn sign_doc<P: Permissions>(params: &PermitParams<P>) -> Option<Vec<u8>> {
     )
 }
 
-// The sign doc's structure, which `sign_doc` writes; the tests serialize it to check that.
-#[cfg(test)]
-#[derive(Serialize)]
-struct SignDoc<'a, P: Permissions> {
-    account_number: Uint128,
-    chain_id: &'a str,
-    fee: Fee,
-    memo: &'a str,
-    msgs: [PermitMsg<'a, P>; 1],
-    sequence: Uint128,
-}
-
-#[cfg(test)]
-#[derive(Serialize)]
-struct Fee {
-    amount: [Coin; 1],
-    gas: Uint128,
-}
-
-#[cfg(test)]
-#[derive(Serialize)]
-struct Coin {
-    amount: Uint128,
-    denom: &'static str,
-}
-
-#[cfg(test)]
-#[derive(Serialize)]
-struct PermitMsg<'a, P: Permissions> {
-    r#type: &'static str,
-    value: PermitContent<'a, P>,
-}
-
-#[cfg(test)]
-#[derive(Serialize)]
-struct PermitContent<'a, P: Permissions> {
-    allowed_tokens: &'a [String],
-    permissions: &'a [P],
-    permit_name: &'a str,
-}
-
-#[cfg(test)]
-impl<'a, P: Permissions> SignDoc<'a, P> {
-    fn of(params: &'a PermitParams<P>) -> Self {
-        SignDoc {
-            account_number: Uint128::zero(),
-            chain_id: &params.chain_id,
-            fee: Fee {
-                amount: [Coin {
-                    amount: Uint128::zero(),
-                    denom: "uscrt",
-                }],
-                gas: Uint128::one(),
-            },
-            memo: "",
-            msgs: [PermitMsg {
-                r#type: "query_permit",
-                value: PermitContent {
-                    allowed_tokens: &params.allowed_tokens,
-                    permissions: &params.permissions,
-                    permit_name: &params.permit_name,
-                },
-            }],
-            sequence: Uint128::zero(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cosmwasm_std::testing::{mock_dependencies, mock_env};
+    use crate::cosmwasm_std::Uint128;
     use crate::cosmwasm_std::{Addr, Binary};
     use k256::ecdsa::{signature::hazmat::PrehashSigner, Signature, SigningKey};
+    use serde::Serialize;
     use sha2::{Digest, Sha256};
+
+    /// The sign doc's structure, which `sign_doc` writes as text: serialized here to check it.
+    #[derive(Serialize)]
+    struct SignDoc<'a, P: Permissions> {
+        account_number: Uint128,
+        chain_id: &'a str,
+        fee: Fee,
+        memo: &'a str,
+        msgs: [PermitMsg<'a, P>; 1],
+        sequence: Uint128,
+    }
+
+    #[derive(Serialize)]
+    struct Fee {
+        amount: [Coin; 1],
+        gas: Uint128,
+    }
+
+    #[derive(Serialize)]
+    struct Coin {
+        amount: Uint128,
+        denom: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct PermitMsg<'a, P: Permissions> {
+        r#type: &'static str,
+        value: PermitContent<'a, P>,
+    }
+
+    #[derive(Serialize)]
+    struct PermitContent<'a, P: Permissions> {
+        allowed_tokens: &'a [String],
+        permissions: &'a [P],
+        permit_name: &'a str,
+    }
+
+    impl<'a, P: Permissions> SignDoc<'a, P> {
+        fn of(params: &'a PermitParams<P>) -> Self {
+            SignDoc {
+                account_number: Uint128::zero(),
+                chain_id: &params.chain_id,
+                fee: Fee {
+                    amount: [Coin {
+                        amount: Uint128::zero(),
+                        denom: "uscrt",
+                    }],
+                    gas: Uint128::one(),
+                },
+                memo: "",
+                msgs: [PermitMsg {
+                    r#type: "query_permit",
+                    value: PermitContent {
+                        allowed_tokens: &params.allowed_tokens,
+                        permissions: &params.permissions,
+                        permit_name: &params.permit_name,
+                    },
+                }],
+                sequence: Uint128::zero(),
+            }
+        }
+    }
 
     #[derive(
         serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, schemars::JsonSchema,

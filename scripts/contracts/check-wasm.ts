@@ -51,13 +51,14 @@ export const ALLOWED_IMPORTS: Record<WasmTarget, ReadonlySet<string>> = {
  * artifacts, so that nothing large (the C libsecp256k1 was about 100 KB) comes back unnoticed.
  * Failing CI on the goal before the contracts can meet it would only block every other change
  * to them. Once they meet it, set `goalMet: true`: from then on the goal itself is the limit.
- * Lower the ceiling as the contracts shrink (sizes on 2026-12-07, the permit sign doc written
- * without serde, on main 94748be: Secret billing 254,906 B, usage 223,290 B; vanilla billing
- * 250,430 B, usage 222,181 B; scripts/bench/RESULTS.md).
+ * Lower the ceiling as the contracts shrink. Met on 2026-12-07 for both targets (main e17a361,
+ * the contracts' own entry points: Secret billing 220,474 B, usage 188,209 B; vanilla billing
+ * 213,249 B, usage 183,960 B; scripts/bench/RESULTS.md), so the goal is the limit and the
+ * ceilings (the last ones before it was met) no longer apply.
  */
 export const SIZE_LIMITS: Record<WasmTarget, { goal: number; goalMet: boolean; ceiling: number }> = {
-  vanilla: { goal: 250_000, goalMet: false, ceiling: 252_000 },
-  secret: { goal: 250_000, goalMet: false, ceiling: 256_000 },
+  vanilla: { goal: 250_000, goalMet: true, ceiling: 252_000 },
+  secret: { goal: 250_000, goalMet: true, ceiling: 256_000 },
 };
 
 /** The size over which `checkWasm` refuses an artifact of this target. */

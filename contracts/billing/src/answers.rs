@@ -282,17 +282,11 @@ impl ToJson for ViewingKeyResponse {
 #[cfg(test)]
 mod tests {
     use privexbot_shared::cosmwasm_std::{Addr, Timestamp, Uint128};
-    use privexbot_shared::storage::to_json_bytes;
     use privexbot_shared::token::Token;
 
     use super::*;
 
-    /// Our bytes must be serde_json_wasm's bytes for the same value.
-    fn same<T: ToJson + serde::Serialize>(value: &T) {
-        let ours = String::from_utf8(JsonWriter::to_vec(value)).unwrap();
-        let serde = String::from_utf8(to_json_bytes(value).unwrap()).unwrap();
-        assert_eq!(ours, serde);
-    }
+    use privexbot_shared::json_writer::assert_written_like_serde as same;
 
     fn addr(s: &str) -> Addr {
         Addr::unchecked(s)

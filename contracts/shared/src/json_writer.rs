@@ -248,17 +248,22 @@ impl ToJson for crate::token::Token {
     }
 }
 
+/// Asserts that this writer writes `value` byte for byte as `serde_json_wasm` does: the one
+/// check behind every `ToJson` impl's tests, in this crate and in the contracts (which turn on
+/// `test-support` for their tests only, so it never reaches a wasm).
+#[cfg(any(test, feature = "test-support"))]
+pub fn assert_written_like_serde<T: ToJson + serde::Serialize>(value: &T) {
+    let ours = String::from_utf8(JsonWriter::to_vec(value)).unwrap();
+    let serde = String::from_utf8(crate::storage::to_json_bytes(value).unwrap()).unwrap();
+    assert_eq!(ours, serde);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::to_json_bytes;
     use crate::token::Token;
 
-    fn same<T: ToJson + serde::Serialize>(value: &T) {
-        let ours = String::from_utf8(JsonWriter::to_vec(value)).unwrap();
-        let serde = String::from_utf8(to_json_bytes(value).unwrap()).unwrap();
-        assert_eq!(ours, serde);
-    }
+    use super::assert_written_like_serde as same;
 
     #[test]
     fn writes_what_serde_json_wasm_writes() {

@@ -197,16 +197,10 @@ impl ToJson for ViewingKeyResponse {
 #[cfg(test)]
 mod tests {
     use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp, Uint128, Uint64};
-    use privexbot_shared::storage::to_json_bytes;
 
     use super::*;
 
-    /// Our bytes must be serde_json_wasm's bytes for the same value.
-    fn same<T: ToJson + serde::Serialize>(value: &T) {
-        let ours = String::from_utf8(JsonWriter::to_vec(value)).unwrap();
-        let serde = String::from_utf8(to_json_bytes(value).unwrap()).unwrap();
-        assert_eq!(ours, serde);
-    }
+    use privexbot_shared::json_writer::assert_written_like_serde as same;
 
     fn counters(n: u64) -> UsageCounters {
         UsageCounters {

@@ -159,19 +159,13 @@ pub mod legacy {
 #[cfg(test)]
 mod tests {
     use privexbot_shared::cosmwasm_std::{Addr, Binary, Timestamp};
-    use privexbot_shared::json_writer::{JsonWriter, ToJson};
-    use privexbot_shared::storage::to_json_bytes;
 
     use super::{BillingLink, Config, Signer};
     use crate::msg::SignerMode;
 
-    /// What the JSON writer stores must be what serde stored before it, so every version
-    /// (and `migrate`) reads the same bytes.
-    fn same<T: ToJson + serde::Serialize>(value: &T) {
-        let ours = String::from_utf8(JsonWriter::to_vec(value)).unwrap();
-        let serde = String::from_utf8(to_json_bytes(value).unwrap()).unwrap();
-        assert_eq!(ours, serde);
-    }
+    // What the JSON writer stores must be what serde stored before it, so every version
+    // (and `migrate`) reads the same bytes.
+    use privexbot_shared::json_writer::assert_written_like_serde as same;
 
     #[test]
     fn stored_values_are_the_json_serde_wrote() {

@@ -286,7 +286,7 @@ mod tests {
 
     use super::*;
 
-    use privexbot_shared::json_writer::assert_written_like_serde as same;
+    use privexbot_shared::storage::assert_written_like_serde as same;
 
     fn addr(s: &str) -> Addr {
         Addr::unchecked(s)

@@ -239,31 +239,12 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
-impl ToJson for crate::token::Token {
-    fn write_json(&self, out: &mut JsonWriter) {
-        out.begin()
-            .field("address", &self.address)
-            .field("code_hash", &self.code_hash)
-            .end();
-    }
-}
-
-/// Asserts that this writer writes `value` byte for byte as `serde_json_wasm` does: the one
-/// check behind every `ToJson` impl's tests, in this crate and in the contracts (which turn on
-/// `test-support` for their tests only, so it never reaches a wasm).
-#[cfg(any(test, feature = "test-support"))]
-pub fn assert_written_like_serde<T: ToJson + serde::Serialize>(value: &T) {
-    let ours = String::from_utf8(JsonWriter::to_vec(value)).unwrap();
-    let serde = String::from_utf8(crate::storage::to_json_bytes(value).unwrap()).unwrap();
-    assert_eq!(ours, serde);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::token::Token;
 
-    use super::assert_written_like_serde as same;
+    use crate::storage::assert_written_like_serde as same;
 
     #[test]
     fn writes_what_serde_json_wasm_writes() {

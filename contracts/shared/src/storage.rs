@@ -341,6 +341,16 @@ impl<T, C: Codec<T> + Codec<u64>> AppendList<T, C> {
     }
 }
 
+/// Asserts that [`JsonWriter`] writes `value` byte for byte as serde does ([`to_json_bytes`]):
+/// the one check behind every `ToJson` impl's tests, in this crate and in the contracts (which
+/// turn on `test-support` for their tests only, so it never reaches a wasm).
+#[cfg(any(test, feature = "test-support"))]
+pub fn assert_written_like_serde<T: ToJson + serde::Serialize>(value: &T) {
+    let ours = String::from_utf8(JsonWriter::to_vec(value)).unwrap();
+    let serde = String::from_utf8(to_json_bytes(value).unwrap()).unwrap();
+    assert_eq!(ours, serde);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@
 //!
 //! A token is identified by its address, plus its code hash on Secret ([`Token`]).
 
-use crate::json_writer::quoted;
+use crate::json_writer::{quoted, JsonWriter, ToJson};
 use cosmwasm_schema::cw_serde;
 use thiserror::Error;
 
@@ -299,6 +299,15 @@ fn secret_code_hash(token: &Token) -> StdResult<String> {
             token.address
         ))
     })
+}
+
+impl ToJson for Token {
+    fn write_json(&self, out: &mut JsonWriter) {
+        out.begin()
+            .field("address", &self.address)
+            .field("code_hash", &self.code_hash)
+            .end();
+    }
 }
 
 #[cfg(test)]

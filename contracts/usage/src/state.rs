@@ -165,7 +165,7 @@ mod tests {
 
     // What the JSON writer stores must be what serde stored before it, so every version
     // (and `migrate`) reads the same bytes.
-    use privexbot_shared::json_writer::assert_written_like_serde as same;
+    use privexbot_shared::storage::assert_written_like_serde as same;
 
     #[test]
     fn stored_values_are_the_json_serde_wrote() {

@@ -64,6 +64,7 @@ async function load(url: string): Promise<void> {
       await retrievePassages({
         db,
         botId,
+        slot: 0, // the seeded vectors are in slot 0, a new bot's live slot
         embedder,
         query: labelledCorpus.questions[i % labelledCorpus.questions.length]?.question ?? '',
         limit: 5,

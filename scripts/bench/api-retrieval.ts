@@ -62,6 +62,7 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
       await retrievePassages({
         db: bench.db,
         botId,
+        slot: 0, // the seeded vectors are in slot 0, a new bot's live slot
         embedder,
         query: questions[i % questions.length]?.question ?? '',
         limit: 5,
@@ -72,6 +73,7 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
       await retrievePassages({
         db: bench.db,
         botId,
+        slot: 0, // the seeded vectors are in slot 0, a new bot's live slot
         embedder,
         query: questions[i % questions.length]?.question ?? '',
         limit: 5,
@@ -80,7 +82,14 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
     }
     let found = 0;
     for (const { question, document } of questions) {
-      const passages = await retrievePassages({ db: bench.db, botId, embedder, query: question, limit: 5 });
+      const passages = await retrievePassages({
+        db: bench.db,
+        botId,
+        slot: 0,
+        embedder,
+        query: question,
+        limit: 5,
+      });
       if (passages.some((p) => p.sourceName === document)) found++;
     }
     console.log(

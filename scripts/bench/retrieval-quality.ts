@@ -174,6 +174,7 @@ for (const { embedder, indexId } of indexes) {
         const passages = await retrievePassages({
           db: bench.db,
           botId,
+          slot: 0, // the seeded vectors are in slot 0, a new bot's live slot
           embedder,
           query: q.question,
           limit: 10,

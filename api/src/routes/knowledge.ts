@@ -176,6 +176,7 @@ export function knowledgeRoutes(deps: AppDeps): AnyRouteSpec[] {
         const passages = await searchPassages({
           db,
           botId: bot.id,
+          slot: bot.vectorSlot,
           vector,
           query: body.query,
           limit: body.limit,

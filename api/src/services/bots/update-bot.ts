@@ -11,8 +11,8 @@ import { resolveEmbedderId } from './resolve-embedder.js';
 
 /**
  * Changes some settings of a bot. A new embedder becomes the bot's `embedderNext`: the
- * ingestion worker re-embeds every chunk in the background while retrieval stays on the old
- * vectors, and swaps both at once when all are done (knowledge/run-reembed-step.ts).
+ * ingestion worker re-embeds every chunk into the vector slot retrieval does not read, and
+ * switches the bot's slot and embedder at once when all are done (knowledge/run-reembed-step.ts).
  * Choosing the current embedder again cancels a re-embedding under way.
  */
 export async function updateBot(options: {
@@ -38,8 +38,9 @@ export async function updateBot(options: {
     let row = await tx.bot.update({ where: { id: bot.id }, data: { ...columns, updatedAt: now } });
     await syncBotWebhook(tx, bot.id, columns);
     if (reembed) {
-      // Vectors of an earlier, unfinished target are of no use to this one.
-      await tx.$executeRaw`UPDATE "Chunk" SET "embeddingNext" = NULL WHERE "botId" = ${bot.id}::uuid`;
+      // Only the bot's row: the other slot's vectors are tagged with their embedder, so those of
+      // an earlier, unfinished target are simply re-embedded over, and a target whose vectors
+      // are still there (a switch back) has nothing to redo.
       row = await tx.bot.update({
         where: { id: bot.id },
         data: { embedderNext: embedderId === bot.embedder ? null : embedderId },

@@ -65,6 +65,7 @@ export async function answerChat(options: {
     const passages = await retrievePassages({
       db,
       botId: bot.id,
+      slot: bot.vectorSlot,
       embedder: platform.embedderFor(bot.embedder),
       query: turn.question,
       limit: platform.settings.chatRetrievalPassages,

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/prisma.js';
+import type { VectorSlot } from '../knowledge/vector-slots.js';
 import { TtlCache } from '../quotas/ttl-cache.js';
 
 /** What one chat turn needs of its bot. */
@@ -14,6 +15,8 @@ export interface ChatBot {
   /** "" when the bot has none. */
   fallbackMessage: string;
   embedder: string;
+  /** Where `embedder`'s vectors are (knowledge/vector-slots). */
+  vectorSlot: VectorSlot;
   visitorRateLimitPerMin: number;
   botRateLimitPerMin: number;
   visitorDailyTokenCap: number;
@@ -38,7 +41,7 @@ export class ChatBotCache {
     return this.cache.get(botId, now.getTime(), async () => {
       const rows = await db.$queryRaw<ChatBot[]>`
         SELECT id::text, "orgId", published, "allowedOrigins", "systemPrompt", model, temperature,
-          "maxTokens", "fallbackMessage", embedder, "visitorRateLimitPerMin", "botRateLimitPerMin", "visitorDailyTokenCap", secrets
+          "maxTokens", "fallbackMessage", embedder, "vectorSlot"::int AS "vectorSlot", "visitorRateLimitPerMin", "botRateLimitPerMin", "visitorDailyTokenCap", secrets
         FROM "Bot" WHERE id = ${botId}::uuid`;
       return rows[0] ?? null;
     });

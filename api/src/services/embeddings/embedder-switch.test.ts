@@ -18,9 +18,10 @@ afterAll(async () => {
 });
 
 async function firstVector(botId: string): Promise<number[]> {
-  const rows = await api.db.$queryRaw<
-    { v: string }[]
-  >`SELECT embedding::text AS v FROM "Chunk" WHERE "botId" = ${botId}::uuid ORDER BY ordinal LIMIT 1`;
+  // The bot's live vector slot (knowledge/vector-slots).
+  const rows = await api.db.$queryRaw<{ v: string }[]>`
+    SELECT (CASE WHEN b."vectorSlot" = 0 THEN c.embedding ELSE c."embeddingAlt" END)::text AS v
+    FROM "Chunk" c JOIN "Bot" b ON b.id = c."botId" WHERE c."botId" = ${botId}::uuid ORDER BY c.ordinal LIMIT 1`;
   return JSON.parse(rows[0]?.v ?? '[]');
 }
 

@@ -68,25 +68,50 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-async function embeddersInUse(botId: string): Promise<{ old: number; next: number; none: number }> {
-  const [row] = await api.db.$queryRaw<{ old: bigint; next: bigint; none: bigint }[]>`
-    SELECT count(*) FILTER (WHERE embedding IS NOT NULL) AS old,
-      count(*) FILTER (WHERE "embeddingNext" IS NOT NULL) AS next,
-      count(*) FILTER (WHERE embedding IS NULL) AS none
-    FROM "Chunk" WHERE "botId" = ${botId}::uuid`;
-  return { old: Number(row?.old), next: Number(row?.next), none: Number(row?.none) };
+/** The embedders of the bot's chunks' vectors: in the slot retrieval reads, and in the other. */
+async function embeddersInUse(
+  botId: string,
+): Promise<{ live: Record<string, number>; other: Record<string, number> }> {
+  const rows = await api.db.$queryRaw<{ live: string | null; other: string | null; n: bigint }[]>`
+    SELECT CASE WHEN b."vectorSlot" = 0 THEN c."embeddedBy" ELSE c."embeddedAltBy" END AS live,
+      CASE WHEN b."vectorSlot" = 0 THEN c."embeddedAltBy" ELSE c."embeddedBy" END AS other, count(*) AS n
+    FROM "Chunk" c JOIN "Bot" b ON b.id = c."botId" WHERE c."botId" = ${botId}::uuid
+    GROUP BY 1, 2`;
+  const live: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  for (const row of rows) {
+    live[row.live ?? 'none'] = (live[row.live ?? 'none'] ?? 0) + Number(row.n);
+    other[row.other ?? 'none'] = (other[row.other ?? 'none'] ?? 0) + Number(row.n);
+  }
+  return { live, other };
 }
 
-/** Cosine of the stored vector of source `name`'s chunk with the model's vector of `text`. */
+/** Cosine of the live vector of source `name`'s chunk with the model's vector of `text`. */
 async function storedCosine(botId: string, name: string, text: string): Promise<number> {
   const [stored] = await api.db.$queryRaw<{ v: string }[]>`
-    SELECT c.embedding::text AS v FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId"
+    SELECT (CASE WHEN b."vectorSlot" = 0 THEN c.embedding ELSE c."embeddingAlt" END)::text AS v
+    FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId" JOIN "Bot" b ON b.id = c."botId"
     WHERE c."botId" = ${botId}::uuid AND s.name = ${name}`;
   const [expected] = await model.inner.embed([text]);
   return JSON.parse(stored?.v ?? '[]').reduce(
     (sum: number, x: number, i: number) => sum + x * ((expected as number[])[i] as number),
     0,
   );
+}
+
+/** Each chunk row's version (ctid and xmin change with any UPDATE of the row). */
+async function chunkVersions(botId: string): Promise<string[]> {
+  const rows = await api.db.$queryRaw<{ v: string }[]>`
+    SELECT id::text || ctid::text || xmin::text AS v FROM "Chunk" WHERE "botId" = ${botId}::uuid ORDER BY id`;
+  return rows.map((row) => row.v);
+}
+
+/** Whether the bot's row was written after every one of its chunks (its switch wrote no chunk). */
+async function botWrittenAfterItsChunks(botId: string): Promise<boolean> {
+  const [row] = await api.db.$queryRaw<{ after: boolean }[]>`
+    SELECT (SELECT xmin::text::bigint FROM "Bot" WHERE id = ${botId}::uuid)
+      > (SELECT max(xmin::text::bigint) FROM "Chunk" WHERE "botId" = ${botId}::uuid) AS after`;
+  return row?.after === true;
 }
 
 describe('changing a bot’s embedder', () => {
@@ -126,7 +151,7 @@ describe('changing a bot’s embedder', () => {
       embedder: 'local-hash-384',
       reembedding: { embedder: TITLED, chunksDone: 0, chunksTotal: 3 },
     });
-    expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
+    expect(await embeddersInUse(botId)).toEqual({ live: { 'local-hash-384': 3 }, other: { none: 3 } });
     const sources = await api.request('get', `/v1/orgs/91/bots/${botId}/sources`, { token: org.token });
     expect(sources.body.sources.map((s: { status: string }) => s.status)).toEqual([
       'ready',
@@ -137,7 +162,9 @@ describe('changing a bot’s embedder', () => {
     model.release();
     await api.platform.ingestion.idle();
     expect((await progress()).body).toEqual({ embedder: TITLED, reembedding: null });
-    expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
+    // The old vectors stay in the slot retrieval no longer reads, tagged with their embedder.
+    expect(await embeddersInUse(botId)).toEqual({ live: { [TITLED]: 3 }, other: { 'local-hash-384': 3 } });
+    expect(await botWrittenAfterItsChunks(botId)).toBe(true);
     const after = await ask();
     expect(after.body.embedder).toBe(TITLED);
     expect(after.body.passages[0].sourceName).toBe('refunds');
@@ -168,7 +195,7 @@ describe('changing a bot’s embedder', () => {
     expect(back.body.reembeddingTo).toBeNull();
     model.release();
     await api.platform.ingestion.idle();
-    expect(await embeddersInUse(botId)).toEqual({ old: 1, next: 0, none: 0 });
+    expect((await embeddersInUse(botId)).live).toEqual({ 'local-hash-384': 1 });
     const bot = await api.request('get', `/v1/orgs/92/bots/${botId}`, { token: org.token });
     expect(bot.body).toMatchObject({ embedder: { id: 'local-hash-384' }, reembeddingTo: null });
   });
@@ -229,7 +256,7 @@ describe('changing a bot’s embedder', () => {
     });
     expect(during.body.embedder).toBe(DEFAULT_SENTENCE_MODEL.id);
     expect(during.body.passages[0].sourceName).toBe('refunds');
-    expect(await embeddersInUse(botId)).toEqual({ old: 3, next: 0, none: 0 });
+    expect((await embeddersInUse(botId)).live).toEqual({ [DEFAULT_SENTENCE_MODEL.id]: 3 });
     expect(await storedCosine(botId, 'refunds', pages.refunds)).toBeGreaterThan(0.9999);
 
     model.release();

@@ -27,7 +27,10 @@ export async function reindexSource(options: {
       select: { id: true, name: true, _count: { select: { chunks: true } } },
     });
     if (!source) throw new AppError(AppErrorCode.NOT_FOUND, `source ${options.sourceId} not found`);
-    await tx.$executeRaw`UPDATE "Chunk" SET embedding = NULL WHERE "sourceId" = ${source.id}::uuid`;
+    // Both vector slots: a re-embedding under way then embeds these chunks again too.
+    await tx.$executeRaw`
+      UPDATE "Chunk" SET embedding = NULL, "embeddedBy" = NULL, "embeddingAlt" = NULL, "embeddedAltBy" = NULL
+      WHERE "sourceId" = ${source.id}::uuid`;
     await tx.ingestJob.updateMany({
       where: { sourceId: source.id, status: { in: ['queued', 'running'] } },
       data: { status: 'done', lockedBy: null },

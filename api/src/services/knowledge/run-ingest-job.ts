@@ -1,6 +1,7 @@
 import { type Database, Prisma } from '../../db/prisma.js';
 import { type Embedder, toVectorSql } from '../embeddings/embedder.js';
 import { passageText } from './passage-text.js';
+import { asVectorSlot, slotColumns } from './vector-slots.js';
 
 /**
  * The title a chunk is embedded behind (with `c` the chunk, `s` its source, `p` its crawled
@@ -84,15 +85,18 @@ export async function runIngestJob(options: {
   try {
     for (;;) {
       if (options.signal?.aborted) return 'stopped';
-      const [bot] = await db.$queryRaw<{ embedder: string }[]>`
-        SELECT embedder FROM "Bot" WHERE id = ${job.botId}::uuid`;
+      const [bot] = await db.$queryRaw<{ embedder: string; slot: number }[]>`
+        SELECT embedder, "vectorSlot"::int AS slot FROM "Bot" WHERE id = ${job.botId}::uuid`;
       if (!bot) return 'lost';
       const embedder = options.embedderFor(bot.embedder);
+      // The bot's live slot: the one retrieval reads (a re-embedding fills the other).
+      const slot = asVectorSlot(bot.slot);
+      const live = slotColumns(slot);
       // Raw SQL: Prisma cannot filter on the (Unsupported) vector column.
       const pending = await db.$queryRaw<{ id: string; text: string; title: string | null }[]>`
         SELECT c.id::text, c.text, ${chunkTitleSql} AS title
         FROM "Chunk" c JOIN "Source" s ON s.id = c."sourceId" LEFT JOIN "CrawlPage" p ON p.id = c."pageId"
-        WHERE c."sourceId" = ${job.sourceId}::uuid AND c.embedding IS NULL
+        WHERE c."sourceId" = ${job.sourceId}::uuid AND c.${live.vector} IS NULL
         ORDER BY c.ordinal LIMIT ${options.batchSize}`;
       if (pending.length === 0) {
         const now = clock();
@@ -106,16 +110,16 @@ export async function runIngestJob(options: {
       // One statement (atomic, one round trip): a group's vectors, then the job's progress moved
       // by exactly the rows it embedded. A chunk another worker embedded meanwhile is neither
       // overwritten nor counted twice, and a job taken from us (a takeover) or a bot whose
-      // re-embedding swapped embedders meanwhile gets none of its vectors.
+      // re-embedding switched slots meanwhile gets none of its vectors.
       const writeVectors = (group: typeof pending, vectors: number[][]) => {
         const now = clock();
         return db.$executeRaw`
           WITH embedded AS (
-            UPDATE "Chunk" AS c SET embedding = v.e::vector
+            UPDATE "Chunk" AS c SET ${live.vector} = v.e::vector, ${live.embedder} = ${embedder.id}
             FROM (SELECT unnest(${group.map((c) => c.id)}::uuid[]) AS id, unnest(${vectors.map(toVectorSql)}::text[]) AS e) AS v
-            WHERE c.id = v.id AND c.embedding IS NULL
+            WHERE c.id = v.id AND c.${live.vector} IS NULL
               AND EXISTS (SELECT 1 FROM "IngestJob" WHERE id = ${job.id}::uuid AND "lockedBy" = ${workerId})
-              AND EXISTS (SELECT 1 FROM "Bot" WHERE id = ${job.botId}::uuid AND embedder = ${embedder.id})
+              AND EXISTS (SELECT 1 FROM "Bot" WHERE id = ${job.botId}::uuid AND embedder = ${embedder.id} AND "vectorSlot" = ${slot})
             RETURNING c.id
           )
           UPDATE "IngestJob" SET "lockedAt" = ${now}, "updatedAt" = ${now},

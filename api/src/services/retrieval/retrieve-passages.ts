@@ -1,5 +1,6 @@
 import { type Database, Prisma } from '../../db/prisma.js';
 import { type Embedder, toVectorSql } from '../embeddings/embedder.js';
+import { slotColumns, type VectorSlot } from '../knowledge/vector-slots.js';
 
 export interface RetrievedPassage {
   chunkId: string;
@@ -125,6 +126,8 @@ export async function embedQuestion(
 interface SearchOptions {
   db: Database;
   botId: string;
+  /** The bot's live vector slot (its `vectorSlot`): the column its embedder's vectors are in. */
+  slot: VectorSlot;
   query: string;
   limit: number;
   /** Candidates taken from each list before fusion. */
@@ -140,6 +143,7 @@ export async function searchPassages(
   const { db, botId, query, limit } = options;
   const candidates = options.candidates ?? Math.max(20, limit * 4);
   const literal = toVectorSql(options.vector);
+  const embedding = slotColumns(options.slot).vector;
   // The row counts are part of the statement's text, not parameters: a generic plan with an
   // unknown LIMIT is estimated as costly as reading every match, and PostgreSQL would then
   // re-plan the statement on every call.
@@ -155,13 +159,13 @@ export async function searchPassages(
   const withPage =
     fusion.page > 0
       ? Prisma.sql`
-        SELECT s.id, s.distance + ${sqlWeight(fusion.page)} * coalesce(opening.embedding <=> ${literal}::vector, s.distance) AS distance
+        SELECT s.id, s.distance + ${sqlWeight(fusion.page)} * coalesce(opening.vector <=> ${literal}::vector, s.distance) AS distance
         FROM (SELECT id, distance FROM scored ORDER BY distance LIMIT ${pageCandidates}) AS s
         JOIN "Chunk" c ON c.id = s.id
         LEFT JOIN LATERAL (
-          SELECT o.embedding FROM "Chunk" o WHERE c."pageId" IS NULL AND o."sourceId" = c."sourceId" AND o.ordinal = 0
+          SELECT o.${embedding} AS vector FROM "Chunk" o WHERE c."pageId" IS NULL AND o."sourceId" = c."sourceId" AND o.ordinal = 0
           UNION ALL
-          (SELECT o.embedding FROM "Chunk" o WHERE o."pageId" = c."pageId" ORDER BY o.ordinal LIMIT 1)
+          (SELECT o.${embedding} AS vector FROM "Chunk" o WHERE o."pageId" = c."pageId" ORDER BY o.ordinal LIMIT 1)
         ) AS opening ON true`
       : Prisma.sql`SELECT id, distance FROM scored`;
   // Written for a generic plan (the statement is prepared once per connection, see
@@ -172,25 +176,25 @@ export async function searchPassages(
       SELECT "retrieval_strong_tsquery"(${query}) AS strong, "retrieval_tsquery"(${query}) AS loose
     ),
     strong_matches AS MATERIALIZED (
-      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.embedding <=> ${literal}::vector AS distance
+      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> ${literal}::vector AS distance
       FROM "Chunk" c
-      WHERE c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND c.tsv @@ (SELECT strong FROM question)
+      WHERE c."botId" = ${botId}::uuid AND c.${embedding} IS NOT NULL AND c.tsv @@ (SELECT strong FROM question)
       LIMIT ${textLimit}
     ),
     loose_matches AS MATERIALIZED (
-      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.embedding <=> ${literal}::vector AS distance
+      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> ${literal}::vector AS distance
       FROM "Chunk" c
       WHERE NOT EXISTS (SELECT FROM strong_matches)
         AND (SELECT strong IS DISTINCT FROM loose FROM question)
-        AND c."botId" = ${botId}::uuid AND c.embedding IS NOT NULL AND c.tsv @@ (SELECT loose FROM question)
+        AND c."botId" = ${botId}::uuid AND c.${embedding} IS NOT NULL AND c.tsv @@ (SELECT loose FROM question)
       LIMIT ${textLimit}
     ),
     -- One tier or the other, never both: no chunk is in the two.
     text_matches AS (SELECT * FROM strong_matches UNION ALL SELECT * FROM loose_matches),
     nearest AS (
-      SELECT id, embedding <=> ${literal}::vector AS distance FROM "Chunk"
-      WHERE "botId" = ${botId}::uuid AND embedding IS NOT NULL
-      ORDER BY embedding <=> ${literal}::vector
+      SELECT id, ${embedding} <=> ${literal}::vector AS distance FROM "Chunk"
+      WHERE "botId" = ${botId}::uuid AND ${embedding} IS NOT NULL
+      ORDER BY ${embedding} <=> ${literal}::vector
       LIMIT ${candidateLimit}
     ),
     scored AS (

@@ -214,6 +214,7 @@ export const BotScalarFieldEnum = {
   publishedAt: 'publishedAt',
   embedder: 'embedder',
   embedderNext: 'embedderNext',
+  vectorSlot: 'vectorSlot',
   createdBy: 'createdBy',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -280,6 +281,8 @@ export const ChunkScalarFieldEnum = {
   text: 'text',
   citable: 'citable',
   contentHash: 'contentHash',
+  embeddedBy: 'embeddedBy',
+  embeddedAltBy: 'embeddedAltBy',
   createdAt: 'createdAt',
   pageId: 'pageId',
   url: 'url'

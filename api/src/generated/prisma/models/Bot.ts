@@ -32,6 +32,7 @@ export type BotAvgAggregateOutputType = {
   visitorRateLimitPerMin: number | null
   botRateLimitPerMin: number | null
   visitorDailyTokenCap: number | null
+  vectorSlot: number | null
 }
 
 export type BotSumAggregateOutputType = {
@@ -40,6 +41,7 @@ export type BotSumAggregateOutputType = {
   visitorRateLimitPerMin: number | null
   botRateLimitPerMin: number | null
   visitorDailyTokenCap: number | null
+  vectorSlot: number | null
 }
 
 export type BotMinAggregateOutputType = {
@@ -63,6 +65,7 @@ export type BotMinAggregateOutputType = {
   publishedAt: Date | null
   embedder: string | null
   embedderNext: string | null
+  vectorSlot: number | null
   createdBy: string | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -89,6 +92,7 @@ export type BotMaxAggregateOutputType = {
   publishedAt: Date | null
   embedder: string | null
   embedderNext: string | null
+  vectorSlot: number | null
   createdBy: string | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -119,6 +123,7 @@ export type BotCountAggregateOutputType = {
   publishedAt: number
   embedder: number
   embedderNext: number
+  vectorSlot: number
   createdBy: number
   createdAt: number
   updatedAt: number
@@ -132,6 +137,7 @@ export type BotAvgAggregateInputType = {
   visitorRateLimitPerMin?: true
   botRateLimitPerMin?: true
   visitorDailyTokenCap?: true
+  vectorSlot?: true
 }
 
 export type BotSumAggregateInputType = {
@@ -140,6 +146,7 @@ export type BotSumAggregateInputType = {
   visitorRateLimitPerMin?: true
   botRateLimitPerMin?: true
   visitorDailyTokenCap?: true
+  vectorSlot?: true
 }
 
 export type BotMinAggregateInputType = {
@@ -163,6 +170,7 @@ export type BotMinAggregateInputType = {
   publishedAt?: true
   embedder?: true
   embedderNext?: true
+  vectorSlot?: true
   createdBy?: true
   createdAt?: true
   updatedAt?: true
@@ -189,6 +197,7 @@ export type BotMaxAggregateInputType = {
   publishedAt?: true
   embedder?: true
   embedderNext?: true
+  vectorSlot?: true
   createdBy?: true
   createdAt?: true
   updatedAt?: true
@@ -219,6 +228,7 @@ export type BotCountAggregateInputType = {
   publishedAt?: true
   embedder?: true
   embedderNext?: true
+  vectorSlot?: true
   createdBy?: true
   createdAt?: true
   updatedAt?: true
@@ -336,6 +346,7 @@ export type BotGroupByOutputType = {
   publishedAt: Date | null
   embedder: string
   embedderNext: string | null
+  vectorSlot: number
   createdBy: string
   createdAt: Date
   updatedAt: Date
@@ -389,6 +400,7 @@ export type BotWhereInput = {
   publishedAt?: Prisma.DateTimeNullableFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringFilter<"Bot"> | string
   embedderNext?: Prisma.StringNullableFilter<"Bot"> | string | null
+  vectorSlot?: Prisma.IntFilter<"Bot"> | number
   createdBy?: Prisma.StringFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
@@ -427,6 +439,7 @@ export type BotOrderByWithRelationInput = {
   publishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   embedder?: Prisma.SortOrder
   embedderNext?: Prisma.SortOrderInput | Prisma.SortOrder
+  vectorSlot?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -468,6 +481,7 @@ export type BotWhereUniqueInput = Prisma.AtLeast<{
   publishedAt?: Prisma.DateTimeNullableFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringFilter<"Bot"> | string
   embedderNext?: Prisma.StringNullableFilter<"Bot"> | string | null
+  vectorSlot?: Prisma.IntFilter<"Bot"> | number
   createdBy?: Prisma.StringFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
@@ -506,6 +520,7 @@ export type BotOrderByWithAggregationInput = {
   publishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   embedder?: Prisma.SortOrder
   embedderNext?: Prisma.SortOrderInput | Prisma.SortOrder
+  vectorSlot?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -544,6 +559,7 @@ export type BotScalarWhereWithAggregatesInput = {
   publishedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringWithAggregatesFilter<"Bot"> | string
   embedderNext?: Prisma.StringNullableWithAggregatesFilter<"Bot"> | string | null
+  vectorSlot?: Prisma.IntWithAggregatesFilter<"Bot"> | number
   createdBy?: Prisma.StringWithAggregatesFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Bot"> | Date | string
@@ -573,6 +589,7 @@ export type BotCreateInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -611,6 +628,7 @@ export type BotUncheckedCreateInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -647,6 +665,7 @@ export type BotUpdateInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -685,6 +704,7 @@ export type BotUncheckedUpdateInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -722,6 +742,7 @@ export type BotCreateManyInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -751,6 +772,7 @@ export type BotUpdateManyMutationInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -781,6 +803,7 @@ export type BotUncheckedUpdateManyInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -821,6 +844,7 @@ export type BotCountOrderByAggregateInput = {
   publishedAt?: Prisma.SortOrder
   embedder?: Prisma.SortOrder
   embedderNext?: Prisma.SortOrder
+  vectorSlot?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -832,6 +856,7 @@ export type BotAvgOrderByAggregateInput = {
   visitorRateLimitPerMin?: Prisma.SortOrder
   botRateLimitPerMin?: Prisma.SortOrder
   visitorDailyTokenCap?: Prisma.SortOrder
+  vectorSlot?: Prisma.SortOrder
 }
 
 export type BotMaxOrderByAggregateInput = {
@@ -855,6 +880,7 @@ export type BotMaxOrderByAggregateInput = {
   publishedAt?: Prisma.SortOrder
   embedder?: Prisma.SortOrder
   embedderNext?: Prisma.SortOrder
+  vectorSlot?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -881,6 +907,7 @@ export type BotMinOrderByAggregateInput = {
   publishedAt?: Prisma.SortOrder
   embedder?: Prisma.SortOrder
   embedderNext?: Prisma.SortOrder
+  vectorSlot?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -892,6 +919,7 @@ export type BotSumOrderByAggregateInput = {
   visitorRateLimitPerMin?: Prisma.SortOrder
   botRateLimitPerMin?: Prisma.SortOrder
   visitorDailyTokenCap?: Prisma.SortOrder
+  vectorSlot?: Prisma.SortOrder
 }
 
 export type BotScalarRelationFilter = {
@@ -1105,6 +1133,7 @@ export type BotCreateWithoutOrgInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1141,6 +1170,7 @@ export type BotUncheckedCreateWithoutOrgInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1207,6 +1237,7 @@ export type BotScalarWhereInput = {
   publishedAt?: Prisma.DateTimeNullableFilter<"Bot"> | Date | string | null
   embedder?: Prisma.StringFilter<"Bot"> | string
   embedderNext?: Prisma.StringNullableFilter<"Bot"> | string | null
+  vectorSlot?: Prisma.IntFilter<"Bot"> | number
   createdBy?: Prisma.StringFilter<"Bot"> | string
   createdAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Bot"> | Date | string
@@ -1236,6 +1267,7 @@ export type BotCreateWithoutEmbedRefusalsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1273,6 +1305,7 @@ export type BotUncheckedCreateWithoutEmbedRefusalsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1324,6 +1357,7 @@ export type BotUpdateWithoutEmbedRefusalsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1361,6 +1395,7 @@ export type BotUncheckedUpdateWithoutEmbedRefusalsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1396,6 +1431,7 @@ export type BotCreateWithoutSourcesInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1433,6 +1469,7 @@ export type BotUncheckedCreateWithoutSourcesInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1484,6 +1521,7 @@ export type BotUpdateWithoutSourcesInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1521,6 +1559,7 @@ export type BotUncheckedUpdateWithoutSourcesInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1556,6 +1595,7 @@ export type BotCreateWithoutIngestJobsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1593,6 +1633,7 @@ export type BotUncheckedCreateWithoutIngestJobsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1644,6 +1685,7 @@ export type BotUpdateWithoutIngestJobsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1681,6 +1723,7 @@ export type BotUncheckedUpdateWithoutIngestJobsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1716,6 +1759,7 @@ export type BotCreateWithoutChunksInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1753,6 +1797,7 @@ export type BotUncheckedCreateWithoutChunksInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1804,6 +1849,7 @@ export type BotUpdateWithoutChunksInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1841,6 +1887,7 @@ export type BotUncheckedUpdateWithoutChunksInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1876,6 +1923,7 @@ export type BotCreateWithoutConversationsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1913,6 +1961,7 @@ export type BotUncheckedCreateWithoutConversationsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1964,6 +2013,7 @@ export type BotUpdateWithoutConversationsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2001,6 +2051,7 @@ export type BotUncheckedUpdateWithoutConversationsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2036,6 +2087,7 @@ export type BotCreateWithoutLeadsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -2073,6 +2125,7 @@ export type BotUncheckedCreateWithoutLeadsInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -2124,6 +2177,7 @@ export type BotUpdateWithoutLeadsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2161,6 +2215,7 @@ export type BotUncheckedUpdateWithoutLeadsInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2196,6 +2251,7 @@ export type BotCreateWithoutWebhooksInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -2233,6 +2289,7 @@ export type BotUncheckedCreateWithoutWebhooksInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -2284,6 +2341,7 @@ export type BotUpdateWithoutWebhooksInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2321,6 +2379,7 @@ export type BotUncheckedUpdateWithoutWebhooksInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2356,6 +2415,7 @@ export type BotCreateManyOrgInput = {
   publishedAt?: Date | string | null
   embedder: string
   embedderNext?: string | null
+  vectorSlot?: number
   createdBy: string
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -2385,6 +2445,7 @@ export type BotUpdateWithoutOrgInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2421,6 +2482,7 @@ export type BotUncheckedUpdateWithoutOrgInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2457,6 +2519,7 @@ export type BotUncheckedUpdateManyWithoutOrgInput = {
   publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   embedder?: Prisma.StringFieldUpdateOperationsInput | string
   embedderNext?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  vectorSlot?: Prisma.IntFieldUpdateOperationsInput | number
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -2572,6 +2635,7 @@ export type BotSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   publishedAt?: boolean
   embedder?: boolean
   embedderNext?: boolean
+  vectorSlot?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2611,6 +2675,7 @@ export type BotSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   publishedAt?: boolean
   embedder?: boolean
   embedderNext?: boolean
+  vectorSlot?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2642,6 +2707,7 @@ export type BotSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   publishedAt?: boolean
   embedder?: boolean
   embedderNext?: boolean
+  vectorSlot?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2673,12 +2739,13 @@ export type BotSelectScalar = {
   publishedAt?: boolean
   embedder?: boolean
   embedderNext?: boolean
+  vectorSlot?: boolean
   createdBy?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "fallbackMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "secrets" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "embedderNext" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
+export type BotOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "orgId" | "name" | "systemPrompt" | "model" | "temperature" | "maxTokens" | "welcomeMessage" | "fallbackMessage" | "theme" | "position" | "allowedOrigins" | "visitorRateLimitPerMin" | "botRateLimitPerMin" | "visitorDailyTokenCap" | "secrets" | "leadCaptureEnabled" | "leadCapture" | "webhookUrl" | "webhookSecretEncrypted" | "published" | "publishedAt" | "embedder" | "embedderNext" | "vectorSlot" | "createdBy" | "createdAt" | "updatedAt", ExtArgs["result"]["bot"]>
 export type BotInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   org?: boolean | Prisma.OrgDefaultArgs<ExtArgs>
   sources?: boolean | Prisma.Bot$sourcesArgs<ExtArgs>
@@ -2764,6 +2831,11 @@ export type $BotPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
      * The embedder this bot is being re-embedded with, in the background; null when none.
      */
     embedderNext: string | null
+    /**
+     * Which of its chunks' two vector slots holds `embedder`'s vectors (0: `embedding`,
+     * 1: `embeddingAlt`); a re-embedding fills the other and the switch flips this.
+     */
+    vectorSlot: number
     createdBy: string
     createdAt: Date
     updatedAt: Date
@@ -3222,6 +3294,7 @@ export interface BotFieldRefs {
   readonly publishedAt: Prisma.FieldRef<"Bot", 'DateTime'>
   readonly embedder: Prisma.FieldRef<"Bot", 'String'>
   readonly embedderNext: Prisma.FieldRef<"Bot", 'String'>
+  readonly vectorSlot: Prisma.FieldRef<"Bot", 'Int'>
   readonly createdBy: Prisma.FieldRef<"Bot", 'String'>
   readonly createdAt: Prisma.FieldRef<"Bot", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Bot", 'DateTime'>

@@ -42,6 +42,8 @@ export type ChunkMinAggregateOutputType = {
   text: string | null
   citable: boolean | null
   contentHash: string | null
+  embeddedBy: string | null
+  embeddedAltBy: string | null
   createdAt: Date | null
   pageId: string | null
   url: string | null
@@ -55,6 +57,8 @@ export type ChunkMaxAggregateOutputType = {
   text: string | null
   citable: boolean | null
   contentHash: string | null
+  embeddedBy: string | null
+  embeddedAltBy: string | null
   createdAt: Date | null
   pageId: string | null
   url: string | null
@@ -68,6 +72,8 @@ export type ChunkCountAggregateOutputType = {
   text: number
   citable: number
   contentHash: number
+  embeddedBy: number
+  embeddedAltBy: number
   createdAt: number
   pageId: number
   url: number
@@ -91,6 +97,8 @@ export type ChunkMinAggregateInputType = {
   text?: true
   citable?: true
   contentHash?: true
+  embeddedBy?: true
+  embeddedAltBy?: true
   createdAt?: true
   pageId?: true
   url?: true
@@ -104,6 +112,8 @@ export type ChunkMaxAggregateInputType = {
   text?: true
   citable?: true
   contentHash?: true
+  embeddedBy?: true
+  embeddedAltBy?: true
   createdAt?: true
   pageId?: true
   url?: true
@@ -117,6 +127,8 @@ export type ChunkCountAggregateInputType = {
   text?: true
   citable?: true
   contentHash?: true
+  embeddedBy?: true
+  embeddedAltBy?: true
   createdAt?: true
   pageId?: true
   url?: true
@@ -217,6 +229,8 @@ export type ChunkGroupByOutputType = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy: string | null
+  embeddedAltBy: string | null
   createdAt: Date
   pageId: string | null
   url: string | null
@@ -253,6 +267,8 @@ export type ChunkWhereInput = {
   text?: Prisma.StringFilter<"Chunk"> | string
   citable?: Prisma.BoolFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringFilter<"Chunk"> | string
+  embeddedBy?: Prisma.StringNullableFilter<"Chunk"> | string | null
+  embeddedAltBy?: Prisma.StringNullableFilter<"Chunk"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Chunk"> | Date | string
   pageId?: Prisma.UuidNullableFilter<"Chunk"> | string | null
   url?: Prisma.StringNullableFilter<"Chunk"> | string | null
@@ -269,6 +285,8 @@ export type ChunkOrderByWithRelationInput = {
   text?: Prisma.SortOrder
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
+  embeddedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  embeddedAltBy?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   pageId?: Prisma.SortOrderInput | Prisma.SortOrder
   url?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -289,6 +307,8 @@ export type ChunkWhereUniqueInput = Prisma.AtLeast<{
   text?: Prisma.StringFilter<"Chunk"> | string
   citable?: Prisma.BoolFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringFilter<"Chunk"> | string
+  embeddedBy?: Prisma.StringNullableFilter<"Chunk"> | string | null
+  embeddedAltBy?: Prisma.StringNullableFilter<"Chunk"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Chunk"> | Date | string
   pageId?: Prisma.UuidNullableFilter<"Chunk"> | string | null
   url?: Prisma.StringNullableFilter<"Chunk"> | string | null
@@ -305,6 +325,8 @@ export type ChunkOrderByWithAggregationInput = {
   text?: Prisma.SortOrder
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
+  embeddedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  embeddedAltBy?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   pageId?: Prisma.SortOrderInput | Prisma.SortOrder
   url?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -326,6 +348,8 @@ export type ChunkScalarWhereWithAggregatesInput = {
   text?: Prisma.StringWithAggregatesFilter<"Chunk"> | string
   citable?: Prisma.BoolWithAggregatesFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringWithAggregatesFilter<"Chunk"> | string
+  embeddedBy?: Prisma.StringNullableWithAggregatesFilter<"Chunk"> | string | null
+  embeddedAltBy?: Prisma.StringNullableWithAggregatesFilter<"Chunk"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Chunk"> | Date | string
   pageId?: Prisma.UuidNullableWithAggregatesFilter<"Chunk"> | string | null
   url?: Prisma.StringNullableWithAggregatesFilter<"Chunk"> | string | null
@@ -337,6 +361,8 @@ export type ChunkCreateInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   url?: string | null
   bot: Prisma.BotCreateNestedOneWithoutChunksInput
@@ -352,6 +378,8 @@ export type ChunkUncheckedCreateInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   pageId?: string | null
   url?: string | null
@@ -363,6 +391,8 @@ export type ChunkUpdateInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutChunksNestedInput
@@ -378,6 +408,8 @@ export type ChunkUncheckedUpdateInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -391,6 +423,8 @@ export type ChunkCreateManyInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   pageId?: string | null
   url?: string | null
@@ -402,6 +436,8 @@ export type ChunkUpdateManyMutationInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -414,6 +450,8 @@ export type ChunkUncheckedUpdateManyInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -442,6 +480,8 @@ export type ChunkCountOrderByAggregateInput = {
   text?: Prisma.SortOrder
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
+  embeddedBy?: Prisma.SortOrder
+  embeddedAltBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   pageId?: Prisma.SortOrder
   url?: Prisma.SortOrder
@@ -459,6 +499,8 @@ export type ChunkMaxOrderByAggregateInput = {
   text?: Prisma.SortOrder
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
+  embeddedBy?: Prisma.SortOrder
+  embeddedAltBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   pageId?: Prisma.SortOrder
   url?: Prisma.SortOrder
@@ -472,6 +514,8 @@ export type ChunkMinOrderByAggregateInput = {
   text?: Prisma.SortOrder
   citable?: Prisma.SortOrder
   contentHash?: Prisma.SortOrder
+  embeddedBy?: Prisma.SortOrder
+  embeddedAltBy?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   pageId?: Prisma.SortOrder
   url?: Prisma.SortOrder
@@ -613,6 +657,8 @@ export type ChunkCreateWithoutBotInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   url?: string | null
   source: Prisma.SourceCreateNestedOneWithoutChunksInput
@@ -626,6 +672,8 @@ export type ChunkUncheckedCreateWithoutBotInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   pageId?: string | null
   url?: string | null
@@ -668,6 +716,8 @@ export type ChunkScalarWhereInput = {
   text?: Prisma.StringFilter<"Chunk"> | string
   citable?: Prisma.BoolFilter<"Chunk"> | boolean
   contentHash?: Prisma.StringFilter<"Chunk"> | string
+  embeddedBy?: Prisma.StringNullableFilter<"Chunk"> | string | null
+  embeddedAltBy?: Prisma.StringNullableFilter<"Chunk"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Chunk"> | Date | string
   pageId?: Prisma.UuidNullableFilter<"Chunk"> | string | null
   url?: Prisma.StringNullableFilter<"Chunk"> | string | null
@@ -679,6 +729,8 @@ export type ChunkCreateWithoutSourceInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   url?: string | null
   bot: Prisma.BotCreateNestedOneWithoutChunksInput
@@ -692,6 +744,8 @@ export type ChunkUncheckedCreateWithoutSourceInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   pageId?: string | null
   url?: string | null
@@ -729,6 +783,8 @@ export type ChunkCreateWithoutPageInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   url?: string | null
   bot: Prisma.BotCreateNestedOneWithoutChunksInput
@@ -743,6 +799,8 @@ export type ChunkUncheckedCreateWithoutPageInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   url?: string | null
 }
@@ -780,6 +838,8 @@ export type ChunkCreateManyBotInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   pageId?: string | null
   url?: string | null
@@ -791,6 +851,8 @@ export type ChunkUpdateWithoutBotInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   source?: Prisma.SourceUpdateOneRequiredWithoutChunksNestedInput
@@ -804,6 +866,8 @@ export type ChunkUncheckedUpdateWithoutBotInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -816,6 +880,8 @@ export type ChunkUncheckedUpdateManyWithoutBotInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -828,6 +894,8 @@ export type ChunkCreateManySourceInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   pageId?: string | null
   url?: string | null
@@ -839,6 +907,8 @@ export type ChunkUpdateWithoutSourceInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutChunksNestedInput
@@ -852,6 +922,8 @@ export type ChunkUncheckedUpdateWithoutSourceInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -864,6 +936,8 @@ export type ChunkUncheckedUpdateManyWithoutSourceInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   pageId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -877,6 +951,8 @@ export type ChunkCreateManyPageInput = {
   text: string
   citable: boolean
   contentHash: string
+  embeddedBy?: string | null
+  embeddedAltBy?: string | null
   createdAt?: Date | string
   url?: string | null
 }
@@ -887,6 +963,8 @@ export type ChunkUpdateWithoutPageInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   bot?: Prisma.BotUpdateOneRequiredWithoutChunksNestedInput
@@ -901,6 +979,8 @@ export type ChunkUncheckedUpdateWithoutPageInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -913,6 +993,8 @@ export type ChunkUncheckedUpdateManyWithoutPageInput = {
   text?: Prisma.StringFieldUpdateOperationsInput | string
   citable?: Prisma.BoolFieldUpdateOperationsInput | boolean
   contentHash?: Prisma.StringFieldUpdateOperationsInput | string
+  embeddedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  embeddedAltBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   url?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -927,6 +1009,8 @@ export type ChunkSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   text?: boolean
   citable?: boolean
   contentHash?: boolean
+  embeddedBy?: boolean
+  embeddedAltBy?: boolean
   createdAt?: boolean
   pageId?: boolean
   url?: boolean
@@ -943,6 +1027,8 @@ export type ChunkSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   text?: boolean
   citable?: boolean
   contentHash?: boolean
+  embeddedBy?: boolean
+  embeddedAltBy?: boolean
   createdAt?: boolean
   pageId?: boolean
   url?: boolean
@@ -959,6 +1045,8 @@ export type ChunkSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   text?: boolean
   citable?: boolean
   contentHash?: boolean
+  embeddedBy?: boolean
+  embeddedAltBy?: boolean
   createdAt?: boolean
   pageId?: boolean
   url?: boolean
@@ -975,12 +1063,14 @@ export type ChunkSelectScalar = {
   text?: boolean
   citable?: boolean
   contentHash?: boolean
+  embeddedBy?: boolean
+  embeddedAltBy?: boolean
   createdAt?: boolean
   pageId?: boolean
   url?: boolean
 }
 
-export type ChunkOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "sourceId" | "ordinal" | "text" | "citable" | "contentHash" | "createdAt" | "pageId" | "url", ExtArgs["result"]["chunk"]>
+export type ChunkOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "botId" | "sourceId" | "ordinal" | "text" | "citable" | "contentHash" | "embeddedBy" | "embeddedAltBy" | "createdAt" | "pageId" | "url", ExtArgs["result"]["chunk"]>
 export type ChunkInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   bot?: boolean | Prisma.BotDefaultArgs<ExtArgs>
   source?: boolean | Prisma.SourceDefaultArgs<ExtArgs>
@@ -1018,6 +1108,14 @@ export type $ChunkPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
      */
     citable: boolean
     contentHash: string
+    /**
+     * The embedder of `embedding`; null exactly when it is.
+     */
+    embeddedBy: string | null
+    /**
+     * The embedder of `embeddingAlt`; null exactly when it is.
+     */
+    embeddedAltBy: string | null
     createdAt: Date
     /**
      * A crawled page's chunk: its page (removed with it) and the URL its citation links to (page#heading).
@@ -1457,6 +1555,8 @@ export interface ChunkFieldRefs {
   readonly text: Prisma.FieldRef<"Chunk", 'String'>
   readonly citable: Prisma.FieldRef<"Chunk", 'Boolean'>
   readonly contentHash: Prisma.FieldRef<"Chunk", 'String'>
+  readonly embeddedBy: Prisma.FieldRef<"Chunk", 'String'>
+  readonly embeddedAltBy: Prisma.FieldRef<"Chunk", 'String'>
   readonly createdAt: Prisma.FieldRef<"Chunk", 'DateTime'>
   readonly pageId: Prisma.FieldRef<"Chunk", 'String'>
   readonly url: Prisma.FieldRef<"Chunk", 'String'>

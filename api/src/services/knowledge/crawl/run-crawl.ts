@@ -303,7 +303,9 @@ export async function runCrawl(options: {
       _sum: { bytes: true },
     });
     const [waiting] = await tx.$queryRaw<{ count: number }[]>`
-      SELECT count(*)::int AS count FROM "Chunk" WHERE "sourceId" = ${source.id}::uuid AND embedding IS NULL`;
+      SELECT count(*)::int AS count FROM "Chunk" c JOIN "Bot" b ON b.id = c."botId"
+      WHERE c."sourceId" = ${source.id}::uuid
+        AND (CASE WHEN b."vectorSlot" = 0 THEN c."embeddedBy" ELSE c."embeddedAltBy" END) IS NULL`;
     const chunksWaiting = waiting?.count ?? 0;
     await tx.source.update({
       where: { id: source.id },

@@ -149,6 +149,47 @@ describe('a website as knowledge', () => {
     expect(view.pagesStored).toBe(50);
   });
 
+  it('keeps every page through a re-crawl while the site, or the part leading to some pages, is down', async () => {
+    const recrawl = async () => {
+      const queued = await api.request('post', `${base()}/websites/${websiteId}/crawl`, {
+        token: org.token,
+        body: {},
+      });
+      expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+      await settle();
+      return website();
+    };
+    const blogChunks = () =>
+      api.database.prisma.chunk.count({ where: { sourceId: websiteId, text: { contains: 'BLOG3Y' } } });
+    try {
+      // robots.txt answers 503: RFC 9309 says crawl nothing, and nothing is removed.
+      site.setOutage(() => true);
+      const from = site.requests.length;
+      let view = await recrawl();
+      expect(view.crawl).toMatchObject({ status: 'done', pagesFetched: 0, pagesFailed: 1 });
+      expect(site.requests.slice(from)).toEqual(['/robots.txt']);
+      expect(view.failed).toEqual([
+        expect.objectContaining({ url: `${site.origin}/robots.txt`, reason: 'HTTP_ERROR' }),
+      ]);
+      expect(view.pagesStored).toBe(50);
+      // The home page and the sitemaps answer 503: the pages only they lead to were not seen
+      // this time, which does not make them gone.
+      site.setOutage((path) => path === '/' || path.startsWith('/sitemap'));
+      view = await recrawl();
+      expect(view.crawl.status).toBe('done');
+      expect(view.crawl.pagesFetched + view.crawl.pagesUnchanged).toBe(0);
+      expect(view.pagesStored).toBe(50);
+      expect(await blogChunks()).toBeGreaterThan(0);
+    } finally {
+      site.setOutage(null);
+    }
+    // Back up: a complete crawl finds every page again, and removes only what is really gone.
+    const view = await recrawl();
+    expect(view.crawl).toMatchObject({ status: 'done', pagesUnchanged: 50 });
+    expect(view.pagesStored).toBe(50);
+    expect(await blogChunks()).toBeGreaterThan(0);
+  });
+
   it('refuses bad settings with clear codes, and other orgs', async () => {
     for (const body of [
       { startUrl: 'ftp://example.org/' },

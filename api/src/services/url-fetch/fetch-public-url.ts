@@ -8,8 +8,13 @@ export interface UrlFetchPolicy {
   timeoutMs: number;
   maxBytes: number;
   maxRedirects: number;
-  /** Content types (without parameters) that may be fetched. */
+  /** Content types (without parameters) that may be fetched; `ANY_CONTENT_TYPE` admits all. */
   allowedContentTypes: readonly string[];
+  /**
+   * Keep the first `maxBytes` bytes of a longer body instead of refusing it (robots.txt, of
+   * which RFC 9309 has crawlers read at least the first 500 KiB).
+   */
+  truncateAtMaxBytes?: boolean;
   /** Test-only: lets 127.0.0.0/8 and ::1 through (never other private ranges). */
   allowLoopback: boolean;
   /** DNS resolution; replaceable so tests can make a name resolve to a private address. */
@@ -17,6 +22,9 @@ export interface UrlFetchPolicy {
   /** A conditional GET (re-crawls): a 304 answer comes back as `notModified` instead of an error. */
   validators?: { etag?: string | null; lastModified?: string | null };
 }
+
+/** An `allowedContentTypes` entry that admits every type (also the request's Accept). */
+export const ANY_CONTENT_TYPE = '*/*';
 
 export interface FetchedDocument {
   /** The URL after redirects. */
@@ -174,7 +182,10 @@ function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): P
         }
         const contentType =
           (response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-        if (!policy.allowedContentTypes.includes(contentType)) {
+        if (
+          !policy.allowedContentTypes.includes(ANY_CONTENT_TYPE) &&
+          !policy.allowedContentTypes.includes(contentType)
+        ) {
           response.destroy();
           reject(
             new UrlFetchError(
@@ -185,7 +196,7 @@ function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): P
           return;
         }
         const declared = Number(response.headers['content-length']);
-        if (Number.isFinite(declared) && declared > policy.maxBytes) {
+        if (Number.isFinite(declared) && declared > policy.maxBytes && !policy.truncateAtMaxBytes) {
           response.destroy();
           reject(new UrlFetchError('too_large', `the document is larger than ${policy.maxBytes} bytes`));
           return;
@@ -193,9 +204,15 @@ function requestOnce(url: URL, policy: UrlFetchPolicy, deadline: AbortSignal): P
         const parts: Buffer[] = [];
         let size = 0;
         response.on('data', (part: Buffer) => {
+          if (size > policy.maxBytes) return;
           size += part.length;
           if (size > policy.maxBytes) {
             response.destroy();
+            if (policy.truncateAtMaxBytes) {
+              parts.push(part.subarray(0, part.length - (size - policy.maxBytes)));
+              resolvePromise({ contentType, body: Buffer.concat(parts), ...validatorsOf(response) });
+              return;
+            }
             reject(new UrlFetchError('too_large', `the document is larger than ${policy.maxBytes} bytes`));
             return;
           }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CrawlEvent,
@@ -211,5 +213,127 @@ describe('crawlSite', () => {
     const { summary } = await crawl(request(), undefined, () => ++requests > 5);
     expect(summary.stopped).toBe(true);
     expect(summary.fetched).toBe(5);
+  });
+});
+
+/** A three-page site whose robots.txt and sitemap each test sets. */
+async function startSmallSite(
+  robots: { status: number; type: string; body: string },
+  sitemapOf?: (origin: string) => string,
+) {
+  const requests: string[] = [];
+  let sitemap = '';
+  const page = (path: string, links: string) =>
+    `<!doctype html><html><head><title>t</title></head><body><main><h1>A page</h1><p>Some text of ${path}. ${links}</p></main></body></html>`;
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://site').pathname;
+    requests.push(path);
+    if (path === '/robots.txt') {
+      res.writeHead(robots.status, { 'content-type': robots.type });
+      return res.end(robots.body);
+    }
+    if (path === '/sitemap.xml' && sitemap) {
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      return res.end(sitemap);
+    }
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(page(path, path === '/' ? '<a href="/private/a">a</a> <a href="/public/b">b</a>' : ''));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (sitemapOf) sitemap = sitemapOf(origin);
+  const crawlIt = async (limits: Partial<typeof defaultCrawlLimits> = {}) => {
+    const events: CrawlEvent[] = [];
+    const summary = await crawlSite(
+      {
+        startUrl: `${origin}/`,
+        ...(sitemap ? { sitemapUrl: `${origin}/sitemap.xml` } : {}),
+        include: [],
+        exclude: [],
+        limits: { ...defaultCrawlLimits, delayMs: 0, ...limits },
+      },
+      policy,
+      {
+        onEvent: async (event) => {
+          events.push(event);
+        },
+      },
+    );
+    const outcome = (path: string) => {
+      const event = events.find((e) => e.url === `${origin}${path}`);
+      return event && 'reason' in event ? `${event.kind}:${event.reason}` : event?.kind;
+    };
+    return { summary, events, outcome };
+  };
+  return {
+    origin,
+    requests,
+    crawlIt,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('crawlSite and robots.txt (RFC 9309)', () => {
+  const rules = 'User-agent: *\nDisallow: /private/\n';
+
+  it('honours the rules of a robots.txt larger than 500 KiB (its first 500 KiB)', async () => {
+    const filler = '# a comment line that pads the file out\n'.repeat(20_000);
+    const site = await startSmallSite({ status: 200, type: 'text/plain', body: rules + filler });
+    try {
+      const { outcome } = await site.crawlIt();
+      expect(outcome('/private/a')).toBe('skipped:ROBOTS_DISALLOWED');
+      expect(outcome('/public/b')).toBe('fetched');
+      expect(site.requests).not.toContain('/private/a');
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('honours the rules of a robots.txt served with another content type', async () => {
+    const site = await startSmallSite({ status: 200, type: 'text/html', body: rules });
+    try {
+      const { outcome } = await site.crawlIt();
+      expect(outcome('/private/a')).toBe('skipped:ROBOTS_DISALLOWED');
+      expect(site.requests).not.toContain('/private/a');
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('crawls everything when robots.txt is missing, and nothing when the server cannot give it', async () => {
+    const missing = await startSmallSite({ status: 404, type: 'text/html', body: '<h1>Not found</h1>' });
+    try {
+      const { summary } = await missing.crawlIt();
+      expect(summary.fetched).toBe(3);
+      expect(summary.unreachable).toBe(0);
+    } finally {
+      await missing.close();
+    }
+    const down = await startSmallSite({ status: 503, type: 'text/html', body: '<h1>Unavailable</h1>' });
+    try {
+      const { summary, outcome } = await down.crawlIt();
+      expect(down.requests).toEqual(['/robots.txt']);
+      expect(summary.fetched).toBe(0);
+      expect(summary.unreachable).toBe(1);
+      expect(outcome('/robots.txt')).toBe('failed:HTTP_ERROR');
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('reads a sitemap of 250,000 entries without failing, admitting only what the crawl can take', async () => {
+    const site = await startSmallSite(
+      { status: 404, type: 'text/plain', body: '' },
+      (origin) =>
+        // 9.5 MB: under the 10 MB cap, so the whole list is read.
+        `<urlset>${Array.from({ length: 250_000 }, (_, i) => `<loc>${origin}/${i.toString(36)}</loc>`).join('')}</urlset>`,
+    );
+    try {
+      const { summary } = await site.crawlIt({ maxPages: 3, maxPageBytes: 10_000_000 });
+      expect(summary.fetched).toBe(3);
+      expect(summary.found).toBeLessThanOrEqual(30);
+    } finally {
+      await site.close();
+    }
   });
 });

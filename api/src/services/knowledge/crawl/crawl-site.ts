@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { CrawlFailReason, CrawlSkipReason } from '@privexbot/schema/errors';
 import robotsParserModule from 'robots-parser';
 import {
+  ANY_CONTENT_TYPE,
   fetchPublicUrl,
   UrlFetchError,
   type UrlFetchFailure,
@@ -90,6 +91,11 @@ export interface CrawlSummary {
   failed: number;
   bytes: number;
   stopped: boolean;
+  /**
+   * URLs (pages, sitemaps, robots.txt) the site could not give this time: no answer, a 5xx or
+   * a 429. Pages behind them were not seen, which does not mean they are gone.
+   */
+  unreachable: number;
 }
 
 // A CommonJS function whose typings declare it as `default`: at run time the import is the function.
@@ -100,6 +106,8 @@ const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
 const SITEMAP_TYPES = ['application/xml', 'text/xml', 'application/gzip', 'application/x-gzip', 'text/plain'];
 const MAX_SITEMAPS = 50;
 const MAX_CRAWL_DELAY_MS = 10_000;
+/** RFC 9309 §2.5: crawlers parse at least the first 500 KiB of a robots.txt. */
+const ROBOTS_MAX_BYTES = 500 * 1024;
 
 /**
  * Crawls one website: robots.txt first, then the sitemap(s) and the start URL, then
@@ -142,10 +150,12 @@ async function crawlWith(
     failed: 0,
     bytes: 0,
     stopped: false,
+    unreachable: 0,
   };
   const include = request.include.map(globToRegExp);
   const exclude = request.exclude.map(globToRegExp);
   const seen = new Set<string>();
+  const pageCap = limits.maxPages * 10;
   const queue: { url: string; depth: number }[] = [];
   const contentHashes = new Set<string>();
   let pagesRequested = 0;
@@ -160,28 +170,47 @@ async function crawlWith(
     await hooks.onEvent(event);
   };
   const politely = <T>(run: () => Promise<T>): Promise<T> => pacer.run(start.host, delayMs, run);
-  const fetchOnce = (url: string, allowedContentTypes: string[], maxBytes: number, known?: KnownPage) =>
+  const fetchOnce = (
+    url: string,
+    allowedContentTypes: string[],
+    maxBytes: number,
+    known?: KnownPage,
+    truncateAtMaxBytes = false,
+  ) =>
     politely(() =>
       fetchPublicUrl(url, {
         ...policy,
         maxRedirects: 5,
         maxBytes,
         allowedContentTypes,
+        truncateAtMaxBytes,
         ...(known ? { validators: { etag: known.etag, lastModified: known.lastModified } } : {}),
       }),
     );
+  const fail = async (url: string, error: UrlFetchError) => {
+    if (isUnreachable(error)) summary.unreachable++;
+    await emit(pageFailure(url, error));
+  };
 
-  // robots.txt: missing or unreadable means no rules (a failure here must not hide the site).
+  // robots.txt as RFC 9309 reads it: whatever its content type, its first 500 KiB; none (4xx)
+  // means no rules; a server that cannot give it (5xx, 429, no answer) means everything is
+  // disallowed, so the crawl reads nothing this time.
   const robotsUrl = `${origin}/robots.txt`;
   let robotsText = '';
   try {
-    const fetched = await fetchOnce(robotsUrl, ['text/plain'], 500_000);
+    const fetched = await fetchOnce(robotsUrl, [ANY_CONTENT_TYPE], ROBOTS_MAX_BYTES, undefined, true);
     summary.bytes += fetched.body.length;
     robotsText = fetched.body.toString('utf8');
   } catch (error) {
-    if (error instanceof UrlFetchError && error.reason === 'blocked_address') {
+    if (!(error instanceof UrlFetchError)) throw error;
+    if (error.reason === 'blocked_address') {
       await emit({ kind: 'failed', url: request.startUrl, reason: 'BLOCKED_ADDRESS', detail: error.message });
       summary.found++;
+      return summary;
+    }
+    if (isUnreachable(error)) {
+      summary.found++;
+      await fail(robotsUrl, error);
       return summary;
     }
   }
@@ -201,7 +230,7 @@ async function crawlWith(
     const key = url.toString();
     if (seen.has(key)) return;
     // A site that generates links without end must not grow the crawl's memory without end.
-    if (seen.size >= limits.maxPages * 10) return;
+    if (seen.size >= pageCap) return;
     seen.add(key);
     summary.found++;
     if (url.origin !== origin) return emit({ kind: 'skipped', url: key, reason: 'OFF_ORIGIN' });
@@ -279,7 +308,7 @@ async function crawlWith(
       }
     } catch (error) {
       if (!(error instanceof UrlFetchError)) throw error;
-      await emit(pageFailure(next.url, error));
+      await fail(next.url, error);
       continue;
     }
     for (const link of links) await admit(link, next.depth + 1);
@@ -302,7 +331,7 @@ async function crawlWith(
         xml = inflateSitemap(fetched.body, limits.maxPageBytes);
       } catch (error) {
         summary.found++;
-        if (error instanceof UrlFetchError) await emit(pageFailure(sitemapUrl, error));
+        if (error instanceof UrlFetchError) await fail(sitemapUrl, error);
         else if (error instanceof SitemapError)
           await emit({ kind: 'failed', url: sitemapUrl, reason: error.reason });
         else throw error;
@@ -319,7 +348,11 @@ async function crawlWith(
             await emit({ kind: 'skipped', url: loc, reason: 'OFF_ORIGIN' });
           }
         }
-      } else pages.push(...locs);
+      } else {
+        // Past what the crawl could admit anyway, a huge sitemap's entries are not kept (and
+        // one push of 200,000 of them would overflow the stack).
+        for (const loc of locs.slice(0, Math.max(0, pageCap - pages.length))) pages.push(loc);
+      }
     }
     return pages;
   }
@@ -373,6 +406,16 @@ function pageFailure(url: string, error: UrlFetchError): CrawlEvent {
     default:
       return { kind: 'failed', url, reason: fetchFailReasons[error.reason], detail: error.message };
   }
+}
+
+/** A failure that may pass: the server did not answer, was in trouble (5xx) or busy (429). */
+function isUnreachable(error: UrlFetchError): boolean {
+  if (error.reason === 'timeout' || error.reason === 'network_error') return true;
+  return (
+    error.reason === 'http_error' &&
+    error.status !== undefined &&
+    (error.status >= 500 || error.status === 429)
+  );
 }
 
 function sameOrigin(raw: string, origin: string): boolean {

@@ -91,8 +91,9 @@ class LostLease extends Error {}
  * short transaction (its row, its chunks replaced, the run's counters): progress is visible
  * while it runs, and a crash loses at most the page in flight. A page whose text hash is the
  * stored one keeps its chunks and vectors (nothing re-embedded); a 304 never downloads it.
- * When the crawl completes, pages it did not find again are removed with their chunks, and an
- * ingestion job embeds the new chunks. A cancelled crawl removes nothing.
+ * When the crawl completes, pages it did not find again are removed with their chunks (unless
+ * some URL was unreachable this time), and an ingestion job embeds the new chunks. A cancelled
+ * crawl removes nothing.
  */
 export async function runCrawl(options: {
   db: Database;
@@ -294,8 +295,10 @@ export async function runCrawl(options: {
     return 'released';
   }
   const pending = await db.$transaction(async (tx) => {
-    if (!summary.stopped) {
+    if (!summary.stopped && summary.unreachable === 0) {
       // Pages this crawl did not find again are gone from the site (their chunks go with them).
+      // Not after a crawl that could not read some URL (a site down for a moment, a hub page
+      // answering 503): the pages behind it were not seen, and the bot must not lose them.
       await tx.crawlPage.deleteMany({ where: { sourceId: source.id, lastRunId: { not: run.id } } });
     }
     const bytes = await tx.crawlPage.aggregate({

@@ -9,7 +9,8 @@ import { gzipSync } from 'node:zlib';
  * sitemap index, 10 guide pages reachable only by links from the first), with robots rules, a redirect loop, a
  * 404, a PDF, off-origin links, a redirect to a private address, a link to a private address
  * and a gzip bomb sitemap (1.5 MB that inflate to 1.5 GB). Pages answer ETag and Last-Modified
- * and honour conditional GETs; `setPage` and `removePage` change the site between crawls.
+ * and honour conditional GETs; `setPage` and `removePage` change the site between crawls, and
+ * `setOutage` makes some paths answer 503 (a site down for a while).
  */
 export interface TestSite {
   origin: string;
@@ -21,6 +22,8 @@ export interface TestSite {
   requestTimes: number[];
   setPage(path: string, body: string): void;
   removePage(path: string): void;
+  /** Paths matching answer 503 until called again with `null`. */
+  setOutage(failing: ((path: string) => boolean) | null): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export async function startTestSite(): Promise<TestSite> {
   const requests: string[] = [];
   const requestTimes: number[] = [];
   let origin = '';
+  let outage: ((path: string) => boolean) | null = null;
   const bomb = gzipBomb();
 
   const layout = (title: string, main: string) =>
@@ -110,6 +114,7 @@ ${n < DOCS ? `<p><a href="/docs/page-${n + 1}">next</a></p>` : ''}</article>`,
       res.writeHead(status, { 'content-type': type, ...headers });
       res.end(body);
     };
+    if (outage?.(path)) return send(503, 'text/html', '<h1>Service unavailable</h1>');
     if (path === '/robots.txt')
       return send(
         200,
@@ -163,6 +168,9 @@ ${n < DOCS ? `<p><a href="/docs/page-${n + 1}">next</a></p>` : ''}</article>`,
     setPage: (path, body) =>
       pages.set(path, path.startsWith('/docs/') ? docPage(Number(path.split('-')[1]), body) : body),
     removePage: (path) => pages.delete(path),
+    setOutage: (failing) => {
+      outage = failing;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -181,7 +181,7 @@ export function createBotPlatform(deps: CoreDeps, overrides: BotPlatformParts): 
  * The sentence model unless EMBEDDINGS=hash. A missing model stops the api at start with the
  * way to install it, rather than quietly indexing with word hashes.
  */
-function createLocalEmbedder(settings: BotPlatformSettings, log: Logger, hash: Embedder): Embedder {
+export function createLocalEmbedder(settings: BotPlatformSettings, log: Logger, hash: Embedder): Embedder {
   if (settings.localEmbeddings === 'hash') {
     log.warn('EMBEDDINGS=hash: bots embed with hashed word counts and find only the words of their pages');
     return hash;

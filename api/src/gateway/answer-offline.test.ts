@@ -176,6 +176,37 @@ describe('offline answers, by shared words where the model is not installed', ()
     expect(answer.text).toBe('Accepted payment cards:\n- Visa\n- Mastercard\n- Amex [pay.md]');
   });
 
+  it('quote a table as rows that name their columns, and no code block', async () => {
+    const answer = await ask(wordShareScorer, 'How long is the refund window on the Pro plan?', [
+      {
+        text: 'Refund windows by plan:\n\n| Plan | Refund window |\n|:---|---:|\n| Basic | 30 days |\n| **Pro** | 60 days |\n\n```sh\ncurl -X POST /refund # the refund window of the Pro plan\n```',
+        source: 'plans.md',
+      },
+    ]);
+    expect(answer.text).toBe(
+      'Refund windows by plan:\n- Plan: Basic; Refund window: 30 days\n- Plan: Pro; Refund window: 60 days [plans.md]',
+    );
+  });
+
+  it("keep an ordered list's numbers, and links whose address holds parentheses", async () => {
+    const steps = await ask(wordShareScorer, 'How do I ask for a refund?', [
+      {
+        text: 'To ask for a refund:\n1. Open **Settings**\n2. Click `Refund`\n3. Wait for the email',
+        source: 'steps.md',
+      },
+    ]);
+    expect(steps.text).toBe(
+      'To ask for a refund:\n1. Open Settings\n2. Click Refund\n3. Wait for the email [steps.md]',
+    );
+    const linked = await ask(wordShareScorer, 'Which rules do refunds follow?', [
+      {
+        text: 'Refunds follow [the rules](https://en.wikipedia.org/wiki/Refund_(finance)) of the card ![logo](/img/logo_(1).png)network.',
+        source: 'rules.md',
+      },
+    ]);
+    expect(linked.text).toBe('Refunds follow the rules of the card network. [rules.md]');
+  });
+
   it('cite only the passage that holds the answer when it is the second of three', async () => {
     const answer = await ask(wordShareScorer, 'How many days until refunds are paid back?', [
       { text: 'Our office in Lisbon opens at nine.', source: 'office.md' },

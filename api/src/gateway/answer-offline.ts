@@ -96,7 +96,7 @@ export async function composeOfflineAnswer(
     // A passage's source is cited once, after the last thing quoted from it in a row.
     const cite = unit.source && next?.passageIndex !== unit.passageIndex ? ` [${unit.source}]` : '';
     const separator = i === 0 ? '' : unit.listItem || best[i - 1]?.listItem ? '\n' : ' ';
-    text += `${separator}${unit.listItem ? '- ' : ''}${unit.text}${cite}`;
+    text += `${separator}${unit.listItem ? `${unit.marker} ` : ''}${unit.text}${cite}`;
   });
   return { text, cited: [...new Set(best.map((u) => u.passageIndex))].sort((a, b) => a - b) };
 }
@@ -140,26 +140,66 @@ function withTheirLists<T extends { text: string; listItem: boolean; passageInde
   return [...picked];
 }
 
+interface QuotableUnit {
+  text: string;
+  listItem: boolean;
+  /** How a list item is written back: `-`, or an ordered list's own number (`2.`). */
+  marker: string;
+}
+
 /**
  * A passage as plain sentences and list items: knowledge is often markdown, and a visitor
- * should read "Refunds take 30 days", not "**Refunds** take [30 days](/policy)".
+ * should read "Refunds take 30 days", not "**Refunds** take [30 days](/policy)". Code blocks are
+ * not quoted; a table's rows become list items that name their columns ("Plan: Pro; Refund: 60
+ * days"), its header and rule are not quoted.
  */
-function quotableUnits(text: string): { text: string; listItem: boolean }[] {
-  const units: { text: string; listItem: boolean }[] = [];
+function quotableUnits(text: string): QuotableUnit[] {
+  const units: QuotableUnit[] = [];
   let paragraph: string[] = [];
+  let fence: string | null = null;
+  let tableHeader: string[] | null = null;
   // Scripts, styles and comments of scraped HTML are not words a visitor should read.
   const readable = text.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi, ' ');
   const flush = () => {
     for (const sentence of splitSentences(paragraph.join(' ')))
-      units.push({ text: sentence, listItem: false });
+      units.push({ text: sentence, listItem: false, marker: '' });
     paragraph = [];
   };
   for (const line of readable.split('\n')) {
-    const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
+    const fenceMark = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence !== null) {
+      if (fenceMark && fenceMark[0] === fence[0] && fenceMark.length >= fence.length) fence = null;
+      continue;
+    }
+    if (fenceMark) {
+      flush();
+      fence = fenceMark;
+      continue;
+    }
+    const cells = tableCells(line);
+    if (cells) {
+      flush();
+      if (cells.every((cell) => /^:?-{3,}:?$/.test(cell))) continue;
+      if (!tableHeader) {
+        tableHeader = cells.map(stripMarkdown);
+        continue;
+      }
+      const header = tableHeader;
+      const row = cells
+        .map(stripMarkdown)
+        .map((cell, i) => (cell && header[i] ? `${header[i]}: ${cell}` : cell))
+        .filter(Boolean)
+        .join('; ');
+      if (row) units.push({ text: row, listItem: true, marker: '-' });
+      continue;
+    }
+    tableHeader = null;
+    const item = /^\s*([-*+]|\d+[.)])\s+(.*)$/.exec(line);
     if (item) {
       flush();
-      const plain = stripMarkdown(item[1] ?? '');
-      if (plain) units.push({ text: plain, listItem: true });
+      const plain = stripMarkdown(item[2] ?? '');
+      const marker = /^\d/.test(item[1] ?? '') ? `${Number.parseInt(item[1] ?? '', 10)}.` : '-';
+      if (plain) units.push({ text: plain, listItem: true, marker });
     } else if (/^\s*$/.test(line) || /^\s*#{1,6}\s/.test(line)) {
       // Headings end a paragraph and are not quoted: they are titles, not answers.
       flush();
@@ -171,13 +211,20 @@ function quotableUnits(text: string): { text: string; listItem: boolean }[] {
   return units;
 }
 
+/** The cells of a markdown table row (`| a | b |`), or null for any other line. */
+function tableCells(line: string): string[] | null {
+  const row = /^\s*\|(.*)\|\s*$/.exec(line)?.[1];
+  return row === undefined ? null : row.split('|').map((cell) => cell.trim());
+}
+
 function stripMarkdown(line: string): string {
   return (
     line
       // Knowledge scraped from the web may hold HTML: its tags are markup, never words to quote.
       .replace(/<\/?[a-z][^>]*>/gi, ' ')
-      .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-      .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+      // A link's target may hold one level of parentheses (`/wiki/Set_(mathematics)`).
+      .replace(/!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)/g, '')
+      .replace(/\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
       .replace(/`([^`]*)`/g, '$1')
       .replace(/(\*\*|__)(.+?)\1/g, '$2')
       .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s.,;:!?)]|$)/g, '$1$2')

@@ -150,6 +150,26 @@ describe('crawlSite', () => {
     });
   });
 
+  it('skips a page over max page bytes, and every page once the crawl has read max total bytes', async () => {
+    const small = await crawl(
+      request({
+        sitemapUrl: `${site.origin}/none.xml`,
+        limits: { ...defaultCrawlLimits, delayMs: 0, maxPageBytes: 500 },
+      }),
+    );
+    expect(small.byUrl.get('/')).toMatchObject({ kind: 'skipped', reason: 'TOO_LARGE' });
+    expect(small.summary.fetched).toBe(0);
+
+    const limits = { ...defaultCrawlLimits, delayMs: 0, maxTotalBytes: 8000 };
+    const { summary, events } = await crawl(request({ sitemapUrl: `${site.origin}/none.xml`, limits }));
+    const overBudget = events.filter((e) => e.kind === 'skipped' && e.reason === 'MAX_TOTAL_BYTES');
+    expect(summary.fetched).toBeGreaterThan(0);
+    expect(summary.fetched).toBeLessThan(site.pagePaths.length);
+    expect(overBudget.length).toBeGreaterThan(0);
+    // Checked before each request: at most one page past the budget is read.
+    expect(summary.bytes).toBeLessThan(limits.maxTotalBytes + limits.maxPageBytes);
+  });
+
   it('waits the politeness delay between requests to the site', async () => {
     const started = Date.now();
     const { summary } = await crawl(

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toVectorSql } from '../services/embeddings/embedder.js';
 import { pgliteExtensions } from '../testing/pglite-extensions.js';
 import { applyMigrations, defaultMigrationsDir } from './apply-migrations.js';
 import { createPrismaClient, type Database, Prisma } from './prisma.js';
@@ -85,7 +86,7 @@ describe('migrations on an empty database', () => {
     // 200 chunks whose embeddings point in different directions; chunk k is closest to axis k.
     const dims = 384;
     const vectorLiteral = (hot: number) =>
-      `[${Array.from({ length: dims }, (_, i) => (i === hot ? 1 : i === (hot + 1) % dims ? 0.1 : 0)).join(',')}]`;
+      toVectorSql(Array.from({ length: dims }, (_, i) => (i === hot ? 1 : i === (hot + 1) % dims ? 0.1 : 0)));
     await prisma.$executeRaw`
       INSERT INTO "Chunk" (id, "botId", "sourceId", ordinal, text, citable, "contentHash", embedding)
       SELECT gen_random_uuid(), ${bot.id}::uuid, ${source.id}::uuid, k, 'chunk about topic ' || k, true, 'c' || k,

@@ -236,13 +236,13 @@ describe('crawlSite', () => {
   });
 });
 
-/** A three-page site whose robots.txt and sitemap each test sets. */
+/** A three-page site whose robots.txt and sitemaps (`/sitemap.xml` and any others) each test sets. */
 async function startSmallSite(
   robots: { status: number; type: string; body: string },
-  sitemapOf?: (origin: string) => string,
+  sitemapsOf?: (origin: string) => Record<string, string>,
 ) {
   const requests: string[] = [];
-  let sitemap = '';
+  let sitemaps: Record<string, string> = {};
   const page = (path: string, links: string) =>
     `<!doctype html><html><head><title>t</title></head><body><main><h1>A page</h1><p>Some text of ${path}. ${links}</p></main></body></html>`;
   const server = createServer((req, res) => {
@@ -252,7 +252,8 @@ async function startSmallSite(
       res.writeHead(robots.status, { 'content-type': robots.type });
       return res.end(robots.body);
     }
-    if (path === '/sitemap.xml' && sitemap) {
+    const sitemap = sitemaps[path];
+    if (sitemap !== undefined) {
       res.writeHead(200, { 'content-type': 'application/xml' });
       return res.end(sitemap);
     }
@@ -261,13 +262,13 @@ async function startSmallSite(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (sitemapOf) sitemap = sitemapOf(origin);
+  if (sitemapsOf) sitemaps = sitemapsOf(origin);
   const crawlIt = async (limits: Partial<typeof defaultCrawlLimits> = {}) => {
     const events: CrawlEvent[] = [];
     const summary = await crawlSite(
       {
         startUrl: `${origin}/`,
-        ...(sitemap ? { sitemapUrl: `${origin}/sitemap.xml` } : {}),
+        ...(sitemaps['/sitemap.xml'] ? { sitemapUrl: `${origin}/sitemap.xml` } : {}),
         include: [],
         exclude: [],
         limits: { ...defaultCrawlLimits, delayMs: 0, ...limits },
@@ -293,7 +294,7 @@ async function startSmallSite(
   };
 }
 
-describe('crawlSite and robots.txt (RFC 9309)', () => {
+describe('crawlSite on small sites: robots.txt as RFC 9309 reads it, huge sitemaps', () => {
   const rules = 'User-agent: *\nDisallow: /private/\n';
 
   it('honours the rules of a robots.txt larger than 500 KiB (its first 500 KiB)', async () => {
@@ -342,16 +343,35 @@ describe('crawlSite and robots.txt (RFC 9309)', () => {
   });
 
   it('reads a sitemap of 250,000 entries without failing, admitting only what the crawl can take', async () => {
-    const site = await startSmallSite(
-      { status: 404, type: 'text/plain', body: '' },
-      (origin) =>
-        // 9.5 MB: under the 10 MB cap, so the whole list is read.
-        `<urlset>${Array.from({ length: 250_000 }, (_, i) => `<loc>${origin}/${i.toString(36)}</loc>`).join('')}</urlset>`,
-    );
+    const site = await startSmallSite({ status: 404, type: 'text/plain', body: '' }, (origin) => ({
+      // 9.5 MB: under the 10 MB cap, so the whole list is read.
+      '/sitemap.xml': `<urlset>${Array.from({ length: 250_000 }, (_, i) => `<loc>${origin}/${i.toString(36)}</loc>`).join('')}</urlset>`,
+    }));
     try {
       const { summary } = await site.crawlIt({ maxPages: 3, maxPageBytes: 10_000_000 });
       expect(summary.fetched).toBe(3);
       expect(summary.found).toBeLessThanOrEqual(30);
+    } finally {
+      await site.close();
+    }
+  });
+  it('stops reading sitemaps once the crawl has read max total bytes', async () => {
+    const entries = (origin: string, n: number) =>
+      `<urlset>${Array.from({ length: 100 }, (_, i) => `<url><loc>${origin}/s${n}/page-${i}</loc></url>`).join('')}</urlset>`;
+    const site = await startSmallSite({ status: 404, type: 'text/plain', body: '' }, (origin) => {
+      const files: Record<string, string> = {
+        '/sitemap.xml': `<sitemapindex>${Array.from({ length: 20 }, (_, n) => `<sitemap><loc>${origin}/s${n}.xml</loc></sitemap>`).join('')}</sitemapindex>`,
+      };
+      for (let n = 0; n < 20; n++) files[`/s${n}.xml`] = entries(origin, n);
+      return files;
+    });
+    try {
+      const { summary, outcome } = await site.crawlIt({ maxTotalBytes: 12_000 });
+      const sitemapsRead = site.requests.filter((path) => /^\/s\d+\.xml$/.test(path));
+      expect(sitemapsRead.length).toBeGreaterThan(0);
+      expect(sitemapsRead.length).toBeLessThan(5);
+      expect(outcome('/s19.xml')).toBe('skipped:MAX_TOTAL_BYTES');
+      expect(summary.bytes).toBeLessThan(12_000 + 10_000);
     } finally {
       await site.close();
     }

@@ -324,6 +324,13 @@ async function crawlWith(
       const sitemapUrl = pending.shift() as string;
       if (read.has(sitemapUrl)) continue;
       read.add(sitemapUrl);
+      // Sitemaps count toward the crawl's bytes: an index of 50 sitemaps of 10 MB each must
+      // not download 500 MB before the first page.
+      if (summary.bytes >= limits.maxTotalBytes) {
+        summary.found++;
+        await emit({ kind: 'skipped', url: sitemapUrl, reason: 'MAX_TOTAL_BYTES' });
+        continue;
+      }
       let xml: string;
       try {
         const fetched = await fetchOnce(sitemapUrl, SITEMAP_TYPES, limits.maxPageBytes);

@@ -215,6 +215,24 @@ export async function createBenchBot(
   return bot.id;
 }
 
+/** HNSW build parameters (pgvector's `WITH (m, ef_construction)`), for benches that compare them. */
+export interface HnswBuild {
+  m: number;
+  efConstruction: number;
+}
+
+/**
+ * The vector index as the migrations define it (pg_indexes), so a bench rebuilds exactly what
+ * the product builds; `build` replaces its WITH clause.
+ */
+export async function hnswIndexDefinition(db: Database, build?: HnswBuild): Promise<string> {
+  const [row] = await db.$queryRaw<{ indexdef: string }[]>`
+    SELECT indexdef FROM pg_indexes WHERE indexname = 'Chunk_embedding_hnsw_idx'`;
+  if (!row) throw new Error('the migrations made no Chunk_embedding_hnsw_idx');
+  if (!build) return row.indexdef;
+  return `${row.indexdef.replace(/\s+WITH \(.*\)$/, '')} WITH (m = ${build.m}, ef_construction = ${build.efConstruction})`;
+}
+
 /**
  * Adds `count` synthetic chunks (plus the labelled corpus, so recall can be measured at
  * scale) to a bot, embedded, in batches. Returns the seconds it took.
@@ -229,7 +247,8 @@ export async function seedChunks(
 ): Promise<number> {
   const started = performance.now();
   // Building the HNSW and GIN indexes once over all rows is far faster than maintaining
-  // them row by row.
+  // them row by row; the vector index is rebuilt as the migrations define it.
+  const hnswIndex = await hnswIndexDefinition(db);
   await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embedding_hnsw_idx"');
   await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_botId_tsv_idx"');
   const next = random(42);
@@ -277,9 +296,7 @@ export async function seedChunks(
   if (!buildIndexes) return (performance.now() - started) / 1000;
   // An HNSW graph built in memory is far faster than one spilled to disk.
   await db.$executeRawUnsafe("SET maintenance_work_mem = '512MB'");
-  await db.$executeRawUnsafe(
-    'CREATE INDEX "Chunk_embedding_hnsw_idx" ON "Chunk" USING hnsw ("embedding" vector_cosine_ops)',
-  );
+  await db.$executeRawUnsafe(hnswIndex);
   await db.$executeRawUnsafe('CREATE INDEX "Chunk_botId_tsv_idx" ON "Chunk" USING GIN ("botId", "tsv")');
   // What the ingestion worker does after a job (PGlite has no autovacuum to do it).
   await db.$executeRawUnsafe('ANALYZE "Chunk"');

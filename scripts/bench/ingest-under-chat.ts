@@ -16,7 +16,8 @@
  *  - the same source alone: chunks/s.
  *
  *   npx tsx scripts/bench/ingest-under-chat.ts
- *     (env: NICES=10 WRITE_CHUNKS=256,4 VISITORS=50 THINK_MS=5000 CHAT_SECONDS=30 SOURCE_CHUNKS=300
+ *     (env: NICES=10 WRITE_CHUNKS=256,4 HNSW=16:64,16:32 (the vector index's m:ef_construction;
+ *      default as migrated) VISITORS=50 THINK_MS=5000 CHAT_SECONDS=30 SOURCE_CHUNKS=300
  *      CHAT_BOT_CHUNKS=2000 TTFT_MS=50 EMBEDDING_THREADS ROUNDS=1)
  *
  * Goals (issue 16): ≥ 100 chunks/s on 2 cores with the api serving chat; chat overhead p50 ≤ 25
@@ -26,13 +27,31 @@ import { cpus, loadavg } from 'node:os';
 import { createApiKey } from '@privexbot/api/services/api-keys/create-api-key';
 import { nativeFetch } from '@privexbot/schema/fetch';
 import { DEFAULT_SENTENCE_MODEL } from '@privexbot/schema/sentence-model';
-import { createBenchBot, ms, percentile, seedChunks, startBenchDatabase } from './api-bench-support.js';
+import {
+  createBenchBot,
+  type HnswBuild,
+  hnswIndexDefinition,
+  ms,
+  percentile,
+  seedChunks,
+  startBenchDatabase,
+} from './api-bench-support.js';
 import { type ChatTiming, chatOnce, spawnService, visitorsAtPace } from './chat-load.js';
 import { buildCorpus } from './retrieval-quality/build-corpus.js';
 
 const NICES = (process.env.NICES ?? '10').split(',').map(Number);
 const WRITE_CHUNKS = (process.env.WRITE_CHUNKS ?? '256,4').split(',').map(Number);
-const SETTINGS = NICES.flatMap((nice) => WRITE_CHUNKS.map((writeChunks) => ({ nice, writeChunks })));
+/** HNSW=m:ef_construction,...: the vector index rebuilt with these build parameters per setting (default: as migrated). */
+const HNSW: (HnswBuild | undefined)[] = process.env.HNSW
+  ? process.env.HNSW.split(',').map((spec) => {
+      const [m, efConstruction] = spec.split(':').map(Number);
+      if (!m || !efConstruction) throw new Error(`HNSW wants m:ef_construction, got ${spec}`);
+      return { m, efConstruction };
+    })
+  : [undefined];
+const SETTINGS = NICES.flatMap((nice) =>
+  WRITE_CHUNKS.flatMap((writeChunks) => HNSW.map((hnsw) => ({ nice, writeChunks, hnsw }))),
+);
 const VISITORS = Number(process.env.VISITORS ?? 50);
 const THINK_MS = Number(process.env.THINK_MS ?? 5000);
 const CHAT_SECONDS = Number(process.env.CHAT_SECONDS ?? 30);
@@ -92,7 +111,13 @@ try {
   let documentationUsed = 0;
 
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { nice, writeChunks } of SETTINGS) {
+    for (const { nice, writeChunks, hnsw } of SETTINGS) {
+      if (hnsw) {
+        // Rebuilt while no api runs (a second client's statements would interleave with its own).
+        const index = await hnswIndexDefinition(bench.db, hnsw);
+        await bench.db.$executeRawUnsafe('DROP INDEX "Chunk_embedding_hnsw_idx"');
+        await bench.db.$executeRawUnsafe(index);
+      }
       // Timing lines of the api (debug level), read while the chats of interest run.
       let listening = false;
       const phases: TurnPhases[] = [];
@@ -140,7 +165,7 @@ try {
         listening = false;
         const solo = await ingest(api.url, SOURCE_CHUNKS);
         const row: Row = {
-          setting: `nice +${nice}, writes of ${writeChunks}`,
+          setting: `nice +${nice}, writes of ${writeChunks}${hnsw ? `, HNSW m ${hnsw.m} ef_construction ${hnsw.efConstruction}` : ''}`,
           alone: alone.results,
           busy: busy.results,
           busyPhases: phases,

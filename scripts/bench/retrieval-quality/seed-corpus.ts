@@ -10,6 +10,7 @@ import type { Database } from '@privexbot/api/db/prisma';
 import { type Embedder, toVectorSql } from '@privexbot/api/services/embeddings/embedder';
 import { passageText } from '@privexbot/api/services/knowledge/passage-text';
 import { cacheDir } from '../../lib/paths.js';
+import { type HnswBuild, hnswIndexDefinition } from '../api-bench-support.js';
 import type { CorpusPage } from './build-corpus.js';
 
 /**
@@ -65,14 +66,20 @@ export async function embedCorpus(
 /**
  * Inserts the corpus into `botId`'s knowledge, one source per page (named by its path), with
  * `vectors` from embedCorpus, and builds the HNSW and GIN indexes once over every row (far
- * faster than maintaining them row by row).
+ * faster than maintaining them row by row). Returns the HNSW build's milliseconds.
  */
 export async function seedCorpus(
   db: Database,
   botId: string,
   corpus: CorpusPage[],
   vectors: number[][],
-): Promise<void> {
+  options: {
+    hnsw?: HnswBuild;
+    /** Chunks (corpus positions) inserted without their vector, for a bench to write later. */
+    unembedded?: Set<number>;
+  } = {},
+): Promise<{ hnswBuildMs: number }> {
+  const hnswIndex = await hnswIndexDefinition(db, options.hnsw);
   await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embedding_hnsw_idx"');
   await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_botId_tsv_idx"');
   let at = 0;
@@ -81,7 +88,9 @@ export async function seedCorpus(
       data: { botId, type: 'text', name: page.path, contentHash: randomUUID(), status: 'ready', bytes: 1 },
     });
     const ids = page.chunks.map(() => randomUUID());
-    const pageVectors = vectors.slice(at, at + page.chunks.length).map(toVectorSql);
+    const pageVectors = vectors
+      .slice(at, at + page.chunks.length)
+      .map((v, i) => (options.unembedded?.has(at + i) ? null : toVectorSql(v)));
     at += page.chunks.length;
     await db.$executeRaw`
       INSERT INTO "Chunk" (id, "botId", "sourceId", ordinal, text, citable, "contentHash", embedding)
@@ -89,10 +98,11 @@ export async function seedCorpus(
       FROM unnest(${ids}::uuid[], ${page.chunks.map((_, i) => i)}::int[], ${page.chunks}::text[], ${pageVectors}::text[]) AS u(id, ordinal, text, e)`;
   }
   await db.$executeRawUnsafe("SET maintenance_work_mem = '512MB'");
-  await db.$executeRawUnsafe(
-    'CREATE INDEX "Chunk_embedding_hnsw_idx" ON "Chunk" USING hnsw ("embedding" vector_cosine_ops)',
-  );
+  const buildStarted = performance.now();
+  await db.$executeRawUnsafe(hnswIndex);
+  const hnswBuildMs = performance.now() - buildStarted;
   await db.$executeRawUnsafe('CREATE INDEX "Chunk_botId_tsv_idx" ON "Chunk" USING GIN ("botId", "tsv")');
   // What the ingestion worker does after a job (PGlite has no autovacuum to do it).
   await db.$executeRawUnsafe('ANALYZE "Chunk"');
+  return { hnswBuildMs };
 }

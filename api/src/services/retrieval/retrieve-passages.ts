@@ -159,7 +159,7 @@ export async function searchPassages(
   const withPage =
     fusion.page > 0
       ? Prisma.sql`
-        SELECT s.id, s.distance + ${sqlWeight(fusion.page)} * coalesce(opening.vector <=> ${literal}::vector, s.distance) AS distance
+        SELECT s.id, s.distance + ${sqlWeight(fusion.page)} * coalesce(opening.vector <=> (SELECT vector FROM question), s.distance) AS distance
         FROM (SELECT id, distance FROM scored ORDER BY distance LIMIT ${pageCandidates}) AS s
         JOIN "Chunk" c ON c.id = s.id
         LEFT JOIN LATERAL (
@@ -169,20 +169,22 @@ export async function searchPassages(
         ) AS opening ON true`
       : Prisma.sql`SELECT id, distance FROM scored`;
   // Written for a generic plan (the statement is prepared once per connection, see
-  // createPrismaClient): the text queries are computed once, as InitPlans the GIN scans take
-  // as their keys, and each text match's rank and distance once, where its row is read.
+  // createPrismaClient): the text queries and the question's vector are computed once, as
+  // InitPlans the GIN and HNSW scans take as their keys (the vector is sent and parsed once,
+  // not once per use), and each text match's rank and distance once, where its row is read.
   return db.$queryRaw<RetrievedPassage[]>`
     WITH question AS MATERIALIZED (
-      SELECT "retrieval_strong_tsquery"(${query}) AS strong, "retrieval_tsquery"(${query}) AS loose
+      SELECT "retrieval_strong_tsquery"(${query}) AS strong, "retrieval_tsquery"(${query}) AS loose,
+        ${literal}::vector AS vector
     ),
     strong_matches AS MATERIALIZED (
-      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> ${literal}::vector AS distance
+      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> (SELECT vector FROM question) AS distance
       FROM "Chunk" c
       WHERE c."botId" = ${botId}::uuid AND c.${embedding} IS NOT NULL AND c.tsv @@ (SELECT strong FROM question)
       LIMIT ${textLimit}
     ),
     loose_matches AS MATERIALIZED (
-      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> ${literal}::vector AS distance
+      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> (SELECT vector FROM question) AS distance
       FROM "Chunk" c
       WHERE NOT EXISTS (SELECT FROM strong_matches)
         AND (SELECT strong IS DISTINCT FROM loose FROM question)
@@ -192,9 +194,9 @@ export async function searchPassages(
     -- One tier or the other, never both: no chunk is in the two.
     text_matches AS (SELECT * FROM strong_matches UNION ALL SELECT * FROM loose_matches),
     nearest AS (
-      SELECT id, ${embedding} <=> ${literal}::vector AS distance FROM "Chunk"
+      SELECT id, ${embedding} <=> (SELECT vector FROM question) AS distance FROM "Chunk"
       WHERE "botId" = ${botId}::uuid AND ${embedding} IS NOT NULL
-      ORDER BY ${embedding} <=> ${literal}::vector
+      ORDER BY ${embedding} <=> (SELECT vector FROM question)
       LIMIT ${candidateLimit}
     ),
     scored AS (
@@ -217,17 +219,22 @@ export async function searchPassages(
           + (SELECT CASE WHEN EXISTS (SELECT FROM strong_matches) THEN ${sqlWeight(fusion.strongText)} ELSE ${sqlWeight(fusion.looseText)} END)
             * coalesce(1.0 / (${rrfK} + t.rank), 0) AS score
       FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
+    ),
+    -- Ranked on the fused rows' small columns; the text and the source are read for the
+    -- returned rows only.
+    ranked AS (
+      SELECT p.id, p.score, p.vector_rank, p.text_rank, p.ordinal, p.of_source > ${perSource} AS later FROM (
+        SELECT f.id, f.score, f.vector_rank, f.text_rank, c.ordinal,
+          row_number() OVER (PARTITION BY coalesce(c."pageId", c."sourceId") ORDER BY f.score DESC, c.ordinal) AS of_source
+        FROM fused f JOIN "Chunk" c ON c.id = f.id) AS p
+      ORDER BY later, p.score DESC, p.ordinal
+      LIMIT ${sqlInteger(limit)}
     )
-    SELECT p."chunkId", p."sourceId"::text AS "sourceId", s.name AS "sourceName", coalesce(p.url, s.url) AS "sourceUrl",
-      p.text, p.citable, p.score, p."vectorRank", p."textRank"
-    FROM (
-      SELECT c.id::text AS "chunkId", c."sourceId", c.url, c.text, c.citable, c.ordinal, f.score::float8 AS score,
-        f.vector_rank::int AS "vectorRank", f.text_rank::int AS "textRank",
-        row_number() OVER (PARTITION BY coalesce(c."pageId", c."sourceId") ORDER BY f.score DESC, c.ordinal) AS of_source
-      FROM fused f JOIN "Chunk" c ON c.id = f.id) AS p
-    JOIN "Source" s ON s.id = p."sourceId"
-    ORDER BY p.of_source > ${perSource}, p.score DESC, p.ordinal
-    LIMIT ${sqlInteger(limit)}`;
+    SELECT c.id::text AS "chunkId", c."sourceId"::text AS "sourceId", s.name AS "sourceName",
+      coalesce(c.url, s.url) AS "sourceUrl", c.text, c.citable, r.score::float8 AS score,
+      r.vector_rank::int AS "vectorRank", r.text_rank::int AS "textRank"
+    FROM ranked r JOIN "Chunk" c ON c.id = r.id JOIN "Source" s ON s.id = c."sourceId"
+    ORDER BY r.later, r.score DESC, r.ordinal`;
 }
 
 function sqlWeight(value: number): Prisma.Sql {

@@ -226,6 +226,15 @@ describe('crawlSite', () => {
     expect(again.summary.unchanged).toBe(50);
     // Guides are only linked from pages that answered 304: found through the stored links.
     expect(again.byUrl.get('/guide/g-10')?.kind).toBe('unchanged');
+    // Blog posts have no ETag: their Last-Modified, sent back as If-Modified-Since, got the 304.
+    expect(first.byUrl.get('/blog/post-3')).toMatchObject({ kind: 'fetched', etag: null });
+    expect(again.byUrl.get('/blog/post-3')?.kind).toBe('unchanged');
+    site.setPage(
+      '/blog/post-3',
+      '<html><body><main><h1>Post 3</h1><p>Blog code BLOG3Y, revised.</p></main></body></html>',
+    );
+    const third = await crawl(request(), known);
+    expect(third.byUrl.get('/blog/post-3')?.kind).toBe('fetched');
   });
 
   it('stops when asked to', async () => {

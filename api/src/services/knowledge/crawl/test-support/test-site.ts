@@ -8,8 +8,8 @@ import { gzipSync } from 'node:zlib';
  * 51 HTML pages (home, 30 docs and 10 blog posts listed in a gzip and a plain sitemap behind a
  * sitemap index, 10 guide pages reachable only by links from the first), with robots rules, a redirect loop, a
  * 404, a PDF, off-origin links, a redirect to a private address, a link to a private address
- * and a gzip bomb sitemap (1.5 MB that inflate to 1.5 GB). Pages answer ETag and Last-Modified
- * and honour conditional GETs; `setPage` and `removePage` change the site between crawls, and
+ * and a gzip bomb sitemap (1.5 MB that inflate to 1.5 GB). Pages answer an ETag (blog posts a
+ * Last-Modified instead) and honour conditional GETs; `setPage` and `removePage` change the site between crawls, and
  * `setOutage` makes some paths answer 503 (a site down for a while).
  */
 export interface TestSite {
@@ -30,6 +30,7 @@ export interface TestSite {
 const DOCS = 30;
 const BLOG = 10;
 const GUIDES = 10;
+const BLOG_PUBLISHED = 'Mon, 07 Dec 2026 08:00:00 GMT';
 
 export async function startTestSite(): Promise<TestSite> {
   const pages = new Map<string, string>();
@@ -37,6 +38,7 @@ export async function startTestSite(): Promise<TestSite> {
   const requestTimes: number[] = [];
   let origin = '';
   let outage: ((path: string) => boolean) | null = null;
+  const lastModified = new Map<string, string>();
   const bomb = gzipBomb();
 
   const layout = (title: string, main: string) =>
@@ -151,6 +153,16 @@ ${n < DOCS ? `<p><a href="/docs/page-${n + 1}">next</a></p>` : ''}</article>`,
     if (path === '/files/manual.pdf') return send(200, 'application/pdf', '%PDF-1.4 not really');
     const page = pages.get(path);
     if (!page) return send(404, 'text/html', '<h1>Not found</h1>');
+    if (path.startsWith('/blog/')) {
+      // The blog answers Last-Modified only (no ETag): re-crawls ask with If-Modified-Since.
+      const modified = lastModified.get(path) ?? BLOG_PUBLISHED;
+      const since = Date.parse(req.headers['if-modified-since'] ?? '');
+      if (!Number.isNaN(since) && since >= Date.parse(modified)) {
+        res.writeHead(304, { 'last-modified': modified });
+        return res.end();
+      }
+      return send(200, 'text/html; charset=utf-8', page, { 'last-modified': modified });
+    }
     const etag = `"${createHash('sha256').update(page).digest('hex').slice(0, 16)}"`;
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, { etag });
@@ -165,8 +177,10 @@ ${n < DOCS ? `<p><a href="/docs/page-${n + 1}">next</a></p>` : ''}</article>`,
     pagePaths,
     requests,
     requestTimes,
-    setPage: (path, body) =>
-      pages.set(path, path.startsWith('/docs/') ? docPage(Number(path.split('-')[1]), body) : body),
+    setPage: (path, body) => {
+      pages.set(path, path.startsWith('/docs/') ? docPage(Number(path.split('-')[1]), body) : body);
+      lastModified.set(path, new Date().toUTCString());
+    },
     removePage: (path) => pages.delete(path),
     setOutage: (failing) => {
       outage = failing;

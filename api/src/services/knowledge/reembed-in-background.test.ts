@@ -270,4 +270,124 @@ describe('changing a bot’s embedder', () => {
     for (const [name, text] of Object.entries(pages))
       expect(await storedCosine(botId, name, `${name}\n${text}`)).toBeGreaterThan(0.9999);
   });
+
+  it('switches back and forth without writing a chunk: each embedder’s vectors stay in their slot', async () => {
+    const org = await api.createOrg('95');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    for (const [name, text] of Object.entries(pages)) {
+      await api.request('post', `/v1/orgs/95/bots/${botId}/sources`, {
+        token: org.token,
+        body: { type: 'text', name, text },
+      });
+    }
+    await api.platform.ingestion.idle();
+    const switchTo = async (embedder: 'hash' | 'local') => {
+      const patched = await api.request('patch', `/v1/orgs/95/bots/${botId}`, {
+        token: org.token,
+        body: { embedder },
+      });
+      expect(patched.status).toBe(200);
+      await api.platform.ingestion.idle();
+    };
+    const ask = async (query: string) =>
+      (
+        await api.request('post', `/v1/orgs/95/bots/${botId}/retrieval`, {
+          token: org.token,
+          body: { query },
+        })
+      ).body;
+    await switchTo('local');
+    expect(await embeddersInUse(botId)).toEqual({ live: { [TITLED]: 3 }, other: { 'local-hash-384': 3 } });
+    const versions = await chunkVersions(botId);
+
+    // Back to word hashes: their vectors are still in the other slot, so only the bot's row moves.
+    await switchTo('hash');
+    expect(await chunkVersions(botId)).toEqual(versions);
+    expect(await embeddersInUse(botId)).toEqual({ live: { 'local-hash-384': 3 }, other: { [TITLED]: 3 } });
+    const onHash = await ask('refund policy');
+    expect(onHash.embedder).toBe('local-hash-384');
+    expect(onHash.passages[0].sourceName).toBe('refunds');
+    await switchTo('local');
+    expect(await chunkVersions(botId)).toEqual(versions);
+    const onModel = await ask('how do I get my money back');
+    expect(onModel.embedder).toBe(TITLED);
+    expect(onModel.passages[0].sourceName).toBe('refunds');
+    const bot = await api.db.bot.findUniqueOrThrow({ where: { id: botId } });
+    expect({ embedder: bot.embedder, embedderNext: bot.embedderNext, vectorSlot: bot.vectorSlot }).toEqual({
+      embedder: TITLED,
+      embedderNext: null,
+      vectorSlot: 1,
+    });
+  });
+
+  it('embeds knowledge added during a re-embedding with both embedders before switching', async () => {
+    const org = await api.createOrg('96');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    for (const [name, text] of Object.entries(pages)) {
+      await api.request('post', `/v1/orgs/96/bots/${botId}/sources`, {
+        token: org.token,
+        body: { type: 'text', name, text },
+      });
+    }
+    await api.platform.ingestion.idle();
+    model.hold();
+    const waitingBefore = model.waiting;
+    await api.request('patch', `/v1/orgs/96/bots/${botId}`, {
+      token: org.token,
+      body: { embedder: 'local' },
+    });
+    await until(() => model.waiting > waitingBefore);
+    const warranty = 'Guarantee terms. A faulty appliance is repaired or swapped for free during two years.';
+    const added = await api.request('post', `/v1/orgs/96/bots/${botId}/sources`, {
+      token: org.token,
+      body: { type: 'text', name: 'warranty', text: warranty },
+    });
+    expect(added.status).toBe(201);
+    model.release();
+    await api.platform.ingestion.idle();
+    // The new chunk got the old embedder's vector (searched until the switch) and the new one's.
+    expect(await embeddersInUse(botId)).toEqual({ live: { [TITLED]: 4 }, other: { 'local-hash-384': 4 } });
+    expect(await storedCosine(botId, 'warranty', `warranty\n${warranty}`)).toBeGreaterThan(0.9999);
+    const asked = await api.request('post', `/v1/orgs/96/bots/${botId}/retrieval`, {
+      token: org.token,
+      body: { query: 'my broken fridge, will you fix it at no cost?' },
+    });
+    expect(asked.body.embedder).toBe(TITLED);
+    expect(asked.body.passages[0].sourceName).toBe('warranty');
+  });
+
+  it('drops a batch of the first target when the embedder changes again mid-way, and completes the second', async () => {
+    const org = await api.createOrg('97');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    for (const [name, text] of Object.entries(pages)) {
+      await api.request('post', `/v1/orgs/97/bots/${botId}/sources`, {
+        token: org.token,
+        body: { type: 'text', name, text },
+      });
+    }
+    await api.platform.ingestion.idle();
+    model.hold();
+    const waitingBefore = model.waiting;
+    await api.request('patch', `/v1/orgs/97/bots/${botId}`, {
+      token: org.token,
+      body: { embedder: 'local' },
+    });
+    await until(() => model.waiting > waitingBefore);
+    // A second change while the first target's batch is being embedded: plain chunks, no titles.
+    await api.db
+      .$executeRaw`UPDATE "Bot" SET "embedderNext" = ${DEFAULT_SENTENCE_MODEL.id} WHERE id = ${botId}::uuid`;
+    model.release();
+    api.platform.ingestion.kick();
+    await api.platform.ingestion.idle();
+    const bot = await api.db.bot.findUniqueOrThrow({ where: { id: botId } });
+    expect(bot).toMatchObject({ embedder: DEFAULT_SENTENCE_MODEL.id, embedderNext: null, vectorSlot: 1 });
+    expect(await embeddersInUse(botId)).toEqual({
+      live: { [DEFAULT_SENTENCE_MODEL.id]: 3 },
+      other: { 'local-hash-384': 3 },
+    });
+    for (const [name, text] of Object.entries(pages)) {
+      expect(await storedCosine(botId, name, text)).toBeGreaterThan(0.9999);
+      expect(await storedCosine(botId, name, `${name}\n${text}`)).toBeLessThan(0.999);
+    }
+  });
 });

@@ -237,6 +237,25 @@ describe('crawlSite', () => {
     expect(third.byUrl.get('/blog/post-3')?.kind).toBe('fetched');
   });
 
+  it('follows the stored links of a page that cannot be read this time', async () => {
+    const first = await crawl(request());
+    const known = new Map<string, KnownPage>();
+    for (const event of first.events) {
+      if (event.kind === 'fetched')
+        known.set(event.url, { etag: event.etag, lastModified: event.lastModified, links: event.page.links });
+    }
+    // Guides 2 to 10 are linked from guide 1 only.
+    site.setOutage((path) => path === '/guide/g-1');
+    try {
+      const again = await crawl(request(), known);
+      expect(again.byUrl.get('/guide/g-1')).toMatchObject({ kind: 'failed', reason: 'HTTP_ERROR' });
+      expect(again.summary.unreachable).toBe(1);
+      for (let n = 2; n <= 10; n++) expect(again.byUrl.get(`/guide/g-${n}`)?.kind).toBe('unchanged');
+    } finally {
+      site.setOutage(null);
+    }
+  });
+
   it('stops when asked to', async () => {
     let requests = 0;
     const { summary } = await crawl(request(), undefined, () => ++requests > 5);

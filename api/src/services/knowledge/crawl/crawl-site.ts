@@ -264,6 +264,11 @@ async function crawlWith(
     }
     const known = hooks.known?.get(next.url);
     pagesRequested++;
+    // A stored page that could not be read this time keeps its chunks: the pages it linked to
+    // last time are still followed, or a hub down for a moment would hide them.
+    const followStoredLinks = async () => {
+      for (const link of known?.links ?? []) await admit(link, next.depth + 1);
+    };
     let links: string[];
     try {
       const fetched = await fetchOnce(next.url, HTML_TYPES, limits.maxPageBytes, known);
@@ -287,6 +292,7 @@ async function crawlWith(
               ? { kind: 'failed', url: next.url, reason, detail }
               : { kind: 'skipped', url: next.url, reason, detail },
           );
+          await followStoredLinks();
           continue;
         }
         links = page.links;
@@ -309,6 +315,7 @@ async function crawlWith(
     } catch (error) {
       if (!(error instanceof UrlFetchError)) throw error;
       await fail(next.url, error);
+      if (isUnreachable(error)) await followStoredLinks();
       continue;
     }
     for (const link of links) await admit(link, next.depth + 1);

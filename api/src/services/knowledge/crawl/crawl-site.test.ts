@@ -256,11 +256,13 @@ describe('crawlSite', () => {
     }
   });
 
-  it('stops when asked to', async () => {
-    let requests = 0;
-    const { summary } = await crawl(request(), undefined, () => ++requests > 5);
+  it('stops when asked to, asking before each request', async () => {
+    const from = site.requests.length;
+    const { summary } = await crawl(request(), undefined, () => site.requests.length - from >= 12);
     expect(summary.stopped).toBe(true);
-    expect(summary.fetched).toBe(5);
+    // robots.txt and 4 sitemaps, then pages until the twelfth request.
+    expect(site.requests.length - from).toBe(12);
+    expect(summary.fetched).toBe(7);
   });
 });
 
@@ -291,7 +293,7 @@ async function startSmallSite(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (sitemapsOf) sitemaps = sitemapsOf(origin);
-  const crawlIt = async (limits: Partial<typeof defaultCrawlLimits> = {}) => {
+  const crawlIt = async (limits: Partial<typeof defaultCrawlLimits> = {}, shouldStop?: () => boolean) => {
     const events: CrawlEvent[] = [];
     const summary = await crawlSite(
       {
@@ -306,6 +308,7 @@ async function startSmallSite(
         onEvent: async (event) => {
           events.push(event);
         },
+        ...(shouldStop ? { shouldStop } : {}),
       },
     );
     const outcome = (path: string) => {
@@ -383,6 +386,26 @@ describe('crawlSite on small sites: robots.txt as RFC 9309 reads it, huge sitema
       await site.close();
     }
   });
+  it('stops while still reading sitemaps when asked to', async () => {
+    const site = await startSmallSite({ status: 404, type: 'text/plain', body: '' }, (origin) => {
+      const files: Record<string, string> = {
+        '/sitemap.xml': `<sitemapindex>${Array.from({ length: 20 }, (_, n) => `<sitemap><loc>${origin}/s${n}.xml</loc></sitemap>`).join('')}</sitemapindex>`,
+      };
+      for (let n = 0; n < 20; n++)
+        files[`/s${n}.xml`] = `<urlset><url><loc>${origin}/s${n}/page</loc></url></urlset>`;
+      return files;
+    });
+    try {
+      let asked = 0;
+      const { summary } = await site.crawlIt({}, () => ++asked > 3);
+      expect(summary.stopped).toBe(true);
+      expect(summary.fetched).toBe(0);
+      expect(site.requests.filter((path) => /^\/s\d+\.xml$/.test(path)).length).toBeLessThanOrEqual(2);
+    } finally {
+      await site.close();
+    }
+  });
+
   it('stops reading sitemaps once the crawl has read max total bytes', async () => {
     const entries = (origin: string, n: number) =>
       `<urlset>${Array.from({ length: 100 }, (_, i) => `<url><loc>${origin}/s${n}/page-${i}</loc></url>`).join('')}</urlset>`;

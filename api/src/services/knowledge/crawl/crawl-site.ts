@@ -247,6 +247,7 @@ async function crawlWith(
     : robots.getSitemaps().filter((url) => sameOrigin(url, origin));
   await admit(start.toString(), 0);
   for (const url of await readSitemaps(sitemaps)) await admit(url, 0);
+  if (summary.stopped) return summary;
 
   while (queue.length > 0) {
     const next = queue.shift() as { url: string; depth: number };
@@ -330,6 +331,11 @@ async function crawlWith(
     while (pending.length > 0 && read.size < MAX_SITEMAPS) {
       const sitemapUrl = pending.shift() as string;
       if (read.has(sitemapUrl)) continue;
+      // Cancel acts here too: 50 sitemaps at the site's pace can take minutes.
+      if (await hooks.shouldStop?.()) {
+        summary.stopped = true;
+        return pages;
+      }
       read.add(sitemapUrl);
       // Sitemaps count toward the crawl's bytes: an index of 50 sitemaps of 10 MB each must
       // not download 500 MB before the first page.

@@ -28,22 +28,29 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const OLD = 'bench-old-embedder';
 const NEW = 'bench-new-embedder';
 
+/** Both vector indexes as the migrations define them (build options included). */
+async function vectorIndexes(db: Database): Promise<{ name: string; definition: string }[]> {
+  const rows = await db.$queryRaw<{ name: string; definition: string }[]>`
+    SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+    WHERE indexname IN ('Chunk_embedding_hnsw_idx', 'Chunk_embeddingAlt_hnsw_idx') ORDER BY indexname`;
+  if (rows.length !== 2) throw new Error('the migrations made no two vector indexes');
+  return rows;
+}
+
 /** Every chunk of the bot with OLD's vector in slot 0 and NEW's in slot 1; the bot on OLD, moving to NEW. */
-async function prepare(db: Database, botId: string): Promise<void> {
+async function prepare(
+  db: Database,
+  botId: string,
+  indexes: { name: string; definition: string }[],
+): Promise<void> {
   // Filled with the HNSW indexes dropped and rebuilt: much faster than row by row, and untimed.
-  await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embedding_hnsw_idx"');
-  await db.$executeRawUnsafe('DROP INDEX IF EXISTS "Chunk_embeddingAlt_hnsw_idx"');
+  for (const index of indexes) await db.$executeRawUnsafe(`DROP INDEX IF EXISTS "${index.name}"`);
   await db.$executeRaw`
     UPDATE "Chunk" SET "embeddingAlt" = coalesce("embeddingAlt", embedding), embedding = coalesce(embedding, "embeddingAlt"),
       "embeddedBy" = ${OLD}, "embeddedAltBy" = ${NEW}
     WHERE "botId" = ${botId}::uuid`;
   await db.$executeRawUnsafe("SET maintenance_work_mem = '512MB'");
-  await db.$executeRawUnsafe(
-    'CREATE INDEX "Chunk_embedding_hnsw_idx" ON "Chunk" USING hnsw ("embedding" vector_cosine_ops)',
-  );
-  await db.$executeRawUnsafe(
-    'CREATE INDEX "Chunk_embeddingAlt_hnsw_idx" ON "Chunk" USING hnsw ("embeddingAlt" vector_cosine_ops)',
-  );
+  for (const index of indexes) await db.$executeRawUnsafe(index.definition);
   await db.$executeRaw`
     UPDATE "Bot" SET embedder = ${OLD}, "embedderNext" = ${NEW}, "vectorSlot" = 0 WHERE id = ${botId}::uuid`;
   await db.$executeRawUnsafe('ANALYZE "Chunk"');
@@ -63,8 +70,9 @@ async function copyingSwap(db: Database, botId: string): Promise<number> {
 }
 
 for (const kind of benchDatabaseKinds()) {
-  const bench = await startBenchDatabase({ kind });
+  const bench = await startBenchDatabase({ kind, ownProcess: true });
   try {
+    const indexes = await vectorIndexes(bench.db);
     const botId = await createBenchBot(bench.db, 'secret1benchowner');
     await seedChunks(bench.db, botId, CHUNKS, () => {});
     const [{ total } = { total: 0 }] = await bench.db.$queryRaw<{ total: number }[]>`
@@ -75,7 +83,8 @@ for (const kind of benchDatabaseKinds()) {
       for (const variant of round % 2 === 0
         ? (['after', 'before'] as const)
         : (['before', 'after'] as const)) {
-        await prepare(bench.db, botId);
+        await prepare(bench.db, botId, indexes);
+        if (process.env.VERBOSE) console.log(`  round ${round + 1}: ${variant}`);
         const started = performance.now();
         const written =
           variant === 'before'

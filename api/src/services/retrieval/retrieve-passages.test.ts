@@ -110,6 +110,19 @@ describe('hybrid retrieval', () => {
       expect(statement?.generic).toBeGreaterThanOrEqual(3);
     },
   );
+
+  it('keeps each ingested chunk whole in its row, the vector it reads for every distance included', async () => {
+    // A row past ~2 kB (text, tsvector and a 1.5 kB vector) used to move its vector to TOAST,
+    // which cost retrieval a second lookup per distance.
+    const [rows] = await api.db.$queryRaw<{ embedded: number; large: number; toasted: number }[]>`
+      SELECT count(*)::int AS embedded,
+        count(*) FILTER (WHERE pg_column_size(text) + pg_column_size(tsv) + pg_column_size(embedding) > 2100)::int AS large,
+        count(*) FILTER (WHERE pg_column_toast_chunk_id(embedding) IS NOT NULL OR pg_column_toast_chunk_id(text) IS NOT NULL)::int AS toasted
+      FROM "Chunk" WHERE "botId" = ${botId}::uuid AND embedding IS NOT NULL`;
+    expect(rows?.embedded).toBeGreaterThan(0);
+    expect(rows?.large).toBeGreaterThan(0);
+    expect(rows?.toasted).toBe(0);
+  });
 });
 
 describe('hybrid retrieval on a bot whose common words match more chunks than are ranked', () => {

@@ -85,18 +85,19 @@ export async function switchSlot(
 
 /**
  * Up to `limit` ids of the bot's chunks whose slot (`tag`, its embedder column) lacks
- * `embedder`'s vector, oldest ids first. "Lacks" is written as three ranges of the
- * (botId, tag) index (null, before, after) rather than IS DISTINCT FROM, which no index
- * answers: finding none costs three index probes, whatever the bot's size.
+ * `embedder`'s vector. "Lacks" is written as three ranges of the (botId, tag) index (null,
+ * before, after) rather than IS DISTINCT FROM, which no index answers, each read in index order
+ * and stopped at `limit` (no sort of everything left): finding none costs three index probes,
+ * and a batch costs its own size, whatever the bot's size.
  */
 function lacking(botId: string, tag: Prisma.Sql, embedder: string, limit: number): Prisma.Sql {
   return Prisma.sql`
     SELECT id FROM (
-      (SELECT id FROM "Chunk" WHERE "botId" = ${botId}::uuid AND ${tag} IS NULL ORDER BY id LIMIT ${limit})
+      (SELECT id FROM "Chunk" WHERE "botId" = ${botId}::uuid AND ${tag} IS NULL LIMIT ${limit})
       UNION ALL
-      (SELECT id FROM "Chunk" WHERE "botId" = ${botId}::uuid AND ${tag} < ${embedder} ORDER BY id LIMIT ${limit})
+      (SELECT id FROM "Chunk" WHERE "botId" = ${botId}::uuid AND ${tag} < ${embedder} LIMIT ${limit})
       UNION ALL
-      (SELECT id FROM "Chunk" WHERE "botId" = ${botId}::uuid AND ${tag} > ${embedder} ORDER BY id LIMIT ${limit})
+      (SELECT id FROM "Chunk" WHERE "botId" = ${botId}::uuid AND ${tag} > ${embedder} LIMIT ${limit})
     ) AS lacking ORDER BY id LIMIT ${limit}`;
 }
 

@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { nativeFetch } from '@privexbot/schema/fetch';
 import {
   DEFAULT_SENTENCE_MODEL,
   locateSentenceModel,
@@ -5,7 +8,11 @@ import {
 } from '@privexbot/schema/sentence-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../db/apply-migrations.js';
-import { type PlatformTestApi, startPlatformTestApi } from '../bots/test-support/start-platform-test-api.js';
+import {
+  type PlatformTestApi,
+  startPlatformTestApi,
+  TEST_PUBLIC_URL,
+} from '../bots/test-support/start-platform-test-api.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { LocalModelEmbedder } from '../embeddings/local-model-embedder.js';
 import { titledIndexId } from './passage-text.js';
@@ -54,13 +61,37 @@ const pages = {
   security: 'Account protection. Turn on two-factor sign-in and pick a long passphrase.',
 };
 
+/** A language model that records the prompt it was given and answers "ok". */
+let llm: Server;
+let lastPrompt = '';
+
 let api: PlatformTestApi;
 const model = new GatedModel();
 beforeAll(async () => {
-  api = await startPlatformTestApi({ env: { EMBEDDINGS: 'model' }, overrides: { embedders: [model] } });
+  llm = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (part) => (raw += part));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as { model: string; messages: unknown[] };
+      lastPrompt = JSON.stringify(body.messages);
+      const chunk = (delta: object, usage?: object) =>
+        `data: ${JSON.stringify({ id: 'ok', object: 'chat.completion.chunk', created: 0, model: body.model, choices: usage ? [] : [{ index: 0, delta, finish_reason: null }], ...(usage ? { usage } : {}) })}\n\n`;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk({ content: 'ok' }));
+      res.write(chunk({}, { prompt_tokens: 100, completion_tokens: 1, total_tokens: 101 }));
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((resolve) => llm.listen(0, '127.0.0.1', resolve));
+  const llmUrl = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
+  api = await startPlatformTestApi({
+    env: { EMBEDDINGS: 'model', LLM_BASE_URL: llmUrl },
+    overrides: { embedders: [model] },
+  });
 });
 afterAll(async () => {
   await api?.close();
+  llm?.close();
 });
 
 async function until(condition: () => boolean): Promise<void> {
@@ -389,6 +420,43 @@ describe('changing a bot’s embedder', () => {
       expect(await storedCosine(botId, name, text)).toBeGreaterThan(0.9999);
       expect(await storedCosine(botId, name, `${name}\n${text}`)).toBeLessThan(0.999);
     }
+  });
+
+  it('answers chat from the live slot after a switch: knowledge added since is found by meaning', async () => {
+    const org = await api.createOrg('99');
+    const botId = await api.createBot(org, { embedder: 'hash' });
+    for (const name of ['shipping', 'security'] as const) {
+      await api.request('post', `/v1/orgs/99/bots/${botId}/sources`, {
+        token: org.token,
+        body: { type: 'text', name, text: pages[name] },
+      });
+    }
+    await api.platform.ingestion.idle();
+    await api.request('patch', `/v1/orgs/99/bots/${botId}`, {
+      token: org.token,
+      body: { embedder: 'local' },
+    });
+    await api.platform.ingestion.idle();
+    // Added after the switch: its only vector is the model's, in the live slot (slot 1).
+    await api.request('post', `/v1/orgs/99/bots/${botId}/sources`, {
+      token: org.token,
+      body: { type: 'text', name: 'refunds', text: pages.refunds },
+    });
+    await api.platform.ingestion.idle();
+    expect(await embeddersInUse(botId)).toEqual({
+      live: { [TITLED]: 3 },
+      other: { 'local-hash-384': 2, none: 1 },
+    });
+    await api.request('post', `/v1/orgs/99/bots/${botId}/publish`, { token: org.token });
+    const response = await nativeFetch(`${api.baseUrl}/v1/bots/${botId}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_PUBLIC_URL },
+      // No word of the refunds page: only its vector finds it.
+      body: JSON.stringify({ message: 'how do I get my money back' }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(lastPrompt).toContain('reimbursed to the original card');
   });
 
   // Last: it takes the schema back to before the slots for every bot of this file's database.

@@ -18,8 +18,13 @@
  *  - chat requests per second with an instantly answering LLM;
  *  - peak resident memory (VmHWM) of the api process over the runs.
  *
+ * EMBEDDER=model puts the sentence model in the query path: the bot is on the api's default
+ * model (titled passages) with the python3-doc corpus of the quality benchmark (~10k chunks, its
+ * cached vectors) instead of CHUNKS synthetic chunks with word-hash vectors, and every question
+ * is a new wording, so each one is embedded by the model.
+ *
  *   npx tsx scripts/bench/api-chat.ts
- *     (env: DATABASES=embedded,postgres CHUNKS=10000 TTFT_MS=50 REQUESTS=200 VISITORS=20,50
+ *     (env: EMBEDDER=hash|model DATABASES=embedded,postgres CHUNKS=10000 TTFT_MS=50 REQUESTS=200 VISITORS=20,50
  *      THINK_MS=5000 VISITOR_SECONDS=60 STREAM_TOKENS_PER_S=50 ANSWER_TOKENS=40 CAPACITY=1)
  *
  * Separate processes, as in production: the database (PGlite over the wire protocol as
@@ -28,7 +33,15 @@
  * Goals (issue 4): overhead p50 ≤ 25 ms and p95 ≤ 60 ms at 50 concurrent; RSS ≤ 300 MB.
  */
 import { readFileSync } from 'node:fs';
+import { LocalModelEmbedder } from '@privexbot/api/services/embeddings/local-model-embedder';
+import { titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
 import { nativeFetch } from '@privexbot/schema/fetch';
+import {
+  DEFAULT_SENTENCE_MODEL,
+  locateSentenceModel,
+  modelCacheDirectory,
+} from '@privexbot/schema/sentence-model';
+import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import {
   type BenchDatabaseKind,
   benchDatabaseKinds,
@@ -46,8 +59,13 @@ import {
   spawnService,
   visitorsAtPace,
 } from './chat-load.js';
+import { buildCorpus } from './retrieval-quality/build-corpus.js';
+import { embedCorpus, seedCorpus } from './retrieval-quality/seed-corpus.js';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 10_000);
+const ON_MODEL = process.env.EMBEDDER === 'model';
+/** The model's corpus and its vectors (cached by the quality benchmark), when EMBEDDER=model. */
+const modelCorpus = ON_MODEL ? await loadModelCorpus() : undefined;
 const TTFT_MS = Number(process.env.TTFT_MS ?? 50);
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const VISITORS = (process.env.VISITORS ?? '20,50').split(',').map(Number);
@@ -160,8 +178,15 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
   try {
     const owner = 'secret1benchowner';
     const botId = await createBenchBot(bench.db, owner);
-    console.log(`seeding ${CHUNKS} chunks...`);
-    await seedChunks(bench.db, botId, CHUNKS, () => {});
+    if (modelCorpus) {
+      await bench.db.bot.update({ where: { id: botId }, data: { embedder: modelCorpus.indexId } });
+      await seedCorpus(bench.db, botId, modelCorpus.pages, modelCorpus.vectors);
+      const chunks = await bench.db.chunk.count({ where: { botId } });
+      console.log(`bot of ${chunks} chunks of python3-doc, embedder ${modelCorpus.indexId}`);
+    } else {
+      console.log(`seeding ${CHUNKS} chunks...`);
+      await seedChunks(bench.db, botId, CHUNKS, () => {});
+    }
 
     // The stand-in's own time to first token, measured the same way (streamed, first content).
     const directTtft: number[] = [];
@@ -201,7 +226,7 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
     for (let round = 0; round < 5; round++)
       await Promise.all(Array.from({ length: 10 }, (_, i) => chatOnce(api.url, botId, round * 10 + i)));
     console.log(
-      `\nplatform overhead to first token (api TTFT − stand-in TTFT p50), bot with ${CHUNKS} chunks:`,
+      `\nplatform overhead to first token (api TTFT − stand-in TTFT p50), bot with ${await bench.db.chunk.count({ where: { botId } })} chunks${modelCorpus ? ` on ${modelCorpus.indexId}, every question new` : ''}:`,
     );
     const overhead = (
       label: string,
@@ -249,14 +274,14 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
     {
       api.turns.length = 0;
       const { value, cpu } = await measureCpu(() =>
-        run(1, Math.min(REQUESTS, 60), (i) => chatOnce(api.url, botId, i)),
+        run(1, Math.min(REQUESTS, 60), (i) => chatOnce(api.url, botId, i, undefined, undefined, ON_MODEL)),
       );
       overhead(' 1 visitor', value.results, cpu, '1', api.turns.splice(0));
     }
     for (const visitors of VISITORS) {
       api.turns.length = 0;
       const { value, cpu } = await measureCpu(() =>
-        visitorsAtPace(api.url, botId, visitors, THINK_MS, VISITOR_SECONDS),
+        visitorsAtPace(api.url, botId, visitors, THINK_MS, VISITOR_SECONDS, { freshQuestions: ON_MODEL }),
       );
       overhead(
         `${visitors} concurrent visitors (pause ${THINK_MS / 1000} s on average after each ${ANSWER_TOKENS}-token answer: ${(value.results.length / value.seconds).toFixed(1)} chats/s offered)`,
@@ -298,5 +323,20 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
     await standin.stop();
     await instant.stop();
     await bench.close();
+  }
+}
+
+async function loadModelCorpus() {
+  ensureEmbeddingModel(DEFAULT_SENTENCE_MODEL.name);
+  const indexId = titledIndexId(DEFAULT_SENTENCE_MODEL.id);
+  const pages = await buildCorpus();
+  const model = new LocalModelEmbedder({
+    spec: DEFAULT_SENTENCE_MODEL,
+    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
+  });
+  try {
+    return { indexId, pages, vectors: await embedCorpus(model, indexId, pages) };
+  } finally {
+    await model.close();
   }
 }

@@ -145,17 +145,36 @@ async function botWrittenAfterItsChunks(botId: string): Promise<boolean> {
   return row?.after === true;
 }
 
+/** A bot on word hashes with the three pages ingested. */
+async function hashBotWithPages(
+  orgId: string,
+): Promise<{ org: { orgId: string; token: string }; botId: string }> {
+  const org = await api.createOrg(orgId);
+  const botId = await api.createBot(org, { embedder: 'hash' });
+  for (const [name, text] of Object.entries(pages)) {
+    await api.request('post', `/v1/orgs/${orgId}/bots/${botId}/sources`, {
+      token: org.token,
+      body: { type: 'text', name, text },
+    });
+  }
+  await api.platform.ingestion.idle();
+  return { org, botId };
+}
+
+/** Switches the bot to the sentence model and returns once its first batch waits on the held model. */
+async function switchToModelHeld(org: { token: string }, orgId: string, botId: string): Promise<void> {
+  model.hold();
+  const waitingBefore = model.waiting;
+  await api.request('patch', `/v1/orgs/${orgId}/bots/${botId}`, {
+    token: org.token,
+    body: { embedder: 'local' },
+  });
+  await until(() => model.waiting > waitingBefore);
+}
+
 describe('changing a bot’s embedder', () => {
   it('re-embeds in the background, searching the old vectors until the new ones are all there, then swaps at once', async () => {
-    const org = await api.createOrg('91');
-    const botId = await api.createBot(org, { embedder: 'hash' });
-    for (const [name, text] of Object.entries(pages)) {
-      await api.request('post', `/v1/orgs/91/bots/${botId}/sources`, {
-        token: org.token,
-        body: { type: 'text', name, text },
-      });
-    }
-    await api.platform.ingestion.idle();
+    const { org, botId } = await hashBotWithPages('91');
     const ask = () =>
       api.request('post', `/v1/orgs/91/bots/${botId}/retrieval`, {
         token: org.token,
@@ -212,13 +231,7 @@ describe('changing a bot’s embedder', () => {
       body: { type: 'text', name: 'refunds', text: pages.refunds },
     });
     await api.platform.ingestion.idle();
-    model.hold();
-    const waitingBefore = model.waiting;
-    await api.request('patch', `/v1/orgs/92/bots/${botId}`, {
-      token: org.token,
-      body: { embedder: 'local' },
-    });
-    await until(() => model.waiting > waitingBefore);
+    await switchToModelHeld(org, '92', botId);
     const back = await api.request('patch', `/v1/orgs/92/bots/${botId}`, {
       token: org.token,
       body: { embedder: 'hash' },
@@ -255,15 +268,7 @@ describe('changing a bot’s embedder', () => {
   });
 
   it('moves bots on plain-chunk vectors to titled passages on upgrade, searching the plain ones until done', async () => {
-    const org = await api.createOrg('94');
-    const botId = await api.createBot(org, { embedder: 'hash' });
-    for (const [name, text] of Object.entries(pages)) {
-      await api.request('post', `/v1/orgs/94/bots/${botId}/sources`, {
-        token: org.token,
-        body: { type: 'text', name, text },
-      });
-    }
-    await api.platform.ingestion.idle();
+    const { org, botId } = await hashBotWithPages('94');
     // The database as the previous release left it: the bot on the model, its chunks embedded alone.
     await api.db
       .$executeRaw`UPDATE "Bot" SET "embedderNext" = ${DEFAULT_SENTENCE_MODEL.id} WHERE id = ${botId}::uuid`;
@@ -303,15 +308,7 @@ describe('changing a bot’s embedder', () => {
   });
 
   it('switches back and forth without writing a chunk: each embedder’s vectors stay in their slot', async () => {
-    const org = await api.createOrg('95');
-    const botId = await api.createBot(org, { embedder: 'hash' });
-    for (const [name, text] of Object.entries(pages)) {
-      await api.request('post', `/v1/orgs/95/bots/${botId}/sources`, {
-        token: org.token,
-        body: { type: 'text', name, text },
-      });
-    }
-    await api.platform.ingestion.idle();
+    const { org, botId } = await hashBotWithPages('95');
     const switchTo = async (embedder: 'hash' | 'local') => {
       const patched = await api.request('patch', `/v1/orgs/95/bots/${botId}`, {
         token: org.token,
@@ -352,22 +349,8 @@ describe('changing a bot’s embedder', () => {
   });
 
   it('embeds knowledge added during a re-embedding with both embedders before switching', async () => {
-    const org = await api.createOrg('96');
-    const botId = await api.createBot(org, { embedder: 'hash' });
-    for (const [name, text] of Object.entries(pages)) {
-      await api.request('post', `/v1/orgs/96/bots/${botId}/sources`, {
-        token: org.token,
-        body: { type: 'text', name, text },
-      });
-    }
-    await api.platform.ingestion.idle();
-    model.hold();
-    const waitingBefore = model.waiting;
-    await api.request('patch', `/v1/orgs/96/bots/${botId}`, {
-      token: org.token,
-      body: { embedder: 'local' },
-    });
-    await until(() => model.waiting > waitingBefore);
+    const { org, botId } = await hashBotWithPages('96');
+    await switchToModelHeld(org, '96', botId);
     const warranty = 'Guarantee terms. A faulty appliance is repaired or swapped for free during two years.';
     const added = await api.request('post', `/v1/orgs/96/bots/${botId}/sources`, {
       token: org.token,
@@ -388,22 +371,8 @@ describe('changing a bot’s embedder', () => {
   });
 
   it('drops a batch of the first target when the embedder changes again mid-way, and completes the second', async () => {
-    const org = await api.createOrg('97');
-    const botId = await api.createBot(org, { embedder: 'hash' });
-    for (const [name, text] of Object.entries(pages)) {
-      await api.request('post', `/v1/orgs/97/bots/${botId}/sources`, {
-        token: org.token,
-        body: { type: 'text', name, text },
-      });
-    }
-    await api.platform.ingestion.idle();
-    model.hold();
-    const waitingBefore = model.waiting;
-    await api.request('patch', `/v1/orgs/97/bots/${botId}`, {
-      token: org.token,
-      body: { embedder: 'local' },
-    });
-    await until(() => model.waiting > waitingBefore);
+    const { org, botId } = await hashBotWithPages('97');
+    await switchToModelHeld(org, '97', botId);
     // A second change while the first target's batch is being embedded: plain chunks, no titles.
     await api.db
       .$executeRaw`UPDATE "Bot" SET "embedderNext" = ${DEFAULT_SENTENCE_MODEL.id} WHERE id = ${botId}::uuid`;
@@ -461,15 +430,7 @@ describe('changing a bot’s embedder', () => {
 
   // Last: it takes the schema back to before the slots for every bot of this file's database.
   it('migrates existing vectors into slots where they lie: tagged with the bot’s embedder, or its unfinished target’s', async () => {
-    const org = await api.createOrg('98');
-    const botId = await api.createBot(org, { embedder: 'hash' });
-    for (const [name, text] of Object.entries(pages)) {
-      await api.request('post', `/v1/orgs/98/bots/${botId}/sources`, {
-        token: org.token,
-        body: { type: 'text', name, text },
-      });
-    }
-    await api.platform.ingestion.idle();
+    const { org, botId } = await hashBotWithPages('98');
     const vectors = async () =>
       api.db.$queryRaw<{ id: string; live: string; alt: string | null }[]>`
         SELECT id::text, embedding::text AS live, "embeddingAlt"::text AS alt FROM "Chunk"

@@ -156,18 +156,25 @@ export async function searchPassages(
   // its page's opening; up to 190 of them added ~10 ms under load). Weight 0 leaves the join
   // out (the benchmark compares both in one run).
   const pageCandidates = sqlInteger(candidates * 2);
+  const pageColumns = Prisma.sql`c."sourceId", c."pageId", coalesce(c."pageId", c."sourceId") AS page, c.ordinal`;
   const withPage =
     fusion.page > 0
       ? Prisma.sql`
-        SELECT s.id, s.distance + ${sqlWeight(fusion.page)} * coalesce(opening.vector <=> (SELECT vector FROM question), s.distance) AS distance
-        FROM (SELECT id, distance FROM scored ORDER BY distance LIMIT ${pageCandidates}) AS s
-        JOIN "Chunk" c ON c.id = s.id
-        LEFT JOIN LATERAL (
-          SELECT o.${embedding} AS vector FROM "Chunk" o WHERE c."pageId" IS NULL AND o."sourceId" = c."sourceId" AND o.ordinal = 0
-          UNION ALL
-          (SELECT o.${embedding} AS vector FROM "Chunk" o WHERE o."pageId" = c."pageId" ORDER BY o.ordinal LIMIT 1)
-        ) AS opening ON true`
-      : Prisma.sql`SELECT id, distance FROM scored`;
+        WITH near AS MATERIALIZED (SELECT * FROM scored ORDER BY distance LIMIT ${pageCandidates}),
+        -- Each page's opening is read once, however many of its passages are near.
+        openings AS (
+          SELECT p."sourceId", p."pageId", opening.vector <=> (SELECT vector FROM question) AS distance
+          FROM (SELECT DISTINCT "sourceId", "pageId" FROM near) AS p
+          LEFT JOIN LATERAL (
+            SELECT o.${embedding} AS vector FROM "Chunk" o WHERE p."pageId" IS NULL AND o."sourceId" = p."sourceId" AND o.ordinal = 0
+            UNION ALL
+            (SELECT o.${embedding} AS vector FROM "Chunk" o WHERE o."pageId" = p."pageId" ORDER BY o.ordinal LIMIT 1)
+          ) AS opening ON true
+        )
+        SELECT n.id, n.page, n.ordinal, n.distance + ${sqlWeight(fusion.page)} * coalesce(o.distance, n.distance) AS distance
+        FROM near n
+        JOIN openings o ON o."sourceId" = n."sourceId" AND o."pageId" IS NOT DISTINCT FROM n."pageId"`
+      : Prisma.sql`SELECT id, page, ordinal, distance FROM scored`;
   // Written for a generic plan (the statement is prepared once per connection, see
   // createPrismaClient): the text queries and the question's vector are computed once, as
   // InitPlans the GIN and HNSW scans take as their keys (the vector is sent and parsed once,
@@ -178,13 +185,15 @@ export async function searchPassages(
         ${literal}::vector AS vector
     ),
     strong_matches AS MATERIALIZED (
-      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> (SELECT vector FROM question) AS distance
+      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> (SELECT vector FROM question) AS distance,
+        ${pageColumns}
       FROM "Chunk" c
       WHERE c."botId" = ${botId}::uuid AND c.${embedding} IS NOT NULL AND c.tsv @@ (SELECT strong FROM question)
       LIMIT ${textLimit}
     ),
     loose_matches AS MATERIALIZED (
-      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> (SELECT vector FROM question) AS distance
+      SELECT c.id, ts_rank(c.tsv, (SELECT loose FROM question)) AS score, c.${embedding} <=> (SELECT vector FROM question) AS distance,
+        ${pageColumns}
       FROM "Chunk" c
       WHERE NOT EXISTS (SELECT FROM strong_matches)
         AND (SELECT strong IS DISTINCT FROM loose FROM question)
@@ -194,39 +203,43 @@ export async function searchPassages(
     -- One tier or the other, never both: no chunk is in the two.
     text_matches AS (SELECT * FROM strong_matches UNION ALL SELECT * FROM loose_matches),
     nearest AS (
-      SELECT id, ${embedding} <=> (SELECT vector FROM question) AS distance FROM "Chunk"
-      WHERE "botId" = ${botId}::uuid AND ${embedding} IS NOT NULL
-      ORDER BY ${embedding} <=> (SELECT vector FROM question)
+      SELECT c.id, c.${embedding} <=> (SELECT vector FROM question) AS distance, ${pageColumns}
+      FROM "Chunk" c
+      WHERE c."botId" = ${botId}::uuid AND c.${embedding} IS NOT NULL
+      ORDER BY c.${embedding} <=> (SELECT vector FROM question)
       LIMIT ${candidateLimit}
     ),
     scored AS (
-      SELECT DISTINCT ON (id) id, distance
-      FROM (SELECT id, distance FROM nearest UNION ALL SELECT id, distance FROM text_matches) AS both_lists
+      SELECT DISTINCT ON (id) id, distance, "sourceId", "pageId", page, ordinal
+      FROM (
+        SELECT id, distance, "sourceId", "pageId", page, ordinal FROM nearest
+        UNION ALL SELECT id, distance, "sourceId", "pageId", page, ordinal FROM text_matches) AS both_lists
       ORDER BY id
     ),
     by_vector AS (
-      SELECT id, row_number() OVER (ORDER BY distance) AS rank FROM (${withPage}) AS with_page
+      SELECT id, page, ordinal, row_number() OVER (ORDER BY distance) AS rank FROM (${withPage}) AS with_page
       ORDER BY distance
       LIMIT ${candidateLimit}
     ),
     by_text AS (
-      SELECT id, row_number() OVER (ORDER BY score DESC) AS rank FROM (
-        SELECT id, score FROM text_matches ORDER BY score DESC LIMIT ${candidateLimit}) AS matched
+      SELECT id, page, ordinal, row_number() OVER (ORDER BY score DESC) AS rank FROM (
+        SELECT id, page, ordinal, score FROM text_matches ORDER BY score DESC LIMIT ${candidateLimit}) AS matched
     ),
     fused AS (
-      SELECT coalesce(v.id, t.id) AS id, v.rank AS vector_rank, t.rank AS text_rank,
+      SELECT coalesce(v.id, t.id) AS id, coalesce(v.page, t.page) AS page, coalesce(v.ordinal, t.ordinal) AS ordinal,
+        v.rank AS vector_rank, t.rank AS text_rank,
         coalesce(1.0 / (${rrfK} + v.rank), 0)
           + (SELECT CASE WHEN EXISTS (SELECT FROM strong_matches) THEN ${sqlWeight(fusion.strongText)} ELSE ${sqlWeight(fusion.looseText)} END)
             * coalesce(1.0 / (${rrfK} + t.rank), 0) AS score
       FROM by_vector v FULL OUTER JOIN by_text t ON v.id = t.id
     ),
-    -- Ranked on the fused rows' small columns; the text and the source are read for the
-    -- returned rows only.
+    -- Ranked on the columns carried from where each row was first read; the text and the
+    -- source are read for the returned rows only.
     ranked AS (
       SELECT p.id, p.score, p.vector_rank, p.text_rank, p.ordinal, p.of_source > ${perSource} AS later FROM (
-        SELECT f.id, f.score, f.vector_rank, f.text_rank, c.ordinal,
-          row_number() OVER (PARTITION BY coalesce(c."pageId", c."sourceId") ORDER BY f.score DESC, c.ordinal) AS of_source
-        FROM fused f JOIN "Chunk" c ON c.id = f.id) AS p
+        SELECT f.id, f.score, f.vector_rank, f.text_rank, f.ordinal,
+          row_number() OVER (PARTITION BY f.page ORDER BY f.score DESC, f.ordinal) AS of_source
+        FROM fused f) AS p
       ORDER BY later, p.score DESC, p.ordinal
       LIMIT ${sqlInteger(limit)}
     )

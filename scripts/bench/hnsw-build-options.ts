@@ -15,18 +15,9 @@
  *   npx tsx scripts/bench/hnsw-build-options.ts
  *     (env: SETTINGS=16:64,16:32,12:24,8:32,8:16 (m:ef_construction) HELD=400)
  */
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { toVectorSql } from '@privexbot/api/services/embeddings/embedder';
-import { LocalModelEmbedder } from '@privexbot/api/services/embeddings/local-model-embedder';
-import { titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
-import { embedQuestion, retrievePassages } from '@privexbot/api/services/retrieval/retrieve-passages';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  locateSentenceModel,
-  modelCacheDirectory,
-} from '@privexbot/schema/sentence-model';
-import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
+import { retrievePassages } from '@privexbot/api/services/retrieval/retrieve-passages';
 import {
   type BenchDatabase,
   createBenchBot,
@@ -34,36 +25,17 @@ import {
   percentile,
   startBenchDatabase,
 } from './api-bench-support.js';
-import { buildCorpus } from './retrieval-quality/build-corpus.js';
+import { hnswSettingsFromEnv, loadEmbeddedCorpus } from './retrieval-quality/embedded-corpus.js';
 import { type Question, scoreQuestions } from './retrieval-quality/score-questions.js';
-import { embedCorpus, seedCorpus } from './retrieval-quality/seed-corpus.js';
+import { seedCorpus } from './retrieval-quality/seed-corpus.js';
 
-const SETTINGS: HnswBuild[] = (process.env.SETTINGS ?? '16:64,16:32,12:24,8:32,8:16')
-  .split(',')
-  .map((spec) => {
-    const [m, efConstruction] = spec.split(':').map(Number);
-    // pgvector refuses ef_construction < 2 * m.
-    if (!m || !efConstruction || efConstruction < 2 * m)
-      throw new Error(`SETTINGS wants m:ef_construction with ef_construction >= 2 * m, got ${spec}`);
-    return { m, efConstruction };
-  });
+const SETTINGS = hnswSettingsFromEnv('16:64,16:32,12:24,8:32,8:16');
 const HELD = Number(process.env.HELD ?? 400);
 const GROUP = 4;
 const NEIGHBOURS = 20;
 
-const questions = JSON.parse(
-  readFileSync(new URL('./retrieval-quality/questions.json', import.meta.url), 'utf8'),
-) as Question[];
 const started = performance.now();
-ensureEmbeddingModel(DEFAULT_SENTENCE_MODEL.name);
-const embedder = new LocalModelEmbedder({
-  spec: DEFAULT_SENTENCE_MODEL,
-  directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
-});
-const indexId = titledIndexId(embedder.id);
-const pages = await buildCorpus();
-const vectors = await embedCorpus(embedder, indexId, pages);
-const questionVectors = await Promise.all(questions.map((q) => embedQuestion(embedder, q.question)));
+const { questions, embedder, indexId, pages, vectors, questionVectors } = await loadEmbeddedCorpus();
 console.log(
   `corpus: ${pages.length} pages, ${vectors.length} chunks; ${questions.length} questions; load average ${loadavg()[0]?.toFixed(1)}`,
 );

@@ -20,18 +20,9 @@
  *      ROUNDS=3 DATABASES=postgres|embedded)
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { toVectorSql } from '@privexbot/api/services/embeddings/embedder';
-import { LocalModelEmbedder } from '@privexbot/api/services/embeddings/local-model-embedder';
-import { titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
-import { embedQuestion, searchPassages } from '@privexbot/api/services/retrieval/retrieve-passages';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  locateSentenceModel,
-  modelCacheDirectory,
-} from '@privexbot/schema/sentence-model';
-import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
+import { searchPassages } from '@privexbot/api/services/retrieval/retrieve-passages';
 import {
   benchDatabaseKinds,
   createBenchBot,
@@ -40,17 +31,10 @@ import {
   percentile,
   startBenchDatabase,
 } from './api-bench-support.js';
-import { buildCorpus } from './retrieval-quality/build-corpus.js';
+import { hnswSettingsFromEnv, loadEmbeddedCorpus } from './retrieval-quality/embedded-corpus.js';
 import { type Question, scoreQuestions } from './retrieval-quality/score-questions.js';
-import { embedCorpus } from './retrieval-quality/seed-corpus.js';
 
-const SETTINGS = (process.env.SETTINGS ?? '16:64,8:64').split(',').map((spec): HnswBuild => {
-  const [m, efConstruction] = spec.split(':').map(Number);
-  // pgvector refuses ef_construction < 2 * m.
-  if (!m || !efConstruction || efConstruction < 2 * m)
-    throw new Error(`SETTINGS wants m:ef_construction with ef_construction >= 2 * m, got ${spec}`);
-  return { m, efConstruction };
-});
+const SETTINGS = hnswSettingsFromEnv('16:64,8:64');
 if (SETTINGS.length !== 2) throw new Error('SETTINGS takes two settings: one per vector slot');
 const OTHER_BOTS = Number(process.env.OTHER_BOTS ?? 9);
 const OTHER_NOISE = Number(process.env.OTHER_NOISE ?? 0.025);
@@ -62,19 +46,8 @@ const SLOTS = [0, 1] as const;
 const COLUMNS = ['embedding', 'embeddingAlt'] as const;
 const INSERT_BATCH = 1000;
 
-const questions = JSON.parse(
-  readFileSync(new URL('./retrieval-quality/questions.json', import.meta.url), 'utf8'),
-) as Question[];
 const started = performance.now();
-ensureEmbeddingModel(DEFAULT_SENTENCE_MODEL.name);
-const embedder = new LocalModelEmbedder({
-  spec: DEFAULT_SENTENCE_MODEL,
-  directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
-});
-const indexId = titledIndexId(embedder.id);
-const pages = await buildCorpus();
-const vectors = await embedCorpus(embedder, indexId, pages);
-const questionVectors = await Promise.all(questions.map((q) => embedQuestion(embedder, q.question)));
+const { questions, embedder, indexId, pages, vectors, questionVectors } = await loadEmbeddedCorpus();
 const texts = pages.flatMap((p) => p.chunks);
 
 /** Deterministic standard normal draws (mulberry32 + Box-Muller), so every run seeds the same rows. */

@@ -33,15 +33,7 @@
  * Goals (issue 4): overhead p50 ≤ 25 ms and p95 ≤ 60 ms at 50 concurrent; RSS ≤ 300 MB.
  */
 import { readFileSync } from 'node:fs';
-import { LocalModelEmbedder } from '@privexbot/api/services/embeddings/local-model-embedder';
-import { titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
 import { nativeFetch } from '@privexbot/schema/fetch';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  locateSentenceModel,
-  modelCacheDirectory,
-} from '@privexbot/schema/sentence-model';
-import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import {
   type BenchDatabaseKind,
   benchDatabaseKinds,
@@ -59,8 +51,8 @@ import {
   spawnService,
   visitorsAtPace,
 } from './chat-load.js';
-import { buildCorpus } from './retrieval-quality/build-corpus.js';
-import { embedCorpus, seedCorpus } from './retrieval-quality/seed-corpus.js';
+import { loadModelCorpus } from './retrieval-quality/embedded-corpus.js';
+import { seedCorpus } from './retrieval-quality/seed-corpus.js';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 10_000);
 const ON_MODEL = process.env.EMBEDDER === 'model';
@@ -323,20 +315,5 @@ async function benchOn(kind: BenchDatabaseKind): Promise<void> {
     await standin.stop();
     await instant.stop();
     await bench.close();
-  }
-}
-
-async function loadModelCorpus() {
-  ensureEmbeddingModel(DEFAULT_SENTENCE_MODEL.name);
-  const indexId = titledIndexId(DEFAULT_SENTENCE_MODEL.id);
-  const pages = await buildCorpus();
-  const model = new LocalModelEmbedder({
-    spec: DEFAULT_SENTENCE_MODEL,
-    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
-  });
-  try {
-    return { indexId, pages, vectors: await embedCorpus(model, indexId, pages) };
-  } finally {
-    await model.close();
   }
 }

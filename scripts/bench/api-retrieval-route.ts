@@ -23,16 +23,8 @@
  * Goal (issue 16): route p50 ≤ 15 ms at the client, auth and query embedding included.
  */
 import { cpus, loadavg } from 'node:os';
-import { LocalModelEmbedder } from '@privexbot/api/services/embeddings/local-model-embedder';
-import { titledIndexId } from '@privexbot/api/services/knowledge/passage-text';
 import { createTestWallet, type TestWallet } from '@privexbot/api/testing/test-wallet';
 import { nativeFetch } from '@privexbot/schema/fetch';
-import {
-  DEFAULT_SENTENCE_MODEL,
-  locateSentenceModel,
-  modelCacheDirectory,
-} from '@privexbot/schema/sentence-model';
-import { ensureEmbeddingModel } from '../models/fetch-embedding-model.mjs';
 import {
   type BenchDatabaseKind,
   benchDatabaseKinds,
@@ -44,10 +36,10 @@ import {
   startBenchDatabase,
 } from './api-bench-support.js';
 import { BENCH_PUBLIC_URL, spawnService } from './chat-load.js';
-import { buildCorpus } from './retrieval-quality/build-corpus.js';
+import { loadModelCorpus } from './retrieval-quality/embedded-corpus.js';
 import questionsJson from './retrieval-quality/questions.json' with { type: 'json' };
 import type { Question } from './retrieval-quality/score-questions.js';
-import { embedCorpus, seedCorpus } from './retrieval-quality/seed-corpus.js';
+import { seedCorpus } from './retrieval-quality/seed-corpus.js';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const WARM_UP = 30;
@@ -82,15 +74,7 @@ interface Row {
 const table: Row[] = [];
 const started = performance.now();
 
-ensureEmbeddingModel(DEFAULT_SENTENCE_MODEL.name);
-const indexId = titledIndexId(DEFAULT_SENTENCE_MODEL.id);
-const pages = await buildCorpus();
-const model = new LocalModelEmbedder({
-  spec: DEFAULT_SENTENCE_MODEL,
-  directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
-});
-const vectors = await embedCorpus(model, indexId, pages);
-await model.close();
+const { indexId, pages, vectors } = await loadModelCorpus();
 
 for (const kind of benchDatabaseKinds()) await benchOn(kind);
 

@@ -24,22 +24,38 @@ export function hnswSettingsFromEnv(fallback: string): HnswBuild[] {
   });
 }
 
-/**
- * The retrieval-quality corpus (python3-doc) with the default model's passage vectors (cached
- * between runs) and the questions with their vectors: what the HNSW benches seed and ask.
- */
+/** The default sentence model, fetched and verified first if this machine has not got it. */
+function openDefaultModel(): LocalModelEmbedder {
+  ensureEmbeddingModel(DEFAULT_SENTENCE_MODEL.name);
+  return new LocalModelEmbedder({
+    spec: DEFAULT_SENTENCE_MODEL,
+    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
+  });
+}
+
+async function embedWith(model: LocalModelEmbedder) {
+  const indexId = titledIndexId(model.id);
+  const pages = await buildCorpus();
+  return { indexId, pages, vectors: await embedCorpus(model, indexId, pages) };
+}
+
+/** The retrieval-quality corpus (python3-doc) with the default model's passage vectors (cached between runs). */
+export async function loadModelCorpus() {
+  const model = openDefaultModel();
+  try {
+    return await embedWith(model);
+  } finally {
+    await model.close();
+  }
+}
+
+/** The corpus as `loadModelCorpus` gives it, plus the questions with their vectors and the model, still open. */
 export async function loadEmbeddedCorpus() {
   const questions = JSON.parse(
     readFileSync(new URL('./questions.json', import.meta.url), 'utf8'),
   ) as Question[];
-  ensureEmbeddingModel(DEFAULT_SENTENCE_MODEL.name);
-  const embedder = new LocalModelEmbedder({
-    spec: DEFAULT_SENTENCE_MODEL,
-    directory: locateSentenceModel(DEFAULT_SENTENCE_MODEL, modelCacheDirectory()),
-  });
-  const indexId = titledIndexId(embedder.id);
-  const pages = await buildCorpus();
-  const vectors = await embedCorpus(embedder, indexId, pages);
+  const embedder = openDefaultModel();
+  const { indexId, pages, vectors } = await embedWith(embedder);
   const questionVectors = await Promise.all(questions.map((q) => embedQuestion(embedder, q.question)));
   return { questions, embedder, indexId, pages, vectors, questionVectors };
 }
